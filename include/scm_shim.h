@@ -1,0 +1,107 @@
+/*
+ * scm_shim.h - scmshim's additions to the frozen scm_client.h interface, for
+ * new code. Every name here starts with scm_shim_ (types and constants with
+ * SCM_SHIM_). C89-clean; the frozen structs are not changed.
+ *
+ * The library answers every scm_query_cert_details* call from the backend
+ * chosen by SCM_SHIM_BACKEND (v3 by default, or legacy) when the client is
+ * created. On the v3 backend the legacy layout is rebuilt through the mapping
+ * table, and a report says, per legacy field, how its value relates to what
+ * the legacy API would have said.
+ *
+ * Ownership: a report from scm_shim_details_report() belongs to the object it
+ * describes; one from scm_shim_client_report() belongs to the client and
+ * stays valid until the client's next query; one from scm_shim_convert()
+ * belongs to the caller (scm_shim_report_free). Returned strings are owned
+ * by the report or are static, unless a comment says scm_free().
+ */
+#ifndef SCM_SHIM_H
+#define SCM_SHIM_H
+
+#include "scm_client.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define SCM_SHIM_VERSION_MAJOR 1
+#define SCM_SHIM_VERSION_MINOR 0
+#define SCM_SHIM_VERSION_PATCH 0
+
+/* The library's version, "MAJOR.MINOR.PATCH" (static string). */
+const char *scm_shim_version(void);
+
+/* How a legacy field's value was obtained (the class column of the mapping table). */
+typedef enum scm_shim_class {
+    SCM_SHIM_CLASS_EXACT = 0,       /* same name, same value */
+    SCM_SHIM_CLASS_RENAMED = 1,     /* other name, same value */
+    SCM_SHIM_CLASS_TRANSFORMED = 2, /* rebuilt by a fixed, lossless rule */
+    SCM_SHIM_CLASS_LOSSY = 3,       /* v3 holds part of it: may differ from legacy */
+    SCM_SHIM_CLASS_MISSING = 4      /* v3 has no source: "" (or 0) */
+} scm_shim_class;
+
+/* "exact", "renamed", "transformed", "lossy", "missing" (static), or NULL. */
+const char *scm_shim_class_name(scm_shim_class cls);
+
+typedef struct scm_shim_report scm_shim_report; /* opaque */
+
+/*
+ * The report of an object returned by scm_query_cert_details (any backend).
+ * details must be such an object. Owned by details.
+ */
+const scm_shim_report *scm_shim_details_report(const scm_cert_details *details);
+
+/*
+ * The report of the client's last successful query (struct or JSON API), or
+ * NULL when its last query failed. Owned by the client.
+ */
+const scm_shim_report *scm_shim_client_report(const scm_client *client);
+
+/* "v3" or "legacy": the backend that answered. */
+const char *scm_shim_report_backend(const scm_shim_report *report);
+
+/*
+ * The legacy fields, in legacy order, auth element members as "auth[].method".
+ * On the legacy backend every field is SCM_SHIM_CLASS_EXACT.
+ */
+size_t         scm_shim_report_field_count(const scm_shim_report *report);
+const char    *scm_shim_report_field_name(const scm_shim_report *report, size_t i);
+scm_shim_class scm_shim_report_field_class(const scm_shim_report *report, size_t i);
+/* The class of a field by legacy name; 0, or -1 when there is no such field. */
+int scm_shim_report_find(const scm_shim_report *report, const char *field, scm_shim_class *cls);
+
+/* Legacy fields whose v3 value had no rule and was passed through unchanged. */
+size_t      scm_shim_report_unmapped_count(const scm_shim_report *report);
+const char *scm_shim_report_unmapped(const scm_shim_report *report, size_t i);
+
+/* v3 members no rule used ("authentification[].x" for element members). */
+size_t      scm_shim_report_v3_only_count(const scm_shim_report *report);
+const char *scm_shim_report_v3_only(const scm_shim_report *report, size_t i);
+
+/*
+ * The report as JSON: {"backend": .., "fields": {"cert_id": "renamed", ..},
+ * "unmapped": [..], "v3_only": [..]}. Free with scm_free(); NULL on OOM.
+ */
+char *scm_shim_report_json(const scm_shim_report *report);
+
+void scm_shim_report_free(scm_shim_report *report);
+
+/*
+ * Offline conversion, no network: a v3 body (len bytes) in, the legacy body
+ * out (*legacy_json, free with scm_free) with its report (*report, may be
+ * NULL if not wanted; free with scm_shim_report_free). Uses the built-in
+ * table, or SCM_SHIM_MAPPING's. Returns SCM_OK, SCM_E_INVALID_PARAM,
+ * SCM_E_PARSE or SCM_E_NOMEM; on failure the outputs are NULL and
+ * scm_shim_last_error() says why.
+ */
+int scm_shim_convert(const char *v3_json, size_t len, char **legacy_json,
+                     scm_shim_report **report);
+
+/* The reason of the calling thread's last failed call without a client ("" if none). */
+const char *scm_shim_last_error(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SCM_SHIM_H */

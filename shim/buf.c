@@ -1,0 +1,75 @@
+/* buf.c - growable byte buffer. */
+#include "buf.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+void scm_buf_init(scm_buf *b)
+{
+    memset(b, 0, sizeof *b);
+}
+
+void scm_buf_free(scm_buf *b)
+{
+    free(b->data);
+    scm_buf_init(b);
+}
+
+void scm_buf_reset(scm_buf *b)
+{
+    b->len = 0;
+    b->oom = 0;
+    if (b->data)
+        b->data[0] = '\0';
+}
+
+int scm_buf_append(scm_buf *b, const void *data, size_t len)
+{
+    if (b->oom)
+        return -1;
+    if (len >= b->cap - b->len || b->data == NULL) {
+        size_t need = b->len + len + 1, cap = b->cap ? b->cap : 64;
+        char *p;
+        if (len > SIZE_MAX / 2 - b->len) {
+            b->oom = 1;
+            return -1;
+        }
+        while (cap < need)
+            cap *= 2;
+        p = realloc(b->data, cap);
+        if (p == NULL) {
+            b->oom = 1;
+            return -1;
+        }
+        b->data = p;
+        b->cap = cap;
+    }
+    if (len)
+        memcpy(b->data + b->len, data, len);
+    b->len += len;
+    b->data[b->len] = '\0';
+    return 0;
+}
+
+int scm_buf_puts(scm_buf *b, const char *s)
+{
+    return scm_buf_append(b, s, strlen(s));
+}
+
+int scm_buf_putc(scm_buf *b, char c)
+{
+    return scm_buf_append(b, &c, 1);
+}
+
+char *scm_buf_take(scm_buf *b)
+{
+    char *p;
+    if (b->oom || scm_buf_append(b, "", 0) != 0) {
+        scm_buf_free(b);
+        return NULL;
+    }
+    p = b->data;
+    scm_buf_init(b);
+    return p;
+}

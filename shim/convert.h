@@ -1,0 +1,20 @@
+/* convert.h - the v3 adapter: rebuilds the legacy layout from a v3 body through the table. */
+#ifndef SCM_SHIM_CONVERT_H
+#define SCM_SHIM_CONVERT_H
+
+#include "maptable.h"
+#include "scm_client.h"
+
+#include <cjson/cJSON.h>
+#include <stddef.h>
+
+/*
+ * Converts a parsed v3 body (GET /v3/scm/certificates/{id}) with map into a
+ * new object (free with scm_cert_details_free) whose report gives each
+ * field's class, the unmapped fields and the v3-only members. Returns SCM_OK,
+ * SCM_E_PARSE (err says which member) or SCM_E_NOMEM.
+ */
+int scm_convert_v3(const scm_map *map, const cJSON *v3, scm_cert_details **out, char *err,
+                   size_t errlen);
+
+#endif

@@ -1,0 +1,208 @@
+/* details.c - scm_cert_details: allocation, freeing and parsing the legacy layout. */
+#include "details.h"
+#include "export.h"
+#include "json.h"
+#include "report.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/*
+ * Every object the library returns sits in a box that also holds its report;
+ * the caller only sees the frozen struct, its first member.
+ */
+#define BOX_MAGIC 0x5c3d1e7aU
+
+typedef struct details_box {
+    scm_cert_details d;
+    unsigned         magic;
+    scm_report      *report;
+} details_box;
+
+scm_cert_details *scm_details_new(const char *backend)
+{
+    details_box *box = calloc(1, sizeof *box);
+    if (box == NULL)
+        return NULL;
+    if ((box->report = scm_report_new(backend, SCM_CLASS_EXACT)) == NULL) {
+        free(box);
+        return NULL;
+    }
+    box->magic = BOX_MAGIC;
+    return &box->d;
+}
+
+scm_report *scm_details_report(const scm_cert_details *d)
+{
+    const details_box *box = (const details_box *)(const void *)d;
+    return d != NULL && box->magic == BOX_MAGIC ? box->report : NULL;
+}
+
+char **scm_details_str(void *obj, const scm_map_row *row)
+{
+    return (char **)(void *)((char *)obj + row->offset);
+}
+
+int *scm_details_int(scm_cert_details *d, const scm_map_row *row)
+{
+    return (int *)(void *)((char *)d + row->offset);
+}
+
+/* Calls fn on every string member; the built-in table holds the frozen layout. */
+static int each_string(scm_cert_details *d, int (*fn)(char **))
+{
+    const scm_map *m = &scm_map_builtin;
+    size_t i, k;
+    for (i = 0; i < m->nrows; i++) {
+        const scm_map_row *r = &m->rows[i];
+        if (r->type != SCM_FT_STRING)
+            continue;
+        if (!r->in_auth) {
+            if (fn(scm_details_str(d, r)) != 0)
+                return -1;
+            continue;
+        }
+        for (k = 0; k < d->auth_count; k++)
+            if (fn(scm_details_str(&d->auth[k], r)) != 0)
+                return -1;
+    }
+    return 0;
+}
+
+static int free_one(char **s)
+{
+    free(*s);
+    *s = NULL;
+    return 0;
+}
+
+static int fill_one(char **s)
+{
+    if (*s == NULL && (*s = strdup("")) == NULL)
+        return -1;
+    return 0;
+}
+
+int scm_details_fill_empty(scm_cert_details *d)
+{
+    return each_string(d, fill_one);
+}
+
+SCM_EXPORT void scm_cert_details_free(scm_cert_details *details)
+{
+    details_box *box = (details_box *)(void *)details;
+    if (details == NULL)
+        return;
+    if (details->auth == NULL)
+        details->auth_count = 0;
+    each_string(details, free_one);
+    free(details->auth);
+    scm_report_free(box->report);
+    box->magic = 0;
+    free(box);
+}
+
+SCM_EXPORT void scm_free(void *ptr)
+{
+    free(ptr);
+}
+
+/* Copies a string member; absent is left NULL (filled with "" later), any other type is an error. */
+static int take_string(const cJSON *obj, const scm_map_row *r, char **dst, char *err, size_t errlen)
+{
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, r->key);
+    if (it == NULL || cJSON_IsNull(it))
+        return SCM_OK;
+    if (!cJSON_IsString(it)) {
+        snprintf(err, errlen, "member \"%s\" is not a string", r->legacy);
+        return SCM_E_PARSE;
+    }
+    return (*dst = strdup(it->valuestring)) != NULL ? SCM_OK : SCM_E_NOMEM;
+}
+
+static int take_int(const cJSON *obj, const scm_map_row *r, int *dst, char *err, size_t errlen)
+{
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, r->key);
+    if (it == NULL || cJSON_IsNull(it) || scm_json_int(it, dst))
+        return SCM_OK;
+    snprintf(err, errlen, "member \"%s\" is not an integer in int range", r->legacy);
+    return SCM_E_PARSE;
+}
+
+static int take_auth(const cJSON *doc, const scm_map_row *arr, scm_cert_details *d, char *err,
+                     size_t errlen)
+{
+    const scm_map *m = &scm_map_builtin;
+    const cJSON *list = cJSON_GetObjectItemCaseSensitive(doc, arr->key), *el;
+    size_t n, i;
+    int rc;
+
+    if (list == NULL || cJSON_IsNull(list))
+        return SCM_OK;
+    if (!cJSON_IsArray(list)) {
+        snprintf(err, errlen, "member \"%s\" is not an array", arr->legacy);
+        return SCM_E_PARSE;
+    }
+    n = (size_t)cJSON_GetArraySize(list);
+    if (n == 0)
+        return SCM_OK;
+    if ((d->auth = calloc(n, sizeof *d->auth)) == NULL)
+        return SCM_E_NOMEM;
+    d->auth_count = n;
+    n = 0;
+    cJSON_ArrayForEach(el, list) {
+        if (!cJSON_IsObject(el)) {
+            snprintf(err, errlen, "an element of \"%s\" is not an object", arr->legacy);
+            return SCM_E_PARSE;
+        }
+        for (i = 0; i < m->nrows; i++)
+            if (m->rows[i].in_auth &&
+                (rc = take_string(el, &m->rows[i], scm_details_str(&d->auth[n], &m->rows[i]),
+                                  err, errlen)) != SCM_OK)
+                return rc;
+        n++;
+    }
+    return SCM_OK;
+}
+
+int scm_details_from_legacy(const cJSON *doc, scm_cert_details **out, char *err, size_t errlen)
+{
+    const scm_map *m = &scm_map_builtin;
+    scm_cert_details *d;
+    size_t i;
+    int rc = SCM_OK;
+
+    *out = NULL;
+    if (!cJSON_IsObject(doc)) {
+        snprintf(err, errlen, "the body is not a JSON object");
+        return SCM_E_PARSE;
+    }
+    if ((d = scm_details_new("legacy")) == NULL)
+        return SCM_E_NOMEM;
+    for (i = 0; i < m->nrows && rc == SCM_OK; i++) {
+        const scm_map_row *r = &m->rows[i];
+        if (r->in_auth)
+            continue;
+        switch (r->type) {
+        case SCM_FT_STRING:
+            rc = take_string(doc, r, scm_details_str(d, r), err, errlen);
+            break;
+        case SCM_FT_INT:
+            rc = take_int(doc, r, scm_details_int(d, r), err, errlen);
+            break;
+        case SCM_FT_ARRAY:
+            rc = take_auth(doc, r, d, err, errlen);
+            break;
+        }
+    }
+    if (rc == SCM_OK && scm_details_fill_empty(d) != 0)
+        rc = SCM_E_NOMEM;
+    if (rc != SCM_OK) {
+        scm_cert_details_free(d);
+        return rc;
+    }
+    *out = d;
+    return SCM_OK;
+}

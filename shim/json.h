@@ -1,0 +1,18 @@
+/* json.h - strict JSON parsing on top of cJSON. */
+#ifndef SCM_SHIM_JSON_H
+#define SCM_SHIM_JSON_H
+
+#include <cjson/cJSON.h>
+#include <stddef.h>
+
+/*
+ * Parses exactly len bytes as one JSON value: trailing bytes other than
+ * white space (cJSON alone accepts them) and embedded NUL bytes are
+ * rejected. Returns NULL when the text is not that.
+ */
+cJSON *scm_json_parse(const char *data, size_t len);
+
+/* 1 and *out set when it is a number with an integral value in int range, else 0. */
+int scm_json_int(const cJSON *it, int *out);
+
+#endif

@@ -1,0 +1,163 @@
+/* legacy_json.c - the legacy body writer; see legacy_json.h. */
+#include "legacy_json.h"
+
+#include "details.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void scm_json_put_string(scm_buf *b, const char *s)
+{
+    static const char HEX[] = "0123456789abcdef";
+    scm_buf_putc(b, '"');
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        switch (c) {
+        case '"': scm_buf_puts(b, "\\\""); break;
+        case '\\': scm_buf_puts(b, "\\\\"); break;
+        case '\n': scm_buf_puts(b, "\\n"); break;
+        case '\r': scm_buf_puts(b, "\\r"); break;
+        case '\t': scm_buf_puts(b, "\\t"); break;
+        case '\b': scm_buf_puts(b, "\\b"); break;
+        case '\f': scm_buf_puts(b, "\\f"); break;
+        default:
+            if (c < 0x20) {
+                char esc[6] = {'\\', 'u', '0', '0', HEX[c >> 4], HEX[c & 15]};
+                scm_buf_append(b, esc, 6);
+            } else {
+                scm_buf_putc(b, (char)c);
+            }
+        }
+    }
+    scm_buf_putc(b, '"');
+}
+
+static void newline(scm_buf *b, int indent, int level)
+{
+    int i;
+    if (indent == 0)
+        return;
+    scm_buf_putc(b, '\n');
+    for (i = 0; i < indent * level; i++)
+        scm_buf_putc(b, ' ');
+}
+
+static void key(scm_buf *b, const char *k, int indent)
+{
+    scm_json_put_string(b, k);
+    scm_buf_puts(b, indent ? ": " : ":");
+}
+
+/* Writes name(r, i) for i < n, skipping NULL, as a JSON array. */
+static void put_names(scm_buf *b, const char *(*name)(const scm_report *, size_t), size_t n,
+                      const scm_report *r, int indent, int level)
+{
+    size_t i, written = 0;
+    scm_buf_putc(b, '[');
+    for (i = 0; i < n; i++) {
+        const char *s = name(r, i);
+        if (s == NULL)
+            continue;
+        if (written++)
+            scm_buf_putc(b, ',');
+        newline(b, indent, level + 1);
+        scm_json_put_string(b, s);
+    }
+    if (written)
+        newline(b, indent, level);
+    scm_buf_putc(b, ']');
+}
+
+static const char *unmapped_name(const scm_report *r, size_t i)
+{
+    return r->unmapped[i] ? scm_map_builtin.rows[i].legacy : NULL;
+}
+
+static const char *v3_only_name(const scm_report *r, size_t i)
+{
+    return r->v3_only[i];
+}
+
+void scm_report_put_json(scm_buf *b, const scm_report *r, int indent, int level)
+{
+    const scm_map *m = &scm_map_builtin;
+    size_t i;
+
+    scm_buf_putc(b, '{');
+    newline(b, indent, level + 1);
+    key(b, "backend", indent);
+    scm_json_put_string(b, r->backend);
+    scm_buf_putc(b, ',');
+    newline(b, indent, level + 1);
+    key(b, "fields", indent);
+    scm_buf_putc(b, '{');
+    for (i = 0; i < m->nrows; i++) {
+        if (i)
+            scm_buf_putc(b, ',');
+        newline(b, indent, level + 2);
+        key(b, m->rows[i].legacy, indent);
+        scm_json_put_string(b, scm_class_name(r->cls[i]));
+    }
+    newline(b, indent, level + 1);
+    scm_buf_puts(b, "},");
+    newline(b, indent, level + 1);
+    key(b, "unmapped", indent);
+    put_names(b, unmapped_name, m->nrows, r, indent, level + 1);
+    scm_buf_putc(b, ',');
+    newline(b, indent, level + 1);
+    key(b, "v3_only", indent);
+    put_names(b, v3_only_name, r->nv3_only, r, indent, level + 1);
+    newline(b, indent, level);
+    scm_buf_putc(b, '}');
+}
+
+char *scm_legacy_json(const scm_cert_details *d, const scm_report *annotate)
+{
+    const scm_map *m = &scm_map_builtin;
+    char num[32];
+    size_t i, k, j;
+    int first = 1;
+    scm_buf b;
+
+    scm_buf_init(&b);
+    scm_buf_putc(&b, '{');
+    for (i = 0; i < m->nrows; i++) {
+        const scm_map_row *r = &m->rows[i];
+        if (r->in_auth)
+            continue;
+        scm_buf_puts(&b, first ? "\n  " : ",\n  ");
+        first = 0;
+        key(&b, r->key, 2);
+        if (r->type == SCM_FT_STRING) {
+            scm_json_put_string(&b, *scm_details_str((void *)d, r));
+        } else if (r->type == SCM_FT_INT) {
+            snprintf(num, sizeof num, "%d", *scm_details_int((scm_cert_details *)d, r));
+            scm_buf_puts(&b, num);
+        } else if (d->auth_count == 0) {
+            scm_buf_puts(&b, "[]");
+        } else {
+            scm_buf_putc(&b, '[');
+            for (k = 0; k < d->auth_count; k++) {
+                int first_member = 1;
+                scm_buf_puts(&b, k ? ",\n    {" : "\n    {");
+                for (j = 0; j < m->nrows; j++) {
+                    if (!m->rows[j].in_auth)
+                        continue;
+                    scm_buf_puts(&b, first_member ? "\n      " : ",\n      ");
+                    first_member = 0;
+                    key(&b, m->rows[j].key, 2);
+                    scm_json_put_string(&b, *scm_details_str(&d->auth[k], &m->rows[j]));
+                }
+                scm_buf_puts(&b, "\n    }");
+            }
+            scm_buf_puts(&b, "\n  ]");
+        }
+    }
+    if (annotate != NULL) {
+        scm_buf_puts(&b, ",\n  ");
+        key(&b, "_shim", 2);
+        scm_report_put_json(&b, annotate, 2, 1);
+    }
+    scm_buf_puts(&b, "\n}\n");
+    return scm_buf_take(&b);
+}

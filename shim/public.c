@@ -1,0 +1,178 @@
+/* public.c - scm_shim.h: reports, the offline conversion and the thread's last error. */
+#include "convert.h"
+#include "details.h"
+#include "export.h"
+#include "json.h"
+#include "legacy_json.h"
+#include "report.h"
+#include "scm_shim.h"
+
+#include "client.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The public enum is the table's class list; the X-macro order must match it. */
+_Static_assert(SCM_CLASS_EXACT == (int)SCM_SHIM_CLASS_EXACT && SCM_CLASS_RENAMED == (int)SCM_SHIM_CLASS_RENAMED &&
+                   SCM_CLASS_TRANSFORMED == (int)SCM_SHIM_CLASS_TRANSFORMED &&
+                   SCM_CLASS_LOSSY == (int)SCM_SHIM_CLASS_LOSSY &&
+                   SCM_CLASS_MISSING == (int)SCM_SHIM_CLASS_MISSING && SCM_CLASS_COUNT_ == 5,
+               "scm_shim_class differs from the table's classes");
+
+static _Thread_local char last_error[512];
+
+static void set_last_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void set_last_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(last_error, sizeof last_error, fmt, ap);
+    va_end(ap);
+}
+
+SCM_EXPORT const char *scm_shim_last_error(void)
+{
+    return last_error;
+}
+
+SCM_EXPORT const char *scm_shim_class_name(scm_shim_class cls)
+{
+    return (unsigned)cls < SCM_CLASS_COUNT_ ? scm_class_name((scm_field_class)cls) : NULL;
+}
+
+SCM_EXPORT const scm_shim_report *scm_shim_details_report(const scm_cert_details *details)
+{
+    return scm_details_report(details);
+}
+
+SCM_EXPORT const scm_shim_report *scm_shim_client_report(const scm_client *client)
+{
+    return client != NULL ? client->last_report : NULL;
+}
+
+SCM_EXPORT const char *scm_shim_report_backend(const scm_shim_report *r)
+{
+    return r != NULL ? r->backend : "";
+}
+
+SCM_EXPORT size_t scm_shim_report_field_count(const scm_shim_report *r)
+{
+    return r != NULL ? scm_map_builtin.nrows : 0;
+}
+
+SCM_EXPORT const char *scm_shim_report_field_name(const scm_shim_report *r, size_t i)
+{
+    return r != NULL && i < scm_map_builtin.nrows ? scm_map_builtin.rows[i].legacy : NULL;
+}
+
+SCM_EXPORT scm_shim_class scm_shim_report_field_class(const scm_shim_report *r, size_t i)
+{
+    return r != NULL && i < scm_map_builtin.nrows ? (scm_shim_class)r->cls[i] : SCM_SHIM_CLASS_MISSING;
+}
+
+SCM_EXPORT int scm_shim_report_find(const scm_shim_report *r, const char *field, scm_shim_class *cls)
+{
+    int i = r != NULL && field != NULL ? scm_report_index(field) : -1;
+    if (i < 0)
+        return -1;
+    if (cls != NULL)
+        *cls = (scm_shim_class)r->cls[i];
+    return 0;
+}
+
+SCM_EXPORT size_t scm_shim_report_unmapped_count(const scm_shim_report *r)
+{
+    return r != NULL ? r->nunmapped : 0;
+}
+
+SCM_EXPORT const char *scm_shim_report_unmapped(const scm_shim_report *r, size_t i)
+{
+    size_t row;
+    for (row = 0; r != NULL && row < scm_map_builtin.nrows; row++)
+        if (r->unmapped[row] && i-- == 0)
+            return scm_map_builtin.rows[row].legacy;
+    return NULL;
+}
+
+SCM_EXPORT size_t scm_shim_report_v3_only_count(const scm_shim_report *r)
+{
+    return r != NULL ? r->nv3_only : 0;
+}
+
+SCM_EXPORT const char *scm_shim_report_v3_only(const scm_shim_report *r, size_t i)
+{
+    return r != NULL && i < r->nv3_only ? r->v3_only[i] : NULL;
+}
+
+SCM_EXPORT char *scm_shim_report_json(const scm_shim_report *r)
+{
+    scm_buf b;
+    if (r == NULL)
+        return NULL;
+    scm_buf_init(&b);
+    scm_report_put_json(&b, r, 0, 0);
+    return scm_buf_take(&b);
+}
+
+SCM_EXPORT void scm_shim_report_free(scm_shim_report *r)
+{
+    scm_report_free(r);
+}
+
+SCM_EXPORT int scm_shim_convert(const char *v3_json, size_t len, char **legacy_json,
+                                scm_shim_report **report)
+{
+    const char *path = getenv("SCM_SHIM_MAPPING");
+    const scm_map *map = &scm_map_builtin;
+    scm_map loaded;
+    scm_cert_details *d = NULL;
+    char why[512];
+    cJSON *doc;
+    int rc;
+
+    if (legacy_json != NULL)
+        *legacy_json = NULL;
+    if (report != NULL)
+        *report = NULL;
+    last_error[0] = '\0';
+    if (v3_json == NULL || legacy_json == NULL) {
+        set_last_error("v3_json and legacy_json must not be NULL");
+        return SCM_E_INVALID_PARAM;
+    }
+    memset(&loaded, 0, sizeof loaded);
+    if (path != NULL && path[0] != '\0') {
+        if (scm_map_load_file(path, &loaded, why, sizeof why) != 0) {
+            set_last_error("SCM_SHIM_MAPPING=%s: %s", path, why);
+            return SCM_E_INVALID_PARAM;
+        }
+        map = &loaded;
+    }
+    doc = scm_json_parse(v3_json, len);
+    if (doc == NULL) {
+        set_last_error("the v3 body is not valid JSON");
+        rc = SCM_E_PARSE;
+    } else if ((rc = scm_convert_v3(map, doc, &d, why, sizeof why)) == SCM_E_PARSE) {
+        set_last_error("%s", why);
+    } else if (rc == SCM_OK) {
+        *legacy_json = scm_legacy_json(d, NULL);
+        if (report != NULL)
+            *report = scm_report_copy(scm_details_report(d));
+        if (*legacy_json == NULL || (report != NULL && *report == NULL)) {
+            scm_free(*legacy_json);
+            *legacy_json = NULL;
+            if (report != NULL) {
+                scm_report_free(*report);
+                *report = NULL;
+            }
+            rc = SCM_E_NOMEM;
+        }
+    }
+    if (rc == SCM_E_NOMEM)
+        set_last_error("out of memory");
+    scm_cert_details_free(d);
+    cJSON_Delete(doc);
+    scm_map_free(&loaded);
+    return rc;
+}

@@ -1,0 +1,86 @@
+/* report.c - per-object field reports; see report.h. */
+#include "report.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+scm_report *scm_report_new(const char *backend, scm_field_class all)
+{
+    size_t n = scm_map_builtin.nrows, i;
+    scm_report *r = calloc(1, sizeof *r);
+    if (r == NULL)
+        return NULL;
+    r->backend = backend;
+    r->cls = calloc(n, sizeof *r->cls);
+    r->unmapped = calloc(n, 1);
+    if (r->cls == NULL || r->unmapped == NULL) {
+        scm_report_free(r);
+        return NULL;
+    }
+    for (i = 0; i < n; i++)
+        r->cls[i] = all;
+    return r;
+}
+
+scm_report *scm_report_copy(const scm_report *src)
+{
+    size_t n = scm_map_builtin.nrows, i;
+    scm_report *r = scm_report_new(src->backend, SCM_CLASS_EXACT);
+    if (r == NULL)
+        return NULL;
+    memcpy(r->cls, src->cls, n * sizeof *r->cls);
+    memcpy(r->unmapped, src->unmapped, n);
+    r->nunmapped = src->nunmapped;
+    for (i = 0; i < src->nv3_only; i++)
+        if (scm_report_add_v3_only(r, src->v3_only[i]) != 0) {
+            scm_report_free(r);
+            return NULL;
+        }
+    return r;
+}
+
+void scm_report_free(scm_report *r)
+{
+    size_t i;
+    if (r == NULL)
+        return;
+    for (i = 0; i < r->nv3_only; i++)
+        free(r->v3_only[i]);
+    free(r->v3_only);
+    free(r->cls);
+    free(r->unmapped);
+    free(r);
+}
+
+int scm_report_index(const char *legacy)
+{
+    const scm_map_row *row = scm_map_find(&scm_map_builtin, legacy);
+    return row != NULL ? (int)(row - scm_map_builtin.rows) : -1;
+}
+
+void scm_report_set_unmapped(scm_report *r, size_t row)
+{
+    if (!r->unmapped[row]) {
+        r->unmapped[row] = 1;
+        r->nunmapped++;
+    }
+}
+
+int scm_report_add_v3_only(scm_report *r, const char *name)
+{
+    char **grown, *copy;
+    size_t i;
+    for (i = 0; i < r->nv3_only; i++)
+        if (strcmp(r->v3_only[i], name) == 0)
+            return 0;
+    if ((copy = strdup(name)) == NULL)
+        return -1;
+    grown = realloc(r->v3_only, (r->nv3_only + 1) * sizeof *grown);
+    if (grown == NULL) {
+        free(copy);
+        return -1;
+    }
+    r->v3_only = grown;
+    r->v3_only[r->nv3_only++] = copy;
+    return 0;
+}

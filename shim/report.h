@@ -1,0 +1,35 @@
+/*
+ * report.h - what a returned object says about its fields: the class of each
+ * legacy field, the legacy fields whose value had no rule (unmapped) and the
+ * v3 members no rule used (v3-only). Indexed by the rows of the built-in
+ * table, which every loaded table is bound to, so a report outlives the
+ * client and its table.
+ */
+#ifndef SCM_SHIM_REPORT_H
+#define SCM_SHIM_REPORT_H
+
+#include "maptable.h"
+
+#include <stddef.h>
+
+struct scm_shim_report {
+    const char      *backend;  /* "v3" or "legacy" (static) */
+    scm_field_class *cls;      /* per built-in row */
+    unsigned char   *unmapped; /* per built-in row: a value passed through with no rule */
+    char           **v3_only;  /* v3 member names, "authentification[].x" for element members */
+    size_t           nv3_only;
+    size_t           nunmapped;
+};
+typedef struct scm_shim_report scm_report;
+
+/* A report with every field of the given class, or NULL on OOM. */
+scm_report *scm_report_new(const char *backend, scm_field_class all);
+scm_report *scm_report_copy(const scm_report *r);
+void        scm_report_free(scm_report *r);
+/* Index of a legacy field in the built-in table, or -1. */
+int         scm_report_index(const char *legacy);
+void        scm_report_set_unmapped(scm_report *r, size_t row);
+/* Adds a v3-only member name once; 0 or -1 on OOM. */
+int         scm_report_add_v3_only(scm_report *r, const char *name);
+
+#endif

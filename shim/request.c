@@ -1,0 +1,63 @@
+/* request.c - builds the authentication headers of a request; see request.h. */
+#include "request.h"
+
+#include "buf.h"
+#include "sign.h"
+
+#include <openssl/crypto.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Appends "Name: value"; a failure frees the list and returns NULL. */
+static struct curl_slist *add(struct curl_slist *list, const char *name, const char *value)
+{
+    scm_buf line;
+    struct curl_slist *next;
+    if (list == NULL)
+        return NULL;
+    scm_buf_init(&line);
+    scm_buf_puts(&line, name);
+    scm_buf_puts(&line, ": ");
+    scm_buf_puts(&line, value);
+    next = line.oom ? NULL : curl_slist_append(list, line.data);
+    OPENSSL_cleanse(line.data, line.len);
+    scm_buf_free(&line);
+    if (next == NULL)
+        curl_slist_free_all(list);
+    return next;
+}
+
+struct curl_slist *scm_request_headers(const scm_settings *s, const char *host, const char *path,
+                                       time_t now)
+{
+    /* Not signed, like every header curl may also touch. */
+    struct curl_slist *list = curl_slist_append(NULL, "Accept: application/json");
+    char date[SCM_SIGN_DATE_LEN + 1], *auth;
+    scm_kv signed_hdrs[4];
+    size_t n = 0;
+
+    list = add(list, "Host", host);
+    if (s->project_id != NULL)
+        list = add(list, "X-Project-Id", s->project_id);
+    if (s->token != NULL)
+        return add(list, "X-Auth-Token", s->token);
+
+    scm_sign_format_date(now, date);
+    signed_hdrs[n++] = (scm_kv){"host", host};
+    signed_hdrs[n++] = (scm_kv){"x-sdk-date", date};
+    if (s->project_id != NULL)
+        signed_hdrs[n++] = (scm_kv){"x-project-id", s->project_id};
+    if (s->security_token != NULL) {
+        signed_hdrs[n++] = (scm_kv){"x-security-token", s->security_token};
+        list = add(list, "X-Security-Token", s->security_token);
+    }
+    list = add(list, "X-Sdk-Date", date);
+    auth = scm_sign_authorization("GET", path, NULL, 0, signed_hdrs, n, "", 0, date, s->ak, s->sk);
+    if (auth == NULL) {
+        curl_slist_free_all(list);
+        return NULL;
+    }
+    list = add(list, "Authorization", auth);
+    free(auth);
+    return list;
+}

@@ -1,0 +1,236 @@
+/* settings.c - resolves and checks a client's configuration. */
+#include "settings.h"
+
+#include <curl/curl.h>
+#include <openssl/crypto.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define MAX_ID_LEN 64
+
+int scm_valid_id(const char *id)
+{
+    size_t n;
+    if (id == NULL)
+        return 0;
+    n = strspn(id, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-");
+    return n > 0 && n <= MAX_ID_LEN && id[n] == '\0';
+}
+
+/* Header values must be one line of visible ASCII: no header injection. */
+static int header_safe(const char *v)
+{
+    for (; v != NULL && *v; v++)
+        if (*v < 0x21 || *v > 0x7e)
+            return 0;
+    return 1;
+}
+
+/* The caller's value, else the environment's; "" counts as unset. */
+static const char *pick(const char *given, const char *env_name)
+{
+    const char *v = given;
+    if (v == NULL || v[0] == '\0')
+        v = getenv(env_name);
+    return v != NULL && v[0] != '\0' ? v : NULL;
+}
+
+static int dup_opt(char **dst, const char *src)
+{
+    *dst = NULL;
+    return src == NULL || (*dst = strdup(src)) != NULL ? 0 : -1;
+}
+
+static void free_secret(char **s)
+{
+    if (*s != NULL) {
+        OPENSSL_cleanse(*s, strlen(*s));
+        free(*s);
+        *s = NULL;
+    }
+}
+
+const char *scm_backend_name(scm_backend b)
+{
+    return b == SCM_BACKEND_LEGACY ? "legacy" : "v3";
+}
+
+int scm_endpoint_parse(scm_endpoint *ep, const char *endpoint, char *err, size_t errlen)
+{
+    CURLU *u = curl_url();
+    char *scheme = NULL, *host = NULL, *port = NULL, *path = NULL, *extra = NULL;
+    char *base = NULL, *hosthdr = NULL;
+    size_t plen, blen, hlen;
+    int rc = -1, https;
+
+    if (u == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    if (endpoint == NULL || endpoint[0] == '\0') {
+        snprintf(err, errlen, "no endpoint given");
+        goto out;
+    }
+    if (strncasecmp(endpoint, "http://", 7) != 0 && strncasecmp(endpoint, "https://", 8) != 0) {
+        snprintf(err, errlen, "endpoint must start with https:// or http://");
+        goto out;
+    }
+    if (curl_url_set(u, CURLUPART_URL, endpoint, 0) != CURLUE_OK ||
+        curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+        curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK || host[0] == '\0') {
+        snprintf(err, errlen, "malformed endpoint URL");
+        goto out;
+    }
+    if (curl_url_get(u, CURLUPART_USER, &extra, 0) == CURLUE_OK ||
+        curl_url_get(u, CURLUPART_QUERY, &extra, 0) == CURLUE_OK ||
+        curl_url_get(u, CURLUPART_FRAGMENT, &extra, 0) == CURLUE_OK) {
+        snprintf(err, errlen, "endpoint URL must not contain user info, a query or a fragment");
+        goto out;
+    }
+    curl_url_get(u, CURLUPART_PORT, &port, 0);
+    if (curl_url_get(u, CURLUPART_PATH, &path, 0) != CURLUE_OK) {
+        snprintf(err, errlen, "malformed endpoint URL");
+        goto out;
+    }
+    plen = strlen(path);
+    while (plen > 0 && path[plen - 1] == '/')
+        plen--;
+    https = strcmp(scheme, "https") == 0;
+    /* Host carries the port only when it is not the scheme's default, as curl would send it. */
+    if (port != NULL && strcmp(port, https ? "443" : "80") == 0) {
+        curl_free(port);
+        port = NULL;
+    }
+    hlen = strlen(host) + (port ? strlen(port) + 1 : 0) + 1;
+    blen = strlen(scheme) + 3 + hlen + plen + 1;
+    base = malloc(blen);
+    hosthdr = malloc(hlen);
+    if (base == NULL || hosthdr == NULL) {
+        snprintf(err, errlen, "out of memory");
+        free(base);
+        free(hosthdr);
+        goto out;
+    }
+    snprintf(hosthdr, hlen, "%s%s%s", host, port ? ":" : "", port ? port : "");
+    snprintf(base, blen, "%s://%s%.*s", scheme, hosthdr, (int)plen, path);
+    ep->base = base;
+    ep->host = hosthdr;
+    rc = 0;
+out:
+    curl_free(scheme);
+    curl_free(host);
+    curl_free(port);
+    curl_free(path);
+    curl_free(extra);
+    curl_url_cleanup(u);
+    return rc;
+}
+
+/* SCM_SHIM_BACKEND: "v3" (also when unset or empty) or "legacy". */
+static int read_backend(scm_backend *b, char *err, size_t errlen)
+{
+    const char *v = getenv("SCM_SHIM_BACKEND");
+    if (v == NULL || v[0] == '\0' || strcmp(v, "v3") == 0)
+        *b = SCM_BACKEND_V3;
+    else if (strcmp(v, "legacy") == 0)
+        *b = SCM_BACKEND_LEGACY;
+    else {
+        snprintf(err, errlen, "SCM_SHIM_BACKEND must be \"v3\" or \"legacy\" (or unset)");
+        return -1;
+    }
+    return 0;
+}
+
+/* A backend's endpoint: its SCM_SHIM_*_ENDPOINT override, else the caller's. */
+static int read_endpoint(scm_settings *s, scm_backend b, const char *given, char *err,
+                         size_t errlen)
+{
+    const char *var = b == SCM_BACKEND_LEGACY ? "SCM_SHIM_LEGACY_ENDPOINT" : "SCM_SHIM_V3_ENDPOINT";
+    const char *url = pick(NULL, var);
+    char why[200];
+    if (url == NULL)
+        url = given;
+    if (url == NULL || url[0] == '\0') {
+        /* Only the backend in use needs one. */
+        if (b != s->backend)
+            return 0;
+        snprintf(err, errlen, "no endpoint given (config endpoint or %s)", var);
+        return -1;
+    }
+    if (scm_endpoint_parse(&s->ep[b], url, why, sizeof why) != 0) {
+        snprintf(err, errlen, "%s endpoint%s%s: %s", scm_backend_name(b),
+                 url == given ? "" : " from ", url == given ? "" : var, why);
+        return -1;
+    }
+    return 0;
+}
+
+int scm_settings_init(scm_settings *s, const scm_config *config, char *err, size_t errlen)
+{
+    const char *ak, *sk, *project, *stoken;
+
+    memset(s, 0, sizeof *s);
+    if (config == NULL) {
+        snprintf(err, errlen, "no configuration given");
+        return -1;
+    }
+    if (read_backend(&s->backend, err, errlen) != 0 ||
+        read_endpoint(s, SCM_BACKEND_V3, config->endpoint, err, errlen) != 0 ||
+        read_endpoint(s, SCM_BACKEND_LEGACY, config->endpoint, err, errlen) != 0)
+        goto bad;
+    if (config->timeout_ms < 0) {
+        snprintf(err, errlen, "timeout_ms must not be negative");
+        goto bad;
+    }
+    s->timeout_ms = config->timeout_ms ? config->timeout_ms : SCM_DEFAULT_TIMEOUT_MS;
+
+    project = pick(config->project_id, "HUAWEICLOUD_SDK_PROJECT_ID");
+    if (project != NULL && !scm_valid_id(project)) {
+        snprintf(err, errlen, "project_id must be 1-64 characters of A-Z a-z 0-9 _ -");
+        goto bad;
+    }
+    ak = pick(config->access_key, "HUAWEICLOUD_SDK_AK");
+    sk = pick(config->secret_key, "HUAWEICLOUD_SDK_SK");
+    stoken = pick(NULL, "HUAWEICLOUD_SDK_SECURITY_TOKEN");
+    if (ak != NULL && sk == NULL) {
+        snprintf(err, errlen, "an access key was given without a secret key "
+                              "(secret_key or HUAWEICLOUD_SDK_SK)");
+        goto bad;
+    }
+    if (ak == NULL && (config->auth_token == NULL || config->auth_token[0] == '\0')) {
+        snprintf(err, errlen, "no credentials: give access_key and secret_key "
+                              "(or HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK), or auth_token");
+        goto bad;
+    }
+    if (!header_safe(ak) || !header_safe(stoken) || !header_safe(ak ? NULL : config->auth_token)) {
+        snprintf(err, errlen, "credentials must be printable ASCII without spaces");
+        goto bad;
+    }
+    if (dup_opt(&s->project_id, project) != 0 || dup_opt(&s->ak, ak) != 0 ||
+        dup_opt(&s->sk, ak ? sk : NULL) != 0 || dup_opt(&s->security_token, ak ? stoken : NULL) != 0 ||
+        dup_opt(&s->token, ak ? NULL : config->auth_token) != 0) {
+        snprintf(err, errlen, "out of memory");
+        goto bad;
+    }
+    return 0;
+bad:
+    scm_settings_free(s);
+    return -1;
+}
+
+void scm_settings_free(scm_settings *s)
+{
+    int b;
+    for (b = 0; b < SCM_BACKEND_COUNT; b++) {
+        free(s->ep[b].base);
+        free(s->ep[b].host);
+    }
+    free(s->project_id);
+    free(s->ak);
+    free_secret(&s->sk);
+    free_secret(&s->security_token);
+    free_secret(&s->token);
+    memset(s, 0, sizeof *s);
+}

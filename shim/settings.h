@@ -1,0 +1,49 @@
+/* settings.h - a client's resolved configuration: caller's scm_config, then the SDK environment. */
+#ifndef SCM_SHIM_SETTINGS_H
+#define SCM_SHIM_SETTINGS_H
+
+#include "scm_client.h"
+
+#include <stddef.h>
+
+#define SCM_DEFAULT_TIMEOUT_MS 30000L
+
+/* The two services a query can go to. */
+typedef enum { SCM_BACKEND_V3 = 0, SCM_BACKEND_LEGACY = 1 } scm_backend;
+#define SCM_BACKEND_COUNT 2
+
+typedef struct scm_endpoint {
+    char *base;           /* scheme://host[:port][/prefix], no trailing '/'; NULL when unset */
+    char *host;           /* Host header value: host, or host:port when not the default */
+} scm_endpoint;
+
+typedef struct scm_settings {
+    scm_backend  backend; /* SCM_SHIM_BACKEND */
+    scm_endpoint ep[SCM_BACKEND_COUNT];
+    char *project_id;     /* NULL when none was given */
+    char *ak;             /* AK/SK signing when both are set ... */
+    char *sk;
+    char *security_token; /* ... with X-Security-Token for temporary credentials */
+    char *token;          /* X-Auth-Token when there is no AK */
+    long  timeout_ms;
+} scm_settings;
+
+/*
+ * Resolves config (NULL members fall back to HUAWEICLOUD_SDK_AK/_SK/
+ * _PROJECT_ID/_SECURITY_TOKEN) and the SCM_SHIM_* environment: the backend
+ * and an endpoint per backend. Returns 0, or -1 with a one-line reason in
+ * err (never containing a secret).
+ */
+int  scm_settings_init(scm_settings *s, const scm_config *config, char *err, size_t errlen);
+void scm_settings_free(scm_settings *s);
+
+/* Parses and checks an endpoint URL into ep; 0 or -1 with err. */
+int  scm_endpoint_parse(scm_endpoint *ep, const char *url, char *err, size_t errlen);
+
+/* "v3" or "legacy". */
+const char *scm_backend_name(scm_backend b);
+
+/* 1 when id is 1..64 characters of [A-Za-z0-9_-]: safe as one URL path segment. */
+int  scm_valid_id(const char *id);
+
+#endif

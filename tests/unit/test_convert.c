@@ -1,0 +1,270 @@
+/*
+ * test_convert.c - the v3 adapter, data-driven: every fixture pair (v3.json rebuilt and
+ * compared with legacy.json member by member) and every tests/data/convert-cases folder.
+ */
+#include "maptable.h"
+#include "scm_shim.h"
+#include "testutil.h"
+
+#include <check.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define CERTS SCM_TEST_DATA_DIR "/certs"
+#define CASES SCM_TEST_DATA_DIR "/convert-cases"
+
+static char *names[64];
+static size_t nnames;
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void list_dir(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    nnames = 0;
+    if (d == NULL) {
+        perror(dir);
+        exit(EXIT_FAILURE);
+    }
+    while ((e = readdir(d)) != NULL && nnames < 64)
+        if (strchr(e->d_name, '.') == NULL)
+            names[nnames++] = strdup(e->d_name);
+    closedir(d);
+    qsort(names, nnames, sizeof names[0], cmp_str);
+}
+
+static char *read_in(const char *dir, const char *name, const char *file, size_t *len)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s/%s", dir, name, file);
+    return tu_read_file(path, len);
+}
+
+/* Whether two legacy values are equal (strings, numbers or whole arrays). */
+static int same(const cJSON *a, const cJSON *b)
+{
+    return cJSON_Compare(a, b, 1);
+}
+
+static int flagged(const scm_shim_report *r, const char *field)
+{
+    scm_shim_class cls;
+    size_t i;
+    ck_assert_int_eq(scm_shim_report_find(r, field, &cls), 0);
+    if (cls == SCM_SHIM_CLASS_LOSSY || cls == SCM_SHIM_CLASS_MISSING)
+        return 1;
+    for (i = 0; i < scm_shim_report_unmapped_count(r); i++)
+        if (strcmp(scm_shim_report_unmapped(r, i), field) == 0)
+            return 1;
+    return 0;
+}
+
+START_TEST(fixture_pair)
+{
+    size_t len = 0, i, k;
+    char *v3 = read_in(CERTS, names[_i], "v3.json", &len), *out = NULL, *again = NULL;
+    cJSON *legacy, *got, *lm, *gm;
+    scm_shim_report *r = NULL;
+    char path[512];
+
+    snprintf(path, sizeof path, "%s/%s/legacy.json", CERTS, names[_i]);
+    legacy = tu_read_json(path);
+    ck_assert_int_eq(scm_shim_convert(v3, len, &out, &r), SCM_OK);
+    got = cJSON_Parse(out);
+    ck_assert_ptr_nonnull(got);
+    ck_assert_str_eq(scm_shim_report_backend(r), "v3");
+
+    /* Same members, same order, same types. */
+    ck_assert_int_eq(cJSON_GetArraySize(got), cJSON_GetArraySize(legacy));
+    for (lm = legacy->child, gm = got->child; lm != NULL; lm = lm->next, gm = gm->next) {
+        ck_assert_str_eq(gm->string, lm->string);
+        ck_assert_int_eq(gm->type & 0xff, lm->type & 0xff);
+    }
+    ck_assert(cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(got, "domain_number")));
+
+    /* A value may differ from legacy only where the report says it can. */
+    for (i = 0; i < scm_shim_report_field_count(r); i++) {
+        const char *field = scm_shim_report_field_name(r, i);
+        if (strncmp(field, "auth[].", 7) == 0) {
+            const cJSON *la = cJSON_GetObjectItemCaseSensitive(legacy, "auth");
+            const cJSON *ga = cJSON_GetObjectItemCaseSensitive(got, "auth");
+            ck_assert_int_eq(cJSON_GetArraySize(ga), cJSON_GetArraySize(la));
+            for (k = 0; k < (size_t)cJSON_GetArraySize(la); k++) {
+                const cJSON *lv = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(la, (int)k), field + 7);
+                const cJSON *gv = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(ga, (int)k), field + 7);
+                ck_assert_msg(same(lv, gv) || flagged(r, field), "%s %s[%zu] differs unflagged",
+                              names[_i], field, k);
+            }
+        } else if (strcmp(field, "auth") != 0) {
+            const cJSON *lv = cJSON_GetObjectItemCaseSensitive(legacy, field);
+            const cJSON *gv = cJSON_GetObjectItemCaseSensitive(got, field);
+            ck_assert_msg(same(lv, gv) || flagged(r, field), "%s %s differs unflagged: '%s' vs '%s'",
+                          names[_i], field, cJSON_IsString(lv) ? lv->valuestring : "?",
+                          cJSON_IsString(gv) ? gv->valuestring : "?");
+        }
+    }
+    ck_assert_uint_eq(scm_shim_report_unmapped_count(r), 0);
+
+    /* Stable: the same input gives the same bytes. */
+    scm_shim_report_free(r);
+    ck_assert_int_eq(scm_shim_convert(v3, len, &again, NULL), SCM_OK);
+    ck_assert_str_eq(again, out);
+
+    scm_free(again);
+    scm_free(out);
+    cJSON_Delete(got);
+    cJSON_Delete(legacy);
+    free(v3);
+}
+END_TEST
+
+START_TEST(convert_case)
+{
+    size_t len = 0;
+    char *v3 = read_in(CASES, names[_i], "v3.json", &len), *out = (char *)1, *rj;
+    char path[512];
+    cJSON *exp, *want, *err, *got_report;
+    scm_shim_report *r = NULL;
+    int rc;
+
+    snprintf(path, sizeof path, "%s/%s/expected.json", CASES, names[_i]);
+    exp = tu_read_json(path);
+    rc = scm_shim_convert(v3, len, &out, &r);
+    err = cJSON_GetObjectItemCaseSensitive(exp, "error");
+    if (err != NULL) {
+        ck_assert_int_eq(rc, SCM_E_PARSE);
+        ck_assert_ptr_null(out);
+        ck_assert_ptr_null(r);
+        ck_assert_str_eq(scm_shim_last_error(), err->valuestring);
+    } else {
+        cJSON *got;
+        ck_assert_msg(rc == SCM_OK, "%s: %s", names[_i], scm_shim_last_error());
+        want = cJSON_GetObjectItemCaseSensitive(exp, "output");
+        got = cJSON_Parse(out);
+        ck_assert_msg(cJSON_Compare(cJSON_GetObjectItemCaseSensitive(want, "legacy"), got, 1),
+                      "%s: legacy body differs:\n%s", names[_i], out);
+        rj = scm_shim_report_json(r);
+        got_report = cJSON_Parse(rj);
+        ck_assert_str_eq(cJSON_GetObjectItemCaseSensitive(got_report, "backend")->valuestring, "v3");
+        ck_assert(cJSON_Compare(cJSON_GetObjectItemCaseSensitive(want, "fields"),
+                                cJSON_GetObjectItemCaseSensitive(got_report, "fields"), 1));
+        ck_assert_msg(cJSON_Compare(cJSON_GetObjectItemCaseSensitive(want, "unmapped"),
+                                    cJSON_GetObjectItemCaseSensitive(got_report, "unmapped"), 1),
+                      "%s: unmapped %s", names[_i], rj);
+        ck_assert_msg(cJSON_Compare(cJSON_GetObjectItemCaseSensitive(want, "v3_only"),
+                                    cJSON_GetObjectItemCaseSensitive(got_report, "v3_only"), 1),
+                      "%s: v3_only %s", names[_i], rj);
+        ck_assert_uint_eq(scm_shim_report_unmapped_count(r),
+                          (size_t)cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(want, "unmapped")));
+        cJSON_Delete(got);
+        cJSON_Delete(got_report);
+        scm_free(rj);
+        scm_free(out);
+    }
+    scm_shim_report_free(r);
+    cJSON_Delete(exp);
+    free(v3);
+}
+END_TEST
+
+START_TEST(report_accessors)
+{
+    const char *v3 = "{\"id\":\"x\",\"type\":\"NEW_CERT\",\"extra\":1}";
+    char *out = NULL;
+    scm_shim_report *r = NULL;
+    scm_shim_class cls;
+    size_t i, n;
+
+    ck_assert_int_eq(scm_shim_convert(v3, strlen(v3), &out, &r), SCM_OK);
+    n = scm_shim_report_field_count(r);
+    ck_assert_uint_eq(n, scm_map_builtin.nrows);
+    for (i = 0; i < n; i++)
+        ck_assert_str_eq(scm_shim_report_field_name(r, i), scm_map_builtin.rows[i].legacy);
+    ck_assert_ptr_null(scm_shim_report_field_name(r, n));
+    ck_assert_int_eq(scm_shim_report_find(r, "encrypt_type", &cls), 0);
+    ck_assert_int_eq(cls, SCM_SHIM_CLASS_LOSSY);
+    ck_assert_str_eq(scm_shim_class_name(cls), "lossy");
+    ck_assert_int_eq(scm_shim_report_find(r, "auth[].status", &cls), 0);
+    ck_assert_int_eq(cls, SCM_SHIM_CLASS_MISSING);
+    ck_assert_int_eq(scm_shim_report_find(r, "no_such_field", &cls), -1);
+    ck_assert_uint_eq(scm_shim_report_unmapped_count(r), 1);
+    ck_assert_str_eq(scm_shim_report_unmapped(r, 0), "cert_type");
+    ck_assert_ptr_null(scm_shim_report_unmapped(r, 1));
+    ck_assert_uint_eq(scm_shim_report_v3_only_count(r), 1);
+    ck_assert_str_eq(scm_shim_report_v3_only(r, 0), "extra");
+    ck_assert_ptr_null(scm_shim_class_name((scm_shim_class)99));
+    ck_assert_ptr_null(scm_shim_report_json(NULL));
+    ck_assert_uint_eq(scm_shim_report_field_count(NULL), 0);
+    scm_shim_report_free(r);
+    scm_shim_report_free(NULL);
+    scm_free(out);
+    ck_assert_int_eq(scm_shim_convert(NULL, 0, &out, NULL), SCM_E_INVALID_PARAM);
+    ck_assert_str_ne(scm_shim_last_error(), "");
+}
+END_TEST
+
+START_TEST(replacement_table)
+{
+    char path[] = "/tmp/scmshim-map-XXXXXX";
+    char *text = tu_read_file(SCM_MAPPING_JSON, NULL), *out = NULL, *at;
+    const char *v3 = "{\"push_support\":\"ON\"}";
+    FILE *f;
+    int fd = mkstemp(path);
+
+    /* An operator corrects a rule without a rebuild: push_support upper-cased instead. */
+    at = strstr(text, "\"rule\": \"lower\"");
+    ck_assert_ptr_nonnull(at);
+    memcpy(at, "\"rule\": \"upper\"", 15);
+    f = fdopen(fd, "w");
+    fputs(text, f);
+    fclose(f);
+    setenv("SCM_SHIM_MAPPING", path, 1);
+    ck_assert_int_eq(scm_shim_convert(v3, strlen(v3), &out, NULL), SCM_OK);
+    ck_assert_ptr_nonnull(strstr(out, "\"push_support\": \"ON\""));
+    scm_free(out);
+    setenv("SCM_SHIM_MAPPING", "/nonexistent.json", 1);
+    ck_assert_int_eq(scm_shim_convert(v3, strlen(v3), &out, NULL), SCM_E_INVALID_PARAM);
+    ck_assert_str_eq(scm_shim_last_error(), "SCM_SHIM_MAPPING=/nonexistent.json: /nonexistent.json: No such file or directory");
+    unsetenv("SCM_SHIM_MAPPING");
+    unlink(path);
+    free(text);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("convert");
+    TCase *tc = tcase_create("fixtures");
+    size_t i;
+    int rc;
+
+    list_dir(CERTS);
+    if (nnames != 16) {
+        fprintf(stderr, "expected the 16 fixture pairs in %s, found %zu\n", CERTS, nnames);
+        return EXIT_FAILURE;
+    }
+    tcase_add_loop_test(tc, fixture_pair, 0, (int)nnames);
+    suite_add_tcase(s, tc);
+    rc = tu_run(s);
+    for (i = 0; i < nnames; i++)
+        free(names[i]);
+
+    s = suite_create("convert cases");
+    tc = tcase_create("cases");
+    list_dir(CASES);
+    tcase_add_loop_test(tc, convert_case, 0, (int)nnames);
+    tcase_add_test(tc, report_accessors);
+    tcase_add_test(tc, replacement_table);
+    suite_add_tcase(s, tc);
+    rc |= tu_run(s);
+    for (i = 0; i < nnames; i++)
+        free(names[i]);
+    return rc;
+}

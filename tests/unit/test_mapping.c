@@ -1,0 +1,151 @@
+/* test_mapping.c - the mapping table: built-in rows cover the frozen layout; bad tables are named. */
+#include "maptable.h"
+#include "scm_client.h"
+#include "testutil.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+START_TEST(builtin_covers_every_struct_member)
+{
+    /* Each member of the frozen structs is claimed by exactly one row (auth_count goes with auth). */
+    static unsigned char details_seen[sizeof(scm_cert_details)], auth_seen[sizeof(scm_auth)];
+    const scm_map *m = &scm_map_builtin;
+    size_t i, j, covered_d = 0, covered_a = 0;
+
+    memset(details_seen, 0, sizeof details_seen);
+    memset(auth_seen, 0, sizeof auth_seen);
+    for (i = 0; i < m->nrows; i++) {
+        const scm_map_row *r = &m->rows[i];
+        size_t size = r->type == SCM_FT_INT ? sizeof(int) : sizeof(char *);
+        unsigned char *seen = r->in_auth ? auth_seen : details_seen;
+        for (j = 0; j < size; j++) {
+            ck_assert_msg(!seen[r->offset + j], "row %s overlaps another", r->legacy);
+            seen[r->offset + j] = 1;
+        }
+        if (r->in_auth)
+            covered_a += size;
+        else
+            covered_d += size;
+    }
+    covered_d += sizeof(size_t); /* auth_count */
+    ck_assert_uint_eq(covered_a, sizeof(scm_auth));
+    /* Padding after domain_number is the only byte range no row may claim. */
+    ck_assert_uint_eq(covered_d + (offsetof(scm_cert_details, cert_describe) -
+                                   offsetof(scm_cert_details, domain_number) - sizeof(int)),
+                      sizeof(scm_cert_details));
+}
+END_TEST
+
+START_TEST(builtin_order_is_legacy_order)
+{
+    const scm_map *m = &scm_map_builtin;
+    size_t i;
+    for (i = 1; i < m->nrows; i++)
+        if (!m->rows[i].in_auth && !m->rows[i - 1].in_auth)
+            ck_assert_msg(m->rows[i].offset > m->rows[i - 1].offset, "row %s out of order",
+                          m->rows[i].legacy);
+}
+END_TEST
+
+static char *read_mapping(void)
+{
+    char *text = tu_read_file(SCM_MAPPING_JSON, NULL);
+    ck_assert_ptr_nonnull(text);
+    return text;
+}
+
+/* Replaces the first occurrence of from with to in text (malloc'd result). */
+static char *edit(const char *text, const char *from, const char *to)
+{
+    const char *at = strstr(text, from);
+    char *out;
+    ck_assert_msg(at != NULL, "'%s' not in the table", from);
+    out = malloc(strlen(text) - strlen(from) + strlen(to) + 1);
+    sprintf(out, "%.*s%s%s", (int)(at - text), text, to, at + strlen(from));
+    return out;
+}
+
+static const struct {
+    const char *from, *to, *message;
+} BAD_TABLES[] = {
+    {"\"rule\": \"lower\"", "\"rule\": \"shout\"", "row push_support: unknown rule \"shout\""},
+    {"\"class\": \"renamed\"", "\"class\": \"renamd\"", "row cert_id: unknown class \"renamd\""},
+    {"\"v3\": [\"name\"]", "\"v3\": [\"nmae\"]", "row cert_name: v3 member \"nmae\" is not in the v3 schema"},
+    {"\"v3\": [\"record_value\"]", "\"v3\": [\"value\"]", "row auth[].record: v3 member \"value\" is not in the v3 schema"},
+    {"{\"legacy\": \"order_id\"", "{\"legacy\": \"cert_id\"", "row cert_id: the legacy field has more than one row"},
+    {"\"v3\": [\"domain\", \"sans\"]", "\"v3\": [\"domain\"]", "row domain_name: rule join takes 2 v3 member(s)"},
+    {"\"rule\": \"enum\", \"class\": \"transformed\",\n     \"values\"", "\"rule\": \"copy\", \"class\": \"transformed\",\n     \"values\"", "row cert_type: \"values\" goes with rule enum, and only with it"},
+    {"[\"SM3WITHSM2\", \"SM3withSM2\"]", "[\"SHA256WITHRSA\", \"x\"]", "row encrypt_type: value \"SHA256WITHRSA\" is mapped twice"},
+    {"\"type\": \"int\"", "\"type\": \"float\"", "row domain_number: unknown type \"float\""},
+    {"\"rule\": \"missing\", \"class\": \"missing\",\n     \"description\": \"Country", "\"rule\": \"missing\", \"class\": \"exact\",\n     \"description\": \"Country", "row country: rule missing goes with class missing, and only with it"},
+    {"\"fields\": [", "\"fieldz\": [", "the table needs a \"fields\" array and a \"v3_schema\" object"},
+    {"\"comment\"", "\"comment\" x", "the table is not valid JSON"},
+};
+
+START_TEST(bad_table_names_the_row)
+{
+    char *text = read_mapping(), *bad = edit(text, BAD_TABLES[_i].from, BAD_TABLES[_i].to);
+    char err[512] = "";
+    scm_map m;
+    ck_assert_int_eq(scm_map_parse(bad, strlen(bad), &m, err, sizeof err), -1);
+    ck_assert_str_eq(err, BAD_TABLES[_i].message);
+    ck_assert_ptr_null(m.rows);
+    free(bad);
+    free(text);
+}
+END_TEST
+
+START_TEST(file_table_binds_to_builtin)
+{
+    char err[512] = "";
+    scm_map m;
+    size_t i;
+    ck_assert_msg(scm_map_load_file(SCM_MAPPING_JSON, &m, err, sizeof err) == 0, "%s", err);
+    ck_assert_uint_eq(m.nrows, scm_map_builtin.nrows);
+    for (i = 0; i < m.nrows; i++) {
+        ck_assert_str_eq(m.rows[i].legacy, scm_map_builtin.rows[i].legacy);
+        ck_assert_uint_eq(m.rows[i].offset, scm_map_builtin.rows[i].offset);
+        ck_assert_int_eq(m.rows[i].rule, scm_map_builtin.rows[i].rule);
+        ck_assert_int_eq(m.rows[i].cls, scm_map_builtin.rows[i].cls);
+        ck_assert_uint_eq(m.rows[i].nvalues, scm_map_builtin.rows[i].nvalues);
+    }
+    scm_map_free(&m);
+}
+END_TEST
+
+START_TEST(file_table_missing_row)
+{
+    char *text = read_mapping(), path[] = "/tmp/scmshim-map-XXXXXX", err[512] = "";
+    char *bad = edit(text, "{\"legacy\": \"country\", \"type\": \"string\", \"v3\": [], \"rule\": \"missing\", "
+                           "\"class\": \"missing\",\n     \"description\": \"Country code; not in v3.\"},\n    ", "");
+    int fd = mkstemp(path);
+    scm_map m;
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(write(fd, bad, strlen(bad)), (long)strlen(bad));
+    close(fd);
+    ck_assert_int_eq(scm_map_load_file(path, &m, err, sizeof err), -1);
+    ck_assert_str_eq(err, "row country: missing (every legacy field needs one row)");
+    ck_assert_int_eq(scm_map_load_file("/nonexistent/map.json", &m, err, sizeof err), -1);
+    ck_assert_str_eq(err, "/nonexistent/map.json: No such file or directory");
+    unlink(path);
+    free(bad);
+    free(text);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("mapping");
+    TCase *tc = tcase_create("table");
+    tcase_add_test(tc, builtin_covers_every_struct_member);
+    tcase_add_test(tc, builtin_order_is_legacy_order);
+    tcase_add_loop_test(tc, bad_table_names_the_row, 0, sizeof BAD_TABLES / sizeof BAD_TABLES[0]);
+    tcase_add_test(tc, file_table_binds_to_builtin);
+    tcase_add_test(tc, file_table_missing_row);
+    suite_add_tcase(s, tc);
+    return tu_run(s);
+}

@@ -1,0 +1,320 @@
+/* test_settings.c - configuration: endpoint parsing, environment fallback, rejected configs. */
+#include "scm_client.h"
+#include "settings.h"
+#include "testutil.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *const SDK_VARS[] = {
+    "HUAWEICLOUD_SDK_AK",   "HUAWEICLOUD_SDK_SK",       "HUAWEICLOUD_SDK_PROJECT_ID",
+    "HUAWEICLOUD_SDK_SECURITY_TOKEN", "SCM_SHIM_BACKEND", "SCM_SHIM_V3_ENDPOINT",
+    "SCM_SHIM_LEGACY_ENDPOINT", "SCM_SHIM_ANNOTATE", "SCM_SHIM_MAPPING"};
+
+static void clear_env(void)
+{
+    size_t i;
+    for (i = 0; i < sizeof SDK_VARS / sizeof SDK_VARS[0]; i++)
+        unsetenv(SDK_VARS[i]);
+}
+
+static scm_config base_config(void)
+{
+    scm_config c;
+    memset(&c, 0, sizeof c);
+    c.endpoint = "https://scm.cn-north-4.myhuaweicloud.com";
+    c.project_id = "0a1b2c3d4e5f60718293a4b5c6d7e8f9";
+    c.access_key = "AKEXAMPLE";
+    c.secret_key = "SKEXAMPLE-secret";
+    return c;
+}
+
+static const struct {
+    const char *endpoint;
+    const char *base; /* NULL: rejected */
+    const char *host;
+} ENDPOINTS[] = {
+    {"https://scm.cn-north-4.myhuaweicloud.com", "https://scm.cn-north-4.myhuaweicloud.com",
+     "scm.cn-north-4.myhuaweicloud.com"},
+    {"https://scm.cn-north-4.myhuaweicloud.com/", "https://scm.cn-north-4.myhuaweicloud.com",
+     "scm.cn-north-4.myhuaweicloud.com"},
+    {"https://example.com:443", "https://example.com", "example.com"},
+    {"http://127.0.0.1:8080", "http://127.0.0.1:8080", "127.0.0.1:8080"},
+    {"http://[::1]:8080/", "http://[::1]:8080", "[::1]:8080"},
+    {"https://gw.example.com/scm//", "https://gw.example.com/scm", "gw.example.com"},
+    {"HTTPS://Example.com", "https://Example.com", "Example.com"},
+    {"", NULL, NULL},
+    {"scm.cn-north-4.myhuaweicloud.com", NULL, NULL},
+    {"ftp://example.com", NULL, NULL},
+    {"https://", NULL, NULL},
+    {"https://user:pw@example.com", NULL, NULL},
+    {"https://example.com/?q=1", NULL, NULL},
+    {"https://example.com/#frag", NULL, NULL},
+    {"https://exa mple.com", NULL, NULL},
+    {"https://example.com:99999", NULL, NULL},
+};
+
+START_TEST(endpoint_parsing)
+{
+    scm_config c = base_config();
+    scm_settings s;
+    char err[256] = "";
+    int rc;
+
+    clear_env();
+    c.endpoint = ENDPOINTS[_i].endpoint;
+    rc = scm_settings_init(&s, &c, err, sizeof err);
+    if (ENDPOINTS[_i].base == NULL) {
+        ck_assert_msg(rc == -1, "%s accepted", c.endpoint);
+        ck_assert_msg(err[0] != '\0' && strchr(err, '\n') == NULL, "reason: '%s'", err);
+        return;
+    }
+    ck_assert_msg(rc == 0, "%s rejected: %s", c.endpoint, err);
+    ck_assert_str_eq(s.ep[SCM_BACKEND_V3].base, ENDPOINTS[_i].base);
+    ck_assert_str_eq(s.ep[SCM_BACKEND_LEGACY].base, ENDPOINTS[_i].base);
+    ck_assert_str_eq(s.ep[SCM_BACKEND_V3].host, ENDPOINTS[_i].host);
+    scm_settings_free(&s);
+}
+END_TEST
+
+START_TEST(env_fallback)
+{
+    scm_config c = base_config();
+    scm_settings s;
+    char err[256];
+
+    clear_env();
+    c.access_key = c.secret_key = c.project_id = NULL;
+    setenv("HUAWEICLOUD_SDK_AK", "ENVAK", 1);
+    setenv("HUAWEICLOUD_SDK_SK", "ENVSK", 1);
+    setenv("HUAWEICLOUD_SDK_PROJECT_ID", "envproject", 1);
+    setenv("HUAWEICLOUD_SDK_SECURITY_TOKEN", "ENVTOKEN", 1);
+    ck_assert_int_eq(scm_settings_init(&s, &c, err, sizeof err), 0);
+    ck_assert_str_eq(s.ak, "ENVAK");
+    ck_assert_str_eq(s.sk, "ENVSK");
+    ck_assert_str_eq(s.project_id, "envproject");
+    ck_assert_str_eq(s.security_token, "ENVTOKEN");
+    ck_assert_ptr_null(s.token);
+    ck_assert_int_eq(s.timeout_ms, SCM_DEFAULT_TIMEOUT_MS);
+    scm_settings_free(&s);
+
+    /* The caller's values win over the environment. */
+    c = base_config();
+    c.timeout_ms = 1500;
+    ck_assert_int_eq(scm_settings_init(&s, &c, err, sizeof err), 0);
+    ck_assert_str_eq(s.ak, "AKEXAMPLE");
+    ck_assert_str_eq(s.project_id, "0a1b2c3d4e5f60718293a4b5c6d7e8f9");
+    ck_assert_int_eq(s.timeout_ms, 1500);
+    scm_settings_free(&s);
+    clear_env();
+}
+END_TEST
+
+START_TEST(token_auth)
+{
+    scm_config c = base_config();
+    scm_settings s;
+    char err[256];
+
+    clear_env();
+    c.access_key = c.secret_key = NULL;
+    c.auth_token = "MIItoken";
+    ck_assert_int_eq(scm_settings_init(&s, &c, err, sizeof err), 0);
+    ck_assert_ptr_null(s.ak);
+    ck_assert_str_eq(s.token, "MIItoken");
+    scm_settings_free(&s);
+
+    /* An AK takes precedence; the token is then unused. */
+    c = base_config();
+    c.auth_token = "MIItoken";
+    ck_assert_int_eq(scm_settings_init(&s, &c, err, sizeof err), 0);
+    ck_assert_ptr_null(s.token);
+    scm_settings_free(&s);
+}
+END_TEST
+
+/* Runs scm_client_new on c and returns what it wrote on stderr (malloc'd). */
+static char *new_client_stderr(const scm_config *c, scm_client **out)
+{
+    char path[] = "/tmp/scmshim-stderr-XXXXXX";
+    int fd = mkstemp(path), saved;
+    char *text;
+    ck_assert_int_ge(fd, 0);
+    fflush(stderr);
+    saved = dup(2);
+    dup2(fd, 2);
+    *out = scm_client_new(c);
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    close(fd);
+    text = tu_read_file(path, NULL);
+    unlink(path);
+    return text;
+}
+
+static void no_endpoint(scm_config *c) { c->endpoint = NULL; }
+static void bad_endpoint(scm_config *c) { c->endpoint = "not a url"; }
+static void no_credentials(scm_config *c) { c->access_key = c->secret_key = NULL; }
+static void ak_without_sk(scm_config *c) { c->secret_key = NULL; }
+static void no_project(scm_config *c)
+{
+    c->project_id = NULL;
+    setenv("SCM_SHIM_BACKEND", "legacy", 1);
+}
+static void bad_backend(scm_config *c)
+{
+    (void)c;
+    setenv("SCM_SHIM_BACKEND", "v2", 1);
+}
+static void bad_annotate(scm_config *c)
+{
+    (void)c;
+    setenv("SCM_SHIM_ANNOTATE", "yes", 1);
+}
+static void bad_mapping(scm_config *c)
+{
+    (void)c;
+    setenv("SCM_SHIM_MAPPING", "/nonexistent/mapping.json", 1);
+}
+static void bad_v3_endpoint(scm_config *c)
+{
+    (void)c;
+    setenv("SCM_SHIM_V3_ENDPOINT", "ftp://x", 1);
+}
+static void no_endpoint_for_backend(scm_config *c)
+{
+    c->endpoint = NULL;
+    setenv("SCM_SHIM_LEGACY_ENDPOINT", "https://legacy.example.com", 1);
+}
+static void bad_project(scm_config *c) { c->project_id = "../etc"; }
+static void negative_timeout(scm_config *c) { c->timeout_ms = -1; }
+static void header_injection(scm_config *c)
+{
+    c->access_key = NULL;
+    c->auth_token = "tok\r\nX-Evil: 1";
+}
+
+static const struct {
+    const char *what;
+    void (*edit)(scm_config *);
+} BAD_CONFIGS[] = {
+    {"no endpoint", no_endpoint},       {"malformed endpoint", bad_endpoint},
+    {"no credentials", no_credentials}, {"AK without SK", ak_without_sk},
+    {"no project ID", no_project},      {"bad project ID", bad_project},
+    {"negative timeout", negative_timeout}, {"CR/LF in token", header_injection},
+    {"SCM_SHIM_BACKEND", bad_backend},  {"SCM_SHIM_ANNOTATE", bad_annotate},
+    {"SCM_SHIM_MAPPING", bad_mapping},  {"SCM_SHIM_V3_ENDPOINT", bad_v3_endpoint},
+    {"SCM_SHIM_V3_ENDPOINT", no_endpoint_for_backend},
+};
+
+START_TEST(bad_config_rejected_with_one_line)
+{
+    scm_config c = base_config();
+    scm_client *client = (scm_client *)1;
+    char *msg;
+
+    clear_env();
+    BAD_CONFIGS[_i].edit(&c);
+    msg = new_client_stderr(&c, &client);
+    ck_assert_msg(client == NULL, "%s: client created", BAD_CONFIGS[_i].what);
+    ck_assert_ptr_nonnull(msg);
+    ck_assert_msg(strncmp(msg, "scmshim: ", 9) == 0, "%s: '%s'", BAD_CONFIGS[_i].what, msg);
+    ck_assert_msg(strchr(msg, '\n') == msg + strlen(msg) - 1, "not one line: '%s'", msg);
+    ck_assert_msg(strstr(msg, "SKEXAMPLE") == NULL, "secret on stderr");
+    /* A reason caused by a variable names it. */
+    if (strncmp(BAD_CONFIGS[_i].what, "SCM_SHIM_", 9) == 0)
+        ck_assert_msg(strstr(msg, BAD_CONFIGS[_i].what) != NULL, "'%s' does not name %s", msg,
+                      BAD_CONFIGS[_i].what);
+    clear_env();
+    free(msg);
+}
+END_TEST
+
+START_TEST(null_config_rejected)
+{
+    scm_client *client = (scm_client *)1;
+    char *msg = new_client_stderr(NULL, &client);
+    ck_assert_ptr_null(client);
+    ck_assert_ptr_nonnull(strstr(msg, "scmshim: "));
+    free(msg);
+}
+END_TEST
+
+START_TEST(backend_and_endpoint_overrides)
+{
+    scm_config c = base_config();
+    scm_settings s;
+    char err[256];
+
+    clear_env();
+    ck_assert_int_eq(scm_settings_init(&s, &c, err, sizeof err), 0);
+    ck_assert_int_eq(s.backend, SCM_BACKEND_V3);
+    scm_settings_free(&s);
+    setenv("SCM_SHIM_BACKEND", "", 1);
+    ck_assert_int_eq(scm_settings_init(&s, &c, err, sizeof err), 0);
+    ck_assert_int_eq(s.backend, SCM_BACKEND_V3);
+    scm_settings_free(&s);
+    setenv("SCM_SHIM_BACKEND", "legacy", 1);
+    setenv("SCM_SHIM_V3_ENDPOINT", "http://127.0.0.1:9000", 1);
+    setenv("SCM_SHIM_LEGACY_ENDPOINT", "https://legacy.example.com:8443/", 1);
+    ck_assert_int_eq(scm_settings_init(&s, &c, err, sizeof err), 0);
+    ck_assert_int_eq(s.backend, SCM_BACKEND_LEGACY);
+    ck_assert_str_eq(s.ep[SCM_BACKEND_V3].base, "http://127.0.0.1:9000");
+    ck_assert_str_eq(s.ep[SCM_BACKEND_LEGACY].base, "https://legacy.example.com:8443");
+    ck_assert_str_eq(s.ep[SCM_BACKEND_LEGACY].host, "legacy.example.com:8443");
+    scm_settings_free(&s);
+    clear_env();
+}
+END_TEST
+
+START_TEST(good_config_accepted_silently)
+{
+    scm_config c = base_config();
+    scm_client *client = NULL;
+    char *msg;
+    clear_env();
+    msg = new_client_stderr(&c, &client);
+    ck_assert_ptr_nonnull(client);
+    ck_assert_str_eq(msg, "");
+    free(msg);
+    scm_client_free(client);
+}
+END_TEST
+
+static const struct {
+    const char *id;
+    int valid;
+} IDS[] = {
+    {"scs1481110651012", 1}, {"a", 1}, {"A-b_9", 1},
+    {"0123456789012345678901234567890123456789012345678901234567890123", 1},
+    {"01234567890123456789012345678901234567890123456789012345678901234", 0},
+    {"", 0}, {NULL, 0}, {"a/b", 0}, {"..", 0}, {"a%2F", 0}, {"a?b", 0}, {"a#b", 0},
+    {"a b", 0}, {"a\r\nb", 0}, {"a\n", 0}, {"a.b", 0}, {"\xe8\xaf\x81", 0},
+};
+
+START_TEST(cert_id_validation)
+{
+    ck_assert_int_eq(scm_valid_id(IDS[_i].id), IDS[_i].valid);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("settings");
+    TCase *tc = tcase_create("settings");
+    tcase_add_loop_test(tc, endpoint_parsing, 0, sizeof ENDPOINTS / sizeof ENDPOINTS[0]);
+    tcase_add_test(tc, env_fallback);
+    tcase_add_test(tc, token_auth);
+    tcase_add_loop_test(tc, bad_config_rejected_with_one_line, 0,
+                        sizeof BAD_CONFIGS / sizeof BAD_CONFIGS[0]);
+    tcase_add_test(tc, null_config_rejected);
+    tcase_add_test(tc, good_config_accepted_silently);
+    tcase_add_test(tc, backend_and_endpoint_overrides);
+    tcase_add_loop_test(tc, cert_id_validation, 0, sizeof IDS / sizeof IDS[0]);
+    suite_add_tcase(s, tc);
+    return tu_run(s);
+}

@@ -1,0 +1,54 @@
+/* testutil.c - see testutil.h. */
+#include "testutil.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+char *tu_read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    char *data = NULL;
+    long n;
+    if (f == NULL)
+        return NULL;
+    if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
+        (data = malloc((size_t)n + 1)) != NULL) {
+        size_t got = fread(data, 1, (size_t)n, f);
+        data[got] = '\0';
+        if (len != NULL)
+            *len = got;
+    }
+    fclose(f);
+    return data;
+}
+
+cJSON *tu_read_json(const char *path)
+{
+    size_t len = 0;
+    char *text = tu_read_file(path, &len);
+    cJSON *doc;
+    ck_assert_msg(text != NULL, "cannot read %s", path);
+    doc = cJSON_ParseWithLength(text, len);
+    ck_assert_msg(doc != NULL, "%s is not JSON", path);
+    free(text);
+    return doc;
+}
+
+void tu_setenv(const char *name, const char *value)
+{
+    if (value != NULL)
+        setenv(name, value, 1);
+    else
+        unsetenv(name);
+}
+
+int tu_run(Suite *s)
+{
+    SRunner *sr = srunner_create(s);
+    int failed;
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,45 @@
+/* faults.h - --fault SPEC: injected errors, delays and broken bodies. */
+#ifndef SCM_EMU_FAULTS_H
+#define SCM_EMU_FAULTS_H
+
+#include "fixtures.h"
+
+#include <pthread.h>
+#include <stddef.h>
+
+enum emu_fault_body {
+    EMU_FAULT_BODY_NORMAL,    /* the body that goes with the status */
+    EMU_FAULT_BODY_MALFORMED, /* a non-JSON body */
+    EMU_FAULT_BODY_TRUNCATED, /* connection closed after half of Content-Length */
+    EMU_FAULT_BODY_DROP       /* connection closed without a response */
+};
+
+typedef struct emu_fault {
+    char *spec;                /* as given on the command line, for the log */
+    char cert[EMU_ID_MAX + 1]; /* "*" matches every certificate */
+    unsigned apis;             /* bit set of EMU_API_V2, EMU_API_V3 */
+    unsigned status;           /* 0: keep the normal status and body */
+    long remaining;            /* requests left to hit; -1: every request */
+    long retry_after;          /* -1: no Retry-After header */
+    unsigned latency_ms;
+    enum emu_fault_body body;
+} emu_fault;
+
+typedef struct emu_faults {
+    emu_fault *v;
+    size_t n;
+    pthread_mutex_t lock; /* guards every remaining counter */
+} emu_faults;
+
+void emu_faults_init(emu_faults *f);
+/* Parses and appends one SPEC. Returns 0, or -1 with err set. */
+int emu_faults_add(emu_faults *f, const char *spec, char *err, size_t errlen);
+/*
+ * The first fault (in command-line order) that matches api and cert_id and has requests
+ * left, with one request counted against it; NULL when none applies. The result stays
+ * valid until emu_faults_free.
+ */
+const emu_fault *emu_faults_take(emu_faults *f, enum emu_api api, const char *cert_id);
+void emu_faults_free(emu_faults *f);
+
+#endif

@@ -1,0 +1,47 @@
+/* cli.h - shared pieces of the scm-shim command's subcommands. */
+#ifndef SCM_SHIM_CLI_H
+#define SCM_SHIM_CLI_H
+
+#include "scm_client.h"
+
+#include <stdio.h>
+
+/* Exit statuses of every subcommand. */
+#define CLI_OK 0
+#define CLI_FAIL 1
+#define CLI_USAGE 2
+
+/* Prints "scm-shim: <message>" on stderr; returns status. */
+int cli_error(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/*
+ * Client configuration from flags over the environment the legacy samples use
+ * (SCM_ENDPOINT, SCM_PROJECT_ID, SCM_AK, SCM_SK, SCM_TOKEN; the library adds
+ * HUAWEICLOUD_SDK_* and SCM_SHIM_*). Secrets come only from the environment.
+ */
+typedef struct cli_config {
+    scm_config cfg;
+} cli_config;
+
+void cli_config_init(cli_config *c);
+/* Takes --endpoint/--project-id/--timeout-ms at argv[*i] (advancing *i); 1 taken, 0 not ours, -1 bad. */
+int  cli_config_option(cli_config *c, int argc, char **argv, int *i);
+/* Help text for those options and the environment. */
+void cli_config_help(FILE *out);
+
+/*
+ * Prints doc on stdout with two-space indents and ": " separators (cJSON's
+ * formatter uses tabs; strings never hold a literal tab, cJSON escapes it).
+ * Returns CLI_OK, or CLI_FAIL on OOM.
+ */
+struct cJSON;
+int cli_print_json(const struct cJSON *doc);
+
+/* Reads a whole file ("-" = stdin); malloc'd, NUL-terminated, length in *len. */
+char *cli_read_all(const char *path, size_t *len);
+
+int cmd_get(int argc, char **argv);
+int cmd_convert(int argc, char **argv);
+int cmd_mapping(int argc, char **argv);
+
+#endif

@@ -1,0 +1,66 @@
+/* cmd_get.c - scm-shim get: one query through the library, the legacy-layout body on stdout. */
+#include "cli.h"
+#include "scm_shim.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void help(FILE *out)
+{
+    fputs("usage: scm-shim get [--backend legacy|v3] [--annotate] [OPTIONS] CERT_ID\n"
+          "Prints the certificate's body in the legacy layout, as scm_query_cert_details_json\n"
+          "returns it. --backend and --annotate override SCM_SHIM_BACKEND and SCM_SHIM_ANNOTATE.\n",
+          out);
+    cli_config_help(out);
+}
+
+int cmd_get(int argc, char **argv)
+{
+    const char *cert_id = NULL;
+    cli_config conf;
+    scm_client *client;
+    char *body = NULL;
+    int i, rc;
+
+    cli_config_init(&conf);
+    for (i = 1; i < argc; i++) {
+        int taken = cli_config_option(&conf, argc, argv, &i);
+        if (taken < 0)
+            return CLI_USAGE;
+        if (taken)
+            continue;
+        if (strcmp(argv[i], "--help") == 0) {
+            help(stdout);
+            return CLI_OK;
+        } else if (strcmp(argv[i], "--annotate") == 0) {
+            setenv("SCM_SHIM_ANNOTATE", "1", 1);
+        } else if (strcmp(argv[i], "--backend") == 0 && i + 1 < argc) {
+            if (strcmp(argv[i + 1], "legacy") != 0 && strcmp(argv[i + 1], "v3") != 0)
+                return cli_error(CLI_USAGE, "--backend takes legacy or v3");
+            setenv("SCM_SHIM_BACKEND", argv[++i], 1);
+        } else if (argv[i][0] == '-' || cert_id != NULL) {
+            help(stderr);
+            return cli_error(CLI_USAGE, "unexpected argument '%s'", argv[i]);
+        } else {
+            cert_id = argv[i];
+        }
+    }
+    if (cert_id == NULL) {
+        help(stderr);
+        return cli_error(CLI_USAGE, "no CERT_ID given");
+    }
+    client = scm_client_new(&conf.cfg);
+    if (client == NULL)
+        return CLI_USAGE; /* the library said why on stderr */
+    rc = scm_query_cert_details_json(client, cert_id, &body);
+    if (rc == SCM_OK) {
+        fputs(body, stdout);
+    } else {
+        cli_error(CLI_FAIL, "%s: error %d, HTTP %ld, %s: %s", cert_id, rc,
+                  scm_client_http_status(client), scm_client_error_code(client),
+                  scm_client_error_msg(client));
+    }
+    scm_free(body);
+    scm_client_free(client);
+    return rc == SCM_OK ? CLI_OK : CLI_FAIL;
+}

@@ -1,0 +1,126 @@
+/*
+ * cmd_mapping.c - scm-shim mapping: the compiled-in (or SCM_SHIM_MAPPING) table for
+ * people (markdown, also MIGRATION.md's field table) and for scripts (json).
+ */
+#include "cli.h"
+#include "maptable.h"
+
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The v3 member a row reads, as a path from the body: element members under authentification[]. */
+static void source_path(char *out, size_t n, const scm_map *map, const scm_map_row *r, size_t j)
+{
+    const scm_map_row *arr = NULL;
+    size_t i;
+    for (i = 0; i < map->nrows; i++)
+        if (map->rows[i].type == SCM_FT_ARRAY)
+            arr = &map->rows[i];
+    if (r->in_auth && r->rule != SCM_RULE_COPY_TOP && arr != NULL && arr->nv3 > 0)
+        snprintf(out, n, "%s[].%s", arr->v3[0], r->v3[j]);
+    else
+        snprintf(out, n, "%s", r->v3[j]);
+}
+
+/* Markdown cell text: '|' would end the cell. */
+static void cell(const char *s)
+{
+    for (; *s; s++) {
+        if (*s == '|')
+            fputs("\\|", stdout);
+        else
+            putchar(*s);
+    }
+}
+
+static void print_markdown(const scm_map *map)
+{
+    char path[160];
+    size_t i, j;
+    puts("| legacy field | v3 source | rule | class | description |");
+    puts("|---|---|---|---|---|");
+    for (i = 0; i < map->nrows; i++) {
+        const scm_map_row *r = &map->rows[i];
+        printf("| `%s` | ", r->legacy);
+        if (r->nv3 == 0)
+            fputs("–", stdout);
+        for (j = 0; j < r->nv3; j++) {
+            source_path(path, sizeof path, map, r, j);
+            printf("%s`%s`", j ? ", " : "", path);
+        }
+        printf(" | %s", scm_rule_name(r->rule));
+        for (j = 0; j < r->nvalues; j++)
+            printf("%s`%s`→`%s`", j ? ", " : ": ", r->values[j].from, r->values[j].to);
+        printf(" | %s | ", scm_class_name(r->cls));
+        cell(r->description);
+        puts(" |");
+    }
+}
+
+static int print_json(const scm_map *map)
+{
+    cJSON *rows = cJSON_CreateArray(), *row, *arr;
+    char path[160];
+    int rc;
+    size_t i, j;
+    for (i = 0; rows != NULL && i < map->nrows; i++) {
+        const scm_map_row *r = &map->rows[i];
+        row = cJSON_CreateObject();
+        cJSON_AddItemToArray(rows, row);
+        cJSON_AddStringToObject(row, "legacy", r->legacy);
+        cJSON_AddStringToObject(row, "type", scm_field_type_name(r->type));
+        arr = cJSON_AddArrayToObject(row, "v3");
+        for (j = 0; j < r->nv3; j++) {
+            source_path(path, sizeof path, map, r, j);
+            cJSON_AddItemToArray(arr, cJSON_CreateString(path));
+        }
+        cJSON_AddStringToObject(row, "rule", scm_rule_name(r->rule));
+        cJSON_AddStringToObject(row, "class", scm_class_name(r->cls));
+        if (r->nvalues > 0) {
+            cJSON *values = cJSON_AddObjectToObject(row, "values");
+            for (j = 0; j < r->nvalues; j++)
+                cJSON_AddStringToObject(values, r->values[j].from, r->values[j].to);
+        }
+        cJSON_AddStringToObject(row, "description", r->description);
+    }
+    rc = rows != NULL ? cli_print_json(rows) : cli_error(CLI_FAIL, "out of memory");
+    cJSON_Delete(rows);
+    return rc;
+}
+
+int cmd_mapping(int argc, char **argv)
+{
+    const char *format = "markdown", *path = getenv("SCM_SHIM_MAPPING");
+    char err[512];
+    scm_map loaded;
+    const scm_map *map = &scm_map_builtin;
+    int i, rc;
+
+    for (i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) {
+            format = argv[++i];
+        } else if (strcmp(argv[i], "--help") == 0) {
+            puts("usage: scm-shim mapping [--format markdown|json]\n"
+                 "Prints the field mapping table (SCM_SHIM_MAPPING's when set).");
+            return CLI_OK;
+        } else {
+            return cli_error(CLI_USAGE, "unexpected argument '%s'", argv[i]);
+        }
+    }
+    if (strcmp(format, "markdown") != 0 && strcmp(format, "json") != 0)
+        return cli_error(CLI_USAGE, "--format takes markdown or json");
+    memset(&loaded, 0, sizeof loaded);
+    if (path != NULL && path[0] != '\0') {
+        if (scm_map_load_file(path, &loaded, err, sizeof err) != 0)
+            return cli_error(CLI_USAGE, "SCM_SHIM_MAPPING=%s: %s", path, err);
+        map = &loaded;
+    }
+    rc = CLI_OK;
+    if (strcmp(format, "markdown") == 0)
+        print_markdown(map);
+    else
+        rc = print_json(map);
+    scm_map_free(&loaded);
+    return rc;
+}

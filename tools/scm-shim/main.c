@@ -1,0 +1,40 @@
+/* main.c - scm-shim: query through the shim, convert v3 bodies offline, print the mapping table. */
+#include "cli.h"
+#include "scm_shim.h"
+
+#include <string.h>
+
+static void usage(FILE *out)
+{
+    fprintf(out, "usage: scm-shim COMMAND [OPTIONS]\n"
+                 "Commands:\n"
+                 "  get [--backend legacy|v3] [--annotate] CERT_ID   the legacy-layout body\n"
+                 "  convert [FILE|-]                 a v3 body in, legacy body and field report out\n"
+                 "  mapping [--format markdown|json] the field mapping table\n"
+                 "  version                          the library version\n"
+                 "Run 'scm-shim COMMAND --help' for a command's options.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return CLI_USAGE;
+    }
+    if (strcmp(argv[1], "get") == 0)
+        return cmd_get(argc - 1, argv + 1);
+    if (strcmp(argv[1], "convert") == 0)
+        return cmd_convert(argc - 1, argv + 1);
+    if (strcmp(argv[1], "mapping") == 0)
+        return cmd_mapping(argc - 1, argv + 1);
+    if (strcmp(argv[1], "version") == 0) {
+        printf("scm-shim %s\n", scm_shim_version());
+        return CLI_OK;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return CLI_OK;
+    }
+    usage(stderr);
+    return cli_error(CLI_USAGE, "unknown command '%s'", argv[1]);
+}
