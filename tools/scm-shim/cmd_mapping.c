@@ -34,6 +34,22 @@ static void cell(const char *s)
     }
 }
 
+/* The rule and class legends come from the same X-macros the loader checks names against. */
+static void print_legend(void)
+{
+    puts("Rules:");
+    puts("");
+#define X(id, name, nsrc, doc) printf("- `%s` (%d v3 member%s): %s\n", name, nsrc, nsrc == 1 ? "" : "s", doc);
+    SCM_RULES(X)
+#undef X
+    puts("");
+    puts("Classes:");
+    puts("");
+#define X(id, name, doc) printf("- **%s**: %s\n", name, doc);
+    SCM_CLASSES(X)
+#undef X
+}
+
 static void print_markdown(const scm_map *map)
 {
     char path[160];
@@ -56,6 +72,8 @@ static void print_markdown(const scm_map *map)
         cell(r->description);
         puts(" |");
     }
+    puts("");
+    print_legend();
 }
 
 static int print_json(const scm_map *map)
