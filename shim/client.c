@@ -1,70 +1,53 @@
-/* client.c - the frozen entry points: client lifetime and the details query on either backend. */
+/*
+ * client.c - the frozen entry points: client lifetime and the details query,
+ * answered by the selected backend and, in shadow mode, compared with the
+ * other one.
+ */
 #include "client.h"
 
-#include "convert.h"
+#include "audit.h"
+#include "backend.h"
 #include "details.h"
 #include "export.h"
-#include "json.h"
 #include "legacy_json.h"
 #include "report.h"
-#include "request.h"
 
 #include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-/* A boolean SCM_SHIM_* variable: unset, "" or "0" is off, "1" on, anything else an error. */
-static int read_flag(const char *name, int *on, char *err, size_t errlen)
-{
-    const char *v = getenv(name);
-    *on = v != NULL && strcmp(v, "1") == 0;
-    if (v != NULL && v[0] != '\0' && strcmp(v, "0") != 0 && strcmp(v, "1") != 0) {
-        snprintf(err, errlen, "%s must be 1 or 0", name);
-        return -1;
-    }
-    return 0;
-}
-
-/* The table: SCM_SHIM_MAPPING's when set, else the built-in one. */
-static int load_map(scm_client *c, char *err, size_t errlen)
-{
-    const char *path = getenv("SCM_SHIM_MAPPING");
-    char why[512];
-    c->map = &scm_map_builtin;
-    if (path == NULL || path[0] == '\0')
-        return 0;
-    if (scm_map_load_file(path, &c->loaded, why, sizeof why) != 0) {
-        snprintf(err, errlen, "SCM_SHIM_MAPPING=%s: %s", path, why);
-        return -1;
-    }
-    c->map = &c->loaded;
-    return 0;
-}
+#include <unistd.h>
 
 SCM_EXPORT scm_client *scm_client_new(const scm_config *config)
 {
     char err[768];
     scm_client *c = calloc(1, sizeof *c);
+    int b;
 
     if (c == NULL) {
         fprintf(stderr, "scmshim: out of memory\n");
         return NULL;
     }
     if (scm_settings_init(&c->cfg, config, err, sizeof err) != 0 ||
-        read_flag("SCM_SHIM_ANNOTATE", &c->annotate, err, sizeof err) != 0 ||
-        load_map(c, err, sizeof err) != 0)
+        scm_map_from_env(&c->loaded, &c->map, err, sizeof err) != 0)
         goto bad;
-    if (c->cfg.backend == SCM_BACKEND_LEGACY && c->cfg.project_id == NULL) {
-        snprintf(err, sizeof err, "the legacy backend needs a project ID: give project_id or "
-                                  "HUAWEICLOUD_SDK_PROJECT_ID");
+    if ((c->cfg.backend == SCM_BACKEND_LEGACY || c->cfg.shadow) && c->cfg.project_id == NULL) {
+        snprintf(err, sizeof err, "the legacy backend%s needs a project ID: give project_id or "
+                                  "HUAWEICLOUD_SDK_PROJECT_ID",
+                 c->cfg.backend == SCM_BACKEND_LEGACY ? "" : " (shadowed by SCM_SHIM_SHADOW)");
         goto bad;
     }
-    if ((c->http = scm_http_new()) == NULL) {
+    c->http = scm_http_new();
+    for (b = 0; b < SCM_BACKEND_COUNT; b++)
+        c->req[b] = scm_http_req_new();
+    if (c->http == NULL || c->req[0] == NULL || c->req[1] == NULL) {
         snprintf(err, sizeof err, "cannot initialise libcurl");
         goto bad;
     }
+    if (c->cfg.shadow && c->cfg.audit_log != NULL)
+        c->audit_log = scm_audit_log_open(c->cfg.audit_log);
+    c->rng = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32) ^ (uint64_t)(uintptr_t)c;
     return c;
 bad:
     fprintf(stderr, "scmshim: %s\n", err);
@@ -74,174 +57,173 @@ bad:
 
 SCM_EXPORT void scm_client_free(scm_client *client)
 {
+    int b;
     if (client == NULL)
         return;
+    for (b = 0; b < SCM_BACKEND_COUNT; b++)
+        scm_http_req_free(client->req[b]);
     scm_http_free(client->http);
+    scm_audit_log_close(client->audit_log);
     scm_settings_free(&client->cfg);
     scm_map_free(&client->loaded);
     scm_report_free(client->last_report);
     free(client);
 }
 
-static int status_rc(long status)
+/* Whether this call is shadowed: SCM_SHIM_SHADOW, then a SCM_SHIM_SHADOW_SAMPLE draw. */
+static int sampled(scm_client *c)
 {
-    if (status == 401 || status == 403)
-        return SCM_E_AUTH;
-    if (status == 404)
-        return SCM_E_NOT_FOUND;
-    return SCM_E_SERVER;
-}
-
-/* A failure that is the service's answer, which the JSON API reports as a body. */
-static int is_service_error(int rc)
-{
-    return rc == SCM_E_AUTH || rc == SCM_E_NOT_FOUND || rc == SCM_E_SERVER;
-}
-
-/* One service answer, read by the query functions. */
-typedef struct answer {
-    const scm_http_response *resp;
-    cJSON *doc; /* the 2xx body parsed, or the error body when it is one */
-} answer;
-
-static const char *error_member(const cJSON *doc, const char *key)
-{
-    const cJSON *it = cJSON_GetObjectItemCaseSensitive(doc, key);
-    return cJSON_IsString(it) ? it->valuestring : NULL;
-}
-
-/* Maps a non-2xx answer to its code, keeping the service's error_code and error_msg. */
-static int answer_error(scm_client *c, answer *a)
-{
-    const char *code, *msg;
-    long status = a->resp->status;
-    a->doc = scm_json_parse(a->resp->body.data, a->resp->body.len);
-    code = error_member(a->doc, "error_code");
-    msg = error_member(a->doc, "error_msg");
-    if (code != NULL && msg != NULL)
-        return scm_error_set(c, status_rc(status), status, code, "%s", msg);
-    cJSON_Delete(a->doc);
-    a->doc = NULL;
-    return scm_error_set(c, status_rc(status), status, SCM_SHIM_ERR_HTTP,
-                         "HTTP %ld without an SCM error body", status);
+    if (!c->cfg.shadow || c->cfg.shadow_sample <= 0.0)
+        return 0;
+    if (c->cfg.shadow_sample >= 1.0)
+        return 1;
+    /* xorshift64*: statistical sampling needs no cryptographic quality. */
+    c->rng ^= c->rng >> 12;
+    c->rng ^= c->rng << 25;
+    c->rng ^= c->rng >> 27;
+    return (double)((c->rng * 2685821657736338717ULL) >> 11) / 9007199254740992.0 < c->cfg.shadow_sample;
 }
 
 /*
- * GET the certificate from backend b: SCM_OK with a->doc the body (an
- * object), or the failure recorded on c.
+ * Asks the selected backend, and the other one too when `both`; each answer
+ * lands in answers[backend]. The other side's request has the shadow timeout
+ * unless `other_timeout` says otherwise.
  */
-static int fetch(scm_client *c, scm_backend b, const char *cert_id, answer *a)
+static int ask(scm_client *c, const char *cert_id, int both, long other_timeout, scm_answer *answers)
 {
-    const scm_endpoint *ep = &c->cfg.ep[b];
-    char path[256], why[CURL_ERROR_SIZE + 64], *url;
-    struct curl_slist *headers;
-    scm_http_result r;
-    size_t url_len;
+    scm_backend primary = c->cfg.backend, other = primary == SCM_BACKEND_V3 ? SCM_BACKEND_LEGACY
+                                                                            : SCM_BACKEND_V3;
+    scm_http_req *reqs[2];
+    size_t n = 0;
 
-    memset(a, 0, sizeof *a);
-    scm_error_clear(c);
-    scm_report_free(c->last_report);
-    c->last_report = NULL;
+    memset(answers, 0, SCM_BACKEND_COUNT * sizeof *answers);
+    answers[SCM_BACKEND_V3].backend = SCM_BACKEND_V3;
+    answers[SCM_BACKEND_LEGACY].backend = SCM_BACKEND_LEGACY;
     if (!scm_valid_id(cert_id))
-        return scm_error_set(c, SCM_E_INVALID_PARAM, 0, SCM_SHIM_ERR_INVALID_PARAM,
+        return scm_error_set(&answers[primary].err, answers[primary].rc = SCM_E_INVALID_PARAM, 0,
+                             SCM_SHIM_ERR_INVALID_PARAM,
                              "cert_id must be 1-64 characters of A-Z a-z 0-9 _ -");
-    if (b == SCM_BACKEND_LEGACY)
-        snprintf(path, sizeof path, "/v2/%s/scm/cert/%s", c->cfg.project_id, cert_id);
-    else
-        snprintf(path, sizeof path, "/v3/scm/certificates/%s", cert_id);
-    url_len = strlen(ep->base) + strlen(path) + 1;
-    url = malloc(url_len);
-    headers = scm_request_headers(&c->cfg, ep->host, path, time(NULL));
-    if (url == NULL || headers == NULL) {
-        free(url);
-        curl_slist_free_all(headers);
-        return scm_error_set(c, SCM_E_NOMEM, 0, SCM_SHIM_ERR_NOMEM, "out of memory");
-    }
-    snprintf(url, url_len, "%s%s", ep->base, path);
-    r = scm_http_get(c->http, url, headers, c->cfg.timeout_ms, &a->resp, why, sizeof why);
-    free(url);
-    curl_slist_free_all(headers);
-
-    switch (r) {
-    case SCM_HTTP_NETWORK:
-        return scm_error_set(c, SCM_E_NETWORK, 0, SCM_SHIM_ERR_NETWORK, "%s", why);
-    case SCM_HTTP_NOMEM:
-        return scm_error_set(c, SCM_E_NOMEM, 0, SCM_SHIM_ERR_NOMEM, "out of memory");
-    case SCM_HTTP_TOO_LARGE:
-        return scm_error_set(c, a->resp->status / 100 == 2 ? SCM_E_PARSE : status_rc(a->resp->status),
-                             a->resp->status, SCM_SHIM_ERR_PARSE, "%s", why);
-    case SCM_HTTP_OK:
-        break;
-    }
-    if (a->resp->status / 100 != 2)
-        return answer_error(c, a);
-    a->doc = scm_json_parse(a->resp->body.data, a->resp->body.len);
-    if (!cJSON_IsObject(a->doc)) {
-        cJSON_Delete(a->doc);
-        a->doc = NULL;
-        return scm_error_set(c, SCM_E_PARSE, a->resp->status, SCM_SHIM_ERR_PARSE,
-                             "HTTP %ld answer is not a JSON object", a->resp->status);
-    }
-    return SCM_OK;
+    if (scm_backend_prepare(c, primary, cert_id, c->cfg.timeout_ms) != SCM_OK ||
+        (both && scm_backend_prepare(c, other, cert_id, other_timeout) != SCM_OK))
+        return scm_error_set(&answers[primary].err, answers[primary].rc = SCM_E_NOMEM, 0,
+                             SCM_SHIM_ERR_NOMEM, "out of memory");
+    reqs[n++] = c->req[primary];
+    if (both)
+        reqs[n++] = c->req[other];
+    scm_http_run(c->http, reqs, n);
+    scm_backend_answer(c, primary, &answers[primary]);
+    if (both)
+        scm_backend_answer(c, other, &answers[other]);
+    return answers[primary].rc;
 }
 
-/* The object of a 2xx answer from backend b, its failure recorded on c. */
-static int to_details(scm_client *c, scm_backend b, const answer *a, scm_cert_details **out)
+/*
+ * Compares the two answers into a record. served_details is the object the
+ * caller gets, when there is one; the other side's is made here.
+ */
+static scm_audit_record *compare_answers(const scm_client *c, const char *cert_id, scm_answer *answers,
+                                         const scm_cert_details *served_details, int values)
 {
-    char why[256];
-    int rc = b == SCM_BACKEND_LEGACY ? scm_details_from_legacy(a->doc, out, why, sizeof why)
-                                     : scm_convert_v3(c->map, a->doc, out, why, sizeof why);
-    if (rc == SCM_E_PARSE)
-        return scm_error_set(c, rc, a->resp->status, SCM_SHIM_ERR_PARSE, "%s", why);
-    if (rc == SCM_E_NOMEM)
-        return scm_error_set(c, rc, 0, SCM_SHIM_ERR_NOMEM, "out of memory");
-    if ((c->last_report = scm_report_copy(scm_details_report(*out))) == NULL) {
-        scm_cert_details_free(*out);
-        *out = NULL;
-        return scm_error_set(c, SCM_E_NOMEM, 0, SCM_SHIM_ERR_NOMEM, "out of memory");
+    scm_backend served = c->cfg.backend;
+    const scm_cert_details *d[SCM_BACKEND_COUNT];
+    scm_cert_details *made[SCM_BACKEND_COUNT] = {NULL, NULL};
+    scm_answer copy[SCM_BACKEND_COUNT];
+    scm_audit_record *r;
+    int b;
+
+    /* Work on copies so the served answer's code and error stay as the caller sees them. */
+    memcpy(copy, answers, sizeof copy);
+    for (b = 0; b < SCM_BACKEND_COUNT; b++) {
+        if (b == (int)served && served_details != NULL)
+            d[b] = served_details;
+        else
+            d[b] = scm_answer_details(c, &copy[b], &made[b]) == SCM_OK ? made[b] : NULL;
     }
-    return SCM_OK;
+    r = scm_audit_compare(cert_id, served, copy, d, values);
+    for (b = 0; b < SCM_BACKEND_COUNT; b++)
+        scm_cert_details_free(made[b]);
+    return r;
+}
+
+/* Shadow mode's epilogue: compare and append the audit line. Never touches the served result. */
+static void shadow_audit(scm_client *c, const char *cert_id, scm_answer *answers,
+                         const scm_cert_details *served_details)
+{
+    scm_audit_record *r = compare_answers(c, cert_id, answers, served_details, c->cfg.audit_values);
+    char *line = r != NULL ? scm_audit_record_line(r) : NULL;
+    if (line != NULL)
+        scm_audit_log_write(c->audit_log, line);
+    free(line);
+    scm_audit_record_free(r);
+}
+
+/* Starts a query: clears the error state and the last report. */
+static void begin(scm_client *c)
+{
+    scm_error_clear(&c->err);
+    scm_report_free(c->last_report);
+    c->last_report = NULL;
+}
+
+/* Ends a query: keeps the served answer's failure, or the report of its object. */
+static int end(scm_client *c, scm_answer *served, const scm_cert_details *d)
+{
+    if (served->rc == SCM_OK && (c->last_report = scm_report_copy(scm_details_report(d))) == NULL)
+        served->rc = scm_error_set(&served->err, SCM_E_NOMEM, 0, SCM_SHIM_ERR_NOMEM, "out of memory");
+    if (served->rc != SCM_OK)
+        c->err = served->err;
+    return served->rc;
 }
 
 SCM_EXPORT int scm_query_cert_details(scm_client *client, const char *cert_id,
                                       scm_cert_details **out)
 {
-    answer a;
-    int rc;
+    scm_answer answers[SCM_BACKEND_COUNT], *served;
+    int shadowed, rc;
 
     if (out != NULL)
         *out = NULL;
     if (client == NULL)
         return SCM_E_INVALID_PARAM;
+    begin(client);
     if (out == NULL)
-        return scm_error_set(client, SCM_E_INVALID_PARAM, 0, SCM_SHIM_ERR_INVALID_PARAM,
+        return scm_error_set(&client->err, SCM_E_INVALID_PARAM, 0, SCM_SHIM_ERR_INVALID_PARAM,
                              "out must not be NULL");
-    rc = fetch(client, client->cfg.backend, cert_id, &a);
-    if (rc == SCM_OK)
-        rc = to_details(client, client->cfg.backend, &a, out);
-    cJSON_Delete(a.doc);
+    served = &answers[client->cfg.backend];
+    shadowed = scm_valid_id(cert_id) && sampled(client);
+    ask(client, cert_id, shadowed, client->cfg.shadow_timeout_ms, answers);
+    scm_answer_details(client, served, out);
+    if (shadowed)
+        shadow_audit(client, cert_id, answers, *out);
+    rc = end(client, served, *out);
+    if (rc != SCM_OK) {
+        scm_cert_details_free(*out);
+        *out = NULL;
+    }
+    scm_answer_clear(&answers[0]);
+    scm_answer_clear(&answers[1]);
     return rc;
 }
 
-/* A legacy-shaped {"error_code","error_msg"} body from the client's error state. */
-static char *error_body(const scm_client *c)
+/* A legacy-shaped {"error_code","error_msg"} body for an error. */
+static char *error_body(const scm_error *e)
 {
     cJSON *o = cJSON_CreateObject();
     char *s = NULL;
-    if (o != NULL && cJSON_AddStringToObject(o, "error_code", c->err_code) != NULL &&
-        cJSON_AddStringToObject(o, "error_msg", c->err_msg) != NULL)
+    if (o != NULL && cJSON_AddStringToObject(o, "error_code", e->code) != NULL &&
+        cJSON_AddStringToObject(o, "error_msg", e->msg) != NULL)
         s = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
     return s;
 }
 
 /* The legacy service's own body, with "_shim" inserted before its closing brace when asked. */
-static char *legacy_body(const scm_client *c, const answer *a)
+static char *legacy_body(const scm_client *c, const scm_answer *a, const scm_report *report)
 {
     const char *body = a->resp->body.data;
     size_t end = a->resp->body.len;
     scm_buf b;
-    if (!c->annotate)
+    if (!c->cfg.annotate)
         return strdup(body);
     while (end > 0 && body[end - 1] != '}')
         end--;
@@ -250,7 +232,7 @@ static char *legacy_body(const scm_client *c, const answer *a)
     while (b.len > 0 && (b.data[b.len - 1] == '\n' || b.data[b.len - 1] == ' '))
         b.len--;
     scm_buf_puts(&b, cJSON_GetArraySize(a->doc) ? ",\n  \"_shim\": " : "\n  \"_shim\": ");
-    scm_report_put_json(&b, c->last_report, 2, 1);
+    scm_report_put_json(&b, report, 2, 1);
     scm_buf_puts(&b, "\n}\n");
     return scm_buf_take(&b);
 }
@@ -258,38 +240,65 @@ static char *legacy_body(const scm_client *c, const answer *a)
 SCM_EXPORT int scm_query_cert_details_json(scm_client *client, const char *cert_id,
                                            char **json_out)
 {
-    scm_backend b;
+    scm_answer answers[SCM_BACKEND_COUNT], *served;
     scm_cert_details *d = NULL;
-    answer a;
-    int rc;
+    int shadowed, rc;
 
     if (json_out != NULL)
         *json_out = NULL;
     if (client == NULL)
         return SCM_E_INVALID_PARAM;
+    begin(client);
     if (json_out == NULL)
-        return scm_error_set(client, SCM_E_INVALID_PARAM, 0, SCM_SHIM_ERR_INVALID_PARAM,
+        return scm_error_set(&client->err, SCM_E_INVALID_PARAM, 0, SCM_SHIM_ERR_INVALID_PARAM,
                              "json_out must not be NULL");
-    b = client->cfg.backend;
-    rc = fetch(client, b, cert_id, &a);
-    if (rc == SCM_OK && b == SCM_BACKEND_LEGACY) {
-        client->last_report = scm_report_new(scm_backend_name(b), SCM_CLASS_EXACT);
-        *json_out = client->last_report != NULL ? legacy_body(client, &a) : NULL;
-    } else if (rc == SCM_OK) {
-        rc = to_details(client, b, &a, &d);
-        if (rc == SCM_OK)
-            *json_out = scm_legacy_json(d, client->annotate ? client->last_report : NULL);
-    } else if (b == SCM_BACKEND_LEGACY && a.doc != NULL && is_service_error(rc)) {
-        *json_out = strdup(a.resp->body.data); /* the legacy service's own error body */
-    } else if (is_service_error(rc)) {
-        *json_out = error_body(client);
-    }
-    if (*json_out == NULL && (rc == SCM_OK || is_service_error(rc))) {
-        rc = scm_error_set(client, SCM_E_NOMEM, 0, SCM_SHIM_ERR_NOMEM, "out of memory");
+    served = &answers[client->cfg.backend];
+    shadowed = scm_valid_id(cert_id) && sampled(client);
+    ask(client, cert_id, shadowed, client->cfg.shadow_timeout_ms, answers);
+    /* The legacy body goes out as the service sent it, so only v3 needs its object. */
+    if (served->backend == SCM_BACKEND_V3)
+        scm_answer_details(client, served, &d);
+    if (shadowed)
+        shadow_audit(client, cert_id, answers, d);
+    /* A legacy answer's report: every field exact. */
+    if (served->rc == SCM_OK && served->backend == SCM_BACKEND_LEGACY &&
+        (d = scm_details_new("legacy")) == NULL)
+        served->rc = scm_error_set(&served->err, SCM_E_NOMEM, 0, SCM_SHIM_ERR_NOMEM, "out of memory");
+    rc = end(client, served, d);
+    if (rc == SCM_OK && served->backend == SCM_BACKEND_LEGACY)
+        *json_out = legacy_body(client, served, client->last_report);
+    else if (rc == SCM_OK)
+        *json_out = scm_legacy_json(d, client->cfg.annotate ? client->last_report : NULL);
+    else if (served->backend == SCM_BACKEND_LEGACY && served->doc != NULL && scm_is_service_error(rc))
+        *json_out = strdup(served->resp->body.data); /* the legacy service's own error body */
+    else if (scm_is_service_error(rc))
+        *json_out = error_body(&client->err);
+    if (*json_out == NULL && (rc == SCM_OK || scm_is_service_error(rc))) {
+        rc = scm_error_set(&client->err, SCM_E_NOMEM, 0, SCM_SHIM_ERR_NOMEM, "out of memory");
         scm_report_free(client->last_report);
         client->last_report = NULL;
     }
     scm_cert_details_free(d);
-    cJSON_Delete(a.doc);
+    scm_answer_clear(&answers[0]);
+    scm_answer_clear(&answers[1]);
     return rc;
+}
+
+int scm_client_audit(scm_client *client, const char *cert_id, int values, scm_audit_record **out)
+{
+    scm_answer answers[SCM_BACKEND_COUNT];
+    *out = NULL;
+    begin(client);
+    if (client->cfg.ep[SCM_BACKEND_V3].base == NULL || client->cfg.ep[SCM_BACKEND_LEGACY].base == NULL ||
+        client->cfg.project_id == NULL)
+        return scm_error_set(&client->err, SCM_E_INVALID_PARAM, 0, SCM_SHIM_ERR_INVALID_PARAM,
+                             "an audit needs both backends: an endpoint for each and a project ID");
+    if (ask(client, cert_id, 1, client->cfg.timeout_ms, answers) == SCM_E_INVALID_PARAM)
+        return scm_error_set(&client->err, SCM_E_INVALID_PARAM, 0, SCM_SHIM_ERR_INVALID_PARAM,
+                             "cert_id must be 1-64 characters of A-Z a-z 0-9 _ -");
+    *out = compare_answers(client, cert_id, answers, NULL, values);
+    scm_answer_clear(&answers[0]);
+    scm_answer_clear(&answers[1]);
+    return *out != NULL ? SCM_OK : scm_error_set(&client->err, SCM_E_NOMEM, 0, SCM_SHIM_ERR_NOMEM,
+                                                 "out of memory");
 }

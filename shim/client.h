@@ -1,4 +1,4 @@
-/* client.h - the opaque scm_client and its error state (internal). */
+/* client.h - the opaque scm_client and error records (internal). */
 #ifndef SCM_SHIM_CLIENT_H
 #define SCM_SHIM_CLIENT_H
 
@@ -7,20 +7,30 @@
 #include "scm_client.h"
 #include "settings.h"
 
+#include <stdint.h>
+
 #define SCM_ERR_CODE_MAX 64
 #define SCM_ERR_MSG_MAX  1024
 
-struct scm_client {
-    scm_settings cfg;
-    scm_http    *http;
-    const scm_map *map;   /* the built-in table, or loaded */
-    scm_map      loaded;  /* SCM_SHIM_MAPPING's table */
-    int          annotate; /* SCM_SHIM_ANNOTATE=1: "_shim" member in JSON bodies */
-    struct scm_shim_report *last_report; /* of the last successful query */
-    /* Last failure, reported by scm_client_error_*; "" and 0 after a success. */
-    char err_code[SCM_ERR_CODE_MAX];
-    char err_msg[SCM_ERR_MSG_MAX];
+/* A failure: the service's error_code/error_msg, or one of ours, and the HTTP status. */
+typedef struct scm_error {
+    char code[SCM_ERR_CODE_MAX];
+    char msg[SCM_ERR_MSG_MAX];
     long http_status;
+} scm_error;
+
+struct scm_audit_log;
+
+struct scm_client {
+    scm_settings  cfg;
+    scm_http     *http;
+    scm_http_req *req[SCM_BACKEND_COUNT]; /* one reused request per backend */
+    const scm_map *map;                   /* the built-in table, or loaded */
+    scm_map       loaded;                 /* SCM_SHIM_MAPPING's table */
+    struct scm_audit_log *audit_log;      /* SCM_SHIM_AUDIT_LOG, NULL when unset or unusable */
+    uint64_t      rng;                    /* for SCM_SHIM_SHADOW_SAMPLE */
+    scm_error     err;                    /* last failure; "" and 0 after a success */
+    struct scm_shim_report *last_report;  /* of the last successful query */
 };
 
 /* Error codes for failures that have no service error body. */
@@ -30,9 +40,9 @@ struct scm_client {
 #define SCM_SHIM_ERR_NOMEM         "SCMSHIM.NOMEM"
 #define SCM_SHIM_ERR_HTTP          "SCMSHIM.HTTP"
 
-void scm_error_clear(scm_client *c);
+void scm_error_clear(scm_error *e);
 /* Records a failure and returns rc, so callers can write `return scm_error_set(...)`. */
-int  scm_error_set(scm_client *c, int rc, long http_status, const char *code, const char *fmt, ...)
+int  scm_error_set(scm_error *e, int rc, long http_status, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 
 #endif

@@ -7,10 +7,16 @@
 #include <string.h>
 
 struct scm_http {
-    CURL             *easy;
-    scm_http_response resp;
-    int               too_large;
-    char              errbuf[CURL_ERROR_SIZE];
+    CURLM *multi;
+};
+
+struct scm_http_req {
+    CURL              *easy;
+    struct curl_slist *headers;
+    scm_http_response  resp;
+    CURLcode           rc;
+    int                too_large;
+    char               errbuf[CURL_ERROR_SIZE];
 };
 
 static pthread_once_t global_once = PTHREAD_ONCE_INIT;
@@ -27,31 +33,15 @@ int scm_http_global_init(void)
     return global_rc == CURLE_OK ? 0 : -1;
 }
 
-static size_t on_body(char *data, size_t size, size_t nmemb, void *userdata)
-{
-    scm_http *h = userdata;
-    size_t n = size * nmemb;
-    if (h->resp.body.len + n > (size_t)SCM_HTTP_MAX_BODY) {
-        h->too_large = 1;
-        return 0; /* makes curl stop the transfer with CURLE_WRITE_ERROR */
-    }
-    return scm_buf_append(&h->resp.body, data, n) == 0 ? n : 0;
-}
-
 scm_http *scm_http_new(void)
 {
     scm_http *h;
-    if (scm_http_global_init() != 0)
+    if (scm_http_global_init() != 0 || (h = calloc(1, sizeof *h)) == NULL)
         return NULL;
-    h = calloc(1, sizeof *h);
-    if (h == NULL)
-        return NULL;
-    h->easy = curl_easy_init();
-    if (h->easy == NULL) {
+    if ((h->multi = curl_multi_init()) == NULL) {
         free(h);
         return NULL;
     }
-    scm_buf_init(&h->resp.body);
     return h;
 }
 
@@ -59,60 +49,118 @@ void scm_http_free(scm_http *h)
 {
     if (h == NULL)
         return;
-    curl_easy_cleanup(h->easy);
-    scm_buf_free(&h->resp.body);
+    curl_multi_cleanup(h->multi);
     free(h);
 }
 
-/* Options set before each transfer: curl_easy_reset is not used, so the connection cache survives. */
-static void set_options(scm_http *h, const char *url, const struct curl_slist *headers,
-                        long timeout_ms)
+static size_t on_body(char *data, size_t size, size_t nmemb, void *userdata)
 {
-    CURL *e = h->easy;
-    curl_easy_setopt(e, CURLOPT_URL, url);
-    curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
-    curl_easy_setopt(e, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, timeout_ms);
-    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
-    curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
-    curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
-    curl_easy_setopt(e, CURLOPT_USERAGENT, "scmshim/" SCM_SHIM_VERSION_STRING);
-    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(e, CURLOPT_WRITEDATA, h);
-    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, h->errbuf);
+    scm_http_req *r = userdata;
+    size_t n = size * nmemb;
+    if (r->resp.body.len + n > (size_t)SCM_HTTP_MAX_BODY) {
+        r->too_large = 1;
+        return 0; /* makes curl stop the transfer with CURLE_WRITE_ERROR */
+    }
+    return scm_buf_append(&r->resp.body, data, n) == 0 ? n : 0;
 }
 
-scm_http_result scm_http_get(scm_http *h, const char *url, const struct curl_slist *headers,
-                             long timeout_ms, const scm_http_response **resp,
-                             char *err, size_t errlen)
+scm_http_req *scm_http_req_new(void)
 {
-    CURLcode rc;
-
-    scm_buf_reset(&h->resp.body);
-    h->resp.status = 0;
-    h->too_large = 0;
-    h->errbuf[0] = '\0';
-    *resp = &h->resp;
-    set_options(h, url, headers, timeout_ms);
-    rc = curl_easy_perform(h->easy);
-    curl_easy_getinfo(h->easy, CURLINFO_RESPONSE_CODE, &h->resp.status);
-    if (rc == CURLE_OK && h->resp.body.oom)
-        return SCM_HTTP_NOMEM;
-    if (rc == CURLE_OK) {
-        /* An empty body leaves data NULL; callers always get a string. */
-        if (scm_buf_append(&h->resp.body, "", 0) != 0)
-            return SCM_HTTP_NOMEM;
-        return SCM_HTTP_OK;
+    scm_http_req *r;
+    if (scm_http_global_init() != 0 || (r = calloc(1, sizeof *r)) == NULL)
+        return NULL;
+    if ((r->easy = curl_easy_init()) == NULL) {
+        free(r);
+        return NULL;
     }
-    if (rc == CURLE_WRITE_ERROR && h->too_large) {
+    scm_buf_init(&r->resp.body);
+    /* Options that never change; curl_easy_reset is not used, so settings stay. */
+    curl_easy_setopt(r->easy, CURLOPT_HTTPGET, 1L);
+    curl_easy_setopt(r->easy, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(r->easy, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(r->easy, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(r->easy, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(r->easy, CURLOPT_SSL_VERIFYHOST, 2L);
+    curl_easy_setopt(r->easy, CURLOPT_TCP_KEEPALIVE, 1L);
+    curl_easy_setopt(r->easy, CURLOPT_USERAGENT, "scmshim/" SCM_SHIM_VERSION_STRING);
+    curl_easy_setopt(r->easy, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(r->easy, CURLOPT_WRITEDATA, r);
+    curl_easy_setopt(r->easy, CURLOPT_ERRORBUFFER, r->errbuf);
+    return r;
+}
+
+void scm_http_req_free(scm_http_req *r)
+{
+    if (r == NULL)
+        return;
+    curl_easy_cleanup(r->easy);
+    curl_slist_free_all(r->headers);
+    scm_buf_free(&r->resp.body);
+    free(r);
+}
+
+void scm_http_req_prepare(scm_http_req *r, const char *url, struct curl_slist *headers,
+                          long timeout_ms)
+{
+    curl_slist_free_all(r->headers);
+    r->headers = headers;
+    scm_buf_reset(&r->resp.body);
+    r->resp.status = 0;
+    r->resp.seconds = 0;
+    r->too_large = 0;
+    r->errbuf[0] = '\0';
+    r->rc = CURLE_FAILED_INIT;
+    curl_easy_setopt(r->easy, CURLOPT_URL, url);
+    curl_easy_setopt(r->easy, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(r->easy, CURLOPT_TIMEOUT_MS, timeout_ms);
+}
+
+void scm_http_run(scm_http *h, scm_http_req *const *reqs, size_t n)
+{
+    int running = 0, left;
+    size_t i;
+    CURLMsg *msg;
+
+    for (i = 0; i < n; i++)
+        if (curl_multi_add_handle(h->multi, reqs[i]->easy) != CURLM_OK)
+            reqs[i]->rc = CURLE_OUT_OF_MEMORY;
+    do {
+        if (curl_multi_perform(h->multi, &running) != CURLM_OK)
+            break;
+        while ((msg = curl_multi_info_read(h->multi, &left)) != NULL) {
+            if (msg->msg != CURLMSG_DONE)
+                continue;
+            for (i = 0; i < n; i++)
+                if (reqs[i]->easy == msg->easy_handle)
+                    reqs[i]->rc = msg->data.result;
+        }
+        /* Each transfer has its own timeout, so this loop always ends. */
+        if (running && curl_multi_poll(h->multi, NULL, 0, 1000, NULL) != CURLM_OK)
+            break;
+    } while (running);
+    for (i = 0; i < n; i++) {
+        curl_easy_getinfo(reqs[i]->easy, CURLINFO_RESPONSE_CODE, &reqs[i]->resp.status);
+        curl_easy_getinfo(reqs[i]->easy, CURLINFO_TOTAL_TIME, &reqs[i]->resp.seconds);
+        curl_multi_remove_handle(h->multi, reqs[i]->easy);
+        /* An empty body leaves data NULL; callers always get a string. */
+        scm_buf_append(&reqs[i]->resp.body, "", 0);
+    }
+}
+
+scm_http_result scm_http_req_result(const scm_http_req *r, const scm_http_response **resp,
+                                    char *err, size_t errlen)
+{
+    *resp = &r->resp;
+    if (r->rc == CURLE_OK && r->resp.body.oom)
+        return SCM_HTTP_NOMEM;
+    if (r->rc == CURLE_OK)
+        return SCM_HTTP_OK;
+    if (r->rc == CURLE_WRITE_ERROR && r->too_large) {
         snprintf(err, errlen, "response body larger than %ld bytes", SCM_HTTP_MAX_BODY);
         return SCM_HTTP_TOO_LARGE;
     }
-    if (rc == CURLE_WRITE_ERROR || rc == CURLE_OUT_OF_MEMORY)
+    if (r->rc == CURLE_WRITE_ERROR || r->rc == CURLE_OUT_OF_MEMORY)
         return SCM_HTTP_NOMEM;
-    snprintf(err, errlen, "%s", h->errbuf[0] ? h->errbuf : curl_easy_strerror(rc));
+    snprintf(err, errlen, "%s", r->errbuf[0] ? r->errbuf : curl_easy_strerror(r->rc));
     return SCM_HTTP_NETWORK;
 }

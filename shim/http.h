@@ -1,6 +1,9 @@
 /*
- * http.h - the transport: one libcurl easy handle per client, reused so that
- * consecutive calls share a keep-alive connection.
+ * http.h - the transport. A client owns one scm_http (a libcurl multi handle
+ * whose connection cache keeps connections alive across calls) and one
+ * scm_http_req per backend (an easy handle and its response buffer, reused).
+ * scm_http_run performs one or two requests at once: the selected backend's
+ * and, in shadow mode, the other one's.
  */
 #ifndef SCM_SHIM_HTTP_H
 #define SCM_SHIM_HTTP_H
@@ -22,23 +25,34 @@ typedef enum {
 
 typedef struct scm_http_response {
     long    status;
-    scm_buf body;        /* owned by the scm_http; valid until its next request */
+    scm_buf body;        /* NUL-terminated; owned by the request, valid until it is reused */
+    double  seconds;     /* total time of the transfer */
 } scm_http_response;
 
 typedef struct scm_http scm_http;
+typedef struct scm_http_req scm_http_req;
 
 /* Initialises libcurl once per process (thread-safe); 0 or -1. */
-int  scm_http_global_init(void);
+int scm_http_global_init(void);
 
 scm_http *scm_http_new(void);
 void      scm_http_free(scm_http *h);
 
+scm_http_req *scm_http_req_new(void);
+void          scm_http_req_free(scm_http_req *r);
+
 /*
- * GET url with the given extra headers. On SCM_HTTP_NETWORK err holds curl's
- * reason. The response stays owned by h.
+ * Prepares a GET of url. The request takes ownership of headers (freed when
+ * it is next prepared or freed).
  */
-scm_http_result scm_http_get(scm_http *h, const char *url, const struct curl_slist *headers,
-                             long timeout_ms, const scm_http_response **resp,
-                             char *err, size_t errlen);
+void scm_http_req_prepare(scm_http_req *r, const char *url, struct curl_slist *headers,
+                          long timeout_ms);
+
+/* Performs the n prepared requests concurrently; returns when all have ended. */
+void scm_http_run(scm_http *h, scm_http_req *const *reqs, size_t n);
+
+/* The outcome of a request after scm_http_run; on SCM_HTTP_NETWORK err holds curl's reason. */
+scm_http_result scm_http_req_result(const scm_http_req *r, const scm_http_response **resp,
+                                    char *err, size_t errlen);
 
 #endif

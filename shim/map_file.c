@@ -41,3 +41,19 @@ int scm_map_load_file(const char *path, scm_map *out, char *err, size_t errlen)
         scm_map_free(out);
     return rc;
 }
+
+int scm_map_from_env(scm_map *loaded, const scm_map **map, char *err, size_t errlen)
+{
+    const char *path = getenv("SCM_SHIM_MAPPING");
+    char why[512];
+    memset(loaded, 0, sizeof *loaded);
+    *map = &scm_map_builtin;
+    if (path == NULL || path[0] == '\0')
+        return 0;
+    if (scm_map_load_file(path, loaded, why, sizeof why) != 0) {
+        snprintf(err, errlen, "SCM_SHIM_MAPPING=%s: %s", path, why);
+        return -1;
+    }
+    *map = loaded;
+    return 0;
+}

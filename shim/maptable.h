@@ -100,6 +100,13 @@ int  scm_map_bind(scm_map *map, const scm_map *ref, char *err, size_t errlen);
 int  scm_map_load_file(const char *path, scm_map *out, char *err, size_t errlen);
 void scm_map_free(scm_map *map);
 
+/*
+ * The table in force: SCM_SHIM_MAPPING's file when set (loaded into *loaded,
+ * free it with scm_map_free), else the built-in one. 0 with *map set, or -1
+ * with err saying "SCM_SHIM_MAPPING=<path>: <reason>".
+ */
+int  scm_map_from_env(scm_map *loaded, const scm_map **map, char *err, size_t errlen);
+
 const scm_map_row *scm_map_find(const scm_map *map, const char *legacy);
 
 #endif

@@ -124,8 +124,7 @@ SCM_EXPORT void scm_shim_report_free(scm_shim_report *r)
 SCM_EXPORT int scm_shim_convert(const char *v3_json, size_t len, char **legacy_json,
                                 scm_shim_report **report)
 {
-    const char *path = getenv("SCM_SHIM_MAPPING");
-    const scm_map *map = &scm_map_builtin;
+    const scm_map *map;
     scm_map loaded;
     scm_cert_details *d = NULL;
     char why[512];
@@ -141,13 +140,9 @@ SCM_EXPORT int scm_shim_convert(const char *v3_json, size_t len, char **legacy_j
         set_last_error("v3_json and legacy_json must not be NULL");
         return SCM_E_INVALID_PARAM;
     }
-    memset(&loaded, 0, sizeof loaded);
-    if (path != NULL && path[0] != '\0') {
-        if (scm_map_load_file(path, &loaded, why, sizeof why) != 0) {
-            set_last_error("SCM_SHIM_MAPPING=%s: %s", path, why);
-            return SCM_E_INVALID_PARAM;
-        }
-        map = &loaded;
+    if (scm_map_from_env(&loaded, &map, why, sizeof why) != 0) {
+        set_last_error("%s", why);
+        return SCM_E_INVALID_PARAM;
     }
     doc = scm_json_parse(v3_json, len);
     if (doc == NULL) {

@@ -143,6 +143,53 @@ static int read_backend(scm_backend *b, char *err, size_t errlen)
     return 0;
 }
 
+/* A boolean SCM_SHIM_* variable: unset, "" or "0" is off, "1" on, anything else an error. */
+static int read_flag(const char *name, int *on, char *err, size_t errlen)
+{
+    const char *v = getenv(name);
+    *on = v != NULL && strcmp(v, "1") == 0;
+    if (v != NULL && v[0] != '\0' && strcmp(v, "0") != 0 && strcmp(v, "1") != 0) {
+        snprintf(err, errlen, "%s must be 1 or 0", name);
+        return -1;
+    }
+    return 0;
+}
+
+/* SCM_SHIM_SHADOW*, SCM_SHIM_AUDIT_*: shadow mode and its audit log. */
+static int read_shadow(scm_settings *s, char *err, size_t errlen)
+{
+    const char *v;
+    char *end;
+
+    if (read_flag("SCM_SHIM_SHADOW", &s->shadow, err, errlen) != 0 ||
+        read_flag("SCM_SHIM_AUDIT_VALUES", &s->audit_values, err, errlen) != 0)
+        return -1;
+    s->shadow_sample = 1.0;
+    if ((v = pick(NULL, "SCM_SHIM_SHADOW_SAMPLE")) != NULL) {
+        s->shadow_sample = strtod(v, &end);
+        if (*end != '\0' || !(s->shadow_sample >= 0.0 && s->shadow_sample <= 1.0)) {
+            snprintf(err, errlen, "SCM_SHIM_SHADOW_SAMPLE must be a number from 0.0 to 1.0");
+            return -1;
+        }
+    }
+    s->shadow_timeout_ms = s->timeout_ms / 3 < SCM_DEFAULT_SHADOW_TIMEOUT_MS ? s->timeout_ms / 3
+                                                                         : SCM_DEFAULT_SHADOW_TIMEOUT_MS;
+    if (s->shadow_timeout_ms < 1)
+        s->shadow_timeout_ms = 1;
+    if ((v = pick(NULL, "SCM_SHIM_SHADOW_TIMEOUT_MS")) != NULL) {
+        s->shadow_timeout_ms = strtol(v, &end, 10);
+        if (*end != '\0' || s->shadow_timeout_ms <= 0) {
+            snprintf(err, errlen, "SCM_SHIM_SHADOW_TIMEOUT_MS must be a positive number of milliseconds");
+            return -1;
+        }
+    }
+    if ((v = pick(NULL, "SCM_SHIM_AUDIT_LOG")) != NULL && (s->audit_log = strdup(v)) == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
 /* A backend's endpoint: its SCM_SHIM_*_ENDPOINT override, else the caller's. */
 static int read_endpoint(scm_settings *s, scm_backend b, const char *given, char *err,
                          size_t errlen)
@@ -153,8 +200,8 @@ static int read_endpoint(scm_settings *s, scm_backend b, const char *given, char
     if (url == NULL)
         url = given;
     if (url == NULL || url[0] == '\0') {
-        /* Only the backend in use needs one. */
-        if (b != s->backend)
+        /* Only the backend in use needs one (shadow mode needs both). */
+        if (b != s->backend && !s->shadow)
             return 0;
         snprintf(err, errlen, "no endpoint given (config endpoint or %s)", var);
         return -1;
@@ -176,15 +223,17 @@ int scm_settings_init(scm_settings *s, const scm_config *config, char *err, size
         snprintf(err, errlen, "no configuration given");
         return -1;
     }
-    if (read_backend(&s->backend, err, errlen) != 0 ||
-        read_endpoint(s, SCM_BACKEND_V3, config->endpoint, err, errlen) != 0 ||
-        read_endpoint(s, SCM_BACKEND_LEGACY, config->endpoint, err, errlen) != 0)
-        goto bad;
     if (config->timeout_ms < 0) {
         snprintf(err, errlen, "timeout_ms must not be negative");
         goto bad;
     }
     s->timeout_ms = config->timeout_ms ? config->timeout_ms : SCM_DEFAULT_TIMEOUT_MS;
+    if (read_backend(&s->backend, err, errlen) != 0 ||
+        read_flag("SCM_SHIM_ANNOTATE", &s->annotate, err, errlen) != 0 ||
+        read_shadow(s, err, errlen) != 0 ||
+        read_endpoint(s, SCM_BACKEND_V3, config->endpoint, err, errlen) != 0 ||
+        read_endpoint(s, SCM_BACKEND_LEGACY, config->endpoint, err, errlen) != 0)
+        goto bad;
 
     project = pick(config->project_id, "HUAWEICLOUD_SDK_PROJECT_ID");
     if (project != NULL && !scm_valid_id(project)) {
@@ -228,6 +277,7 @@ void scm_settings_free(scm_settings *s)
         free(s->ep[b].host);
     }
     free(s->project_id);
+    free(s->audit_log);
     free(s->ak);
     free_secret(&s->sk);
     free_secret(&s->security_token);

@@ -26,12 +26,21 @@ typedef struct scm_settings {
     char *security_token; /* ... with X-Security-Token for temporary credentials */
     char *token;          /* X-Auth-Token when there is no AK */
     long  timeout_ms;
+    int   annotate;          /* SCM_SHIM_ANNOTATE=1: "_shim" member in JSON bodies */
+    int   shadow;            /* SCM_SHIM_SHADOW=1: also ask the other backend and compare */
+    double shadow_sample;    /* SCM_SHIM_SHADOW_SAMPLE: fraction of calls shadowed */
+    long  shadow_timeout_ms; /* SCM_SHIM_SHADOW_TIMEOUT_MS */
+    char *audit_log;         /* SCM_SHIM_AUDIT_LOG: path, or NULL */
+    int   audit_values;      /* SCM_SHIM_AUDIT_VALUES=1: values in audit lines */
 } scm_settings;
+
+/* The shadow request's default timeout: well under the caller's, at most this. */
+#define SCM_DEFAULT_SHADOW_TIMEOUT_MS 5000L
 
 /*
  * Resolves config (NULL members fall back to HUAWEICLOUD_SDK_AK/_SK/
- * _PROJECT_ID/_SECURITY_TOKEN) and the SCM_SHIM_* environment: the backend
- * and an endpoint per backend. Returns 0, or -1 with a one-line reason in
+ * _PROJECT_ID/_SECURITY_TOKEN) and the SCM_SHIM_* environment: the backend,
+ * an endpoint per backend, annotation, shadow mode and the audit log. Returns 0, or -1 with a one-line reason in
  * err (never containing a secret).
  */
 int  scm_settings_init(scm_settings *s, const scm_config *config, char *err, size_t errlen);

@@ -7,7 +7,7 @@
 # log), and optionally stdin, stderr (exact expected stderr) and env (VAR=value lines; VAR=
 # unsets). @EMU@ (in env and cmd) is the emulator URL, @CERTS@ (in cmd) the fixtures folder.
 # $SCM_TEST_WRAPPER, when set, prefixes each program (valgrind). SCM_CASES_UPDATE=1 records
-# each run's stdout, status and api as the case's expectation.
+# each run's stdout, status, api (and stderr, where the case checks it) as its expectation.
 set -u
 emulator=$1 fixtures=$2 bindirs=$3 cases=$4
 work=$(mktemp -d)
@@ -62,6 +62,7 @@ for case in "$cases"/*/; do
         cp "$work/$name.out" "$case/expected"
         cp "$work/$name.status" "$case/status"
         cp "$work/$name.api" "$case/api"
+        [ ! -f "$case/stderr" ] || cp "$work/$name.err" "$case/stderr"
     fi
     if cmp -s "$work/$name.out" "$case/expected" && cmp -s "$work/$name.status" "$case/status" &&
         cmp -s "$work/$name.api" "$case/api" &&

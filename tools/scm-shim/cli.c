@@ -71,7 +71,10 @@ void cli_config_help(FILE *out)
           "  SCM_SHIM_BACKEND    v3 (default) or legacy\n"
           "  SCM_SHIM_V3_ENDPOINT, SCM_SHIM_LEGACY_ENDPOINT  per-backend endpoint overrides\n"
           "  SCM_SHIM_MAPPING    a replacement mapping table (mapping/mapping.json format)\n"
-          "  SCM_SHIM_ANNOTATE   1: append the \"_shim\" field report to JSON bodies\n",
+          "  SCM_SHIM_ANNOTATE   1: append the \"_shim\" field report to JSON bodies\n"
+          "  SCM_SHIM_SHADOW     1: also ask the other backend and compare (see README)\n"
+          "  SCM_SHIM_SHADOW_SAMPLE, SCM_SHIM_SHADOW_TIMEOUT_MS, SCM_SHIM_AUDIT_LOG,\n"
+          "  SCM_SHIM_AUDIT_VALUES  shadow sampling, its timeout, and its audit log\n",
           out);
 }
 

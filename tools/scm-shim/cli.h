@@ -43,5 +43,7 @@ char *cli_read_all(const char *path, size_t *len);
 int cmd_get(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
 int cmd_mapping(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
 
 #endif

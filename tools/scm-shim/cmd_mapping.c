@@ -109,10 +109,10 @@ static int print_json(const scm_map *map)
 
 int cmd_mapping(int argc, char **argv)
 {
-    const char *format = "markdown", *path = getenv("SCM_SHIM_MAPPING");
-    char err[512];
+    const char *format = "markdown";
+    char err[600];
     scm_map loaded;
-    const scm_map *map = &scm_map_builtin;
+    const scm_map *map;
     int i, rc;
 
     for (i = 1; i < argc; i++) {
@@ -128,12 +128,8 @@ int cmd_mapping(int argc, char **argv)
     }
     if (strcmp(format, "markdown") != 0 && strcmp(format, "json") != 0)
         return cli_error(CLI_USAGE, "--format takes markdown or json");
-    memset(&loaded, 0, sizeof loaded);
-    if (path != NULL && path[0] != '\0') {
-        if (scm_map_load_file(path, &loaded, err, sizeof err) != 0)
-            return cli_error(CLI_USAGE, "SCM_SHIM_MAPPING=%s: %s", path, err);
-        map = &loaded;
-    }
+    if (scm_map_from_env(&loaded, &map, err, sizeof err) != 0)
+        return cli_error(CLI_USAGE, "%s", err);
     rc = CLI_OK;
     if (strcmp(format, "markdown") == 0)
         print_markdown(map);

@@ -11,6 +11,9 @@ static void usage(FILE *out)
                  "  get [--backend legacy|v3] [--annotate] CERT_ID   the legacy-layout body\n"
                  "  convert [FILE|-]                 a v3 body in, legacy body and field report out\n"
                  "  mapping [--format markdown|json] the field mapping table\n"
+                 "  audit [--ids FILE | CERT_ID...]  both backends per certificate: where fields diverge\n"
+                 "  audit --log FILE                 the same summary over a shadow-mode audit log\n"
+                 "  diff LEGACY.json V3.json         two captured bodies compared offline\n"
                  "  version                          the library version\n"
                  "Run 'scm-shim COMMAND --help' for a command's options.\n");
 }
@@ -27,6 +30,10 @@ int main(int argc, char **argv)
         return cmd_convert(argc - 1, argv + 1);
     if (strcmp(argv[1], "mapping") == 0)
         return cmd_mapping(argc - 1, argv + 1);
+    if (strcmp(argv[1], "audit") == 0)
+        return cmd_audit(argc - 1, argv + 1);
+    if (strcmp(argv[1], "diff") == 0)
+        return cmd_diff(argc - 1, argv + 1);
     if (strcmp(argv[1], "version") == 0) {
         printf("scm-shim %s\n", scm_shim_version());
         return CLI_OK;

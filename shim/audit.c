@@ -1,0 +1,181 @@
+/* audit.c - comparison records, their JSON lines and the audit log; see audit.h. */
+#include "audit.h"
+
+#include "details.h"
+#include "legacy_json.h"
+#include "maptable.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+struct scm_audit_log {
+    int fd;
+};
+
+/* A field's value for the record: string, number, element count, or the elements' values. */
+static cJSON *field_value(const scm_cert_details *d, const scm_map_row *r)
+{
+    cJSON *arr;
+    size_t k;
+    if (r->in_auth) {
+        if ((arr = cJSON_CreateArray()) == NULL)
+            return NULL;
+        for (k = 0; k < d->auth_count; k++)
+            cJSON_AddItemToArray(arr, cJSON_CreateString(*scm_details_str(&d->auth[k], r)));
+        return arr;
+    }
+    if (r->type == SCM_FT_ARRAY)
+        return cJSON_CreateNumber((double)d->auth_count);
+    if (r->type == SCM_FT_INT)
+        return cJSON_CreateNumber(*scm_details_int((scm_cert_details *)d, r));
+    return cJSON_CreateString(*scm_details_str((void *)d, r));
+}
+
+static cJSON *differing_values(const scm_cert_details *legacy, const scm_cert_details *v3,
+                               const scm_cmp *fields)
+{
+    const scm_map *m = &scm_map_builtin;
+    cJSON *values = cJSON_CreateObject(), *pair;
+    size_t i;
+    for (i = 0; values != NULL && i < m->nrows; i++) {
+        if (fields[i] == SCM_CMP_MATCH)
+            continue;
+        pair = cJSON_AddObjectToObject(values, m->rows[i].legacy);
+        if (pair == NULL || !cJSON_AddItemToObject(pair, "legacy", field_value(legacy, &m->rows[i])) ||
+            !cJSON_AddItemToObject(pair, "v3", field_value(v3, &m->rows[i]))) {
+            cJSON_Delete(values);
+            return NULL;
+        }
+    }
+    return values;
+}
+
+scm_audit_record *scm_audit_compare(const char *cert_id, scm_backend served,
+                                    const scm_answer *answers, const scm_cert_details *const *details,
+                                    int want_values)
+{
+    scm_audit_record *r = calloc(1, sizeof *r);
+    int b;
+
+    if (r == NULL || (r->fields = calloc(scm_map_builtin.nrows, sizeof *r->fields)) == NULL) {
+        free(r);
+        return NULL;
+    }
+    snprintf(r->cert_id, sizeof r->cert_id, "%s", cert_id);
+    r->served = served;
+    for (b = 0; b < SCM_BACKEND_COUNT; b++) {
+        r->side[b].rc = answers[b].rc;
+        r->side[b].http_status = answers[b].resp != NULL ? answers[b].resp->status : 0;
+        snprintf(r->side[b].error_code, sizeof r->side[b].error_code, "%s",
+                 answers[b].rc != SCM_OK ? answers[b].err.code : "");
+        r->side[b].ms = answers[b].resp != NULL ? answers[b].resp->seconds * 1000.0 : 0;
+    }
+    if (details[SCM_BACKEND_LEGACY] == NULL || details[SCM_BACKEND_V3] == NULL) {
+        r->overall = scm_compare_failed(r->fields);
+        return r;
+    }
+    r->overall = scm_compare(details[SCM_BACKEND_LEGACY], details[SCM_BACKEND_V3], r->fields);
+    if (want_values && r->overall != SCM_CMP_MATCH &&
+        (r->values = differing_values(details[SCM_BACKEND_LEGACY], details[SCM_BACKEND_V3],
+                                      r->fields)) == NULL) {
+        scm_audit_record_free(r);
+        return NULL;
+    }
+    return r;
+}
+
+void scm_audit_record_free(scm_audit_record *r)
+{
+    if (r == NULL)
+        return;
+    free(r->fields);
+    cJSON_Delete(r->values);
+    free(r);
+}
+
+static cJSON *side_json(const scm_audit_side *s)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "rc", s->rc);
+    cJSON_AddNumberToObject(o, "http_status", (double)s->http_status);
+    cJSON_AddStringToObject(o, "error_code", s->error_code);
+    /* Whole microseconds keep the line short and stable. */
+    cJSON_AddNumberToObject(o, "latency_ms", (double)(long long)(s->ms * 1000.0) / 1000.0);
+    return o;
+}
+
+char *scm_audit_record_line(const scm_audit_record *r)
+{
+    const scm_map *m = &scm_map_builtin;
+    cJSON *o = cJSON_CreateObject(), *fields;
+    char when[40], *text, *line = NULL;
+    struct timeval tv;
+    struct tm tm;
+    size_t i, n;
+
+    gettimeofday(&tv, NULL);
+    gmtime_r(&tv.tv_sec, &tm);
+    n = strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(when + n, sizeof when - n, ".%03ldZ", (long)(tv.tv_usec / 1000));
+    cJSON_AddStringToObject(o, "time", when);
+    cJSON_AddStringToObject(o, "cert_id", r->cert_id);
+    cJSON_AddStringToObject(o, "served", scm_backend_name(r->served));
+    cJSON_AddStringToObject(o, "result", scm_cmp_name(r->overall));
+    fields = cJSON_AddObjectToObject(o, "fields");
+    for (i = 0; i < m->nrows; i++)
+        cJSON_AddStringToObject(fields, m->rows[i].legacy, scm_cmp_name(r->fields[i]));
+    cJSON_AddItemToObject(o, "legacy", side_json(&r->side[SCM_BACKEND_LEGACY]));
+    cJSON_AddItemToObject(o, "v3", side_json(&r->side[SCM_BACKEND_V3]));
+    if (r->values != NULL)
+        cJSON_AddItemReferenceToObject(o, "values", r->values);
+    text = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    if (text != NULL && (line = malloc(strlen(text) + 2)) != NULL)
+        sprintf(line, "%s\n", text);
+    cJSON_free(text);
+    return line;
+}
+
+scm_audit_log *scm_audit_log_open(const char *path)
+{
+    static atomic_flag reported = ATOMIC_FLAG_INIT;
+    scm_audit_log *log;
+    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        if (!atomic_flag_test_and_set(&reported))
+            fprintf(stderr, "scmshim: SCM_SHIM_AUDIT_LOG=%s: %s; shadowing goes on without the log\n",
+                    path, strerror(errno));
+        return NULL;
+    }
+    if ((log = malloc(sizeof *log)) == NULL) {
+        close(fd);
+        return NULL;
+    }
+    log->fd = fd;
+    return log;
+}
+
+void scm_audit_log_write(scm_audit_log *log, const char *line)
+{
+    ssize_t n;
+    if (log == NULL)
+        return;
+    /* O_APPEND with a single write() appends the whole line atomically. */
+    n = write(log->fd, line, strlen(line));
+    (void)n; /* the served answer never depends on the log */
+}
+
+void scm_audit_log_close(scm_audit_log *log)
+{
+    if (log == NULL)
+        return;
+    close(log->fd);
+    free(log);
+}

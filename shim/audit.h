@@ -1,0 +1,62 @@
+/*
+ * audit.h - one comparison of the two backends for one certificate (a shadow
+ * call, or a certificate of `scm-shim audit`), its JSON line, and the
+ * SCM_SHIM_AUDIT_LOG file those lines are appended to.
+ */
+#ifndef SCM_SHIM_AUDIT_H
+#define SCM_SHIM_AUDIT_H
+
+#include "backend.h"
+#include "compare.h"
+
+#include <cjson/cJSON.h>
+
+typedef struct scm_audit_side {
+    int    rc;          /* SCM_OK or SCM_E_* */
+    long   http_status;
+    char   error_code[SCM_ERR_CODE_MAX];
+    double ms;          /* latency of the request */
+} scm_audit_side;
+
+typedef struct scm_audit_record {
+    char           cert_id[80];
+    scm_backend    served;      /* the backend whose answer the caller got */
+    scm_cmp        overall;
+    scm_cmp       *fields;      /* one per row of the built-in table */
+    scm_audit_side side[SCM_BACKEND_COUNT];
+    cJSON         *values;      /* {"field": {"legacy": v, "v3": v}} for fields that differ, or NULL */
+} scm_audit_record;
+
+/*
+ * Compares the two answers (objects made by scm_answer_details; NULL where
+ * that side failed). With want_values, records the differing values.
+ * Returns NULL on OOM.
+ */
+scm_audit_record *scm_audit_compare(const char *cert_id, scm_backend served,
+                                    const scm_answer *answers, const scm_cert_details *const *details,
+                                    int want_values);
+void scm_audit_record_free(scm_audit_record *r);
+
+/* The record as one JSON line ending in '\n' (malloc'd), or NULL on OOM. */
+char *scm_audit_record_line(const scm_audit_record *r);
+
+/*
+ * Asks both backends for cert_id at once (each with the client's timeout)
+ * and compares them, for `scm-shim audit`. SCM_OK with *out (free with
+ * scm_audit_record_free), or a failure recorded on the client.
+ */
+int scm_client_audit(scm_client *client, const char *cert_id, int want_values, scm_audit_record **out);
+
+typedef struct scm_audit_log scm_audit_log;
+
+/*
+ * Opens path for appending (created with mode 0600). A path that cannot be
+ * opened is reported once per process on stderr and gives NULL: shadowing
+ * goes on without the log.
+ */
+scm_audit_log *scm_audit_log_open(const char *path);
+/* Appends a line with one write(), so concurrent writers never interleave. */
+void           scm_audit_log_write(scm_audit_log *log, const char *line);
+void           scm_audit_log_close(scm_audit_log *log);
+
+#endif

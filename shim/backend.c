@@ -1,0 +1,134 @@
+/* backend.c - one query to one backend; see backend.h. */
+#include "backend.h"
+
+#include "convert.h"
+#include "details.h"
+#include "json.h"
+#include "request.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+int scm_is_service_error(int rc)
+{
+    return rc == SCM_E_AUTH || rc == SCM_E_NOT_FOUND || rc == SCM_E_SERVER;
+}
+
+static int status_rc(long status)
+{
+    if (status == 401 || status == 403)
+        return SCM_E_AUTH;
+    if (status == 404)
+        return SCM_E_NOT_FOUND;
+    return SCM_E_SERVER;
+}
+
+int scm_backend_prepare(scm_client *c, scm_backend b, const char *cert_id, long timeout_ms)
+{
+    const scm_endpoint *ep = &c->cfg.ep[b];
+    struct curl_slist *headers;
+    char path[256], *url;
+    size_t url_len;
+
+    if (b == SCM_BACKEND_LEGACY)
+        snprintf(path, sizeof path, "/v2/%s/scm/cert/%s", c->cfg.project_id, cert_id);
+    else
+        snprintf(path, sizeof path, "/v3/scm/certificates/%s", cert_id);
+    url_len = strlen(ep->base) + strlen(path) + 1;
+    url = malloc(url_len);
+    headers = scm_request_headers(&c->cfg, ep->host, path, time(NULL));
+    if (url == NULL || headers == NULL) {
+        free(url);
+        curl_slist_free_all(headers);
+        return SCM_E_NOMEM;
+    }
+    snprintf(url, url_len, "%s%s", ep->base, path);
+    scm_http_req_prepare(c->req[b], url, headers, timeout_ms);
+    free(url); /* curl copies it */
+    return SCM_OK;
+}
+
+static const char *error_member(const cJSON *doc, const char *key)
+{
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(doc, key);
+    return cJSON_IsString(it) ? it->valuestring : NULL;
+}
+
+/* A non-2xx answer: its code, keeping the service's error_code and error_msg. */
+static void answer_error(scm_answer *a)
+{
+    const char *code, *msg;
+    long status = a->resp->status;
+    a->doc = scm_json_parse(a->resp->body.data, a->resp->body.len);
+    code = error_member(a->doc, "error_code");
+    msg = error_member(a->doc, "error_msg");
+    if (code != NULL && msg != NULL) {
+        a->rc = scm_error_set(&a->err, status_rc(status), status, code, "%s", msg);
+        return;
+    }
+    cJSON_Delete(a->doc);
+    a->doc = NULL;
+    a->rc = scm_error_set(&a->err, status_rc(status), status, SCM_SHIM_ERR_HTTP,
+                          "HTTP %ld without an SCM error body", status);
+}
+
+void scm_backend_answer(scm_client *c, scm_backend b, scm_answer *a)
+{
+    char why[CURL_ERROR_SIZE + 64];
+    long status;
+
+    memset(a, 0, sizeof *a);
+    a->backend = b;
+    switch (scm_http_req_result(c->req[b], &a->resp, why, sizeof why)) {
+    case SCM_HTTP_NETWORK:
+        a->rc = scm_error_set(&a->err, SCM_E_NETWORK, 0, SCM_SHIM_ERR_NETWORK, "%s", why);
+        return;
+    case SCM_HTTP_NOMEM:
+        a->rc = scm_error_set(&a->err, SCM_E_NOMEM, 0, SCM_SHIM_ERR_NOMEM, "out of memory");
+        return;
+    case SCM_HTTP_TOO_LARGE:
+        status = a->resp->status;
+        a->rc = scm_error_set(&a->err, status / 100 == 2 ? SCM_E_PARSE : status_rc(status), status,
+                              SCM_SHIM_ERR_PARSE, "%s", why);
+        return;
+    case SCM_HTTP_OK:
+        break;
+    }
+    if (a->resp->status / 100 != 2) {
+        answer_error(a);
+        return;
+    }
+    a->doc = scm_json_parse(a->resp->body.data, a->resp->body.len);
+    if (!cJSON_IsObject(a->doc)) {
+        cJSON_Delete(a->doc);
+        a->doc = NULL;
+        a->rc = scm_error_set(&a->err, SCM_E_PARSE, a->resp->status, SCM_SHIM_ERR_PARSE,
+                              "HTTP %ld answer is not a JSON object", a->resp->status);
+        return;
+    }
+    a->rc = SCM_OK;
+}
+
+int scm_answer_details(const scm_client *c, scm_answer *a, scm_cert_details **out)
+{
+    char why[256];
+    int rc;
+    *out = NULL;
+    if (a->rc != SCM_OK)
+        return a->rc;
+    rc = a->backend == SCM_BACKEND_LEGACY ? scm_details_from_legacy(a->doc, out, why, sizeof why)
+                                          : scm_convert_v3(c->map, a->doc, out, why, sizeof why);
+    if (rc == SCM_E_PARSE)
+        a->rc = scm_error_set(&a->err, rc, a->resp->status, SCM_SHIM_ERR_PARSE, "%s", why);
+    else if (rc == SCM_E_NOMEM)
+        a->rc = scm_error_set(&a->err, rc, 0, SCM_SHIM_ERR_NOMEM, "out of memory");
+    return rc;
+}
+
+void scm_answer_clear(scm_answer *a)
+{
+    cJSON_Delete(a->doc);
+    a->doc = NULL;
+}

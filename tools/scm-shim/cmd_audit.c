@@ -1,0 +1,298 @@
+/*
+ * cmd_audit.c - scm-shim audit: asks both backends for every certificate of a
+ * fleet (N in flight) and prints where they diverge, per field; or the same
+ * summary over a shadow-mode audit log (--log).
+ */
+#include "audit.h"
+#include "cli.h"
+#include "summary.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_CONCURRENCY 256
+
+static void help(FILE *out)
+{
+    fputs("usage: scm-shim audit [--ids FILE | CERT_ID...] [--concurrency N]\n"
+          "                      [--format table|json|csv] [--values] [--fail-on-mismatch]\n"
+          "       scm-shim audit --log FILE [--format ...] [--values] [--fail-on-mismatch]\n"
+          "Asks the legacy and the v3 backend for each certificate (N at once, default 8) and\n"
+          "prints, for every legacy field, how many certificates match, differ as expected\n"
+          "(lossy, missing or unmapped), mismatch (nothing explains it) or failed on one side\n"
+          "(error), with example IDs, then the certificates with a mismatch or an error.\n"
+          "--ids FILE reads one ID per line (- for stdin). --log summarises SCM_SHIM_AUDIT_LOG\n"
+          "lines instead of querying. --values shows the differing values.\n"
+          "Exit status: 0 no mismatch; 1 a mismatch with --fail-on-mismatch (or a failure);\n"
+          "2 usage or configuration error.\n",
+          out);
+    cli_config_help(out);
+}
+
+typedef struct job {
+    cli_config        *conf;
+    char             **ids;
+    size_t             nids;
+    int                values;
+    atomic_size_t      next;
+    atomic_size_t      done;
+    scm_audit_record **records; /* by input position */
+    char             **failures; /* why a record is missing (client or call failure) */
+} job;
+
+static void *worker(void *arg)
+{
+    job *j = arg;
+    scm_client *c = scm_client_new(&j->conf->cfg);
+    size_t i;
+    while ((i = atomic_fetch_add(&j->next, 1)) < j->nids) {
+        if (c == NULL || scm_client_audit(c, j->ids[i], j->values, &j->records[i]) != SCM_OK) {
+            char why[300];
+            snprintf(why, sizeof why, "%s", c != NULL ? scm_client_error_msg(c) : "no client");
+            j->failures[i] = strdup(why);
+        }
+        atomic_fetch_add(&j->done, 1);
+    }
+    scm_client_free(c);
+    return NULL;
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Errors of both sides for the summary: {"legacy": {...}, "v3": {...}}. */
+static cJSON *record_errors(const scm_audit_record *r)
+{
+    cJSON *o = cJSON_CreateObject();
+    int b;
+    for (b = 0; b < SCM_BACKEND_COUNT; b++) {
+        cJSON *s = cJSON_AddObjectToObject(o, scm_backend_name((scm_backend)b));
+        cJSON_AddNumberToObject(s, "rc", r->side[b].rc);
+        cJSON_AddNumberToObject(s, "http_status", (double)r->side[b].http_status);
+        cJSON_AddStringToObject(s, "error_code", r->side[b].error_code);
+    }
+    return o;
+}
+
+static int read_ids(const char *path, char ***ids, size_t *n)
+{
+    size_t len = 0, cap = 0;
+    char *text = cli_read_all(path, &len), *line, *save = NULL;
+    if (text == NULL)
+        return cli_error(CLI_USAGE, "cannot read %s: %s", path, strerror(errno));
+    for (line = strtok_r(text, "\r\n", &save); line != NULL; line = strtok_r(NULL, "\r\n", &save)) {
+        if (line[0] == '\0' || line[0] == '#')
+            continue;
+        if (*n == cap) {
+            char **grown = realloc(*ids, (cap = cap ? cap * 2 : 64) * sizeof *grown);
+            if (grown == NULL) {
+                free(text);
+                return cli_error(CLI_FAIL, "out of memory");
+            }
+            *ids = grown;
+        }
+        if (((*ids)[(*n)++] = strdup(line)) == NULL) {
+            free(text);
+            return cli_error(CLI_FAIL, "out of memory");
+        }
+    }
+    free(text);
+    return CLI_OK;
+}
+
+static int run_fleet(cli_config *conf, char **ids, size_t nids, int concurrency, int values,
+                     summary *sum)
+{
+    pthread_t threads[MAX_CONCURRENCY];
+    job j;
+    int t, started = 0, progress = isatty(2);
+    double t0 = now_s(), last = 0;
+    size_t i;
+    int rc = CLI_OK;
+
+    /* One client first, so a bad configuration is reported once, not by every worker. */
+    {
+        scm_client *probe = scm_client_new(&conf->cfg);
+        if (probe == NULL)
+            return CLI_USAGE;
+        scm_client_free(probe);
+    }
+    memset(&j, 0, sizeof j);
+    j.conf = conf;
+    j.ids = ids;
+    j.nids = nids;
+    j.values = values;
+    j.records = calloc(nids ? nids : 1, sizeof *j.records);
+    j.failures = calloc(nids ? nids : 1, sizeof *j.failures);
+    if (j.records == NULL || j.failures == NULL) {
+        free(j.records);
+        free(j.failures);
+        return cli_error(CLI_FAIL, "out of memory");
+    }
+    for (t = 0; t < concurrency && (size_t)t < nids; t++)
+        if (pthread_create(&threads[t], NULL, worker, &j) == 0)
+            started++;
+    /* A progress line on a terminal, once the run takes more than a moment. */
+    while (progress && atomic_load(&j.done) < nids) {
+        double now = now_s();
+        if (now - t0 > 1.0 && now - last > 0.2) {
+            fprintf(stderr, "\raudited %zu/%zu", atomic_load(&j.done), nids);
+            last = now;
+        }
+        usleep(50000);
+    }
+    for (t = 0; t < started; t++)
+        pthread_join(threads[t], NULL);
+    if (progress && last > 0)
+        fprintf(stderr, "\raudited %zu/%zu\n", nids, nids);
+    if (started == 0 && nids > 0)
+        rc = cli_error(CLI_FAIL, "cannot start a worker thread");
+    for (i = 0; i < nids; i++) {
+        scm_audit_record *r = j.records[i];
+        if (r == NULL) {
+            /* The configuration was unusable, or the ID: say so and stop. */
+            if (rc == CLI_OK)
+                rc = cli_error(CLI_USAGE, "%s: %s", ids[i], j.failures[i] ? j.failures[i] : "failed");
+        } else if (rc == CLI_OK) {
+            cJSON *errors = r->overall == SCM_CMP_ERROR ? record_errors(r) : NULL;
+            if (summary_add(sum, r->cert_id, r->overall, r->fields, r->values, errors) != 0)
+                rc = cli_error(CLI_FAIL, "out of memory");
+            cJSON_Delete(errors);
+        }
+        scm_audit_record_free(r);
+        free(j.failures[i]);
+    }
+    free(j.records);
+    free(j.failures);
+    return rc;
+}
+
+/* One audit-log line into the summary: unknown fields are ignored, missing ones count as error. */
+static int add_log_line(summary *sum, const cJSON *line, int values, size_t lineno)
+{
+    const cJSON *id = cJSON_GetObjectItemCaseSensitive(line, "cert_id");
+    const cJSON *result = cJSON_GetObjectItemCaseSensitive(line, "result");
+    const cJSON *fields = cJSON_GetObjectItemCaseSensitive(line, "fields");
+    scm_cmp *cls, overall = SCM_CMP_COUNT_;
+    cJSON *errors = NULL;
+    size_t i;
+    int c, rc;
+
+    if (!cJSON_IsString(id) || !cJSON_IsString(result) || !cJSON_IsObject(fields))
+        return cli_error(CLI_FAIL, "line %zu: not an audit record", lineno);
+    for (c = 0; c < SCM_CMP_COUNT_; c++)
+        if (strcmp(result->valuestring, scm_cmp_name((scm_cmp)c)) == 0)
+            overall = (scm_cmp)c;
+    if (overall == SCM_CMP_COUNT_)
+        return cli_error(CLI_FAIL, "line %zu: unknown result \"%s\"", lineno, result->valuestring);
+    if ((cls = calloc(scm_map_builtin.nrows, sizeof *cls)) == NULL)
+        return cli_error(CLI_FAIL, "out of memory");
+    for (i = 0; i < scm_map_builtin.nrows; i++) {
+        const cJSON *f = cJSON_GetObjectItemCaseSensitive(fields, scm_map_builtin.rows[i].legacy);
+        cls[i] = SCM_CMP_ERROR;
+        for (c = 0; cJSON_IsString(f) && c < SCM_CMP_COUNT_; c++)
+            if (strcmp(f->valuestring, scm_cmp_name((scm_cmp)c)) == 0)
+                cls[i] = (scm_cmp)c;
+    }
+    if (overall == SCM_CMP_ERROR && (errors = cJSON_CreateObject()) != NULL) {
+        cJSON_AddItemToObject(errors, "legacy", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(line, "legacy"), 1));
+        cJSON_AddItemToObject(errors, "v3", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(line, "v3"), 1));
+    }
+    rc = summary_add(sum, id->valuestring, overall, cls,
+                     values ? cJSON_GetObjectItemCaseSensitive(line, "values") : NULL, errors);
+    cJSON_Delete(errors);
+    free(cls);
+    return rc == 0 ? CLI_OK : cli_error(CLI_FAIL, "out of memory");
+}
+
+static int run_log(const char *path, int values, summary *sum)
+{
+    size_t len = 0, lineno = 0;
+    char *text = cli_read_all(path, &len), *line, *save = NULL;
+    int rc = CLI_OK;
+    if (text == NULL)
+        return cli_error(CLI_USAGE, "cannot read %s: %s", path, strerror(errno));
+    for (line = strtok_r(text, "\n", &save); line != NULL && rc == CLI_OK;
+         line = strtok_r(NULL, "\n", &save)) {
+        cJSON *doc = cJSON_Parse(line);
+        lineno++;
+        rc = doc != NULL ? add_log_line(sum, doc, values, lineno)
+                         : cli_error(CLI_FAIL, "%s: line %zu is not JSON", path, lineno);
+        cJSON_Delete(doc);
+    }
+    free(text);
+    return rc;
+}
+
+int cmd_audit(int argc, char **argv)
+{
+    const char *ids_file = NULL, *log_file = NULL;
+    summary_opts opts = {SUMMARY_TABLE, 0, 0};
+    int concurrency = 8, i, rc;
+    char **ids = NULL, *end;
+    size_t nids = 0, k;
+    cli_config conf;
+    summary *sum;
+
+    cli_config_init(&conf);
+    for (i = 1; i < argc; i++) {
+        int taken = cli_config_option(&conf, argc, argv, &i);
+        if (taken == 0)
+            taken = summary_option(&opts, argc, argv, &i);
+        if (taken < 0)
+            return CLI_USAGE;
+        if (taken)
+            continue;
+        if (strcmp(argv[i], "--help") == 0) {
+            help(stdout);
+            return CLI_OK;
+        } else if (strcmp(argv[i], "--ids") == 0 && i + 1 < argc) {
+            ids_file = argv[++i];
+        } else if (strcmp(argv[i], "--log") == 0 && i + 1 < argc) {
+            log_file = argv[++i];
+        } else if (strcmp(argv[i], "--concurrency") == 0 && i + 1 < argc) {
+            long n = strtol(argv[++i], &end, 10);
+            if (*end != '\0' || n < 1 || n > MAX_CONCURRENCY)
+                return cli_error(CLI_USAGE, "--concurrency takes 1 to %d", MAX_CONCURRENCY);
+            concurrency = (int)n;
+        } else if (argv[i][0] == '-') {
+            help(stderr);
+            return cli_error(CLI_USAGE, "unexpected argument '%s'", argv[i]);
+        } else {
+            char **grown = realloc(ids, (nids + 1) * sizeof *grown);
+            if (grown == NULL)
+                return cli_error(CLI_FAIL, "out of memory");
+            ids = grown;
+            ids[nids++] = strdup(argv[i]);
+        }
+    }
+    rc = CLI_OK;
+    if (log_file != NULL && (ids_file != NULL || nids > 0))
+        rc = cli_error(CLI_USAGE, "--log takes no certificate IDs");
+    else if (log_file == NULL && ids_file == NULL && nids == 0)
+        rc = cli_error(CLI_USAGE, "give --ids FILE, CERT_IDs or --log FILE");
+    if (rc == CLI_OK && ids_file != NULL)
+        rc = read_ids(ids_file, &ids, &nids);
+    if (rc == CLI_OK && (sum = summary_new()) == NULL)
+        rc = cli_error(CLI_FAIL, "out of memory");
+    if (rc == CLI_OK) {
+        rc = log_file != NULL ? run_log(log_file, opts.values, sum)
+                              : run_fleet(&conf, ids, nids, concurrency, opts.values, sum);
+        if (rc == CLI_OK)
+            rc = summary_finish(sum, &opts);
+        summary_free(sum);
+    }
+    for (k = 0; k < nids; k++)
+        free(ids[k]);
+    free(ids);
+    return rc;
+}

@@ -1,0 +1,272 @@
+/* summary.c - the per-field audit summary; see summary.h. */
+#include "summary.h"
+
+#include "cli.h"
+#include "maptable.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct field_stats {
+    size_t count[SCM_CMP_COUNT_];
+    char  *examples[SCM_CMP_COUNT_][SUMMARY_EXAMPLES];
+} field_stats;
+
+struct summary {
+    field_stats *fields;       /* one per built-in row */
+    size_t       certs;
+    size_t       results[SCM_CMP_COUNT_];
+    cJSON       *problems;     /* [{"cert_id", "result", "fields", "values"?, "errors"?}] */
+};
+
+summary *summary_new(void)
+{
+    summary *s = calloc(1, sizeof *s);
+    if (s == NULL)
+        return NULL;
+    s->fields = calloc(scm_map_builtin.nrows, sizeof *s->fields);
+    s->problems = cJSON_CreateArray();
+    if (s->fields == NULL || s->problems == NULL) {
+        summary_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+void summary_free(summary *s)
+{
+    size_t i, c, k;
+    if (s == NULL)
+        return;
+    for (i = 0; s->fields != NULL && i < scm_map_builtin.nrows; i++)
+        for (c = 0; c < SCM_CMP_COUNT_; c++)
+            for (k = 0; k < SUMMARY_EXAMPLES; k++)
+                free(s->fields[i].examples[c][k]);
+    free(s->fields);
+    cJSON_Delete(s->problems);
+    free(s);
+}
+
+int summary_add(summary *s, const char *cert_id, scm_cmp result, const scm_cmp *fields,
+                const cJSON *values, const cJSON *errors)
+{
+    size_t i, k;
+    cJSON *p, *names;
+
+    s->certs++;
+    s->results[result]++;
+    for (i = 0; i < scm_map_builtin.nrows; i++) {
+        field_stats *f = &s->fields[i];
+        size_t n = f->count[fields[i]]++;
+        if (fields[i] != SCM_CMP_MATCH && n < SUMMARY_EXAMPLES &&
+            (f->examples[fields[i]][n] = strdup(cert_id)) == NULL)
+            return -1;
+    }
+    if (result != SCM_CMP_MISMATCH && result != SCM_CMP_ERROR)
+        return 0;
+    if ((p = cJSON_CreateObject()) == NULL)
+        return -1;
+    cJSON_AddItemToArray(s->problems, p);
+    cJSON_AddStringToObject(p, "cert_id", cert_id);
+    cJSON_AddStringToObject(p, "result", scm_cmp_name(result));
+    names = cJSON_AddArrayToObject(p, "fields");
+    for (i = 0; result == SCM_CMP_MISMATCH && i < scm_map_builtin.nrows; i++)
+        if (fields[i] == SCM_CMP_MISMATCH)
+            cJSON_AddItemToArray(names, cJSON_CreateString(scm_map_builtin.rows[i].legacy));
+    if (values != NULL && result == SCM_CMP_MISMATCH) {
+        cJSON *v = cJSON_CreateObject();
+        cJSON_AddItemToObject(p, "values", v);
+        for (k = 0; k < (size_t)cJSON_GetArraySize(names); k++) {
+            const char *name = cJSON_GetArrayItem(names, (int)k)->valuestring;
+            cJSON_AddItemToObject(v, name, cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(values, name), 1));
+        }
+    }
+    if (errors != NULL && result == SCM_CMP_ERROR)
+        cJSON_AddItemToObject(p, "errors", cJSON_Duplicate(errors, 1));
+    return 0;
+}
+
+int summary_option(summary_opts *o, int argc, char **argv, int *i)
+{
+    const char *arg = argv[*i];
+    if (strcmp(arg, "--values") == 0) {
+        o->values = 1;
+    } else if (strcmp(arg, "--fail-on-mismatch") == 0) {
+        o->fail_on_mismatch = 1;
+    } else if (strcmp(arg, "--format") == 0) {
+        const char *name = *i + 1 < argc ? argv[++*i] : "";
+        if (strcmp(name, "table") == 0) {
+            o->format = SUMMARY_TABLE;
+        } else if (strcmp(name, "json") == 0) {
+            o->format = SUMMARY_JSON;
+        } else if (strcmp(name, "csv") == 0) {
+            o->format = SUMMARY_CSV;
+        } else {
+            cli_error(CLI_USAGE, "--format takes table, json or csv");
+            return -1;
+        }
+    } else {
+        return 0;
+    }
+    return 1;
+}
+
+static cJSON *to_json(const summary *s)
+{
+    cJSON *o = cJSON_CreateObject(), *results, *fields, *f, *ex;
+    size_t i, c, k;
+
+    cJSON_AddNumberToObject(o, "certificates", (double)s->certs);
+    results = cJSON_AddObjectToObject(o, "results");
+    for (c = 0; c < SCM_CMP_COUNT_; c++)
+        cJSON_AddNumberToObject(results, scm_cmp_name((scm_cmp)c), (double)s->results[c]);
+    fields = cJSON_AddArrayToObject(o, "fields");
+    for (i = 0; i < scm_map_builtin.nrows; i++) {
+        f = cJSON_CreateObject();
+        cJSON_AddItemToArray(fields, f);
+        cJSON_AddStringToObject(f, "field", scm_map_builtin.rows[i].legacy);
+        for (c = 0; c < SCM_CMP_COUNT_; c++)
+            cJSON_AddNumberToObject(f, scm_cmp_name((scm_cmp)c), (double)s->fields[i].count[c]);
+        ex = cJSON_AddObjectToObject(f, "examples");
+        for (c = SCM_CMP_EXPECTED; c < SCM_CMP_COUNT_; c++) {
+            cJSON *list = cJSON_AddArrayToObject(ex, scm_cmp_name((scm_cmp)c));
+            for (k = 0; k < SUMMARY_EXAMPLES && s->fields[i].examples[c][k] != NULL; k++)
+                cJSON_AddItemToArray(list, cJSON_CreateString(s->fields[i].examples[c][k]));
+        }
+    }
+    cJSON_AddItemToObject(o, "problems", cJSON_Duplicate(s->problems, 1));
+    return o;
+}
+
+/* Example IDs of one field for the table: "expected: a b c; mismatch: d". */
+static void examples_text(const field_stats *f, char *out, size_t n)
+{
+    size_t c, k, len = 0;
+    out[0] = '\0';
+    for (c = SCM_CMP_EXPECTED; c < SCM_CMP_COUNT_; c++) {
+        if (f->examples[c][0] == NULL)
+            continue;
+        len += (size_t)snprintf(out + len, len < n ? n - len : 0, "%s%s:", len ? "; " : "",
+                                scm_cmp_name((scm_cmp)c));
+        for (k = 0; k < SUMMARY_EXAMPLES && f->examples[c][k] != NULL; k++)
+            len += (size_t)snprintf(out + len, len < n ? n - len : 0, " %s", f->examples[c][k]);
+    }
+}
+
+/* Readable in 100 columns: 20 + 4 x 9 = 56 for the counts, the rest for examples. */
+static void print_table(const summary *s, FILE *out)
+{
+    char ex[512];
+    size_t i;
+    const cJSON *p, *it;
+
+    fprintf(out, "%-20s %8s %8s %8s %8s  %s\n", "field", "match", "expected", "mismatch", "error",
+            "examples");
+    for (i = 0; i < scm_map_builtin.nrows; i++) {
+        const field_stats *f = &s->fields[i];
+        examples_text(f, ex, sizeof ex);
+        if (strlen(ex) > 42)
+            strcpy(ex + 39, "...");
+        fprintf(out, "%-20s %8zu %8zu %8zu %8zu  %s\n", scm_map_builtin.rows[i].legacy,
+                f->count[SCM_CMP_MATCH], f->count[SCM_CMP_EXPECTED], f->count[SCM_CMP_MISMATCH],
+                f->count[SCM_CMP_ERROR], ex);
+    }
+    fprintf(out, "\n%zu certificate%s: %zu match, %zu expected, %zu mismatch, %zu error\n",
+            s->certs, s->certs == 1 ? "" : "s", s->results[SCM_CMP_MATCH],
+            s->results[SCM_CMP_EXPECTED], s->results[SCM_CMP_MISMATCH], s->results[SCM_CMP_ERROR]);
+    if (cJSON_GetArraySize(s->problems) == 0)
+        return;
+    fprintf(out, "\ncertificates with a mismatch or an error:\n");
+    cJSON_ArrayForEach(p, s->problems) {
+        const cJSON *values = cJSON_GetObjectItemCaseSensitive(p, "values");
+        fprintf(out, "  %-20s %-8s", cJSON_GetObjectItemCaseSensitive(p, "cert_id")->valuestring,
+                cJSON_GetObjectItemCaseSensitive(p, "result")->valuestring);
+        cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(p, "fields"))
+            fprintf(out, " %s", it->valuestring);
+        cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(p, "errors")) {
+            const cJSON *code = cJSON_GetObjectItemCaseSensitive(it, "error_code");
+            fprintf(out, " %s: %s", it->string, cJSON_IsString(code) && code->valuestring[0] ? code->valuestring : "ok");
+        }
+        fputc('\n', out);
+        cJSON_ArrayForEach(it, values) {
+            char *l = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(it, "legacy"));
+            char *v = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(it, "v3"));
+            fprintf(out, "      %s: legacy %s, v3 %s\n", it->string, l ? l : "?", v ? v : "?");
+            cJSON_free(l);
+            cJSON_free(v);
+        }
+    }
+}
+
+/* RFC 4180 field: quoted when it holds a comma, quote or line break. */
+static void csv_field(FILE *out, const char *s)
+{
+    if (strpbrk(s, ",\"\r\n") == NULL) {
+        fputs(s, out);
+        return;
+    }
+    fputc('"', out);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', out);
+        fputc(*s, out);
+    }
+    fputc('"', out);
+}
+
+static void print_csv(const summary *s, FILE *out)
+{
+    char ex[512];
+    size_t i;
+    const cJSON *p, *it;
+
+    fputs("field,match,expected,mismatch,error,examples\n", out);
+    for (i = 0; i < scm_map_builtin.nrows; i++) {
+        const field_stats *f = &s->fields[i];
+        examples_text(f, ex, sizeof ex);
+        csv_field(out, scm_map_builtin.rows[i].legacy);
+        fprintf(out, ",%zu,%zu,%zu,%zu,", f->count[SCM_CMP_MATCH], f->count[SCM_CMP_EXPECTED],
+                f->count[SCM_CMP_MISMATCH], f->count[SCM_CMP_ERROR]);
+        csv_field(out, ex);
+        fputc('\n', out);
+    }
+    fputs("\ncert_id,result,fields\n", out);
+    cJSON_ArrayForEach(p, s->problems) {
+        char names[1024] = "";
+        size_t len = 0;
+        cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(p, "fields"))
+            len += (size_t)snprintf(names + len, len < sizeof names ? sizeof names - len : 0, "%s%s",
+                                    len ? " " : "", it->valuestring);
+        csv_field(out, cJSON_GetObjectItemCaseSensitive(p, "cert_id")->valuestring);
+        fprintf(out, ",%s,", cJSON_GetObjectItemCaseSensitive(p, "result")->valuestring);
+        csv_field(out, names);
+        fputc('\n', out);
+    }
+}
+
+static int summary_print(const summary *s, summary_format format)
+{
+    cJSON *doc;
+    int rc;
+    if (format == SUMMARY_TABLE) {
+        print_table(s, stdout);
+        return CLI_OK;
+    }
+    if (format == SUMMARY_CSV) {
+        print_csv(s, stdout);
+        return CLI_OK;
+    }
+    if ((doc = to_json(s)) == NULL)
+        return cli_error(CLI_FAIL, "out of memory");
+    rc = cli_print_json(doc);
+    cJSON_Delete(doc);
+    return rc;
+}
+
+int summary_finish(const summary *s, const summary_opts *o)
+{
+    int rc = summary_print(s, o->format);
+    if (rc == CLI_OK && o->fail_on_mismatch && s->results[SCM_CMP_MISMATCH] > 0)
+        rc = CLI_FAIL;
+    return rc;
+}

@@ -1,0 +1,44 @@
+/*
+ * summary.h - the per-field audit summary shared by `scm-shim audit`,
+ * `audit --log` and `diff`: counts of match/expected/mismatch/error per
+ * legacy field, example certificate IDs, and the certificates with a
+ * mismatch or an error.
+ */
+#ifndef SCM_SHIM_SUMMARY_H
+#define SCM_SHIM_SUMMARY_H
+
+#include "compare.h"
+
+#include <cjson/cJSON.h>
+
+#define SUMMARY_EXAMPLES 3
+
+typedef enum { SUMMARY_TABLE, SUMMARY_JSON, SUMMARY_CSV } summary_format;
+
+typedef struct summary summary;
+
+summary *summary_new(void);
+void     summary_free(summary *s);
+
+/*
+ * Adds one certificate: its result, one class per built-in table row, and
+ * optionally the differing values ({"field": {"legacy": .., "v3": ..}}, copied)
+ * and error details ({"legacy": {..}, "v3": {..}}, copied). 0, or -1 on OOM.
+ */
+int summary_add(summary *s, const char *cert_id, scm_cmp result, const scm_cmp *fields,
+                const cJSON *values, const cJSON *errors);
+
+/* The output options audit and diff share. */
+typedef struct summary_opts {
+    summary_format format;
+    int            values;           /* --values */
+    int            fail_on_mismatch; /* --fail-on-mismatch */
+} summary_opts;
+
+/* Takes --format/--values/--fail-on-mismatch at argv[*i]; 1 taken, 0 not ours, -1 bad (said). */
+int summary_option(summary_opts *o, int argc, char **argv, int *i);
+
+/* Prints s and gives the exit status: CLI_FAIL for a mismatch under --fail-on-mismatch. */
+int summary_finish(const summary *s, const summary_opts *o);
+
+#endif
