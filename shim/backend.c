@@ -38,14 +38,14 @@ int scm_backend_prepare(scm_client *c, scm_backend b, const char *cert_id, long 
         snprintf(path, sizeof path, "/v3/scm/certificates/%s", cert_id);
     url_len = strlen(ep->base) + strlen(path) + 1;
     url = malloc(url_len);
-    headers = scm_request_headers(&c->cfg, ep->host, path, time(NULL));
+    headers = scm_request_headers(&c->cfg, ep->host, path, time(NULL) + c->clock_offset);
     if (url == NULL || headers == NULL) {
         free(url);
         curl_slist_free_all(headers);
         return SCM_E_NOMEM;
     }
     snprintf(url, url_len, "%s%s", ep->base, path);
-    scm_http_req_prepare(c->req[b], url, headers, timeout_ms);
+    scm_http_req_prepare(c->req[b], url, headers, timeout_ms, c->cfg.ca_file);
     free(url); /* curl copies it */
     return SCM_OK;
 }
@@ -131,4 +131,17 @@ void scm_answer_clear(scm_answer *a)
 {
     cJSON_Delete(a->doc);
     a->doc = NULL;
+}
+
+void scm_backend_probe(scm_client *c, scm_backend b, const char *cert_id, scm_answer *a)
+{
+    scm_http_req *req = c->req[b];
+    memset(a, 0, sizeof *a);
+    a->backend = b;
+    if (scm_backend_prepare(c, b, cert_id, c->cfg.timeout_ms) != SCM_OK) {
+        a->rc = scm_error_set(&a->err, SCM_E_NOMEM, 0, SCM_SHIM_ERR_NOMEM, "out of memory");
+        return;
+    }
+    scm_http_run(c->http, &req, 1);
+    scm_backend_answer(c, b, a);
 }

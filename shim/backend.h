@@ -31,6 +31,9 @@ int  scm_answer_details(const scm_client *c, scm_answer *a, scm_cert_details **o
 
 void scm_answer_clear(scm_answer *a);
 
+/* One request to backend b, no retry, within the client's timeout (for `scm-shim doctor`). */
+void scm_backend_probe(scm_client *c, scm_backend b, const char *cert_id, scm_answer *a);
+
 /* A failure that is the service's answer (the JSON API reports it as a body). */
 int  scm_is_service_error(int rc);
 

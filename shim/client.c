@@ -10,6 +10,7 @@
 #include "details.h"
 #include "export.h"
 #include "legacy_json.h"
+#include "log.h"
 #include "report.h"
 
 #include <cjson/cJSON.h>
@@ -70,51 +71,131 @@ SCM_EXPORT void scm_client_free(scm_client *client)
     free(client);
 }
 
+/* xorshift64*: sampling and jitter need no cryptographic quality. */
+static double uniform(scm_client *c)
+{
+    c->rng ^= c->rng >> 12;
+    c->rng ^= c->rng << 25;
+    c->rng ^= c->rng >> 27;
+    return (double)((c->rng * 2685821657736338717ULL) >> 11) / 9007199254740992.0;
+}
+
 /* Whether this call is shadowed: SCM_SHIM_SHADOW, then a SCM_SHIM_SHADOW_SAMPLE draw. */
 static int sampled(scm_client *c)
 {
     if (!c->cfg.shadow || c->cfg.shadow_sample <= 0.0)
         return 0;
-    if (c->cfg.shadow_sample >= 1.0)
+    return c->cfg.shadow_sample >= 1.0 || uniform(c) < c->cfg.shadow_sample;
+}
+
+static long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Idempotent GETs are worth another try after these; other 4xx never. */
+static int retryable(const scm_answer *a)
+{
+    long s = a->resp != NULL ? a->resp->status : 0;
+    if (a->rc == SCM_E_NETWORK)
         return 1;
-    /* xorshift64*: statistical sampling needs no cryptographic quality. */
-    c->rng ^= c->rng >> 12;
-    c->rng ^= c->rng << 25;
-    c->rng ^= c->rng >> 27;
-    return (double)((c->rng * 2685821657736338717ULL) >> 11) / 9007199254740992.0 < c->cfg.shadow_sample;
+    return a->rc == SCM_E_SERVER && (s == 429 || s == 500 || s == 502 || s == 503 || s == 504);
+}
+
+/* Beyond this the service's 15-minute window may be at risk: believe its Date. */
+#define SKEW_TOLERANCE_S 60
+
+/* A 401 to a signed request whose Date says our clock is off: learn the offset. */
+static int learn_skew(scm_client *c, const scm_answer *a)
+{
+    long skew;
+    if (a->rc != SCM_E_AUTH || a->resp == NULL || a->resp->status != 401 || c->cfg.ak == NULL ||
+        a->resp->date == 0)
+        return 0;
+    skew = (long)(a->resp->date - time(NULL));
+    if (labs(skew - c->clock_offset) <= SKEW_TOLERANCE_S)
+        return 0;
+    scm_log(SCM_LOG_WARN, "clock skew of %+ld s against %s (its Date header); signing with its time",
+            skew, c->cfg.ep[a->backend].host);
+    c->clock_offset = skew;
+    return 1;
+}
+
+/* Exponential backoff with jitter, or the service's Retry-After. */
+static long backoff_ms(scm_client *c, const scm_answer *a, int attempt)
+{
+    long cap = attempt < 5 ? 100L << attempt : 2000;
+    if (a->resp != NULL && a->resp->retry_after >= 0)
+        return a->resp->retry_after * 1000;
+    if (cap > 2000)
+        cap = 2000;
+    return cap / 2 + (long)(uniform(c) * (double)(cap / 2));
+}
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0)
+        ;
 }
 
 /*
  * Asks the selected backend, and the other one too when `both`; each answer
- * lands in answers[backend]. The other side's request has the shadow timeout
- * unless `other_timeout` says otherwise.
+ * lands in answers[backend]. The selected backend is retried (SCM_SHIM_RETRIES)
+ * within the caller's timeout; the other side is asked once, with
+ * other_timeout, at the same time as the first attempt.
  */
 static int ask(scm_client *c, const char *cert_id, int both, long other_timeout, scm_answer *answers)
 {
     scm_backend primary = c->cfg.backend, other = primary == SCM_BACKEND_V3 ? SCM_BACKEND_LEGACY
                                                                             : SCM_BACKEND_V3;
+    scm_answer *a = &answers[primary];
+    long deadline = now_ms() + c->cfg.timeout_ms, left, wait;
+    int attempt, skew_retried = 0;
     scm_http_req *reqs[2];
-    size_t n = 0;
 
     memset(answers, 0, SCM_BACKEND_COUNT * sizeof *answers);
     answers[SCM_BACKEND_V3].backend = SCM_BACKEND_V3;
     answers[SCM_BACKEND_LEGACY].backend = SCM_BACKEND_LEGACY;
     if (!scm_valid_id(cert_id))
-        return scm_error_set(&answers[primary].err, answers[primary].rc = SCM_E_INVALID_PARAM, 0,
-                             SCM_SHIM_ERR_INVALID_PARAM,
-                             "cert_id must be 1-64 characters of A-Z a-z 0-9 _ -");
-    if (scm_backend_prepare(c, primary, cert_id, c->cfg.timeout_ms) != SCM_OK ||
-        (both && scm_backend_prepare(c, other, cert_id, other_timeout) != SCM_OK))
-        return scm_error_set(&answers[primary].err, answers[primary].rc = SCM_E_NOMEM, 0,
-                             SCM_SHIM_ERR_NOMEM, "out of memory");
-    reqs[n++] = c->req[primary];
-    if (both)
-        reqs[n++] = c->req[other];
-    scm_http_run(c->http, reqs, n);
-    scm_backend_answer(c, primary, &answers[primary]);
-    if (both)
-        scm_backend_answer(c, other, &answers[other]);
-    return answers[primary].rc;
+        return a->rc = scm_error_set(&a->err, SCM_E_INVALID_PARAM, 0, SCM_SHIM_ERR_INVALID_PARAM,
+                                     "cert_id must be 1-64 characters of A-Z a-z 0-9 _ -");
+    for (attempt = 0;; attempt++) {
+        size_t n = 0;
+        left = deadline - now_ms();
+        if (scm_backend_prepare(c, primary, cert_id, left > 0 ? left : 1) != SCM_OK ||
+            (both && scm_backend_prepare(c, other, cert_id, other_timeout) != SCM_OK))
+            return a->rc = scm_error_set(&a->err, SCM_E_NOMEM, 0, SCM_SHIM_ERR_NOMEM, "out of memory");
+        reqs[n++] = c->req[primary];
+        if (both)
+            reqs[n++] = c->req[other];
+        scm_http_run(c->http, reqs, n);
+        scm_answer_clear(a);
+        scm_backend_answer(c, primary, a);
+        scm_log(SCM_LOG_DEBUG, "%s %s: %s, HTTP %ld, %.0f ms, attempt %d", scm_backend_name(primary),
+                cert_id, a->rc == SCM_OK ? "ok" : a->err.code, a->resp->status,
+                a->resp->seconds * 1000.0, attempt + 1);
+        if (both) {
+            scm_backend_answer(c, other, &answers[other]);
+            both = 0;
+        }
+        if (!skew_retried && learn_skew(c, a)) {
+            skew_retried = 1;
+            attempt--; /* a corrected clock is not a retry */
+            continue;
+        }
+        if (a->rc == SCM_OK || !retryable(a) || attempt >= c->cfg.retries)
+            break;
+        wait = backoff_ms(c, a, attempt);
+        if (now_ms() + wait >= deadline)
+            break; /* no time left for another attempt: report this one */
+        scm_log(SCM_LOG_INFO, "%s %s: %s; retrying in %ld ms", scm_backend_name(primary), cert_id,
+                a->err.code, wait);
+        sleep_ms(wait);
+    }
+    return a->rc;
 }
 
 /*

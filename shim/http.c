@@ -1,7 +1,11 @@
 /* http.c - talks HTTP through libcurl; see http.h. */
 #include "http.h"
 
+#include <ctype.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
 #include <pthread.h>
+#include <strings.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,6 +68,47 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *userdata)
     return scm_buf_append(&r->resp.body, data, n) == 0 ? n : 0;
 }
 
+/* Keeps the two response headers the client acts on: Retry-After and Date. */
+static size_t on_header(char *line, size_t size, size_t nitems, void *userdata)
+{
+    scm_http_req *r = userdata;
+    size_t n = size * nitems;
+    char value[128];
+    const char *colon = memchr(line, ':', n);
+    size_t name_len, vlen;
+
+    if (colon == NULL)
+        return n;
+    name_len = (size_t)(colon - line);
+    vlen = n - name_len - 1;
+    if (vlen >= sizeof value)
+        return n;
+    memcpy(value, colon + 1, vlen);
+    value[vlen] = '\0';
+    if (name_len == 11 && strncasecmp(line, "Retry-After", 11) == 0) {
+        char *end;
+        long secs = strtol(value, &end, 10);
+        while (isspace((unsigned char)*end))
+            end++;
+        /* Only the delta-seconds form; an HTTP date is rare from this service. */
+        if (*end == '\0' && secs >= 0)
+            r->resp.retry_after = secs;
+    } else if (name_len == 4 && strncasecmp(line, "Date", 4) == 0) {
+        time_t t = curl_getdate(value, NULL);
+        if (t > 0)
+            r->resp.date = t;
+    }
+    return n;
+}
+
+/* Adds the SCM_SHIM_CA_FILE bundle to the system's trust store of a new TLS context. */
+static CURLcode add_ca_file(CURL *easy, void *ssl_ctx, void *path)
+{
+    X509_STORE *store = SSL_CTX_get_cert_store((SSL_CTX *)ssl_ctx);
+    (void)easy;
+    return X509_STORE_load_file(store, path) == 1 ? CURLE_OK : CURLE_SSL_CACERT_BADFILE;
+}
+
 scm_http_req *scm_http_req_new(void)
 {
     scm_http_req *r;
@@ -86,6 +131,8 @@ scm_http_req *scm_http_req_new(void)
     curl_easy_setopt(r->easy, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(r->easy, CURLOPT_WRITEDATA, r);
     curl_easy_setopt(r->easy, CURLOPT_ERRORBUFFER, r->errbuf);
+    curl_easy_setopt(r->easy, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(r->easy, CURLOPT_HEADERDATA, r);
     return r;
 }
 
@@ -100,19 +147,23 @@ void scm_http_req_free(scm_http_req *r)
 }
 
 void scm_http_req_prepare(scm_http_req *r, const char *url, struct curl_slist *headers,
-                          long timeout_ms)
+                          long timeout_ms, const char *ca_file)
 {
     curl_slist_free_all(r->headers);
     r->headers = headers;
     scm_buf_reset(&r->resp.body);
     r->resp.status = 0;
     r->resp.seconds = 0;
+    r->resp.retry_after = -1;
+    r->resp.date = 0;
     r->too_large = 0;
     r->errbuf[0] = '\0';
     r->rc = CURLE_FAILED_INIT;
     curl_easy_setopt(r->easy, CURLOPT_URL, url);
     curl_easy_setopt(r->easy, CURLOPT_HTTPHEADER, headers);
     curl_easy_setopt(r->easy, CURLOPT_TIMEOUT_MS, timeout_ms);
+    curl_easy_setopt(r->easy, CURLOPT_SSL_CTX_FUNCTION, ca_file != NULL ? add_ca_file : NULL);
+    curl_easy_setopt(r->easy, CURLOPT_SSL_CTX_DATA, (void *)ca_file);
 }
 
 void scm_http_run(scm_http *h, scm_http_req *const *reqs, size_t n)

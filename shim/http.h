@@ -12,6 +12,7 @@
 
 #include <curl/curl.h>
 #include <stddef.h>
+#include <time.h>
 
 /* Largest response body accepted (bytes). */
 #define SCM_HTTP_MAX_BODY (4L * 1024 * 1024)
@@ -27,6 +28,8 @@ typedef struct scm_http_response {
     long    status;
     scm_buf body;        /* NUL-terminated; owned by the request, valid until it is reused */
     double  seconds;     /* total time of the transfer */
+    long    retry_after; /* Retry-After in seconds, or -1 */
+    time_t  date;        /* the server's Date header, or 0 */
 } scm_http_response;
 
 typedef struct scm_http scm_http;
@@ -43,10 +46,11 @@ void          scm_http_req_free(scm_http_req *r);
 
 /*
  * Prepares a GET of url. The request takes ownership of headers (freed when
- * it is next prepared or freed).
+ * it is next prepared or freed). ca_file, when not NULL, is a PEM bundle
+ * trusted in addition to the system's CAs (kept by the caller meanwhile).
  */
 void scm_http_req_prepare(scm_http_req *r, const char *url, struct curl_slist *headers,
-                          long timeout_ms);
+                          long timeout_ms, const char *ca_file);
 
 /* Performs the n prepared requests concurrently; returns when all have ended. */
 void scm_http_run(scm_http *h, scm_http_req *const *reqs, size_t n);

@@ -4,11 +4,62 @@
 #include <limits.h>
 #include <string.h>
 
+/* Length of the UTF-8 sequence at p (at most n bytes), or 0 when it is not well-formed. */
+static size_t utf8_len(const unsigned char *p, size_t n)
+{
+    size_t len, i;
+    unsigned cp;
+    if (p[0] < 0x80)
+        return 1;
+    if (p[0] >= 0xC2 && p[0] <= 0xDF)
+        len = 2, cp = p[0] & 0x1F;
+    else if (p[0] >= 0xE0 && p[0] <= 0xEF)
+        len = 3, cp = p[0] & 0x0F;
+    else if (p[0] >= 0xF0 && p[0] <= 0xF4)
+        len = 4, cp = p[0] & 0x07;
+    else
+        return 0;
+    if (len > n)
+        return 0;
+    for (i = 1; i < len; i++) {
+        if ((p[i] & 0xC0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (p[i] & 0x3F);
+    }
+    /* Overlong forms, UTF-16 surrogates and code points past U+10FFFF. */
+    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+        (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    return len;
+}
+
+/* Well-formed UTF-8, no NUL byte, and no \u0000 escape inside a string. */
+static int acceptable(const char *data, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)data, *end = p + len;
+    int in_string = 0;
+    while (p < end) {
+        size_t n = utf8_len(p, (size_t)(end - p));
+        if (n == 0 || *p == '\0')
+            return 0;
+        if (in_string && *p == '\\' && p + 1 < end) {
+            if (p[1] == 'u' && end - p >= 6 && memcmp(p + 2, "0000", 4) == 0)
+                return 0;
+            p += 2; /* the escaped character cannot end the string */
+            continue;
+        }
+        if (*p == '"')
+            in_string = !in_string;
+        p += n;
+    }
+    return 1;
+}
+
 cJSON *scm_json_parse(const char *data, size_t len)
 {
     const char *end = NULL;
     cJSON *doc;
-    if (data == NULL || memchr(data, '\0', len) != NULL)
+    if (data == NULL || !acceptable(data, len))
         return NULL;
     doc = cJSON_ParseWithLengthOpts(data, len, &end, 0);
     if (doc == NULL)

@@ -6,9 +6,11 @@
 #include <stddef.h>
 
 /*
- * Parses exactly len bytes as one JSON value: trailing bytes other than
- * white space (cJSON alone accepts them) and embedded NUL bytes are
- * rejected. Returns NULL when the text is not that.
+ * Parses exactly len bytes as one JSON value. Rejected, where cJSON alone
+ * would accept them: trailing bytes other than white space, NUL bytes,
+ * invalid UTF-8, and \u0000 escapes (a C string would end there). Nesting
+ * deeper than cJSON's limit (CJSON_NESTING_LIMIT) is rejected by cJSON.
+ * Returns NULL when the text is not that.
  */
 cJSON *scm_json_parse(const char *data, size_t len);
 

@@ -2,11 +2,13 @@
 #include "settings.h"
 
 #include <curl/curl.h>
+#include <errno.h>
 #include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #define MAX_ID_LEN 64
 
@@ -190,6 +192,35 @@ static int read_shadow(scm_settings *s, char *err, size_t errlen)
     return 0;
 }
 
+/* SCM_SHIM_RETRIES and SCM_SHIM_CA_FILE: how hard to try, and whom to trust. */
+static int read_transport(scm_settings *s, char *err, size_t errlen)
+{
+    const char *v;
+    char *end;
+    long n;
+
+    s->retries = SCM_DEFAULT_RETRIES;
+    if ((v = pick(NULL, "SCM_SHIM_RETRIES")) != NULL) {
+        n = strtol(v, &end, 10);
+        if (*end != '\0' || n < 0 || n > SCM_MAX_RETRIES) {
+            snprintf(err, errlen, "SCM_SHIM_RETRIES must be a number from 0 to %d", SCM_MAX_RETRIES);
+            return -1;
+        }
+        s->retries = (int)n;
+    }
+    if ((v = pick(NULL, "SCM_SHIM_CA_FILE")) != NULL) {
+        if (access(v, R_OK) != 0) {
+            snprintf(err, errlen, "SCM_SHIM_CA_FILE=%s: %s", v, strerror(errno));
+            return -1;
+        }
+        if ((s->ca_file = strdup(v)) == NULL) {
+            snprintf(err, errlen, "out of memory");
+            return -1;
+        }
+    }
+    return 0;
+}
+
 /* A backend's endpoint: its SCM_SHIM_*_ENDPOINT override, else the caller's. */
 static int read_endpoint(scm_settings *s, scm_backend b, const char *given, char *err,
                          size_t errlen)
@@ -230,7 +261,7 @@ int scm_settings_init(scm_settings *s, const scm_config *config, char *err, size
     s->timeout_ms = config->timeout_ms ? config->timeout_ms : SCM_DEFAULT_TIMEOUT_MS;
     if (read_backend(&s->backend, err, errlen) != 0 ||
         read_flag("SCM_SHIM_ANNOTATE", &s->annotate, err, errlen) != 0 ||
-        read_shadow(s, err, errlen) != 0 ||
+        read_shadow(s, err, errlen) != 0 || read_transport(s, err, errlen) != 0 ||
         read_endpoint(s, SCM_BACKEND_V3, config->endpoint, err, errlen) != 0 ||
         read_endpoint(s, SCM_BACKEND_LEGACY, config->endpoint, err, errlen) != 0)
         goto bad;
@@ -278,6 +309,7 @@ void scm_settings_free(scm_settings *s)
     }
     free(s->project_id);
     free(s->audit_log);
+    free(s->ca_file);
     free(s->ak);
     free_secret(&s->sk);
     free_secret(&s->security_token);

@@ -32,7 +32,12 @@ typedef struct scm_settings {
     long  shadow_timeout_ms; /* SCM_SHIM_SHADOW_TIMEOUT_MS */
     char *audit_log;         /* SCM_SHIM_AUDIT_LOG: path, or NULL */
     int   audit_values;      /* SCM_SHIM_AUDIT_VALUES=1: values in audit lines */
+    int   retries;           /* SCM_SHIM_RETRIES: retries after the first attempt */
+    char *ca_file;           /* SCM_SHIM_CA_FILE: extra trusted CAs, or NULL */
 } scm_settings;
+
+#define SCM_DEFAULT_RETRIES 3
+#define SCM_MAX_RETRIES 10
 
 /* The shadow request's default timeout: well under the caller's, at most this. */
 #define SCM_DEFAULT_SHADOW_TIMEOUT_MS 5000L

@@ -1,6 +1,7 @@
 #!/bin/sh
-# Builds and runs every test: gcc build, clang with ASan+UBSan, and the integration
-# tests under valgrind memcheck. Installs missing Debian packages first.
+# Builds and runs every test: gcc build, clang with ASan+UBSan, the integration tests under
+# valgrind memcheck, the thread test under ThreadSanitizer, and a short run of each fuzzer.
+# Installs missing Debian packages first.
 set -eu
 cd "$(dirname "$0")/.."
 tools/deps.sh
@@ -25,4 +26,11 @@ cmake -S . -B "$build/valgrind" -DCMAKE_C_COMPILER=gcc -DCMAKE_BUILD_TYPE=Debug 
     >/dev/null
 cmake --build "$build/valgrind" -j "$jobs"
 ctest --test-dir "$build/valgrind" --output-on-failure -j "$jobs" -L integration --timeout 1200
+echo "== clang, ThreadSanitizer: 16 threads with their own clients in shadow mode"
+cmake -S . -B "$build/tsan" -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug -DSCM_WERROR=ON \
+    -DSCM_TSAN=ON >/dev/null
+cmake --build "$build/tsan" -j "$jobs" --target test_threads scm-emulator
+TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+    ctest --test-dir "$build/tsan" --output-on-failure -R '^integration\.threads$'
+
 echo "== all test runs passed"

@@ -301,6 +301,8 @@ END_TEST
 
 static void start_faults(void)
 {
+    /* These tests map each fault to its code; test_reliability.c covers retrying them. */
+    setenv("SCM_SHIM_RETRIES", "0", 1);
     static const char *const args[] = {
         "--fault", "scs7788354407554:status=500",
         "--fault", "scs1159493232269:status=403",
@@ -317,6 +319,7 @@ static void start_faults(void)
 
 static void stop_faults(void)
 {
+    unsetenv("SCM_SHIM_RETRIES");
     emu_stop(&FAULTS);
 }
 

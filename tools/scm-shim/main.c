@@ -14,6 +14,7 @@ static void usage(FILE *out)
                  "  audit [--ids FILE | CERT_ID...]  both backends per certificate: where fields diverge\n"
                  "  audit --log FILE                 the same summary over a shadow-mode audit log\n"
                  "  diff LEGACY.json V3.json         two captured bodies compared offline\n"
+                 "  doctor                           checks configuration, endpoints, TLS, auth, clock\n"
                  "  version                          the library version\n"
                  "Run 'scm-shim COMMAND --help' for a command's options.\n");
 }
@@ -34,6 +35,8 @@ int main(int argc, char **argv)
         return cmd_audit(argc - 1, argv + 1);
     if (strcmp(argv[1], "diff") == 0)
         return cmd_diff(argc - 1, argv + 1);
+    if (strcmp(argv[1], "doctor") == 0)
+        return cmd_doctor(argc - 1, argv + 1);
     if (strcmp(argv[1], "version") == 0) {
         printf("scm-shim %s\n", scm_shim_version());
         return CLI_OK;
@@ -42,6 +45,5 @@ int main(int argc, char **argv)
         usage(stdout);
         return CLI_OK;
     }
-    usage(stderr);
-    return cli_error(CLI_USAGE, "unknown command '%s'", argv[1]);
+    return cli_error(CLI_USAGE, "unknown command '%s'; 'scm-shim --help' lists the commands", argv[1]);
 }

@@ -1,0 +1,308 @@
+/*
+ * test_reliability.c - retries, deadlines, clock skew, TLS and hostile bodies against
+ * scm-emulator faults. Each fault is one test.
+ */
+#include "itest.h"
+#include "testutil.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static emu E;
+
+static const char *const FAULTS[] = {
+    "--fault", "scs7788354407554:status=503,count=2",     /* 503 twice then 200 */
+    "--fault", "scs1159493232269:status=500",             /* persistent 500 */
+    "--fault", "scs9595544421983:status=429,retry_after=1,count=1",
+    "--fault", "scs2603283540895:status=400",
+    "--fault", "scs3267718637407:status=403",
+    "--fault", "scs3918949485640:body=drop",              /* persistent drop */
+    "--fault", "scs4488023722227:body=drop,count=1",      /* one drop, then fine */
+    "--fault", "scs5387027233194:body=truncated,count=1",
+    "--fault", "scs6167076094451:body=malformed",
+    "--fault", "scs6674810927136:latency_ms=4000",
+    NULL};
+
+static void start(void)
+{
+    ck_assert_int_eq(emu_start(&E, NULL, FAULTS), 0);
+    unsetenv("SCM_SHIM_RETRIES");
+    unsetenv("SCM_SHIM_BACKEND");
+}
+
+static void stop(void)
+{
+    emu_stop(&E);
+}
+
+/* Requests the emulator logged for one certificate so far. */
+static int requests_for(const emu *e, const char *id)
+{
+    char needle[96];
+    snprintf(needle, sizeof needle, "\"cert_id\":\"%s\"", id);
+    return emu_log_count(e, needle);
+}
+
+static const struct {
+    const char *id;
+    int rc;
+    int requests; /* how many the emulator sees for one call */
+    double min_ms, max_ms;
+} CASES[] = {
+    {"scs7788354407554", SCM_OK, 3, 100, 3000},           /* two backoffs */
+    {"scs1159493232269", SCM_E_SERVER, 4, 300, 3000},     /* 1 + SCM_SHIM_RETRIES, inside the deadline */
+    {"scs9595544421983", SCM_OK, 2, 950, 3000},           /* Retry-After: 1 honoured */
+    {"scs2603283540895", SCM_E_SERVER, 1, 0, 1000},       /* 4xx: never retried */
+    {"scs3267718637407", SCM_E_AUTH, 1, 0, 1000},
+    {"scs3918949485640", SCM_E_NETWORK, 4, 100, 3000},
+    {"scs4488023722227", SCM_OK, 2, 0, 3000},
+    {"scs5387027233194", SCM_OK, 2, 0, 3000},
+    {"scs6167076094451", SCM_E_PARSE, 1, 0, 1000},        /* garbage: not a transient failure */
+};
+
+START_TEST(fault)
+{
+    scm_config cfg = it_config(&E);
+    scm_client *c;
+    scm_cert_details *d = NULL;
+    int before = requests_for(&E, CASES[_i].id), rc;
+    double t0, ms;
+
+    cfg.timeout_ms = 5000;
+    c = scm_client_new(&cfg);
+    t0 = it_now_ms();
+    rc = scm_query_cert_details(c, CASES[_i].id, &d);
+    ms = it_now_ms() - t0;
+    ck_assert_msg(rc == CASES[_i].rc, "%s: rc %d (%s), want %d", CASES[_i].id, rc,
+                  scm_client_error_msg(c), CASES[_i].rc);
+    ck_assert_int_eq(requests_for(&E, CASES[_i].id) - before, CASES[_i].requests);
+    ck_assert_msg(ms >= CASES[_i].min_ms && ms <= CASES[_i].max_ms, "%s took %.0f ms",
+                  CASES[_i].id, ms);
+    ck_assert((rc == SCM_OK) == (d != NULL));
+    scm_cert_details_free(d);
+    scm_client_free(c);
+}
+END_TEST
+
+START_TEST(latency_beyond_timeout)
+{
+    scm_config cfg = it_config(&E);
+    scm_client *c;
+    scm_cert_details *d = NULL;
+    double t0, ms;
+    cfg.timeout_ms = 800;
+    c = scm_client_new(&cfg);
+    t0 = it_now_ms();
+    ck_assert_int_eq(scm_query_cert_details(c, "scs6674810927136", &d), SCM_E_NETWORK);
+    ms = it_now_ms() - t0;
+    /* The timeout is a deadline for the whole call, retries included. */
+    ck_assert_msg(ms >= 750 && ms < 800 + 700, "took %.0f ms", ms);
+    scm_client_free(c);
+}
+END_TEST
+
+START_TEST(retries_can_be_turned_off)
+{
+    scm_client *c;
+    scm_cert_details *d = NULL;
+    int before = requests_for(&E, "scs1159493232269");
+    setenv("SCM_SHIM_RETRIES", "0", 1);
+    c = it_client(&E);
+    unsetenv("SCM_SHIM_RETRIES");
+    ck_assert_int_eq(scm_query_cert_details(c, "scs1159493232269", &d), SCM_E_SERVER);
+    ck_assert_int_eq(requests_for(&E, "scs1159493232269") - before, 1);
+    scm_client_free(c);
+}
+END_TEST
+
+/* Runs fn with stderr captured; returns what was written (malloc'd). */
+static char *capture_stderr(void (*fn)(void *), void *arg)
+{
+    char path[] = "/tmp/scmshim-err-XXXXXX";
+    int fd = mkstemp(path), saved = dup(2);
+    char *text;
+    dup2(fd, 2);
+    fn(arg);
+    dup2(saved, 2);
+    close(saved);
+    close(fd);
+    text = tu_read_file(path, NULL);
+    unlink(path);
+    return text;
+}
+
+static void skewed_calls(void *arg)
+{
+    const emu *e = arg;
+    scm_client *c = it_client(e);
+    scm_cert_details *d = NULL;
+    ck_assert_int_eq(scm_query_cert_details(c, "scs7396304647646", &d), SCM_OK);
+    scm_cert_details_free(d);
+    /* The client keeps the offset: the next call is signed right the first time. */
+    ck_assert_int_eq(scm_query_cert_details(c, "scs7396304647646", &d), SCM_OK);
+    scm_cert_details_free(d);
+    scm_client_free(c);
+}
+
+START_TEST(clock_skew_corrected_from_date)
+{
+    static const char *const args[] = {"--clock-offset", "3600", NULL};
+    emu skewed;
+    char *err;
+    ck_assert_int_eq(emu_start(&skewed, NULL, args), 0);
+    err = capture_stderr(skewed_calls, &skewed);
+    /* One rejected request, then two signed with the server's time. */
+    ck_assert_int_eq(emu_log_count(&skewed, "\"status\":401"), 1);
+    ck_assert_int_eq(emu_log_count(&skewed, "\"status\":200"), 2);
+    ck_assert_msg(strstr(err, "clock skew of +3600 s") != NULL || strstr(err, "clock skew of +3599 s") != NULL ||
+                      strstr(err, "clock skew of +3601 s") != NULL,
+                  "stderr: %s", err);
+    free(err);
+    emu_stop(&skewed);
+}
+END_TEST
+
+/* ---- TLS with a throwaway CA made by the openssl command line ---- */
+
+static char tls_dir[] = "/tmp/scmshim-tls-XXXXXX";
+
+static void sh(const char *fmt, const char *arg)
+{
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, fmt, arg, arg, arg, arg, arg, arg, arg);
+    ck_assert_msg(system(cmd) == 0, "failed: %s", cmd);
+}
+
+static void make_pki(void)
+{
+    ck_assert_ptr_nonnull(mkdtemp(tls_dir));
+    sh("cd %s && openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 1 "
+       "-subj /CN=scmshim-test-ca 2>/dev/null", tls_dir);
+    sh("cd %s && printf 'subjectAltName=IP:127.0.0.1\\n' > ok.ext && "
+       "printf 'subjectAltName=DNS:wrong.example\\n' > wrong.ext && "
+       "for n in ok wrong; do openssl req -newkey rsa:2048 -nodes -keyout $n.key -out $n.csr "
+       "-subj /CN=scm-emulator 2>/dev/null && openssl x509 -req -in $n.csr -CA ca.pem -CAkey ca.key "
+       "-CAcreateserial -out $n.pem -days 1 -extfile $n.ext 2>/dev/null || exit 1; done", tls_dir);
+}
+
+static void remove_pki(void)
+{
+    sh("rm -rf %s", tls_dir);
+}
+
+static int tls_query(const char *which, const char *ca_file, char *why, size_t n)
+{
+    char cert[300], key[300];
+    const char *args[] = {"--tls-cert", cert, "--tls-key", key, NULL};
+    emu tls;
+    scm_client *c;
+    scm_cert_details *d = NULL;
+    int rc;
+
+    snprintf(cert, sizeof cert, "%s/%s.pem", tls_dir, which);
+    snprintf(key, sizeof key, "%s/%s.key", tls_dir, which);
+    ck_assert_int_eq(emu_start(&tls, NULL, args), 0);
+    ck_assert_int_eq(strncmp(tls.url, "https://", 8), 0);
+    tu_setenv("SCM_SHIM_CA_FILE", ca_file);
+    setenv("SCM_SHIM_RETRIES", "0", 1);
+    c = it_client(&tls);
+    unsetenv("SCM_SHIM_CA_FILE");
+    unsetenv("SCM_SHIM_RETRIES");
+    rc = scm_query_cert_details(c, "scs7788354407554", &d);
+    snprintf(why, n, "%s", scm_client_error_msg(c));
+    scm_cert_details_free(d);
+    scm_client_free(c);
+    emu_stop(&tls);
+    return rc;
+}
+
+START_TEST(tls_verification)
+{
+    char ca[300], why[1024];
+    make_pki();
+    snprintf(ca, sizeof ca, "%s/ca.pem", tls_dir);
+    /* Not trusted without the CA. */
+    ck_assert_int_eq(tls_query("ok", NULL, why, sizeof why), SCM_E_NETWORK);
+    /* Trusted with SCM_SHIM_CA_FILE added to the system's CAs. */
+    ck_assert_msg(tls_query("ok", ca, why, sizeof why) == SCM_OK, "%s", why);
+    /* A certificate for another host name is refused even from a trusted CA. */
+    ck_assert_int_eq(tls_query("wrong", ca, why, sizeof why), SCM_E_NETWORK);
+    remove_pki();
+}
+END_TEST
+
+START_TEST(unreadable_ca_file_is_a_config_error)
+{
+    scm_config cfg = it_config(&E);
+    setenv("SCM_SHIM_CA_FILE", "/nonexistent/ca.pem", 1);
+    ck_assert_ptr_null(scm_client_new(&cfg));
+    unsetenv("SCM_SHIM_CA_FILE");
+}
+END_TEST
+
+/* Runs scm-shim doctor against e with the given SK; returns its exit status, stdout in out. */
+static int doctor(const emu *e, const char *sk, const char *extra_env, char *out, size_t n)
+{
+    char cmd[1024];
+    FILE *p;
+    size_t len;
+    int status;
+    snprintf(cmd, sizeof cmd, "env SCM_ENDPOINT=%s SCM_PROJECT_ID=%s SCM_AK=%s SCM_SK=%s %s %s doctor",
+             e->url, EMU_PROJECT_ID, EMU_AK, sk, extra_env, SCM_SHIM_CLI);
+    p = popen(cmd, "r");
+    ck_assert_ptr_nonnull(p);
+    len = fread(out, 1, n - 1, p);
+    out[len] = '\0';
+    status = pclose(p);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+START_TEST(doctor_verdicts)
+{
+    static const char *const skew_args[] = {"--clock-offset", "3600", NULL};
+    char out[4096];
+    emu skewed;
+
+    ck_assert_int_eq(doctor(&E, EMU_SK, "", out, sizeof out), 0);
+    ck_assert_ptr_nonnull(strstr(out, "ok    configuration"));
+    ck_assert_ptr_nonnull(strstr(out, "ok    v3 authentication"));
+    ck_assert_ptr_nonnull(strstr(out, "ok    legacy authentication"));
+    ck_assert_ptr_nonnull(strstr(out, "warn  v3 TLS"));
+    ck_assert_ptr_null(strstr(out, "FAIL"));
+
+    ck_assert_int_eq(doctor(&E, "wrong-secret", "", out, sizeof out), 1);
+    ck_assert_ptr_nonnull(strstr(out, "FAIL  v3 authentication        HTTP 401"));
+
+    ck_assert_int_eq(doctor(&E, EMU_SK, "SCM_SHIM_V3_ENDPOINT=http://127.0.0.1:1", out, sizeof out), 1);
+    ck_assert_ptr_nonnull(strstr(out, "FAIL  v3 endpoint"));
+    ck_assert_ptr_nonnull(strstr(out, "ok    legacy endpoint"));
+
+    ck_assert_int_eq(doctor(&E, EMU_SK, "SCM_SHIM_BACKEND=v2", out, sizeof out), 2);
+
+    ck_assert_int_eq(emu_start(&skewed, NULL, skew_args), 0);
+    ck_assert_int_eq(doctor(&skewed, EMU_SK, "", out, sizeof out), 1);
+    ck_assert_ptr_nonnull(strstr(out, "FAIL  v3 clock"));
+    emu_stop(&skewed);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("reliability");
+    TCase *tc = tcase_create("faults");
+    tcase_set_timeout(tc, 300);
+    tcase_add_unchecked_fixture(tc, start, stop);
+    tcase_add_loop_test(tc, fault, 0, sizeof CASES / sizeof CASES[0]);
+    tcase_add_test(tc, latency_beyond_timeout);
+    tcase_add_test(tc, retries_can_be_turned_off);
+    tcase_add_test(tc, clock_skew_corrected_from_date);
+    tcase_add_test(tc, tls_verification);
+    tcase_add_test(tc, unreadable_ca_file_is_a_config_error);
+    tcase_add_test(tc, doctor_verdicts);
+    suite_add_tcase(s, tc);
+    return tu_run(s);
+}

@@ -1,0 +1,126 @@
+/*
+ * cmd_doctor.c - scm-shim doctor: checks the configuration, then reaches each backend's
+ * endpoint and reports TLS, authentication and clock skew, one line per check.
+ */
+#include "backend.h"
+#include "cli.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* A certificate ID no service has: a 404 proves the request was authenticated. */
+#define PROBE_ID "scmshimdoctorprobe"
+/* The service rejects X-Sdk-Date more than 15 minutes off; warn well before. */
+#define SKEW_WARN_S 60
+#define SKEW_FAIL_S (15 * 60)
+
+static int failures;
+
+static void verdict(const char *v, const char *check, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void verdict(const char *v, const char *check, const char *fmt, ...)
+{
+    va_list ap;
+    printf("%-4s  %-24s ", v, check);
+    va_start(ap, fmt);
+    vprintf(fmt, ap);
+    va_end(ap);
+    putchar('\n');
+    if (strcmp(v, "FAIL") == 0)
+        failures++;
+}
+
+static void check_backend(scm_client *c, scm_backend b)
+{
+    const scm_endpoint *ep = &c->cfg.ep[b];
+    const char *name = scm_backend_name(b);
+    char check[32];
+    scm_answer a;
+    long skew;
+
+    snprintf(check, sizeof check, "%s endpoint", name);
+    if (ep->base == NULL) {
+        verdict("skip", check, "no endpoint configured");
+        return;
+    }
+    if (b == SCM_BACKEND_LEGACY && c->cfg.project_id == NULL) {
+        verdict("skip", check, "no project ID (the legacy path needs one)");
+        return;
+    }
+    scm_backend_probe(c, b, PROBE_ID, &a);
+    if (a.rc == SCM_E_NETWORK) {
+        verdict("FAIL", check, "%s: %s", ep->base, a.err.msg);
+        scm_answer_clear(&a);
+        return;
+    }
+    verdict("ok", check, "%s answered HTTP %ld in %.0f ms", ep->base, a.resp->status,
+            a.resp->seconds * 1000.0);
+    snprintf(check, sizeof check, "%s TLS", name);
+    if (strncmp(ep->base, "https://", 8) == 0)
+        verdict("ok", check, "certificate and host name verified%s",
+                c->cfg.ca_file ? " (with SCM_SHIM_CA_FILE)" : "");
+    else
+        verdict("warn", check, "not used: the endpoint is http://");
+    snprintf(check, sizeof check, "%s authentication", name);
+    if (a.rc == SCM_E_AUTH)
+        verdict("FAIL", check, "HTTP %ld %s: %s", a.resp->status, a.err.code, a.err.msg);
+    else if (a.rc == SCM_E_NOT_FOUND || a.rc == SCM_OK)
+        verdict("ok", check, "%s accepted", c->cfg.ak != NULL ? "AK/SK signature" : "X-Auth-Token");
+    else
+        verdict("warn", check, "undetermined: HTTP %ld %s", a.resp->status, a.err.code);
+    snprintf(check, sizeof check, "%s clock", name);
+    if (a.resp->date == 0) {
+        verdict("warn", check, "no Date header to compare with");
+    } else {
+        skew = (long)(a.resp->date - time(NULL));
+        if (labs(skew) <= SKEW_WARN_S)
+            verdict("ok", check, "skew %+ld s", skew);
+        else
+            verdict(labs(skew) > SKEW_FAIL_S ? "FAIL" : "warn", check,
+                    "skew %+ld s: signed requests are rejected past 15 minutes (the library "
+                    "corrects its clock after one 401, but fix the system clock)",
+                    skew);
+    }
+    scm_answer_clear(&a);
+}
+
+int cmd_doctor(int argc, char **argv)
+{
+    cli_config conf;
+    scm_client *c;
+    int i;
+
+    cli_config_init(&conf);
+    for (i = 1; i < argc; i++) {
+        int taken = cli_config_option(&conf, argc, argv, &i);
+        if (taken < 0)
+            return CLI_USAGE;
+        if (taken)
+            continue;
+        if (strcmp(argv[i], "--help") == 0) {
+            puts("usage: scm-shim doctor [OPTIONS]\n"
+                 "Checks the configuration, then reaches each backend's endpoint and reports\n"
+                 "TLS, authentication and clock skew, one line per check (ok, warn, FAIL, skip).\n"
+                 "Exit status: 0 no FAIL, 1 a check failed, 2 unusable configuration.");
+            cli_config_help(stdout);
+            return CLI_OK;
+        }
+        return cli_error(CLI_USAGE, "unexpected argument '%s'", argv[i]);
+    }
+    /* Both backends are checked, whichever one is selected. */
+    setenv("SCM_SHIM_RETRIES", "0", 1);
+    if ((c = scm_client_new(&conf.cfg)) == NULL) {
+        verdict("FAIL", "configuration", "unusable (the reason is above)");
+        return CLI_USAGE;
+    }
+    verdict("ok", "configuration", "backend %s, %s", scm_backend_name(c->cfg.backend),
+            c->cfg.ak != NULL ? (c->cfg.security_token ? "AK/SK with a security token" : "AK/SK")
+                              : "X-Auth-Token");
+    check_backend(c, SCM_BACKEND_V3);
+    check_backend(c, SCM_BACKEND_LEGACY);
+    scm_client_free(c);
+    return failures ? CLI_FAIL : CLI_OK;
+}
