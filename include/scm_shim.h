@@ -20,6 +20,8 @@
 
 #include "scm_client.h"
 
+#include <time.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -37,10 +39,11 @@ typedef enum scm_shim_class {
     SCM_SHIM_CLASS_RENAMED = 1,     /* other name, same value */
     SCM_SHIM_CLASS_TRANSFORMED = 2, /* rebuilt by a fixed, lossless rule */
     SCM_SHIM_CLASS_LOSSY = 3,       /* v3 holds part of it: may differ from legacy */
-    SCM_SHIM_CLASS_MISSING = 4      /* v3 has no source: "" (or 0) */
+    SCM_SHIM_CLASS_MISSING = 4,     /* v3 has no source: "" (or 0) */
+    SCM_SHIM_CLASS_CAPTURED = 5     /* missing or lossy, restored from the capture store */
 } scm_shim_class;
 
-/* "exact", "renamed", "transformed", "lossy", "missing" (static), or NULL. */
+/* "exact", "renamed", "transformed", "lossy", "missing", "captured" (static), or NULL. */
 const char *scm_shim_class_name(scm_shim_class cls);
 
 typedef struct scm_shim_report scm_shim_report; /* opaque */
@@ -70,6 +73,12 @@ scm_shim_class scm_shim_report_field_class(const scm_shim_report *report, size_t
 /* The class of a field by legacy name; 0, or -1 when there is no such field. */
 int scm_shim_report_find(const scm_shim_report *report, const char *field, scm_shim_class *cls);
 
+/*
+ * When field i was restored from the capture store (SCM_SHIM_CAPTURE), the
+ * time it was captured; otherwise 0.
+ */
+time_t scm_shim_report_field_captured_at(const scm_shim_report *report, size_t i);
+
 /* Legacy fields whose v3 value had no rule and was passed through unchanged. */
 size_t      scm_shim_report_unmapped_count(const scm_shim_report *report);
 const char *scm_shim_report_unmapped(const scm_shim_report *report, size_t i);
@@ -80,7 +89,9 @@ const char *scm_shim_report_v3_only(const scm_shim_report *report, size_t i);
 
 /*
  * The report as JSON: {"backend": .., "fields": {"cert_id": "renamed", ..},
- * "unmapped": [..], "v3_only": [..]}. Free with scm_free(); NULL on OOM.
+ * "unmapped": [..], "v3_only": [..]}, plus "captured_at": {field: "<UTC time>"}
+ * when a field was restored from the capture store. Free with scm_free();
+ * NULL on OOM.
  */
 char *scm_shim_report_json(const scm_shim_report *report);
 
@@ -90,7 +101,7 @@ void scm_shim_report_free(scm_shim_report *report);
  * Offline conversion, no network: a v3 body (len bytes) in, the legacy body
  * out (*legacy_json, free with scm_free) with its report (*report, may be
  * NULL if not wanted; free with scm_shim_report_free). Uses the built-in
- * table, or SCM_SHIM_MAPPING's. Returns SCM_OK, SCM_E_INVALID_PARAM,
+ * table, or SCM_SHIM_MAPPING's, and restores from SCM_SHIM_CAPTURE's store. Returns SCM_OK, SCM_E_INVALID_PARAM,
  * SCM_E_PARSE or SCM_E_NOMEM; on failure the outputs are NULL and
  * scm_shim_last_error() says why.
  */

@@ -1,6 +1,7 @@
 /* backend.c - one query to one backend; see backend.h. */
 #include "backend.h"
 
+#include "capture.h"
 #include "convert.h"
 #include "details.h"
 #include "json.h"
@@ -124,6 +125,10 @@ int scm_answer_details(const scm_client *c, scm_answer *a, scm_cert_details **ou
         a->rc = scm_error_set(&a->err, rc, a->resp->status, SCM_SHIM_ERR_PARSE, "%s", why);
     else if (rc == SCM_E_NOMEM)
         a->rc = scm_error_set(&a->err, rc, 0, SCM_SHIM_ERR_NOMEM, "out of memory");
+    else if (a->backend == SCM_BACKEND_V3)
+        scm_capture_fill(c->capture, c->map, *out);
+    else
+        scm_capture_store(c->capture, c->map, *out);
     return rc;
 }
 

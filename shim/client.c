@@ -7,6 +7,7 @@
 
 #include "audit.h"
 #include "backend.h"
+#include "capture.h"
 #include "details.h"
 #include "export.h"
 #include "legacy_json.h"
@@ -48,6 +49,8 @@ SCM_EXPORT scm_client *scm_client_new(const scm_config *config)
     }
     if (c->cfg.shadow && c->cfg.audit_log != NULL)
         c->audit_log = scm_audit_log_open(c->cfg.audit_log);
+    if (c->cfg.capture != NULL)
+        c->capture = scm_capture_open(c->cfg.capture);
     c->rng = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32) ^ (uint64_t)(uintptr_t)c;
     return c;
 bad:
@@ -65,6 +68,7 @@ SCM_EXPORT void scm_client_free(scm_client *client)
         scm_http_req_free(client->req[b]);
     scm_http_free(client->http);
     scm_audit_log_close(client->audit_log);
+    scm_capture_close(client->capture);
     scm_settings_free(&client->cfg);
     scm_map_free(&client->loaded);
     scm_report_free(client->last_report);
@@ -226,6 +230,15 @@ static scm_audit_record *compare_answers(const scm_client *c, const char *cert_i
     return r;
 }
 
+/* Feeds the capture store from a legacy answer served as bytes, leaving the answer as it is. */
+static void capture_only(const scm_client *c, const scm_answer *served)
+{
+    scm_answer copy = *served;
+    scm_cert_details *d = NULL;
+    scm_answer_details(c, &copy, &d);
+    scm_cert_details_free(d);
+}
+
 /* Shadow mode's epilogue: compare and append the audit line. Never touches the served result. */
 static void shadow_audit(scm_client *c, const char *cert_id, scm_answer *answers,
                          const scm_cert_details *served_details)
@@ -341,6 +354,8 @@ SCM_EXPORT int scm_query_cert_details_json(scm_client *client, const char *cert_
         scm_answer_details(client, served, &d);
     if (shadowed)
         shadow_audit(client, cert_id, answers, d);
+    else if (served->backend == SCM_BACKEND_LEGACY && client->capture != NULL)
+        capture_only(client, served);
     /* A legacy answer's report: every field exact. */
     if (served->rc == SCM_OK && served->backend == SCM_BACKEND_LEGACY &&
         (d = scm_details_new("legacy")) == NULL)

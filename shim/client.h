@@ -20,6 +20,7 @@ typedef struct scm_error {
 } scm_error;
 
 struct scm_audit_log;
+struct scm_capture;
 
 struct scm_client {
     scm_settings  cfg;
@@ -28,6 +29,7 @@ struct scm_client {
     const scm_map *map;                   /* the built-in table, or loaded */
     scm_map       loaded;                 /* SCM_SHIM_MAPPING's table */
     struct scm_audit_log *audit_log;      /* SCM_SHIM_AUDIT_LOG, NULL when unset or unusable */
+    struct scm_capture *capture;          /* SCM_SHIM_CAPTURE, NULL when unset or unusable */
     uint64_t      rng;                    /* for SCM_SHIM_SHADOW_SAMPLE and retry jitter */
     long          clock_offset;           /* server time - local time, learnt from a 401's Date */
     scm_error     err;                    /* last failure; "" and 0 after a success */

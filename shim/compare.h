@@ -12,6 +12,7 @@
 
 #define SCM_CMP_CLASSES(X)                                                               \
     X(MATCH, "match", "equal")                                                           \
+    X(CAPTURED, "captured", "equal, but only because the value was restored from the capture store") \
     X(EXPECTED, "expected", "different, and the table flags it lossy or missing, or the value was unmapped") \
     X(MISMATCH, "mismatch", "different, and nothing explains it")                        \
     X(ERROR, "error", "one side failed, nothing was compared")
@@ -29,7 +30,8 @@ const char *scm_cmp_name(scm_cmp c);
  * Compares legacy (from the legacy backend) with v3 (rebuilt from v3; its
  * report says which fields are lossy, missing or unmapped). Writes one class
  * per row of the built-in table into out and returns the certificate's
- * class: mismatch if any field is one, else expected if any, else match.
+ * class: the worst of its fields' in the order match < captured < expected <
+ * mismatch.
  * auth arrays of different lengths make "auth" a mismatch; element members
  * are compared over the common length, each taking its worst class.
  */

@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 void scm_json_put_string(scm_buf *b, const char *s)
 {
@@ -100,6 +101,29 @@ void scm_report_put_json(scm_buf *b, const scm_report *r, int indent, int level)
     }
     newline(b, indent, level + 1);
     scm_buf_puts(b, "},");
+    for (i = 0; i < m->nrows && r->captured_at[i] == 0; i++)
+        ;
+    if (i < m->nrows) {
+        size_t written = 0;
+        newline(b, indent, level + 1);
+        key(b, "captured_at", indent);
+        scm_buf_putc(b, '{');
+        for (i = 0; i < m->nrows; i++) {
+            char when[32];
+            time_t t = (time_t)r->captured_at[i];
+            struct tm tm;
+            if (t == 0 || gmtime_r(&t, &tm) == NULL)
+                continue;
+            strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+            if (written++)
+                scm_buf_putc(b, ',');
+            newline(b, indent, level + 2);
+            key(b, m->rows[i].legacy, indent);
+            scm_json_put_string(b, when);
+        }
+        newline(b, indent, level + 1);
+        scm_buf_puts(b, "},");
+    }
     newline(b, indent, level + 1);
     key(b, "unmapped", indent);
     put_names(b, unmapped_name, m->nrows, r, indent, level + 1);

@@ -39,6 +39,8 @@ const char *scm_rule_name(scm_rule r)
 
 const char *scm_class_name(scm_field_class c)
 {
+    if (c == SCM_CLASS_CAPTURED)
+        return "captured";
     return (size_t)c < COUNT(CLASS_NAMES) ? CLASS_NAMES[c] : "?";
 }
 

@@ -47,7 +47,9 @@ typedef enum {
 #define X(id, name, doc) SCM_CLASS_##id,
     SCM_CLASSES(X)
 #undef X
-    SCM_CLASS_COUNT_
+    SCM_CLASS_COUNT_,
+    /* Not a table class: a missing or lossy value restored from the capture store. */
+    SCM_CLASS_CAPTURED = SCM_CLASS_COUNT_
 } scm_field_class;
 
 #define SCM_MAP_MAX_SOURCES 2

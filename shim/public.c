@@ -1,4 +1,5 @@
 /* public.c - scm_shim.h: reports, the offline conversion and the thread's last error. */
+#include "capture.h"
 #include "convert.h"
 #include "details.h"
 #include "export.h"
@@ -18,7 +19,8 @@
 _Static_assert(SCM_CLASS_EXACT == (int)SCM_SHIM_CLASS_EXACT && SCM_CLASS_RENAMED == (int)SCM_SHIM_CLASS_RENAMED &&
                    SCM_CLASS_TRANSFORMED == (int)SCM_SHIM_CLASS_TRANSFORMED &&
                    SCM_CLASS_LOSSY == (int)SCM_SHIM_CLASS_LOSSY &&
-                   SCM_CLASS_MISSING == (int)SCM_SHIM_CLASS_MISSING && SCM_CLASS_COUNT_ == 5,
+                   SCM_CLASS_MISSING == (int)SCM_SHIM_CLASS_MISSING && SCM_CLASS_COUNT_ == 5 &&
+                   SCM_CLASS_CAPTURED == (int)SCM_SHIM_CLASS_CAPTURED,
                "scm_shim_class differs from the table's classes");
 
 static _Thread_local char last_error[512];
@@ -39,7 +41,7 @@ SCM_EXPORT const char *scm_shim_last_error(void)
 
 SCM_EXPORT const char *scm_shim_class_name(scm_shim_class cls)
 {
-    return (unsigned)cls < SCM_CLASS_COUNT_ ? scm_class_name((scm_field_class)cls) : NULL;
+    return (unsigned)cls <= SCM_CLASS_CAPTURED ? scm_class_name((scm_field_class)cls) : NULL;
 }
 
 SCM_EXPORT const scm_shim_report *scm_shim_details_report(const scm_cert_details *details)
@@ -80,6 +82,11 @@ SCM_EXPORT int scm_shim_report_find(const scm_shim_report *r, const char *field,
     if (cls != NULL)
         *cls = (scm_shim_class)r->cls[i];
     return 0;
+}
+
+SCM_EXPORT time_t scm_shim_report_field_captured_at(const scm_shim_report *r, size_t i)
+{
+    return r != NULL && i < scm_map_builtin.nrows ? (time_t)r->captured_at[i] : 0;
 }
 
 SCM_EXPORT size_t scm_shim_report_unmapped_count(const scm_shim_report *r)
@@ -151,6 +158,12 @@ SCM_EXPORT int scm_shim_convert(const char *v3_json, size_t len, char **legacy_j
     } else if ((rc = scm_convert_v3(map, doc, &d, why, sizeof why)) == SCM_E_PARSE) {
         set_last_error("%s", why);
     } else if (rc == SCM_OK) {
+        const char *store = getenv("SCM_SHIM_CAPTURE");
+        if (store != NULL && store[0] != '\0') {
+            scm_capture *cap = scm_capture_open(store);
+            scm_capture_fill(cap, map, d);
+            scm_capture_close(cap);
+        }
         *legacy_json = scm_legacy_json(d, NULL);
         if (report != NULL)
             *report = scm_report_copy(scm_details_report(d));

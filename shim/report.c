@@ -13,7 +13,8 @@ scm_report *scm_report_new(const char *backend, scm_field_class all)
     r->backend = backend;
     r->cls = calloc(n, sizeof *r->cls);
     r->unmapped = calloc(n, 1);
-    if (r->cls == NULL || r->unmapped == NULL) {
+    r->captured_at = calloc(n, sizeof *r->captured_at);
+    if (r->cls == NULL || r->unmapped == NULL || r->captured_at == NULL) {
         scm_report_free(r);
         return NULL;
     }
@@ -30,6 +31,7 @@ scm_report *scm_report_copy(const scm_report *src)
         return NULL;
     memcpy(r->cls, src->cls, n * sizeof *r->cls);
     memcpy(r->unmapped, src->unmapped, n);
+    memcpy(r->captured_at, src->captured_at, n * sizeof *r->captured_at);
     r->nunmapped = src->nunmapped;
     for (i = 0; i < src->nv3_only; i++)
         if (scm_report_add_v3_only(r, src->v3_only[i]) != 0) {
@@ -49,6 +51,7 @@ void scm_report_free(scm_report *r)
     free(r->v3_only);
     free(r->cls);
     free(r->unmapped);
+    free(r->captured_at);
     free(r);
 }
 

@@ -16,6 +16,7 @@ struct scm_shim_report {
     const char      *backend;  /* "v3" or "legacy" (static) */
     scm_field_class *cls;      /* per built-in row */
     unsigned char   *unmapped; /* per built-in row: a value passed through with no rule */
+    long long       *captured_at; /* per built-in row: capture time (Unix) of a restored value, or 0 */
     char           **v3_only;  /* v3 member names, "authentification[].x" for element members */
     size_t           nv3_only;
     size_t           nunmapped;

@@ -192,7 +192,7 @@ static int read_shadow(scm_settings *s, char *err, size_t errlen)
     return 0;
 }
 
-/* SCM_SHIM_RETRIES and SCM_SHIM_CA_FILE: how hard to try, and whom to trust. */
+/* SCM_SHIM_RETRIES, SCM_SHIM_CAPTURE and SCM_SHIM_CA_FILE: how hard to try, what to keep, whom to trust. */
 static int read_transport(scm_settings *s, char *err, size_t errlen)
 {
     const char *v;
@@ -207,6 +207,10 @@ static int read_transport(scm_settings *s, char *err, size_t errlen)
             return -1;
         }
         s->retries = (int)n;
+    }
+    if ((v = pick(NULL, "SCM_SHIM_CAPTURE")) != NULL && (s->capture = strdup(v)) == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
     }
     if ((v = pick(NULL, "SCM_SHIM_CA_FILE")) != NULL) {
         if (access(v, R_OK) != 0) {
@@ -310,6 +314,7 @@ void scm_settings_free(scm_settings *s)
     free(s->project_id);
     free(s->audit_log);
     free(s->ca_file);
+    free(s->capture);
     free(s->ak);
     free_secret(&s->sk);
     free_secret(&s->security_token);

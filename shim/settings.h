@@ -34,6 +34,7 @@ typedef struct scm_settings {
     int   audit_values;      /* SCM_SHIM_AUDIT_VALUES=1: values in audit lines */
     int   retries;           /* SCM_SHIM_RETRIES: retries after the first attempt */
     char *ca_file;           /* SCM_SHIM_CA_FILE: extra trusted CAs, or NULL */
+    char *capture;           /* SCM_SHIM_CAPTURE: the capture store's path, or NULL */
 } scm_settings;
 
 #define SCM_DEFAULT_RETRIES 3

@@ -2,7 +2,8 @@
 # Installs the Debian packages the build and the tests need, when any is missing.
 set -eu
 packages="cmake make gcc clang pkg-config binutils valgrind openssl ca-certificates
-libcurl4-openssl-dev libssl-dev libcjson-dev check libsubunit-dev libmicrohttpd-dev"
+libcurl4-openssl-dev libssl-dev libcjson-dev check libsubunit-dev libmicrohttpd-dev
+libsqlite3-dev"
 missing=""
 for p in $packages; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

@@ -1,6 +1,7 @@
 /*
- * test_threads.c - 16 threads, each with its own client, shadow mode on: every answer right,
- * every audit line whole. Run under ThreadSanitizer by tools/test.sh (SCM_TSAN).
+ * test_threads.c - 16 threads, each with its own client, shadow mode and the capture store
+ * on: every answer right, every audit line whole. Run under ThreadSanitizer by tools/test.sh
+ * (SCM_TSAN).
  */
 #include "itest.h"
 #include "testutil.h"
@@ -39,7 +40,7 @@ static void *run(void *arg)
 
 START_TEST(sixteen_clients_in_shadow_mode)
 {
-    char log[320], *text, *line, *save = NULL;
+    char log[320], db[320], *text, *line, *save = NULL;
     pthread_t t[THREADS];
     long total = 0, i;
     int lines = 0;
@@ -49,6 +50,9 @@ START_TEST(sixteen_clients_in_shadow_mode)
     snprintf(log, sizeof log, "%s/threads-audit.log", E.dir);
     setenv("SCM_SHIM_SHADOW", "1", 1);
     setenv("SCM_SHIM_AUDIT_LOG", log, 1);
+    /* The legacy side of every shadowed call writes the capture store, the v3 side reads it. */
+    snprintf(db, sizeof db, "%s/threads-capture.db", E.dir);
+    setenv("SCM_SHIM_CAPTURE", db, 1);
     for (i = 0; i < THREADS; i++)
         ck_assert_int_eq(pthread_create(&t[i], NULL, run, (void *)(size_t)i), 0);
     for (i = 0; i < THREADS; i++) {

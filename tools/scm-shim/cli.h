@@ -46,5 +46,6 @@ int cmd_mapping(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_doctor(int argc, char **argv);
+int cmd_capture(int argc, char **argv);
 
 #endif

@@ -5,17 +5,12 @@
  */
 #include "audit.h"
 #include "cli.h"
+#include "fleet.h"
 #include "summary.h"
 
 #include <errno.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
-
-#define MAX_CONCURRENCY 256
 
 static void help(FILE *out)
 {
@@ -34,39 +29,19 @@ static void help(FILE *out)
     cli_config_help(out);
 }
 
-typedef struct job {
-    cli_config        *conf;
+/* What the workers fill in, by input position. */
+typedef struct audit_job {
     char             **ids;
-    size_t             nids;
     int                values;
-    atomic_size_t      next;
-    atomic_size_t      done;
-    scm_audit_record **records; /* by input position */
-    char             **failures; /* why a record is missing (client or call failure) */
-} job;
+    scm_audit_record **records;
+    char             **failures; /* why a record is missing */
+} audit_job;
 
-static void *worker(void *arg)
+static void audit_one(scm_client *c, size_t i, void *ctx)
 {
-    job *j = arg;
-    scm_client *c = scm_client_new(&j->conf->cfg);
-    size_t i;
-    while ((i = atomic_fetch_add(&j->next, 1)) < j->nids) {
-        if (c == NULL || scm_client_audit(c, j->ids[i], j->values, &j->records[i]) != SCM_OK) {
-            char why[300];
-            snprintf(why, sizeof why, "%s", c != NULL ? scm_client_error_msg(c) : "no client");
-            j->failures[i] = strdup(why);
-        }
-        atomic_fetch_add(&j->done, 1);
-    }
-    scm_client_free(c);
-    return NULL;
-}
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+    audit_job *j = ctx;
+    if (scm_client_audit(c, j->ids[i], j->values, &j->records[i]) != SCM_OK)
+        j->failures[i] = strdup(scm_client_error_msg(c));
 }
 
 /* Errors of both sides for the summary: {"legacy": {...}, "v3": {...}}. */
@@ -83,85 +58,25 @@ static cJSON *record_errors(const scm_audit_record *r)
     return o;
 }
 
-static int read_ids(const char *path, char ***ids, size_t *n)
-{
-    size_t len = 0, cap = 0;
-    char *text = cli_read_all(path, &len), *line, *save = NULL;
-    if (text == NULL)
-        return cli_error(CLI_USAGE, "cannot read %s: %s", path, strerror(errno));
-    for (line = strtok_r(text, "\r\n", &save); line != NULL; line = strtok_r(NULL, "\r\n", &save)) {
-        if (line[0] == '\0' || line[0] == '#')
-            continue;
-        if (*n == cap) {
-            char **grown = realloc(*ids, (cap = cap ? cap * 2 : 64) * sizeof *grown);
-            if (grown == NULL) {
-                free(text);
-                return cli_error(CLI_FAIL, "out of memory");
-            }
-            *ids = grown;
-        }
-        if (((*ids)[(*n)++] = strdup(line)) == NULL) {
-            free(text);
-            return cli_error(CLI_FAIL, "out of memory");
-        }
-    }
-    free(text);
-    return CLI_OK;
-}
-
 static int run_fleet(cli_config *conf, char **ids, size_t nids, int concurrency, int values,
                      summary *sum)
 {
-    pthread_t threads[MAX_CONCURRENCY];
-    job j;
-    int t, started = 0, progress = isatty(2);
-    double t0 = now_s(), last = 0;
+    audit_job j = {ids, values, calloc(nids ? nids : 1, sizeof *j.records),
+                   calloc(nids ? nids : 1, sizeof *j.failures)};
     size_t i;
-    int rc = CLI_OK;
+    int rc;
 
-    /* One client first, so a bad configuration is reported once, not by every worker. */
-    {
-        scm_client *probe = scm_client_new(&conf->cfg);
-        if (probe == NULL)
-            return CLI_USAGE;
-        scm_client_free(probe);
-    }
-    memset(&j, 0, sizeof j);
-    j.conf = conf;
-    j.ids = ids;
-    j.nids = nids;
-    j.values = values;
-    j.records = calloc(nids ? nids : 1, sizeof *j.records);
-    j.failures = calloc(nids ? nids : 1, sizeof *j.failures);
     if (j.records == NULL || j.failures == NULL) {
         free(j.records);
         free(j.failures);
         return cli_error(CLI_FAIL, "out of memory");
     }
-    for (t = 0; t < concurrency && (size_t)t < nids; t++)
-        if (pthread_create(&threads[t], NULL, worker, &j) == 0)
-            started++;
-    /* A progress line on a terminal, once the run takes more than a moment. */
-    while (progress && atomic_load(&j.done) < nids) {
-        double now = now_s();
-        if (now - t0 > 1.0 && now - last > 0.2) {
-            fprintf(stderr, "\raudited %zu/%zu", atomic_load(&j.done), nids);
-            last = now;
-        }
-        usleep(50000);
-    }
-    for (t = 0; t < started; t++)
-        pthread_join(threads[t], NULL);
-    if (progress && last > 0)
-        fprintf(stderr, "\raudited %zu/%zu\n", nids, nids);
-    if (started == 0 && nids > 0)
-        rc = cli_error(CLI_FAIL, "cannot start a worker thread");
+    rc = fleet_run(&conf->cfg, nids, concurrency, "audited", audit_one, &j);
     for (i = 0; i < nids; i++) {
         scm_audit_record *r = j.records[i];
-        if (r == NULL) {
-            /* The configuration was unusable, or the ID: say so and stop. */
-            if (rc == CLI_OK)
-                rc = cli_error(CLI_USAGE, "%s: %s", ids[i], j.failures[i] ? j.failures[i] : "failed");
+        if (rc == CLI_OK && r == NULL) {
+            /* An unusable ID or configuration: say so and stop. */
+            rc = cli_error(CLI_USAGE, "%s: %s", ids[i], j.failures[i] ? j.failures[i] : "failed");
         } else if (rc == CLI_OK) {
             cJSON *errors = r->overall == SCM_CMP_ERROR ? record_errors(r) : NULL;
             if (summary_add(sum, r->cert_id, r->overall, r->fields, r->values, errors) != 0)
@@ -238,7 +153,7 @@ int cmd_audit(int argc, char **argv)
     const char *ids_file = NULL, *log_file = NULL;
     summary_opts opts = {SUMMARY_TABLE, 0, 0};
     int concurrency = 8, i, rc;
-    char **ids = NULL, *end;
+    char **ids = NULL;
     size_t nids = 0, k;
     cli_config conf;
     summary *sum;
@@ -260,10 +175,8 @@ int cmd_audit(int argc, char **argv)
         } else if (strcmp(argv[i], "--log") == 0 && i + 1 < argc) {
             log_file = argv[++i];
         } else if (strcmp(argv[i], "--concurrency") == 0 && i + 1 < argc) {
-            long n = strtol(argv[++i], &end, 10);
-            if (*end != '\0' || n < 1 || n > MAX_CONCURRENCY)
-                return cli_error(CLI_USAGE, "--concurrency takes 1 to %d", MAX_CONCURRENCY);
-            concurrency = (int)n;
+            if (fleet_concurrency(argv[++i], &concurrency) != 0)
+                return CLI_USAGE;
         } else if (argv[i][0] == '-') {
             help(stderr);
             return cli_error(CLI_USAGE, "unexpected argument '%s'", argv[i]);
@@ -281,7 +194,7 @@ int cmd_audit(int argc, char **argv)
     else if (log_file == NULL && ids_file == NULL && nids == 0)
         rc = cli_error(CLI_USAGE, "give --ids FILE, CERT_IDs or --log FILE");
     if (rc == CLI_OK && ids_file != NULL)
-        rc = read_ids(ids_file, &ids, &nids);
+        rc = fleet_read_ids(ids_file, &ids, &nids);
     if (rc == CLI_OK && (sum = summary_new()) == NULL)
         rc = cli_error(CLI_FAIL, "out of memory");
     if (rc == CLI_OK) {

@@ -15,6 +15,8 @@ static void usage(FILE *out)
                  "  audit --log FILE                 the same summary over a shadow-mode audit log\n"
                  "  diff LEGACY.json V3.json         two captured bodies compared offline\n"
                  "  doctor                           checks configuration, endpoints, TLS, auth, clock\n"
+                 "  capture [--ids FILE | CERT_ID...] keeps what only v2 knows (SCM_SHIM_CAPTURE)\n"
+                 "  capture --stats|--export|--purge CERT_ID|--purge --all  the capture store\n"
                  "  version                          the library version\n"
                  "Run 'scm-shim COMMAND --help' for a command's options.\n");
 }
@@ -37,6 +39,8 @@ int main(int argc, char **argv)
         return cmd_diff(argc - 1, argv + 1);
     if (strcmp(argv[1], "doctor") == 0)
         return cmd_doctor(argc - 1, argv + 1);
+    if (strcmp(argv[1], "capture") == 0)
+        return cmd_capture(argc - 1, argv + 1);
     if (strcmp(argv[1], "version") == 0) {
         printf("scm-shim %s\n", scm_shim_version());
         return CLI_OK;

@@ -1,0 +1,257 @@
+/* capture.c - the SQLite capture store; see capture.h. */
+#include "capture.h"
+
+#include "details.h"
+#include "report.h"
+
+#include <cjson/cJSON.h>
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+struct scm_capture {
+    sqlite3      *db;
+    sqlite3_stmt *upsert;
+    sqlite3_stmt *select;
+    char         *path;
+    int           broken; /* a failure was seen: the store is off from then on */
+};
+
+/* element is the auth element's domain_name for auth[] fields, "" for top-level ones. */
+static const char SCHEMA[] =
+    "CREATE TABLE IF NOT EXISTS captured ("
+    " cert_id TEXT NOT NULL, field TEXT NOT NULL, element TEXT NOT NULL,"
+    " value TEXT NOT NULL, captured_at INTEGER NOT NULL,"
+    " PRIMARY KEY (cert_id, field, element)) WITHOUT ROWID";
+
+static atomic_flag reported = ATOMIC_FLAG_INIT;
+
+/* Reports the first failure of the process on stderr; the store is off for this client. */
+static void fail(scm_capture *cap, const char *what)
+{
+    if (!atomic_flag_test_and_set(&reported))
+        fprintf(stderr, "scmshim: SCM_SHIM_CAPTURE=%s: %s: %s; going on without the capture store\n",
+                cap->path, what, cap->db != NULL ? sqlite3_errmsg(cap->db) : "cannot open");
+    cap->broken = 1;
+}
+
+scm_capture *scm_capture_open(const char *path)
+{
+    scm_capture *cap = calloc(1, sizeof *cap);
+    int fd;
+
+    if (cap == NULL || (cap->path = strdup(path)) == NULL) {
+        free(cap);
+        return NULL;
+    }
+    /* Created here first so that SQLite (and its -wal/-shm files, which copy it) get 0600. */
+    if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) >= 0)
+        close(fd);
+    if (sqlite3_open_v2(path, &cap->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                        NULL) != SQLITE_OK) {
+        fail(cap, "open");
+        scm_capture_close(cap);
+        return NULL;
+    }
+    /* Several processes and threads write at once: WAL, and wait rather than fail. */
+    sqlite3_busy_timeout(cap->db, 5000);
+    if (sqlite3_exec(cap->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_exec(cap->db, SCHEMA, NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(cap->db,
+                           "INSERT INTO captured (cert_id, field, element, value, captured_at) "
+                           "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (cert_id, field, element) "
+                           "DO UPDATE SET value = excluded.value, captured_at = excluded.captured_at",
+                           -1, &cap->upsert, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(cap->db,
+                           "SELECT field, element, value, captured_at FROM captured WHERE cert_id = ?1",
+                           -1, &cap->select, NULL) != SQLITE_OK) {
+        fail(cap, "not a usable capture store");
+        scm_capture_close(cap);
+        return NULL;
+    }
+    return cap;
+}
+
+void scm_capture_close(scm_capture *cap)
+{
+    if (cap == NULL)
+        return;
+    sqlite3_finalize(cap->upsert);
+    sqlite3_finalize(cap->select);
+    sqlite3_close(cap->db);
+    free(cap->path);
+    free(cap);
+}
+
+/* The fields worth keeping: v3 cannot supply them, or only in part. */
+static int capturable(const scm_map_row *r)
+{
+    return r->type == SCM_FT_STRING && (r->cls == SCM_CLASS_MISSING || r->cls == SCM_CLASS_LOSSY);
+}
+
+static int upsert(scm_capture *cap, const char *cert_id, const char *field, const char *element,
+                  const char *value, long long when)
+{
+    int rc;
+    sqlite3_reset(cap->upsert);
+    sqlite3_bind_text(cap->upsert, 1, cert_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(cap->upsert, 2, field, -1, SQLITE_STATIC);
+    sqlite3_bind_text(cap->upsert, 3, element, -1, SQLITE_STATIC);
+    sqlite3_bind_text(cap->upsert, 4, value, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(cap->upsert, 5, when);
+    rc = sqlite3_step(cap->upsert);
+    sqlite3_reset(cap->upsert);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+void scm_capture_store(scm_capture *cap, const scm_map *map, const scm_cert_details *legacy)
+{
+    long long when = (long long)time(NULL);
+    size_t i, k;
+    int ok = 1;
+
+    if (cap == NULL || cap->broken || legacy->cert_id[0] == '\0')
+        return;
+    if (sqlite3_exec(cap->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+        fail(cap, "begin");
+        return;
+    }
+    for (i = 0; ok && i < map->nrows; i++) {
+        const scm_map_row *r = &map->rows[i];
+        if (!capturable(r))
+            continue;
+        if (!r->in_auth)
+            ok = upsert(cap, legacy->cert_id, r->legacy, "", *scm_details_str((void *)legacy, r), when) == 0;
+        for (k = 0; r->in_auth && ok && k < legacy->auth_count; k++)
+            ok = upsert(cap, legacy->cert_id, r->legacy, legacy->auth[k].domain_name,
+                        *scm_details_str(&legacy->auth[k], r), when) == 0;
+    }
+    if (!ok || sqlite3_exec(cap->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        fail(cap, "write");
+        sqlite3_exec(cap->db, "ROLLBACK", NULL, NULL, NULL);
+    }
+}
+
+/* Puts a captured value into *slot when the row's class allows it; 1 when it did. */
+static int restore(char **slot, const scm_map_row *r, const char *value)
+{
+    char *copy;
+    /* A lossy value is served only while it is a refinement of what v3 says now. */
+    if (r->cls == SCM_CLASS_LOSSY && strncmp(value, *slot, strlen(*slot)) != 0)
+        return 0;
+    if ((copy = strdup(value)) == NULL)
+        return 0;
+    free(*slot);
+    *slot = copy;
+    return 1;
+}
+
+void scm_capture_fill(scm_capture *cap, const scm_map *map, scm_cert_details *d)
+{
+    scm_report *report = scm_details_report(d);
+    size_t k;
+    int rc;
+
+    if (cap == NULL || cap->broken || d->cert_id[0] == '\0')
+        return;
+    sqlite3_reset(cap->select);
+    sqlite3_bind_text(cap->select, 1, d->cert_id, -1, SQLITE_TRANSIENT);
+    while ((rc = sqlite3_step(cap->select)) == SQLITE_ROW) {
+        const char *field = (const char *)sqlite3_column_text(cap->select, 0);
+        const char *element = (const char *)sqlite3_column_text(cap->select, 1);
+        const char *value = (const char *)sqlite3_column_text(cap->select, 2);
+        long long when = sqlite3_column_int64(cap->select, 3);
+        const scm_map_row *r = scm_map_find(map, field);
+        int row = scm_report_index(field), done = 0;
+
+        /* Only fields the table in force still calls missing or lossy are restored. */
+        if (r == NULL || row < 0 || !capturable(r) || value == NULL || element == NULL)
+            continue;
+        if (!r->in_auth)
+            done = restore(scm_details_str(d, r), r, value);
+        for (k = 0; r->in_auth && k < d->auth_count; k++)
+            if (strcmp(d->auth[k].domain_name, element) == 0)
+                done |= restore(scm_details_str(&d->auth[k], r), r, value);
+        if (done) {
+            report->cls[row] = SCM_CLASS_CAPTURED;
+            if (when > report->captured_at[row])
+                report->captured_at[row] = when;
+        }
+    }
+    if (rc != SQLITE_DONE)
+        fail(cap, "read");
+    sqlite3_reset(cap->select);
+}
+
+int scm_capture_stats_get(scm_capture *cap, scm_capture_stats *out)
+{
+    sqlite3_stmt *st;
+    int rc;
+    memset(out, 0, sizeof *out);
+    if (sqlite3_prepare_v2(cap->db,
+                           "SELECT COUNT(DISTINCT cert_id), COUNT(*), IFNULL(MIN(captured_at), 0), "
+                           "IFNULL(MAX(captured_at), 0) FROM captured",
+                           -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        out->certificates = sqlite3_column_int64(st, 0);
+        out->values = sqlite3_column_int64(st, 1);
+        out->oldest = sqlite3_column_int64(st, 2);
+        out->newest = sqlite3_column_int64(st, 3);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 0 : -1;
+}
+
+int scm_capture_export(scm_capture *cap, FILE *out)
+{
+    sqlite3_stmt *st;
+    int rc;
+    if (sqlite3_prepare_v2(cap->db,
+                           "SELECT cert_id, field, element, value, captured_at FROM captured "
+                           "ORDER BY cert_id, field, element",
+                           -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        cJSON *o = cJSON_CreateObject();
+        char *line;
+        cJSON_AddStringToObject(o, "cert_id", (const char *)sqlite3_column_text(st, 0));
+        cJSON_AddStringToObject(o, "field", (const char *)sqlite3_column_text(st, 1));
+        cJSON_AddStringToObject(o, "element", (const char *)sqlite3_column_text(st, 2));
+        cJSON_AddStringToObject(o, "value", (const char *)sqlite3_column_text(st, 3));
+        cJSON_AddNumberToObject(o, "captured_at", (double)sqlite3_column_int64(st, 4));
+        line = cJSON_PrintUnformatted(o);
+        cJSON_Delete(o);
+        if (line == NULL) {
+            rc = SQLITE_NOMEM;
+            break;
+        }
+        fprintf(out, "%s\n", line);
+        cJSON_free(line);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int scm_capture_purge(scm_capture *cap, const char *cert_id, long long *removed)
+{
+    sqlite3_stmt *st;
+    int rc;
+    if (sqlite3_prepare_v2(cap->db,
+                           cert_id != NULL ? "DELETE FROM captured WHERE cert_id = ?1" : "DELETE FROM captured",
+                           -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    if (cert_id != NULL)
+        sqlite3_bind_text(st, 1, cert_id, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    *removed = sqlite3_changes64(cap->db);
+    /* Personal data: make the space it held unreadable too. */
+    if (rc == SQLITE_DONE)
+        sqlite3_exec(cap->db, "PRAGMA wal_checkpoint(TRUNCATE); VACUUM", NULL, NULL, NULL);
+    return rc == SQLITE_DONE ? 0 : -1;
+}

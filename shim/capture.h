@@ -1,0 +1,43 @@
+/*
+ * capture.h - the capture store (SCM_SHIM_CAPTURE): while the legacy backend
+ * answers, the values of the fields the table classes missing or lossy are
+ * kept per certificate in SQLite; on the v3 backend they fill those fields
+ * again. The store holds personal data: created 0600, never logged. A store
+ * that cannot be used is reported once on stderr and is then treated as off:
+ * a caller's answer never depends on it.
+ */
+#ifndef SCM_SHIM_CAPTURE_H
+#define SCM_SHIM_CAPTURE_H
+
+#include "maptable.h"
+#include "scm_client.h"
+
+#include <stdio.h>
+
+typedef struct scm_capture scm_capture;
+
+/* Opens (creating with mode 0600) the store at path, or NULL (reported once) when unusable. */
+scm_capture *scm_capture_open(const char *path);
+void         scm_capture_close(scm_capture *cap);
+
+/* Stores legacy's missing and lossy fields (as map classes them) for its cert_id; insert or update. */
+void scm_capture_store(scm_capture *cap, const scm_map *map, const scm_cert_details *legacy);
+
+/*
+ * Restores into d (rebuilt from v3 by map) the captured values of fields v3
+ * cannot supply: a missing field takes its captured value; a lossy one only
+ * while the captured value begins with what v3 says now. Restored fields are
+ * classed captured in d's report, with their capture time.
+ */
+void scm_capture_fill(scm_capture *cap, const scm_map *map, scm_cert_details *d);
+
+/* For `scm-shim capture`: counts, JSON lines, and removal; 0, or -1 with err. */
+typedef struct scm_capture_stats {
+    long long certificates, values, oldest, newest;
+} scm_capture_stats;
+int scm_capture_stats_get(scm_capture *cap, scm_capture_stats *out);
+int scm_capture_export(scm_capture *cap, FILE *out);
+/* cert_id NULL purges everything; *removed gets the number of values removed. */
+int scm_capture_purge(scm_capture *cap, const char *cert_id, long long *removed);
+
+#endif

@@ -1,0 +1,341 @@
+/*
+ * test_capture.c - keep what only v2 knew: capture through the legacy backend, then serve
+ * it on v3 after v2 is gone; re-issued certificates, concurrent writers, a corrupt store.
+ */
+#include "capture.h"
+#include "itest.h"
+#include "maptable.h"
+#include "scm_shim.h"
+#include "testutil.h"
+
+#include <check.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define CERTS SCM_TEST_DATA_DIR "/certs"
+
+static emu LIVE; /* both APIs */
+static emu GONE; /* --disable-api v2: after the switch-off */
+static char store[320];
+
+static void start(void)
+{
+    static const char *const gone[] = {"--disable-api", "v2", NULL};
+    ck_assert_int_eq(emu_start(&LIVE, NULL, NULL), 0);
+    ck_assert_int_eq(emu_start(&GONE, NULL, gone), 0);
+    snprintf(store, sizeof store, "%s/capture.db", LIVE.dir);
+    unsetenv("SCM_SHIM_SHADOW");
+}
+
+static void stop(void)
+{
+    emu_stop(&LIVE);
+    emu_stop(&GONE);
+}
+
+/* Queries every fixture through the legacy backend with the store on. */
+static void capture_all(const char *path)
+{
+    char **ids = it_fixture_ids(CERTS);
+    scm_client *c;
+    size_t i;
+    setenv("SCM_SHIM_BACKEND", "legacy", 1);
+    setenv("SCM_SHIM_CAPTURE", path, 1);
+    c = it_client(&LIVE);
+    for (i = 0; ids[i] != NULL; i++) {
+        scm_cert_details *d = NULL;
+        ck_assert_int_eq(scm_query_cert_details(c, ids[i], &d), SCM_OK);
+        scm_cert_details_free(d);
+    }
+    scm_client_free(c);
+    unsetenv("SCM_SHIM_BACKEND");
+    it_free_ids(ids);
+}
+
+static const char *legacy_str(const cJSON *o, const char *key)
+{
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, key);
+    ck_assert_msg(cJSON_IsString(it), "%s", key);
+    return it->valuestring;
+}
+
+START_TEST(served_after_v2_is_gone)
+{
+    char **ids = it_fixture_ids(CERTS);
+    struct stat st;
+    scm_client *c;
+    size_t i, k;
+
+    capture_all(store);
+    ck_assert_int_eq(stat(store, &st), 0);
+    ck_assert_int_eq(st.st_mode & 0777, 0600);
+    c = it_client(&GONE); /* v3 backend, same store */
+    for (i = 0; ids[i] != NULL; i++) {
+        cJSON *legacy = it_fixture_json(CERTS, ids[i], "legacy.json"), *auth;
+        const scm_shim_report *r;
+        scm_cert_details *d = NULL;
+        ck_assert_int_eq(scm_query_cert_details(c, ids[i], &d), SCM_OK);
+        r = scm_shim_details_report(d);
+        /* Every field as v2 said it, the restored ones flagged captured with a time. */
+        for (k = 0; k < scm_map_builtin.nrows; k++) {
+            const scm_map_row *row = &scm_map_builtin.rows[k];
+            if (row->type != SCM_FT_STRING || row->in_auth)
+                continue;
+            ck_assert_str_eq(*(char **)(void *)((char *)d + row->offset), legacy_str(legacy, row->key));
+            if (row->cls == SCM_CLASS_MISSING || row->cls == SCM_CLASS_LOSSY) {
+                ck_assert_int_eq(scm_shim_report_field_class(r, k), SCM_SHIM_CLASS_CAPTURED);
+                ck_assert(scm_shim_report_field_captured_at(r, k) > 0);
+            }
+        }
+        auth = cJSON_GetObjectItemCaseSensitive(legacy, "auth");
+        ck_assert_uint_eq(d->auth_count, (size_t)cJSON_GetArraySize(auth));
+        for (k = 0; k < d->auth_count; k++)
+            ck_assert_str_eq(d->auth[k].status, legacy_str(cJSON_GetArrayItem(auth, (int)k), "status"));
+        scm_cert_details_free(d);
+        cJSON_Delete(legacy);
+    }
+    /* No request reached v2 on this emulator but the refused ones: v3 only. */
+    ck_assert_int_eq(emu_log_count(&GONE, "\"api\":\"v2\""), 0);
+    scm_client_free(c);
+    it_free_ids(ids);
+}
+END_TEST
+
+START_TEST(sample_program_prints_every_field_as_v2_did)
+{
+    char cmd[1024], out[320], *got, *want;
+    capture_all(store);
+    snprintf(out, sizeof out, "%s/report.out", GONE.dir);
+    snprintf(cmd, sizeof cmd,
+             "env -u SCM_SHIM_BACKEND SCM_ENDPOINT=%s SCM_PROJECT_ID=%s SCM_AK=%s SCM_SK=%s "
+             "SCM_SHIM_CAPTURE=%s %s/cert_report scs7788354407554 scs1159493232269 scs5387027233194 > %s",
+             GONE.url, EMU_PROJECT_ID, EMU_AK, EMU_SK, store, SCM_CALLERS_DIR, out);
+    ck_assert_int_eq(system(cmd), 0);
+    got = tu_read_file(out, NULL);
+    /* The same bytes the program printed on the legacy backend (a committed case). */
+    want = tu_read_file(SCM_TEST_DATA_DIR "/../callers/cases/report-legacy/expected", NULL);
+    ck_assert_str_eq(got, want);
+    free(got);
+    free(want);
+}
+END_TEST
+
+START_TEST(reissued_certificate_is_not_served_a_stale_value)
+{
+    char dir[] = "/tmp/scmshim-reissue-XXXXXX", cmd[600], path[400], db[400];
+    const char *args[] = {NULL};
+    emu reissued;
+    scm_client *c;
+    scm_cert_details *d = NULL;
+    scm_shim_class cls;
+    char *v3;
+
+    snprintf(db, sizeof db, "%s/reissue.db", LIVE.dir);
+    capture_all(db);
+    /* The same certificates, one re-issued with another algorithm, and v2 gone. */
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(cmd, sizeof cmd, "cp -r %s/. %s/", CERTS, dir);
+    ck_assert_int_eq(system(cmd), 0);
+    snprintf(path, sizeof path, "%s/scs7788354407554/v3.json", dir);
+    v3 = tu_read_file(path, NULL);
+    memcpy(strstr(v3, "\"SHA256WITHRSA\""), "\"SM3WITHSM2\"   ", 15);
+    {
+        FILE *f = fopen(path, "w");
+        fputs(v3, f);
+        fclose(f);
+    }
+    free(v3);
+    ck_assert_int_eq(emu_start(&reissued, dir, args), 0);
+    c = it_client(&reissued);
+    ck_assert_int_eq(scm_query_cert_details(c, "scs7788354407554", &d), SCM_OK);
+    ck_assert_str_eq(d->encrypt_type, "SM3withSM2");
+    ck_assert_int_eq(scm_shim_report_find(scm_shim_details_report(d), "encrypt_type", &cls), 0);
+    ck_assert_int_eq(cls, SCM_SHIM_CLASS_LOSSY);
+    /* The missing fields it had are still restored. */
+    ck_assert_str_eq(d->company_city, "Munich");
+    scm_cert_details_free(d);
+    /* One not re-issued keeps its captured key size. */
+    ck_assert_int_eq(scm_query_cert_details(c, "scs1159493232269", &d), SCM_OK);
+    ck_assert_str_eq(d->encrypt_type, "SM3withSM2256");
+    scm_cert_details_free(d);
+    scm_client_free(c);
+    emu_stop(&reissued);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
+START_TEST(four_processes_write_at_once)
+{
+    char db[400];
+    pid_t pids[4];
+    scm_capture *cap;
+    scm_capture_stats st;
+    int i, status;
+
+    snprintf(db, sizeof db, "%s/concurrent.db", LIVE.dir);
+    for (i = 0; i < 4; i++) {
+        if ((pids[i] = fork()) == 0) {
+            int round;
+            for (round = 0; round < 3; round++)
+                capture_all(db);
+            _exit(0);
+        }
+        ck_assert_int_gt(pids[i], 0);
+    }
+    for (i = 0; i < 4; i++) {
+        ck_assert_int_eq(waitpid(pids[i], &status, 0), pids[i]);
+        ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    }
+    cap = scm_capture_open(db);
+    ck_assert_ptr_nonnull(cap);
+    ck_assert_int_eq(scm_capture_stats_get(cap, &st), 0);
+    /* Every certificate, every missing or lossy field once: nothing lost, nothing doubled. */
+    ck_assert_int_eq(st.certificates, 16);
+    ck_assert_int_eq(st.values, 244);
+    scm_capture_close(cap);
+}
+END_TEST
+
+START_TEST(corrupt_store_does_not_break_a_query)
+{
+    char db[400], err_path[400];
+    pid_t pid;
+    int status;
+
+    snprintf(db, sizeof db, "%s/corrupt.db", LIVE.dir);
+    snprintf(err_path, sizeof err_path, "%s/corrupt.err", LIVE.dir);
+    {
+        FILE *f = fopen(db, "w");
+        fputs("this is not an SQLite database, but it is long enough to look like one........", f);
+        fclose(f);
+    }
+    /* A process of its own: the report is once per process. */
+    if ((pid = fork()) == 0) {
+        int i, ok = 1, fd = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        dup2(fd, 2);
+        setenv("SCM_SHIM_CAPTURE", db, 1);
+        for (i = 0; i < 3; i++) {
+            const char *backend = i % 2 ? "legacy" : "v3";
+            scm_config cfg = it_config(&LIVE);
+            scm_client *c;
+            scm_cert_details *d = NULL;
+            setenv("SCM_SHIM_BACKEND", backend, 1);
+            c = scm_client_new(&cfg);
+            ok &= c != NULL && scm_query_cert_details(c, "scs7788354407554", &d) == SCM_OK;
+            scm_cert_details_free(d);
+            scm_client_free(c);
+        }
+        fflush(stderr);
+        _exit(ok ? 0 : 1);
+    }
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    {
+        char *err = tu_read_file(err_path, NULL);
+        const char *first = strstr(err, "SCM_SHIM_CAPTURE=");
+        ck_assert_ptr_nonnull(first);
+        ck_assert_ptr_null(strstr(first + 1, "SCM_SHIM_CAPTURE="));
+        free(err);
+    }
+}
+END_TEST
+
+START_TEST(offline_conversion_and_purge)
+{
+    char db[400], *v3, *out = NULL;
+    scm_capture *cap;
+    scm_capture_stats st;
+    long long removed = 0;
+    size_t len = 0;
+
+    snprintf(db, sizeof db, "%s/offline.db", LIVE.dir);
+    capture_all(db);
+    setenv("SCM_SHIM_CAPTURE", db, 1);
+    v3 = tu_read_file(CERTS "/scs7788354407554/v3.json", &len);
+    ck_assert_int_eq(scm_shim_convert(v3, len, &out, NULL), SCM_OK);
+    ck_assert_ptr_nonnull(strstr(out, "\"company_name\": \"Acme \\\"Secure\\\" Hosting GmbH\""));
+    scm_free(out);
+    cap = scm_capture_open(db);
+    ck_assert_int_eq(scm_capture_purge(cap, "scs7788354407554", &removed), 0);
+    ck_assert_int_eq(removed, 19); /* 14 fields + auth[].status of its 5 validation records */
+    ck_assert_int_eq(scm_capture_purge(cap, NULL, &removed), 0);
+    ck_assert_int_eq(scm_capture_stats_get(cap, &st), 0);
+    ck_assert_int_eq(st.values, 0);
+    scm_capture_close(cap);
+    ck_assert_int_eq(scm_shim_convert(v3, len, &out, NULL), SCM_OK);
+    ck_assert_ptr_nonnull(strstr(out, "\"company_name\": \"\""));
+    scm_free(out);
+    free(v3);
+    unsetenv("SCM_SHIM_CAPTURE");
+}
+END_TEST
+
+/* Runs scm-shim with args against LIVE and db; returns the exit status, stdout in out. */
+static int shim(const char *db, const char *args, char *out, size_t n)
+{
+    char cmd[1200];
+    FILE *p;
+    size_t len;
+    int status;
+    snprintf(cmd, sizeof cmd, "env SCM_ENDPOINT=%s SCM_PROJECT_ID=%s SCM_AK=%s SCM_SK=%s SCM_SHIM_CAPTURE=%s %s %s 2>/dev/null",
+             LIVE.url, EMU_PROJECT_ID, EMU_AK, EMU_SK, db, SCM_SHIM_CLI, args);
+    p = popen(cmd, "r");
+    ck_assert_ptr_nonnull(p);
+    len = fread(out, 1, n - 1, p);
+    out[len] = '\0';
+    status = pclose(p);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+START_TEST(capture_command)
+{
+    char db[400], args[600], *out = malloc(1 << 20), *line, *save = NULL;
+    int lines = 0;
+
+    snprintf(db, sizeof db, "%s/command.db", LIVE.dir);
+    snprintf(args, sizeof args, "capture --concurrency 4 --ids %s/fleet-ids.txt", SCM_TEST_DATA_DIR);
+    /* The unknown certificate fails; the 16 others are kept. */
+    ck_assert_int_eq(shim(db, args, out, 1 << 20), 1);
+    ck_assert_str_eq(out, "captured 16 certificates, 1 failed\n");
+    ck_assert_int_eq(shim(db, "capture --stats", out, 1 << 20), 0);
+    ck_assert_ptr_nonnull(strstr(out, "certificates 16\nvalues       244\n"));
+    ck_assert_int_eq(shim(db, "capture --export", out, 1 << 20), 0);
+    for (line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        cJSON *o = cJSON_Parse(line);
+        ck_assert_ptr_nonnull(o);
+        ck_assert(cJSON_IsString(cJSON_GetObjectItemCaseSensitive(o, "value")));
+        cJSON_Delete(o);
+        lines++;
+    }
+    ck_assert_int_eq(lines, 244);
+    ck_assert_int_eq(shim(db, "capture --purge scs7788354407554", out, 1 << 20), 0);
+    ck_assert_str_eq(out, "purged 19 values of scs7788354407554\n");
+    ck_assert_int_eq(shim(db, "capture --purge --all", out, 1 << 20), 0);
+    ck_assert_str_eq(out, "purged 225 values\n");
+    ck_assert_int_eq(shim("", "capture scs7788354407554", out, 1 << 20), 2);
+    free(out);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("capture");
+    TCase *tc = tcase_create("capture");
+    tcase_set_timeout(tc, 600);
+    tcase_add_unchecked_fixture(tc, start, stop);
+    tcase_add_test(tc, served_after_v2_is_gone);
+    tcase_add_test(tc, sample_program_prints_every_field_as_v2_did);
+    tcase_add_test(tc, reissued_certificate_is_not_served_a_stale_value);
+    tcase_add_test(tc, four_processes_write_at_once);
+    tcase_add_test(tc, corrupt_store_does_not_break_a_query);
+    tcase_add_test(tc, offline_conversion_and_purge);
+    tcase_add_test(tc, capture_command);
+    suite_add_tcase(s, tc);
+    return tu_run(s);
+}

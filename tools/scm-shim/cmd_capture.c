@@ -1,0 +1,162 @@
+/*
+ * cmd_capture.c - scm-shim capture: fills the capture store (SCM_SHIM_CAPTURE) from the
+ * legacy backend ahead of its switch-off, and shows, exports or purges what it holds.
+ */
+#include "capture.h"
+#include "cli.h"
+#include "fleet.h"
+
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static void help(FILE *out)
+{
+    fputs("usage: scm-shim capture [--ids FILE | CERT_ID...] [--concurrency N]\n"
+          "       scm-shim capture --stats | --export | --purge CERT_ID | --purge --all\n"
+          "Asks the legacy backend for each certificate (N at once, default 8) and keeps, in\n"
+          "the SQLite store named by SCM_SHIM_CAPTURE, the fields v3 cannot supply (the table's\n"
+          "missing and lossy fields: names, phones, e-mails: personal data). --stats counts what\n"
+          "it holds, --export prints it as JSON lines, --purge removes one certificate's values\n"
+          "or, with --all, everything.\n"
+          "Exit status: 0 done, 1 some certificates failed, 2 usage or configuration error.\n",
+          out);
+    cli_config_help(out);
+}
+
+typedef struct capture_job {
+    char        **ids;
+    atomic_size_t failed;
+} capture_job;
+
+static void capture_one(scm_client *c, size_t i, void *ctx)
+{
+    capture_job *j = ctx;
+    scm_cert_details *d = NULL;
+    /* The library stores the legacy answer's fields as it reads them. */
+    if (scm_query_cert_details(c, j->ids[i], &d) != SCM_OK) {
+        fprintf(stderr, "scm-shim: %s: %s\n", j->ids[i], scm_client_error_msg(c));
+        atomic_fetch_add(&j->failed, 1);
+    }
+    scm_cert_details_free(d);
+}
+
+static void print_time(const char *label, long long t)
+{
+    char when[32] = "-";
+    time_t tt = (time_t)t;
+    struct tm tm;
+    if (t > 0 && gmtime_r(&tt, &tm) != NULL)
+        strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    printf("%-13s%s\n", label, when);
+}
+
+/* --stats, --export, --purge: work on the store itself. */
+static int maintain(const char *store, const char *action, const char *cert_id)
+{
+    scm_capture *cap = scm_capture_open(store);
+    scm_capture_stats st;
+    long long removed = 0;
+    int rc = CLI_OK;
+
+    if (cap == NULL)
+        return CLI_USAGE; /* the reason is on stderr */
+    if (strcmp(action, "--stats") == 0) {
+        if (scm_capture_stats_get(cap, &st) != 0) {
+            rc = cli_error(CLI_FAIL, "%s: cannot read the store", store);
+        } else {
+            printf("%-13s%lld\n%-13s%lld\n", "certificates", st.certificates, "values", st.values);
+            print_time("oldest", st.oldest);
+            print_time("newest", st.newest);
+        }
+    } else if (strcmp(action, "--export") == 0) {
+        if (scm_capture_export(cap, stdout) != 0)
+            rc = cli_error(CLI_FAIL, "%s: cannot read the store", store);
+    } else if (scm_capture_purge(cap, cert_id, &removed) != 0) {
+        rc = cli_error(CLI_FAIL, "%s: cannot purge", store);
+    } else {
+        printf("purged %lld value%s%s%s\n", removed, removed == 1 ? "" : "s",
+               cert_id ? " of " : "", cert_id ? cert_id : "");
+    }
+    scm_capture_close(cap);
+    return rc;
+}
+
+int cmd_capture(int argc, char **argv)
+{
+    const char *ids_file = NULL, *action = NULL, *purge_id = NULL, *store = getenv("SCM_SHIM_CAPTURE");
+    char **ids = NULL;
+    size_t nids = 0, k;
+    int concurrency = 8, i, rc = CLI_OK;
+    cli_config conf;
+    capture_job j;
+
+    cli_config_init(&conf);
+    for (i = 1; i < argc; i++) {
+        int taken = cli_config_option(&conf, argc, argv, &i);
+        if (taken < 0)
+            return CLI_USAGE;
+        if (taken)
+            continue;
+        if (strcmp(argv[i], "--help") == 0) {
+            help(stdout);
+            return CLI_OK;
+        } else if (strcmp(argv[i], "--ids") == 0 && i + 1 < argc) {
+            ids_file = argv[++i];
+        } else if (strcmp(argv[i], "--concurrency") == 0 && i + 1 < argc) {
+            if (fleet_concurrency(argv[++i], &concurrency) != 0)
+                return CLI_USAGE;
+        } else if (strcmp(argv[i], "--stats") == 0 || strcmp(argv[i], "--export") == 0) {
+            action = argv[i];
+        } else if (strcmp(argv[i], "--purge") == 0 && i + 1 < argc) {
+            action = argv[i];
+            /* --purge --all empties the store. */
+            purge_id = strcmp(argv[++i], "--all") == 0 ? NULL : argv[i];
+        } else if (argv[i][0] == '-') {
+            help(stderr);
+            return cli_error(CLI_USAGE, "unexpected argument '%s'", argv[i]);
+        } else {
+            char **grown = realloc(ids, (nids + 1) * sizeof *grown);
+            if (grown == NULL)
+                return cli_error(CLI_FAIL, "out of memory");
+            ids = grown;
+            ids[nids++] = argv[i];
+        }
+    }
+    if (store == NULL || store[0] == '\0')
+        rc = cli_error(CLI_USAGE, "set SCM_SHIM_CAPTURE to the store's path");
+    else if (action != NULL && (nids > 0 || ids_file != NULL))
+        rc = cli_error(CLI_USAGE, "%s takes no certificate IDs", action);
+    else if (action != NULL)
+        rc = maintain(store, action, purge_id);
+    else if (nids == 0 && ids_file == NULL)
+        rc = cli_error(CLI_USAGE, "give --ids FILE or CERT_IDs");
+    if (rc != CLI_OK || action != NULL) {
+        free(ids);
+        return rc;
+    }
+    /* argv's IDs are not ours to free; copy them so every entry is. */
+    for (k = 0; k < nids; k++)
+        ids[k] = strdup(ids[k]);
+    if (ids_file != NULL)
+        rc = fleet_read_ids(ids_file, &ids, &nids);
+    if (rc == CLI_OK) {
+        /* Capturing asks the legacy backend, whichever one the environment selects. */
+        setenv("SCM_SHIM_BACKEND", "legacy", 1);
+        unsetenv("SCM_SHIM_SHADOW");
+        j.ids = ids;
+        atomic_init(&j.failed, 0);
+        rc = fleet_run(&conf.cfg, nids, concurrency, "captured", capture_one, &j);
+        if (rc == CLI_OK) {
+            printf("captured %zu certificate%s, %zu failed\n", nids - atomic_load(&j.failed),
+                   nids - atomic_load(&j.failed) == 1 ? "" : "s", atomic_load(&j.failed));
+            if (atomic_load(&j.failed) > 0)
+                rc = CLI_FAIL;
+        }
+    }
+    for (k = 0; k < nids; k++)
+        free(ids[k]);
+    free(ids);
+    return rc;
+}

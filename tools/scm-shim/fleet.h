@@ -1,0 +1,29 @@
+/* fleet.h - running one call per certificate over a fleet: N clients in flight, progress on a terminal. */
+#ifndef SCM_SHIM_FLEET_H
+#define SCM_SHIM_FLEET_H
+
+#include "scm_client.h"
+
+#include <stddef.h>
+
+#define FLEET_MAX_CONCURRENCY 256
+
+/* One item's work on a worker's own client; its outcome is the callee's to record. */
+typedef void (*fleet_fn)(scm_client *client, size_t index, void *ctx);
+
+/*
+ * Calls fn for items 0..n-1 from `concurrency` threads, each with its own
+ * client made from cfg (checked once first: CLI_USAGE when unusable). Shows
+ * "<verb> i/n" on stderr when it is a terminal and the run takes more than
+ * a moment. Returns CLI_OK, CLI_USAGE or CLI_FAIL.
+ */
+int fleet_run(const scm_config *cfg, size_t n, int concurrency, const char *verb, fleet_fn fn,
+              void *ctx);
+
+/* Reads certificate IDs, one per line ('#' comments and blank lines skipped); CLI_OK or a reported error. */
+int fleet_read_ids(const char *path, char ***ids, size_t *n);
+
+/* Parses --concurrency's value; 0, or -1 (reported). */
+int fleet_concurrency(const char *value, int *out);
+
+#endif
