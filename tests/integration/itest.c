@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 
 scm_config it_config(const emu *e)
@@ -94,4 +95,17 @@ cJSON *it_log(const emu *e)
     }
     free(text);
     return arr;
+}
+
+int it_run(const char *cmd, char *out, size_t n)
+{
+    FILE *p = popen(cmd, "r");
+    size_t len = 0, got;
+    int status;
+    ck_assert_msg(p != NULL, "cannot run %s", cmd);
+    while (len + 1 < n && (got = fread(out + len, 1, n - 1 - len, p)) > 0)
+        len += got;
+    out[len] = '\0';
+    status = pclose(p);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }

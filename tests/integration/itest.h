@@ -18,6 +18,11 @@ void   it_free_ids(char **ids);
 cJSON *it_fixture_json(const char *dir, const char *id, const char *file);
 /* Milliseconds on a monotonic clock. */
 double it_now_ms(void);
+/*
+ * Runs a shell command and returns its exit status (-1 if it did not exit);
+ * its stdout, NUL-terminated, in out (at most n - 1 bytes kept).
+ */
+int    it_run(const char *cmd, char *out, size_t n);
 /* The log's lines as parsed objects: a JSON array (cJSON_Delete it). */
 cJSON *it_log(const emu *e);
 

@@ -279,18 +279,10 @@ END_TEST
 /* Runs scm-shim with args against LIVE and db; returns the exit status, stdout in out. */
 static int shim(const char *db, const char *args, char *out, size_t n)
 {
-    char cmd[1200];
-    FILE *p;
-    size_t len;
-    int status;
+    char cmd[2048];
     snprintf(cmd, sizeof cmd, "env SCM_ENDPOINT=%s SCM_PROJECT_ID=%s SCM_AK=%s SCM_SK=%s SCM_SHIM_CAPTURE=%s %s %s 2>/dev/null",
              LIVE.url, EMU_PROJECT_ID, EMU_AK, EMU_SK, db, SCM_SHIM_CLI, args);
-    p = popen(cmd, "r");
-    ck_assert_ptr_nonnull(p);
-    len = fread(out, 1, n - 1, p);
-    out[len] = '\0';
-    status = pclose(p);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return it_run(cmd, out, n);
 }
 
 START_TEST(capture_command)

@@ -248,17 +248,9 @@ END_TEST
 static int doctor(const emu *e, const char *sk, const char *extra_env, char *out, size_t n)
 {
     char cmd[1024];
-    FILE *p;
-    size_t len;
-    int status;
     snprintf(cmd, sizeof cmd, "env SCM_ENDPOINT=%s SCM_PROJECT_ID=%s SCM_AK=%s SCM_SK=%s %s %s doctor",
              e->url, EMU_PROJECT_ID, EMU_AK, sk, extra_env, SCM_SHIM_CLI);
-    p = popen(cmd, "r");
-    ck_assert_ptr_nonnull(p);
-    len = fread(out, 1, n - 1, p);
-    out[len] = '\0';
-    status = pclose(p);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return it_run(cmd, out, n);
 }
 
 START_TEST(doctor_verdicts)
