@@ -64,11 +64,11 @@ scm_audit_record *scm_audit_compare(const char *cert_id, scm_backend served,
     scm_audit_record *r = calloc(1, sizeof *r);
     int b;
 
-    if (r == NULL || (r->fields = calloc(scm_map_builtin.nrows, sizeof *r->fields)) == NULL) {
-        free(r);
+    if (r == NULL || (r->fields = calloc(scm_map_builtin.nrows, sizeof *r->fields)) == NULL ||
+        (r->cert_id = strdup(cert_id)) == NULL) {
+        scm_audit_record_free(r);
         return NULL;
     }
-    snprintf(r->cert_id, sizeof r->cert_id, "%s", cert_id);
     r->served = served;
     for (b = 0; b < SCM_BACKEND_COUNT; b++) {
         r->side[b].rc = answers[b].rc;
@@ -96,6 +96,7 @@ void scm_audit_record_free(scm_audit_record *r)
     if (r == NULL)
         return;
     free(r->fields);
+    free(r->cert_id);
     cJSON_Delete(r->values);
     free(r);
 }

@@ -19,7 +19,7 @@ typedef struct scm_audit_side {
 } scm_audit_side;
 
 typedef struct scm_audit_record {
-    char           cert_id[80];
+    char          *cert_id;
     scm_backend    served;      /* the backend whose answer the caller got */
     scm_cmp        overall;
     scm_cmp       *fields;      /* one per row of the built-in table */

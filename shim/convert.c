@@ -184,23 +184,31 @@ static int used(const scm_map *map, const char *name, int element)
 static int collect_v3_only(conv *cv, const scm_map *map)
 {
     const cJSON *it, *el, *m;
-    char name[300];
+    scm_buf name;
+    int rc = SCM_OK;
+
+    scm_buf_init(&name);
     cJSON_ArrayForEach(it, cv->top) {
         if (!used(map, it->string, 0) && scm_report_add_v3_only(cv->report, it->string) != 0)
-            return SCM_E_NOMEM;
-        if (!cJSON_IsArray(it) || !used(map, it->string, 0))
+            rc = SCM_E_NOMEM;
+        if (rc != SCM_OK || !cJSON_IsArray(it) || !used(map, it->string, 0))
             continue;
         cJSON_ArrayForEach(el, it) {
             cJSON_ArrayForEach(m, el) {
                 if (m->string == NULL || used(map, m->string, 1))
                     continue;
-                snprintf(name, sizeof name, "%s[].%s", it->string, m->string);
-                if (scm_report_add_v3_only(cv->report, name) != 0)
-                    return SCM_E_NOMEM;
+                /* Whole names, however long: a cut one could end inside a UTF-8 character. */
+                scm_buf_reset(&name);
+                scm_buf_puts(&name, it->string);
+                scm_buf_puts(&name, "[].");
+                scm_buf_puts(&name, m->string);
+                if (name.oom || scm_report_add_v3_only(cv->report, name.data) != 0)
+                    rc = SCM_E_NOMEM;
             }
         }
     }
-    return SCM_OK;
+    scm_buf_free(&name);
+    return rc;
 }
 
 int scm_convert_v3(const scm_map *map, const cJSON *v3, scm_cert_details **out, char *err,
