@@ -10,6 +10,7 @@
 #include "capture.h"
 #include "details.h"
 #include "export.h"
+#include "json.h"
 #include "legacy_json.h"
 #include "log.h"
 #include "report.h"
@@ -54,6 +55,7 @@ SCM_EXPORT scm_client *scm_client_new(const scm_config *config)
     c->rng = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32) ^ (uint64_t)(uintptr_t)c;
     return c;
 bad:
+    scm_utf8_cut(err);
     fprintf(stderr, "scmshim: %s\n", err);
     scm_client_free(c);
     return NULL;

@@ -1,6 +1,7 @@
 /* error.c - error records and scm_client_error_code/msg/http_status. */
 #include "client.h"
 #include "export.h"
+#include "json.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -13,22 +14,6 @@ void scm_error_clear(scm_error *e)
     e->http_status = 0;
 }
 
-/* Cuts a truncated message back to a whole UTF-8 character. */
-static void trim_utf8(char *s, size_t size)
-{
-    size_t n = strlen(s), i = n;
-    if (n + 1 < size)
-        return;
-    while (i > 0 && ((unsigned char)s[i - 1] & 0xC0) == 0x80)
-        i--;
-    if (i > 0 && ((unsigned char)s[i - 1] & 0x80)) {
-        size_t want = ((unsigned char)s[i - 1] & 0xE0) == 0xC0 ? 2
-                    : ((unsigned char)s[i - 1] & 0xF0) == 0xE0 ? 3 : 4;
-        if (n - (i - 1) < want)
-            s[i - 1] = '\0';
-    }
-}
-
 int scm_error_set(scm_error *e, int rc, long http_status, const char *code, const char *fmt, ...)
 {
     va_list ap;
@@ -36,7 +21,7 @@ int scm_error_set(scm_error *e, int rc, long http_status, const char *code, cons
     va_start(ap, fmt);
     vsnprintf(e->msg, sizeof e->msg, fmt, ap);
     va_end(ap);
-    trim_utf8(e->msg, sizeof e->msg);
+    scm_utf8_cut(e->msg);
     e->http_status = http_status;
     return rc;
 }

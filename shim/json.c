@@ -84,3 +84,12 @@ int scm_json_int(const cJSON *it, int *out)
     *out = (int)v;
     return 1;
 }
+
+void scm_utf8_cut(char *s)
+{
+    size_t n = strlen(s), i = n;
+    while (i > 0 && ((unsigned char)s[i - 1] & 0xC0) == 0x80)
+        i--;
+    if (i > 0 && ((unsigned char)s[i - 1] & 0x80) && utf8_len((const unsigned char *)s + i - 1, n - i + 1) == 0)
+        s[i - 1] = '\0';
+}

@@ -14,6 +14,9 @@
  */
 cJSON *scm_json_parse(const char *data, size_t len);
 
+/* Cuts an incomplete UTF-8 sequence off the end of s (as left by a truncating snprintf). */
+void scm_utf8_cut(char *s);
+
 /* 1 and *out set when it is a number with an integral value in int range, else 0. */
 int scm_json_int(const cJSON *it, int *out);
 

@@ -32,6 +32,7 @@ static void set_last_error(const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(last_error, sizeof last_error, fmt, ap);
     va_end(ap);
+    scm_utf8_cut(last_error);
 }
 
 SCM_EXPORT const char *scm_shim_last_error(void)

@@ -2,6 +2,7 @@
  * test_convert.c - the v3 adapter, data-driven: every fixture pair (v3.json rebuilt and
  * compared with legacy.json member by member) and every tests/data/convert-cases folder.
  */
+#include "json.h"
 #include "maptable.h"
 #include "scm_shim.h"
 #include "testutil.h"
@@ -238,6 +239,34 @@ START_TEST(replacement_table)
 }
 END_TEST
 
+START_TEST(long_non_ascii_error_is_cut_on_a_character)
+{
+    char path[] = "/tmp/scmshim-map-XXXXXX", copy[1024], *text = tu_read_file(SCM_MAPPING_JSON, NULL);
+    char *out = NULL, *at = strstr(text, "\"legacy\": \"cert_describe\"");
+    FILE *f = fdopen(mkstemp(path), "w");
+    int i;
+
+    /* A row name of 200 three-byte characters: the message is cut at 512 bytes. */
+    ck_assert_ptr_nonnull(at);
+    fprintf(f, "%.*s\"legacy\": \"", (int)(at - text), text);
+    for (i = 0; i < 200; i++)
+        fputs("\xe8\xaf\xb4", f);
+    fputs(at + strlen("\"legacy\": \"cert_describe"), f);
+    fclose(f);
+    setenv("SCM_SHIM_MAPPING", path, 1);
+    ck_assert_int_eq(scm_shim_convert("{}", 2, &out, NULL), SCM_E_INVALID_PARAM);
+    unsetenv("SCM_SHIM_MAPPING");
+    /* The message ends on a whole character: cutting again changes nothing. */
+    snprintf(copy, sizeof copy, "%s", scm_shim_last_error());
+    ck_assert_uint_gt(strlen(copy), 400);
+    scm_utf8_cut(copy);
+    ck_assert_str_eq(copy, scm_shim_last_error());
+    ck_assert_int_eq((unsigned char)copy[strlen(copy) - 1] >= 0x80 ? (int)((unsigned char)copy[strlen(copy) - 3] & 0xF0) : 0xE0, 0xE0);
+    unlink(path);
+    free(text);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("convert");
@@ -262,6 +291,7 @@ int main(void)
     tcase_add_loop_test(tc, convert_case, 0, (int)nnames);
     tcase_add_test(tc, report_accessors);
     tcase_add_test(tc, replacement_table);
+    tcase_add_test(tc, long_non_ascii_error_is_cut_on_a_character);
     suite_add_tcase(s, tc);
     rc |= tu_run(s);
     for (i = 0; i < nnames; i++)
