@@ -116,11 +116,12 @@ static int retryable(const scm_answer *a)
 /* A 401 to a signed request whose Date says our clock is off: learn the offset. */
 static int learn_skew(scm_client *c, const scm_answer *a)
 {
+    time_t date;
     long skew;
     if (a->rc != SCM_E_AUTH || a->resp == NULL || a->resp->status != 401 || c->cfg.ak == NULL ||
-        a->resp->date == 0)
+        (date = scm_http_response_date(a->resp)) == 0)
         return 0;
-    skew = (long)(a->resp->date - time(NULL));
+    skew = (long)(date - time(NULL));
     if (labs(skew - c->clock_offset) <= SKEW_TOLERANCE_S)
         return 0;
     scm_log(SCM_LOG_WARN, "clock skew of %+ld s against %s (its Date header); signing with its time",

@@ -155,7 +155,7 @@ static int array_value(conv *cv, const scm_map *map, const scm_map_row *arr, scm
         for (i = 0; i < map->nrows; i++) {
             const scm_map_row *r = &map->rows[i];
             if (r->in_auth &&
-                (rc = string_value(cv, r, (size_t)scm_report_index(r->legacy), el,
+                (rc = string_value(cv, r, r->report_row, el,
                                    scm_details_str(&d->auth[k], r))) != SCM_OK)
                 return rc;
         }
@@ -164,38 +164,49 @@ static int array_value(conv *cv, const scm_map *map, const scm_map_row *arr, scm
     return SCM_OK;
 }
 
-/* 1 when a row of map reads v3 member name (element rows: in an authentification element). */
-static int used(const scm_map *map, const char *name, int element)
+/* 1 when name is one of the n names (the first byte settles most without a call). */
+static int listed(const char *const *names, size_t n, const char *name)
 {
-    size_t i, j;
-    for (i = 0; i < map->nrows; i++) {
-        const scm_map_row *r = &map->rows[i];
-        int reads_element = r->in_auth && r->rule != SCM_RULE_COPY_TOP;
-        if (reads_element != element)
-            continue;
-        for (j = 0; j < r->nv3; j++)
-            if (strcmp(r->v3[j], name) == 0)
-                return 1;
-    }
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (names[i][0] == name[0] && strcmp(names[i], name) == 0)
+            return 1;
     return 0;
 }
 
 /* Lists the v3 members, in body order, that no row reads. */
 static int collect_v3_only(conv *cv, const scm_map *map)
 {
+    /* The names the rows read, once: top-level ones from the front, element ones from the back. */
+    size_t cap = map->nrows * SCM_MAP_MAX_SOURCES, ntop = 0, nelement = 0, i, j;
+    const char **names = malloc(cap * sizeof *names), **element;
     const cJSON *it, *el, *m;
     scm_buf name;
     int rc = SCM_OK;
 
+    if (names == NULL)
+        return SCM_E_NOMEM;
+    for (i = 0; i < map->nrows; i++) {
+        const scm_map_row *r = &map->rows[i];
+        int in_element = r->in_auth && r->rule != SCM_RULE_COPY_TOP;
+        for (j = 0; j < r->nv3; j++) {
+            if (in_element)
+                names[cap - ++nelement] = r->v3[j];
+            else
+                names[ntop++] = r->v3[j];
+        }
+    }
+    element = names + cap - nelement;
     scm_buf_init(&name);
     cJSON_ArrayForEach(it, cv->top) {
-        if (!used(map, it->string, 0) && scm_report_add_v3_only(cv->report, it->string) != 0)
+        int used = listed(names, ntop, it->string);
+        if (!used && scm_report_add_v3_only(cv->report, it->string) != 0)
             rc = SCM_E_NOMEM;
-        if (rc != SCM_OK || !cJSON_IsArray(it) || !used(map, it->string, 0))
+        if (rc != SCM_OK || !used || !cJSON_IsArray(it))
             continue;
         cJSON_ArrayForEach(el, it) {
             cJSON_ArrayForEach(m, el) {
-                if (m->string == NULL || used(map, m->string, 1))
+                if (m->string == NULL || listed(element, nelement, m->string))
                     continue;
                 /* Whole names, however long: a cut one could end inside a UTF-8 character. */
                 scm_buf_reset(&name);
@@ -208,6 +219,7 @@ static int collect_v3_only(conv *cv, const scm_map *map)
         }
     }
     scm_buf_free(&name);
+    free(names);
     return rc;
 }
 
@@ -228,13 +240,13 @@ int scm_convert_v3(const scm_map *map, const cJSON *v3, scm_cert_details **out, 
         return SCM_E_NOMEM;
     cv.report = scm_details_report(d);
     for (i = 0; i < map->nrows; i++)
-        cv.report->cls[scm_report_index(map->rows[i].legacy)] = map->rows[i].cls;
+        cv.report->cls[map->rows[i].report_row] = map->rows[i].cls;
     for (i = 0; i < map->nrows && rc == SCM_OK; i++) {
         const scm_map_row *r = &map->rows[i];
         if (r->in_auth)
             continue;
         if (r->type == SCM_FT_STRING)
-            rc = string_value(&cv, r, (size_t)scm_report_index(r->legacy), v3, scm_details_str(d, r));
+            rc = string_value(&cv, r, r->report_row, v3, scm_details_str(d, r));
         else if (r->type == SCM_FT_INT)
             rc = int_value(&cv, r, scm_details_int(d, r));
         else

@@ -37,6 +37,12 @@ int scm_http_global_init(void)
     return global_rc == CURLE_OK ? 0 : -1;
 }
 
+time_t scm_http_response_date(const scm_http_response *resp)
+{
+    time_t t = resp->date[0] != '\0' ? curl_getdate(resp->date, NULL) : 0;
+    return t > 0 ? t : 0;
+}
+
 scm_http *scm_http_new(void)
 {
     scm_http *h;
@@ -93,10 +99,8 @@ static size_t on_header(char *line, size_t size, size_t nitems, void *userdata)
         /* Only the delta-seconds form; an HTTP date is rare from this service. */
         if (*end == '\0' && secs >= 0)
             r->resp.retry_after = secs;
-    } else if (name_len == 4 && strncasecmp(line, "Date", 4) == 0) {
-        time_t t = curl_getdate(value, NULL);
-        if (t > 0)
-            r->resp.date = t;
+    } else if (name_len == 4 && strncasecmp(line, "Date", 4) == 0 && vlen < sizeof r->resp.date) {
+        memcpy(r->resp.date, value, vlen + 1);
     }
     return n;
 }
@@ -155,7 +159,7 @@ void scm_http_req_prepare(scm_http_req *r, const char *url, struct curl_slist *h
     r->resp.status = 0;
     r->resp.seconds = 0;
     r->resp.retry_after = -1;
-    r->resp.date = 0;
+    r->resp.date[0] = '\0';
     r->too_large = 0;
     r->errbuf[0] = '\0';
     r->rc = CURLE_FAILED_INIT;

@@ -29,8 +29,11 @@ typedef struct scm_http_response {
     scm_buf body;        /* NUL-terminated; owned by the request, valid until it is reused */
     double  seconds;     /* total time of the transfer */
     long    retry_after; /* Retry-After in seconds, or -1 */
-    time_t  date;        /* the server's Date header, or 0 */
+    char    date[64];    /* the server's Date header as sent, or "" (scm_http_response_date) */
 } scm_http_response;
+
+/* The Date header as a time, or 0 when there is none; parsed on demand, as few calls need it. */
+time_t scm_http_response_date(const scm_http_response *resp);
 
 typedef struct scm_http scm_http;
 typedef struct scm_http_req scm_http_req;

@@ -33,13 +33,31 @@ static size_t utf8_len(const unsigned char *p, size_t n)
     return len;
 }
 
+/* 1 for the ASCII bytes that cannot change acceptable()'s state: all but NUL, '"' and '\\'. */
+static const unsigned char PLAIN[256] = {
+    0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+};
+
 /* Well-formed UTF-8, no NUL byte, and no \u0000 escape inside a string. */
 static int acceptable(const char *data, size_t len)
 {
     const unsigned char *p = (const unsigned char *)data, *end = p + len;
     int in_string = 0;
     while (p < end) {
-        size_t n = utf8_len(p, (size_t)(end - p));
+        size_t n;
+        /* Plain ASCII, the bulk of a body, needs none of the checks below. */
+        while (p < end && PLAIN[*p])
+            p++;
+        if (p == end)
+            break;
+        n = utf8_len(p, (size_t)(end - p));
         if (n == 0 || *p == '\0')
             return 0;
         if (in_string && *p == '\\' && p + 1 < end) {

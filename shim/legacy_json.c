@@ -11,9 +11,17 @@ void scm_json_put_string(scm_buf *b, const char *s)
 {
     static const char HEX[] = "0123456789abcdef";
     scm_buf_putc(b, '"');
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        switch (c) {
+    while (*s) {
+        const char *run = s;
+        unsigned char c;
+        /* Bytes that need no escape go out in one append, not one call each. */
+        while ((unsigned char)*s >= 0x20 && *s != '"' && *s != '\\')
+            s++;
+        if (s > run)
+            scm_buf_append(b, run, (size_t)(s - run));
+        if (*s == '\0')
+            break;
+        switch (c = (unsigned char)*s++) {
         case '"': scm_buf_puts(b, "\\\""); break;
         case '\\': scm_buf_puts(b, "\\\\"); break;
         case '\n': scm_buf_puts(b, "\\n"); break;
@@ -21,13 +29,10 @@ void scm_json_put_string(scm_buf *b, const char *s)
         case '\t': scm_buf_puts(b, "\\t"); break;
         case '\b': scm_buf_puts(b, "\\b"); break;
         case '\f': scm_buf_puts(b, "\\f"); break;
-        default:
-            if (c < 0x20) {
-                char esc[6] = {'\\', 'u', '0', '0', HEX[c >> 4], HEX[c & 15]};
-                scm_buf_append(b, esc, 6);
-            } else {
-                scm_buf_putc(b, (char)c);
-            }
+        default: {
+            char esc[6] = {'\\', 'u', '0', '0', HEX[c >> 4], HEX[c & 15]};
+            scm_buf_append(b, esc, 6);
+        }
         }
     }
     scm_buf_putc(b, '"');

@@ -286,6 +286,7 @@ int scm_map_bind(scm_map *map, const scm_map *ref, char *err, size_t errlen)
             return fail(err, errlen, "row %s: the legacy field's type is %s", rows[i].legacy,
                         scm_field_type_name(r->type));
         rows[i].offset = r->offset;
+        rows[i].report_row = (size_t)(r - ref->rows);
     }
     for (i = 0; i < ref->nrows; i++)
         if (scm_map_find(map, ref->rows[i].legacy) == NULL)

@@ -72,6 +72,7 @@ typedef struct scm_map_row {
     const scm_enum_pair *values;
     size_t               nvalues;
     const char          *description;
+    size_t               report_row; /* index of the field in the built-in table and in reports */
 } scm_map_row;
 
 typedef struct scm_map {

@@ -135,7 +135,7 @@ int main(int argc, char **argv)
         else
             fputs("NULL, 0, ", out);
         put_literal(out, r->description);
-        fputs("},\n", out);
+        fprintf(out, ", %zu},\n", i);
     }
     fprintf(out, "};\n\nconst scm_map scm_map_builtin = {rows, %zu, NULL};\n", map.nrows);
     scm_map_free(&map);

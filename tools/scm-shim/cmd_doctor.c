@@ -72,10 +72,10 @@ static void check_backend(scm_client *c, scm_backend b)
     else
         verdict("warn", check, "undetermined: HTTP %ld %s", a.resp->status, a.err.code);
     snprintf(check, sizeof check, "%s clock", name);
-    if (a.resp->date == 0) {
+    if (scm_http_response_date(a.resp) == 0) {
         verdict("warn", check, "no Date header to compare with");
     } else {
-        skew = (long)(a.resp->date - time(NULL));
+        skew = (long)(scm_http_response_date(a.resp) - time(NULL));
         if (labs(skew) <= SKEW_WARN_S)
             verdict("ok", check, "skew %+ld s", skew);
         else
