@@ -31,17 +31,19 @@ void cli_config_init(cli_config *c)
     c->cfg.auth_token = getenv("SCM_TOKEN");
 }
 
-int cli_config_option(cli_config *c, int argc, char **argv, int *i)
+int cli_shared_option(cli_config *c, int argc, char **argv, int *i, void (*help)(FILE *))
 {
     const char *opt = argv[*i];
     char *end;
+    if (strcmp(opt, "--help") == 0) {
+        help(stdout);
+        return CLI_OK;
+    }
     if (strcmp(opt, "--endpoint") != 0 && strcmp(opt, "--project-id") != 0 &&
         strcmp(opt, "--timeout-ms") != 0)
-        return 0;
-    if (*i + 1 >= argc) {
-        cli_error(CLI_USAGE, "%s needs a value", opt);
-        return -1;
-    }
+        return CLI_NOT_OURS;
+    if (*i + 1 >= argc)
+        return cli_error(CLI_USAGE, "%s needs a value", opt);
     ++*i;
     if (strcmp(opt, "--endpoint") == 0) {
         c->cfg.endpoint = argv[*i];
@@ -50,12 +52,10 @@ int cli_config_option(cli_config *c, int argc, char **argv, int *i)
     } else {
         errno = 0;
         c->cfg.timeout_ms = strtol(argv[*i], &end, 10);
-        if (errno != 0 || *end != '\0' || c->cfg.timeout_ms <= 0) {
-            cli_error(CLI_USAGE, "--timeout-ms takes a positive number of milliseconds");
-            return -1;
-        }
+        if (errno != 0 || *end != '\0' || c->cfg.timeout_ms <= 0)
+            return cli_error(CLI_USAGE, "--timeout-ms takes a positive number of milliseconds");
     }
-    return 1;
+    return CLI_TAKEN;
 }
 
 void cli_config_help(FILE *out)

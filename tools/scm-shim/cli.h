@@ -24,8 +24,17 @@ typedef struct cli_config {
 } cli_config;
 
 void cli_config_init(cli_config *c);
-/* Takes --endpoint/--project-id/--timeout-ms at argv[*i] (advancing *i); 1 taken, 0 not ours, -1 bad. */
-int  cli_config_option(cli_config *c, int argc, char **argv, int *i);
+/* What cli_shared_option did with argv[*i], besides CLI_OK (help printed) and CLI_USAGE. */
+#define CLI_TAKEN (-1)
+#define CLI_NOT_OURS (-2)
+
+/*
+ * Handles the options every command shares at argv[*i] (advancing *i):
+ * --endpoint, --project-id, --timeout-ms and --help (printed with help).
+ * Returns CLI_TAKEN, CLI_NOT_OURS, CLI_OK after --help, or CLI_USAGE for a
+ * bad value (reported); the last two are the command's exit status.
+ */
+int  cli_shared_option(cli_config *c, int argc, char **argv, int *i, void (*help)(FILE *));
 /* Help text for those options and the environment. */
 void cli_config_help(FILE *out);
 

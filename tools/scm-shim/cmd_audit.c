@@ -160,17 +160,14 @@ int cmd_audit(int argc, char **argv)
 
     cli_config_init(&conf);
     for (i = 1; i < argc; i++) {
-        int taken = cli_config_option(&conf, argc, argv, &i);
-        if (taken == 0)
+        int taken = cli_shared_option(&conf, argc, argv, &i, help);
+        if (taken == CLI_NOT_OURS)
             taken = summary_option(&opts, argc, argv, &i);
-        if (taken < 0)
-            return CLI_USAGE;
-        if (taken)
+        if (taken == CLI_TAKEN)
             continue;
-        if (strcmp(argv[i], "--help") == 0) {
-            help(stdout);
-            return CLI_OK;
-        } else if (strcmp(argv[i], "--ids") == 0 && i + 1 < argc) {
+        if (taken != CLI_NOT_OURS)
+            return taken;
+        if (strcmp(argv[i], "--ids") == 0 && i + 1 < argc) {
             ids_file = argv[++i];
         } else if (strcmp(argv[i], "--log") == 0 && i + 1 < argc) {
             log_file = argv[++i];

@@ -56,10 +56,10 @@ int cmd_diff(int argc, char **argv)
     char err[600];
 
     for (i = 1; i < argc; i++) {
-        if ((taken = summary_option(&opts, argc, argv, &i)) < 0)
-            return CLI_USAGE;
-        if (taken)
+        if ((taken = summary_option(&opts, argc, argv, &i)) == CLI_TAKEN)
             continue;
+        if (taken != CLI_NOT_OURS)
+            return taken;
         if (strcmp(argv[i], "--help") == 0) {
             help(stdout);
             return CLI_OK;

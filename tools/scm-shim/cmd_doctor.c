@@ -87,6 +87,16 @@ static void check_backend(scm_client *c, scm_backend b)
     scm_answer_clear(&a);
 }
 
+static void help(FILE *out)
+{
+    fputs("usage: scm-shim doctor [OPTIONS]\n"
+          "Checks the configuration, then reaches each backend's endpoint and reports\n"
+          "TLS, authentication and clock skew, one line per check (ok, warn, FAIL, skip).\n"
+          "Exit status: 0 no FAIL, 1 a check failed, 2 unusable configuration.\n",
+          out);
+    cli_config_help(out);
+}
+
 int cmd_doctor(int argc, char **argv)
 {
     cli_config conf;
@@ -95,19 +105,11 @@ int cmd_doctor(int argc, char **argv)
 
     cli_config_init(&conf);
     for (i = 1; i < argc; i++) {
-        int taken = cli_config_option(&conf, argc, argv, &i);
-        if (taken < 0)
-            return CLI_USAGE;
-        if (taken)
+        int taken = cli_shared_option(&conf, argc, argv, &i, help);
+        if (taken == CLI_TAKEN)
             continue;
-        if (strcmp(argv[i], "--help") == 0) {
-            puts("usage: scm-shim doctor [OPTIONS]\n"
-                 "Checks the configuration, then reaches each backend's endpoint and reports\n"
-                 "TLS, authentication and clock skew, one line per check (ok, warn, FAIL, skip).\n"
-                 "Exit status: 0 no FAIL, 1 a check failed, 2 unusable configuration.");
-            cli_config_help(stdout);
-            return CLI_OK;
-        }
+        if (taken != CLI_NOT_OURS)
+            return taken;
         return cli_error(CLI_USAGE, "unexpected argument '%s'", argv[i]);
     }
     /* Both backends are checked, whichever one is selected. */

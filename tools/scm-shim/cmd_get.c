@@ -24,15 +24,12 @@ int cmd_get(int argc, char **argv)
 
     cli_config_init(&conf);
     for (i = 1; i < argc; i++) {
-        int taken = cli_config_option(&conf, argc, argv, &i);
-        if (taken < 0)
-            return CLI_USAGE;
-        if (taken)
+        int taken = cli_shared_option(&conf, argc, argv, &i, help);
+        if (taken == CLI_TAKEN)
             continue;
-        if (strcmp(argv[i], "--help") == 0) {
-            help(stdout);
-            return CLI_OK;
-        } else if (strcmp(argv[i], "--annotate") == 0) {
+        if (taken != CLI_NOT_OURS)
+            return taken;
+        if (strcmp(argv[i], "--annotate") == 0) {
             setenv("SCM_SHIM_ANNOTATE", "1", 1);
         } else if (strcmp(argv[i], "--backend") == 0 && i + 1 < argc) {
             if (strcmp(argv[i + 1], "legacy") != 0 && strcmp(argv[i + 1], "v3") != 0)

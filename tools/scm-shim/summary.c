@@ -102,13 +102,12 @@ int summary_option(summary_opts *o, int argc, char **argv, int *i)
         } else if (strcmp(name, "csv") == 0) {
             o->format = SUMMARY_CSV;
         } else {
-            cli_error(CLI_USAGE, "--format takes table, json or csv");
-            return -1;
+            return cli_error(CLI_USAGE, "--format takes table, json or csv");
         }
     } else {
-        return 0;
+        return CLI_NOT_OURS;
     }
-    return 1;
+    return CLI_TAKEN;
 }
 
 static cJSON *to_json(const summary *s)

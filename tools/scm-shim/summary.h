@@ -35,7 +35,7 @@ typedef struct summary_opts {
     int            fail_on_mismatch; /* --fail-on-mismatch */
 } summary_opts;
 
-/* Takes --format/--values/--fail-on-mismatch at argv[*i]; 1 taken, 0 not ours, -1 bad (said). */
+/* Takes --format/--values/--fail-on-mismatch at argv[*i]: CLI_TAKEN, CLI_NOT_OURS, or CLI_USAGE (said). */
 int summary_option(summary_opts *o, int argc, char **argv, int *i);
 
 /* Prints s and gives the exit status: CLI_FAIL for a mismatch under --fail-on-mismatch. */
