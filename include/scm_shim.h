@@ -27,7 +27,7 @@ extern "C" {
 #endif
 
 #define SCM_SHIM_VERSION_MAJOR 1
-#define SCM_SHIM_VERSION_MINOR 0
+#define SCM_SHIM_VERSION_MINOR 1
 #define SCM_SHIM_VERSION_PATCH 0
 
 /* The library's version, "MAJOR.MINOR.PATCH" (static string). */
@@ -83,15 +83,32 @@ time_t scm_shim_report_field_captured_at(const scm_shim_report *report, size_t i
 size_t      scm_shim_report_unmapped_count(const scm_shim_report *report);
 const char *scm_shim_report_unmapped(const scm_shim_report *report, size_t i);
 
-/* v3 members no rule used ("authentification[].x" for element members). */
+/*
+ * Legacy fields whose v3 source was absent or null in this body (an older
+ * deployment without application_info, an uploaded certificate with no
+ * application data): their value is "" (or 0) because v3 said nothing, not
+ * because the field is lost. Fields the table classes missing are not listed.
+ */
+size_t      scm_shim_report_absent_count(const scm_shim_report *report);
+const char *scm_shim_report_absent(const scm_shim_report *report, size_t i);
+
+/*
+ * When field i was read through an older spelling of its v3 source (the table
+ * lists alternatives, e.g. signature_algrithm for signature_algorithm), that
+ * spelling; NULL when the current one served it, or none was present.
+ */
+const char *scm_shim_report_field_spelling(const scm_shim_report *report, size_t i);
+
+/* v3 members no rule used ("authentification[].x" for element members, "application_info.x" for nested ones). */
 size_t      scm_shim_report_v3_only_count(const scm_shim_report *report);
 const char *scm_shim_report_v3_only(const scm_shim_report *report, size_t i);
 
 /*
  * The report as JSON: {"backend": .., "fields": {"cert_id": "renamed", ..},
- * "unmapped": [..], "v3_only": [..]}, plus "captured_at": {field: "<UTC time>"}
- * when a field was restored from the capture store. Free with scm_free();
- * NULL on OOM.
+ * "unmapped": [..], "absent": [..], "v3_only": [..]}, plus "captured_at":
+ * {field: "<UTC time>"} when a field was restored from the capture store and
+ * "spellings": {field: "<older v3 name>"} when an older spelling served a
+ * field. Free with scm_free(); NULL on OOM.
  */
 char *scm_shim_report_json(const scm_shim_report *report);
 

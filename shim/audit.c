@@ -65,6 +65,7 @@ scm_audit_record *scm_audit_compare(const char *cert_id, scm_backend served,
     int b;
 
     if (r == NULL || (r->fields = calloc(scm_map_builtin.nrows, sizeof *r->fields)) == NULL ||
+        (r->reasons = calloc(scm_map_builtin.nrows, sizeof *r->reasons)) == NULL ||
         (r->cert_id = strdup(cert_id)) == NULL) {
         scm_audit_record_free(r);
         return NULL;
@@ -78,10 +79,10 @@ scm_audit_record *scm_audit_compare(const char *cert_id, scm_backend served,
         r->side[b].ms = answers[b].resp != NULL ? answers[b].resp->seconds * 1000.0 : 0;
     }
     if (details[SCM_BACKEND_LEGACY] == NULL || details[SCM_BACKEND_V3] == NULL) {
-        r->overall = scm_compare_failed(r->fields);
+        r->overall = scm_compare_failed(r->fields, r->reasons);
         return r;
     }
-    r->overall = scm_compare(details[SCM_BACKEND_LEGACY], details[SCM_BACKEND_V3], r->fields);
+    r->overall = scm_compare(details[SCM_BACKEND_LEGACY], details[SCM_BACKEND_V3], r->fields, r->reasons);
     if (want_values && r->overall != SCM_CMP_MATCH &&
         (r->values = differing_values(details[SCM_BACKEND_LEGACY], details[SCM_BACKEND_V3],
                                       r->fields)) == NULL) {
@@ -96,6 +97,7 @@ void scm_audit_record_free(scm_audit_record *r)
     if (r == NULL)
         return;
     free(r->fields);
+    free(r->reasons);
     free(r->cert_id);
     cJSON_Delete(r->values);
     free(r);
@@ -115,7 +117,7 @@ static cJSON *side_json(const scm_audit_side *s)
 char *scm_audit_record_line(const scm_audit_record *r)
 {
     const scm_map *m = &scm_map_builtin;
-    cJSON *o = cJSON_CreateObject(), *fields;
+    cJSON *o = cJSON_CreateObject(), *fields, *reasons = NULL;
     char when[40], *text, *line = NULL;
     struct timeval tv;
     struct tm tm;
@@ -132,6 +134,13 @@ char *scm_audit_record_line(const scm_audit_record *r)
     fields = cJSON_AddObjectToObject(o, "fields");
     for (i = 0; i < m->nrows; i++)
         cJSON_AddStringToObject(fields, m->rows[i].legacy, scm_cmp_name(r->fields[i]));
+    for (i = 0; i < m->nrows; i++) {
+        if (r->reasons[i] == SCM_WHY_NONE)
+            continue;
+        if (reasons == NULL)
+            reasons = cJSON_AddObjectToObject(o, "reasons");
+        cJSON_AddStringToObject(reasons, m->rows[i].legacy, scm_cmp_reason_name(r->reasons[i]));
+    }
     cJSON_AddItemToObject(o, "legacy", side_json(&r->side[SCM_BACKEND_LEGACY]));
     cJSON_AddItemToObject(o, "v3", side_json(&r->side[SCM_BACKEND_V3]));
     if (r->values != NULL)

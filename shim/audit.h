@@ -23,6 +23,7 @@ typedef struct scm_audit_record {
     scm_backend    served;      /* the backend whose answer the caller got */
     scm_cmp        overall;
     scm_cmp       *fields;      /* one per row of the built-in table */
+    scm_cmp_reason *reasons;    /* one per row: why an expected field differs, else none */
     scm_audit_side side[SCM_BACKEND_COUNT];
     cJSON         *values;      /* {"field": {"legacy": v, "v3": v}} for fields that differ, or NULL */
 } scm_audit_record;

@@ -88,7 +88,7 @@ void scm_capture_close(scm_capture *cap)
 }
 
 /* The fields worth keeping: v3 cannot supply them, or only in part. */
-static int capturable(const scm_map_row *r)
+int scm_capture_serves(const scm_map_row *r)
 {
     return r->type == SCM_FT_STRING && (r->cls == SCM_CLASS_MISSING || r->cls == SCM_CLASS_LOSSY);
 }
@@ -122,7 +122,7 @@ void scm_capture_store(scm_capture *cap, const scm_map *map, const scm_cert_deta
     }
     for (i = 0; ok && i < map->nrows; i++) {
         const scm_map_row *r = &map->rows[i];
-        if (!capturable(r))
+        if (!scm_capture_serves(r))
             continue;
         if (!r->in_auth)
             ok = upsert(cap, legacy->cert_id, r->legacy, "", *scm_details_str((void *)legacy, r), when) == 0;
@@ -169,7 +169,7 @@ void scm_capture_fill(scm_capture *cap, const scm_map *map, scm_cert_details *d)
         int row = scm_report_index(field), done = 0;
 
         /* Only fields the table in force still calls missing or lossy are restored. */
-        if (r == NULL || row < 0 || !capturable(r) || value == NULL || element == NULL)
+        if (r == NULL || row < 0 || !scm_capture_serves(r) || value == NULL || element == NULL)
             continue;
         if (!r->in_auth)
             done = restore(scm_details_str(d, r), r, value);
@@ -205,6 +205,20 @@ int scm_capture_stats_get(scm_capture *cap, scm_capture_stats *out)
     }
     sqlite3_finalize(st);
     return rc == SQLITE_ROW ? 0 : -1;
+}
+
+int scm_capture_field_counts(scm_capture *cap, void (*each)(const char *field, long long values, void *ctx),
+                             void *ctx)
+{
+    sqlite3_stmt *st;
+    int rc;
+    if (sqlite3_prepare_v2(cap->db, "SELECT field, COUNT(*) FROM captured GROUP BY field ORDER BY field",
+                           -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        each((const char *)sqlite3_column_text(st, 0), sqlite3_column_int64(st, 1), ctx);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : -1;
 }
 
 int scm_capture_export(scm_capture *cap, FILE *out)

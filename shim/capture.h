@@ -36,6 +36,15 @@ typedef struct scm_capture_stats {
     long long certificates, values, oldest, newest;
 } scm_capture_stats;
 int scm_capture_stats_get(scm_capture *cap, scm_capture_stats *out);
+/* Calls each(field, values held, ctx) for every field the store holds values of, by name. */
+int scm_capture_field_counts(scm_capture *cap, void (*each)(const char *field, long long values, void *ctx),
+                             void *ctx);
+/*
+ * 1 when the store keeps and serves values of r: the table classes it missing
+ * or lossy. A store filled under an older table may hold other fields: v3's
+ * values win for those, and they are never served.
+ */
+int scm_capture_serves(const scm_map_row *r);
 int scm_capture_export(scm_capture *cap, FILE *out);
 /* cert_id NULL purges everything; *removed gets the number of values removed. */
 int scm_capture_purge(scm_capture *cap, const char *cert_id, long long *removed);

@@ -13,18 +13,49 @@ static const char *const CMP_NAMES[] = {
 #undef X
 };
 
+static const char *const REASON_NAMES[] = {
+#define X(id, name, doc) name,
+    SCM_CMP_REASONS(X)
+#undef X
+};
+
 const char *scm_cmp_name(scm_cmp c)
 {
     return (unsigned)c < SCM_CMP_COUNT_ ? CMP_NAMES[c] : "?";
 }
 
-/* Why two values may differ: the field's class says so, or its value had no rule. */
-static scm_cmp differ(const scm_report *r, size_t row)
+const char *scm_cmp_reason_name(scm_cmp_reason w)
 {
-    if (r->cls[row] == SCM_CLASS_LOSSY || r->cls[row] == SCM_CLASS_MISSING ||
-        r->cls[row] == SCM_CLASS_CAPTURED || r->unmapped[row])
-        return SCM_CMP_EXPECTED;
-    return SCM_CMP_MISMATCH;
+    return (unsigned)w < SCM_WHY_COUNT_ ? REASON_NAMES[w] : "?";
+}
+
+scm_cmp_reason scm_cmp_reason_from_name(const char *name)
+{
+    int w;
+    for (w = SCM_WHY_NONE + 1; w < SCM_WHY_COUNT_; w++)
+        if (strcmp(REASON_NAMES[w], name) == 0)
+            return (scm_cmp_reason)w;
+    return SCM_WHY_NONE;
+}
+
+/* What explains a difference in a field, most specific first; none makes it a mismatch. */
+static scm_cmp_reason explain(const scm_report *r, size_t row)
+{
+    if (r->cls[row] == SCM_CLASS_CAPTURED)
+        return SCM_WHY_CAPTURED;
+    if (r->absent[row])
+        return SCM_WHY_ABSENT;
+    if (r->cls[row] == SCM_CLASS_LOSSY)
+        return SCM_WHY_LOSSY;
+    if (r->cls[row] == SCM_CLASS_MISSING)
+        return SCM_WHY_MISSING;
+    return r->unmapped[row] ? SCM_WHY_UNMAPPED : SCM_WHY_NONE;
+}
+
+static scm_cmp differ(const scm_report *r, size_t row, scm_cmp_reason *why)
+{
+    *why = explain(r, row);
+    return *why != SCM_WHY_NONE ? SCM_CMP_EXPECTED : SCM_CMP_MISMATCH;
 }
 
 /* Equal values: a match, unless v3 had it only from the capture store. */
@@ -38,7 +69,8 @@ static scm_cmp worse(scm_cmp a, scm_cmp b)
     return a > b ? a : b;
 }
 
-scm_cmp scm_compare(const scm_cert_details *legacy, const scm_cert_details *v3, scm_cmp *out)
+scm_cmp scm_compare(const scm_cert_details *legacy, const scm_cert_details *v3, scm_cmp *out,
+                    scm_cmp_reason *why)
 {
     const scm_map *m = &scm_map_builtin;
     const scm_report *r = scm_details_report(v3);
@@ -48,33 +80,38 @@ scm_cmp scm_compare(const scm_cert_details *legacy, const scm_cert_details *v3, 
     for (i = 0; i < m->nrows; i++) {
         const scm_map_row *row = &m->rows[i];
         scm_cmp c = SCM_CMP_MATCH;
+        why[i] = SCM_WHY_NONE;
         if (row->in_auth) {
             for (k = 0; k < n; k++)
                 c = worse(c, strcmp(*scm_details_str(&legacy->auth[k], row),
                                     *scm_details_str(&v3->auth[k], row)) != 0
-                                 ? differ(r, i)
+                                 ? differ(r, i, &why[i])
                                  : equal(r, i));
         } else if (row->type == SCM_FT_ARRAY) {
             if (legacy->auth_count != v3->auth_count)
-                c = SCM_CMP_MISMATCH;
+                c = r->absent[i] ? differ(r, i, &why[i]) : SCM_CMP_MISMATCH;
         } else if (row->type == SCM_FT_INT) {
             if (*scm_details_int((scm_cert_details *)legacy, row) != *scm_details_int((scm_cert_details *)v3, row))
-                c = differ(r, i);
+                c = differ(r, i, &why[i]);
         } else {
             c = strcmp(*scm_details_str((void *)legacy, row), *scm_details_str((void *)v3, row)) != 0
-                    ? differ(r, i)
+                    ? differ(r, i, &why[i])
                     : equal(r, i);
         }
+        if (c != SCM_CMP_EXPECTED)
+            why[i] = SCM_WHY_NONE;
         out[i] = c;
         overall = worse(overall, c);
     }
     return overall;
 }
 
-scm_cmp scm_compare_failed(scm_cmp *out)
+scm_cmp scm_compare_failed(scm_cmp *out, scm_cmp_reason *why)
 {
     size_t i;
-    for (i = 0; i < scm_map_builtin.nrows; i++)
+    for (i = 0; i < scm_map_builtin.nrows; i++) {
         out[i] = SCM_CMP_ERROR;
+        why[i] = SCM_WHY_NONE;
+    }
     return SCM_CMP_ERROR;
 }

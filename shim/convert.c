@@ -18,18 +18,57 @@ typedef struct conv {
     size_t       errlen;
 } conv;
 
-/* A v3 string member: absent or null is "", any other non-string is an error. */
-static int source(conv *cv, const cJSON *obj, const char *name, const char **out)
+/*
+ * The value of src for el (the current authentification element, or NULL):
+ * the first spelling present and not null, *out NULL when none is. A nested
+ * source's object must be an object.
+ */
+static int lookup(conv *cv, const scm_map_row *r, const scm_source *src, const cJSON *el,
+                  const cJSON **out, const char **name)
 {
-    const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, name);
-    *out = "";
-    if (it == NULL || cJSON_IsNull(it))
+    size_t k;
+    *out = NULL;
+    *name = src->spelling[0].text;
+    for (k = 0; k < src->nspellings; k++) {
+        const scm_path *p = &src->spelling[k];
+        const cJSON *holder = p->element ? el : cv->top, *it;
+        if (p->object != NULL && !p->element) {
+            holder = cJSON_GetObjectItemCaseSensitive(cv->top, p->object);
+            if (holder == NULL || cJSON_IsNull(holder))
+                continue;
+            if (!cJSON_IsObject(holder)) {
+                snprintf(cv->err, cv->errlen, "v3 member \"%s\" is not an object", p->object);
+                return SCM_E_PARSE;
+            }
+        }
+        it = cJSON_GetObjectItemCaseSensitive(holder, p->member);
+        if (it == NULL || cJSON_IsNull(it))
+            continue;
+        if (k > 0 && scm_report_set_spelling(cv->report, r->report_row, p->text) != 0)
+            return SCM_E_NOMEM;
+        *out = it;
+        *name = p->text;
         return SCM_OK;
+    }
+    return SCM_OK;
+}
+
+/* A string source: absent or null is "" (not counted in *found), any other non-string an error. */
+static int source(conv *cv, const scm_map_row *r, size_t j, const cJSON *el, const char **out,
+                  size_t *found)
+{
+    const cJSON *it;
+    const char *name;
+    int rc = lookup(cv, r, &r->v3[j], el, &it, &name);
+    *out = "";
+    if (rc != SCM_OK || it == NULL)
+        return rc;
     if (!cJSON_IsString(it)) {
         snprintf(cv->err, cv->errlen, "v3 member \"%s\" is not a string", name);
         return SCM_E_PARSE;
     }
     *out = it->valuestring;
+    (*found)++;
     return SCM_OK;
 }
 
@@ -67,20 +106,20 @@ static void strip_domain(scm_buf *b, const char *name, const char *domain)
         scm_buf_puts(b, name);
 }
 
-/* The legacy string a row yields for obj (the body or one authentification element). */
-static int string_value(conv *cv, const scm_map_row *r, size_t report_row, const cJSON *obj,
-                        char **out)
+/* The legacy string a row yields for the body or for one authentification element el. */
+static int string_value(conv *cv, const scm_map_row *r, const cJSON *el, char **out)
 {
-    const cJSON *from = r->rule == SCM_RULE_COPY_TOP ? cv->top : obj;
     const char *a = "", *b = "";
+    size_t i, found = 0;
     scm_buf v;
-    size_t i;
     int rc;
 
-    if (r->nv3 > 0 && (rc = source(cv, from, r->v3[0], &a)) != SCM_OK)
+    if (r->nv3 > 0 && (rc = source(cv, r, 0, el, &a, &found)) != SCM_OK)
         return rc;
-    if (r->nv3 > 1 && (rc = source(cv, from, r->v3[1], &b)) != SCM_OK)
+    if (r->nv3 > 1 && (rc = source(cv, r, 1, el, &b, &found)) != SCM_OK)
         return rc;
+    if (r->nv3 > 0 && found == 0)
+        scm_report_set_absent(cv->report, r->report_row);
     scm_buf_init(&v);
     switch (r->rule) {
     case SCM_RULE_ENUM:
@@ -92,7 +131,7 @@ static int string_value(conv *cv, const scm_map_row *r, size_t report_row, const
         }
         /* An open enum: pass the value through and say so. */
         if (a[0] != '\0')
-            scm_report_set_unmapped(cv->report, report_row);
+            scm_report_set_unmapped(cv->report, r->report_row);
         scm_buf_puts(&v, a);
         break;
     case SCM_RULE_LOWER:
@@ -111,7 +150,7 @@ static int string_value(conv *cv, const scm_map_row *r, size_t report_row, const
         break;
     case SCM_RULE_MISSING:
         break;
-    default: /* copy, copy_top */
+    default: /* copy */
         scm_buf_puts(&v, a);
         break;
     }
@@ -121,24 +160,38 @@ static int string_value(conv *cv, const scm_map_row *r, size_t report_row, const
 
 static int int_value(conv *cv, const scm_map_row *r, int *out)
 {
-    const cJSON *it = r->nv3 ? cJSON_GetObjectItemCaseSensitive(cv->top, r->v3[0]) : NULL;
+    const cJSON *it = NULL;
+    const char *name = "";
+    int rc = r->nv3 ? lookup(cv, r, &r->v3[0], NULL, &it, &name) : SCM_OK;
     *out = 0;
-    if (it == NULL || cJSON_IsNull(it) || scm_json_int(it, out))
+    if (rc != SCM_OK)
+        return rc;
+    if (it == NULL) {
+        if (r->nv3)
+            scm_report_set_absent(cv->report, r->report_row);
         return SCM_OK;
-    snprintf(cv->err, cv->errlen, "v3 member \"%s\" is not an integer in int range", r->v3[0]);
+    }
+    if (scm_json_int(it, out))
+        return SCM_OK;
+    snprintf(cv->err, cv->errlen, "v3 member \"%s\" is not an integer in int range", name);
     return SCM_E_PARSE;
 }
 
 static int array_value(conv *cv, const scm_map *map, const scm_map_row *arr, scm_cert_details *d)
 {
-    const cJSON *list = cJSON_GetObjectItemCaseSensitive(cv->top, arr->v3[0]), *el;
+    const cJSON *list, *el;
+    const char *name;
     size_t n, i, k = 0;
     int rc;
 
-    if (list == NULL || cJSON_IsNull(list))
+    if ((rc = lookup(cv, arr, &arr->v3[0], NULL, &list, &name)) != SCM_OK)
+        return rc;
+    if (list == NULL) {
+        scm_report_set_absent(cv->report, arr->report_row);
         return SCM_OK;
+    }
     if (!cJSON_IsArray(list)) {
-        snprintf(cv->err, cv->errlen, "v3 member \"%s\" is not an array", arr->v3[0]);
+        snprintf(cv->err, cv->errlen, "v3 member \"%s\" is not an array", name);
         return SCM_E_PARSE;
     }
     if ((n = (size_t)cJSON_GetArraySize(list)) == 0)
@@ -148,15 +201,12 @@ static int array_value(conv *cv, const scm_map *map, const scm_map_row *arr, scm
     d->auth_count = n;
     cJSON_ArrayForEach(el, list) {
         if (!cJSON_IsObject(el)) {
-            snprintf(cv->err, cv->errlen, "an element of v3 member \"%s\" is not an object",
-                     arr->v3[0]);
+            snprintf(cv->err, cv->errlen, "an element of v3 member \"%s\" is not an object", name);
             return SCM_E_PARSE;
         }
         for (i = 0; i < map->nrows; i++) {
             const scm_map_row *r = &map->rows[i];
-            if (r->in_auth &&
-                (rc = string_value(cv, r, r->report_row, el,
-                                   scm_details_str(&d->auth[k], r))) != SCM_OK)
+            if (r->in_auth && (rc = string_value(cv, r, el, scm_details_str(&d->auth[k], r))) != SCM_OK)
                 return rc;
         }
         k++;
@@ -164,62 +214,82 @@ static int array_value(conv *cv, const scm_map *map, const scm_map_row *arr, scm
     return SCM_OK;
 }
 
-/* 1 when name is one of the n names (the first byte settles most without a call). */
-static int listed(const char *const *names, size_t n, const char *name)
+/* 1 when a path in paths reads member of object (NULL: top level), as an element member or not. */
+static int reads(const scm_path *const *paths, size_t n, const char *object, const char *member,
+                 int element)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        const scm_path *p = paths[i];
+        if (p->element == element && p->member[0] == member[0] && strcmp(p->member, member) == 0 &&
+            (object == NULL ? p->object == NULL : p->object != NULL && strcmp(p->object, object) == 0))
+            return 1;
+    }
+    return 0;
+}
+
+/* 1 when a path reads inside top-level member object (a nested or an element member). */
+static int reads_inside(const scm_path *const *paths, size_t n, const char *object)
 {
     size_t i;
     for (i = 0; i < n; i++)
-        if (names[i][0] == name[0] && strcmp(names[i], name) == 0)
+        if (paths[i]->object != NULL && strcmp(paths[i]->object, object) == 0)
             return 1;
     return 0;
 }
 
-/* Lists the v3 members, in body order, that no row reads. */
+/* Reports "object.m" (or "object[].m") for each member m of o that no path reads. */
+static int unread_members(conv *cv, const scm_path *const *paths, size_t n, const cJSON *o,
+                          const char *object, int element, scm_buf *name)
+{
+    const cJSON *m;
+    cJSON_ArrayForEach(m, o) {
+        if (m->string == NULL || reads(paths, n, object, m->string, element))
+            continue;
+        /* Whole names, however long: a cut one could end inside a UTF-8 character. */
+        scm_buf_reset(name);
+        scm_buf_puts(name, object);
+        scm_buf_puts(name, element ? "[]." : ".");
+        scm_buf_puts(name, m->string);
+        if (name->oom || scm_report_add_v3_only(cv->report, name->data) != 0)
+            return SCM_E_NOMEM;
+    }
+    return SCM_OK;
+}
+
+/* Lists the v3 members, in body order, that no row reads: top-level, nested and element ones. */
 static int collect_v3_only(conv *cv, const scm_map *map)
 {
-    /* The names the rows read, once: top-level ones from the front, element ones from the back. */
-    size_t cap = map->nrows * SCM_MAP_MAX_SOURCES, ntop = 0, nelement = 0, i, j;
-    const char **names = malloc(cap * sizeof *names), **element;
-    const cJSON *it, *el, *m;
+    size_t cap = map->nrows * SCM_MAP_MAX_SOURCES * SCM_MAP_MAX_SPELLINGS, n = 0, i, j, k;
+    const scm_path **paths = malloc(cap * sizeof *paths);
+    const cJSON *it, *el;
     scm_buf name;
     int rc = SCM_OK;
 
-    if (names == NULL)
+    if (paths == NULL)
         return SCM_E_NOMEM;
-    for (i = 0; i < map->nrows; i++) {
-        const scm_map_row *r = &map->rows[i];
-        int in_element = r->in_auth && r->rule != SCM_RULE_COPY_TOP;
-        for (j = 0; j < r->nv3; j++) {
-            if (in_element)
-                names[cap - ++nelement] = r->v3[j];
-            else
-                names[ntop++] = r->v3[j];
-        }
-    }
-    element = names + cap - nelement;
+    for (i = 0; i < map->nrows; i++)
+        for (j = 0; j < map->rows[i].nv3; j++)
+            for (k = 0; k < map->rows[i].v3[j].nspellings; k++)
+                paths[n++] = &map->rows[i].v3[j].spelling[k];
     scm_buf_init(&name);
     cJSON_ArrayForEach(it, cv->top) {
-        int used = listed(names, ntop, it->string);
-        if (!used && scm_report_add_v3_only(cv->report, it->string) != 0)
-            rc = SCM_E_NOMEM;
-        if (rc != SCM_OK || !used || !cJSON_IsArray(it))
-            continue;
-        cJSON_ArrayForEach(el, it) {
-            cJSON_ArrayForEach(m, el) {
-                if (m->string == NULL || listed(element, nelement, m->string))
-                    continue;
-                /* Whole names, however long: a cut one could end inside a UTF-8 character. */
-                scm_buf_reset(&name);
-                scm_buf_puts(&name, it->string);
-                scm_buf_puts(&name, "[].");
-                scm_buf_puts(&name, m->string);
-                if (name.oom || scm_report_add_v3_only(cv->report, name.data) != 0)
-                    rc = SCM_E_NOMEM;
+        if (rc != SCM_OK)
+            break;
+        if (!reads_inside(paths, n, it->string)) {
+            if (!reads(paths, n, NULL, it->string, 0) && scm_report_add_v3_only(cv->report, it->string) != 0)
+                rc = SCM_E_NOMEM;
+        } else if (cJSON_IsObject(it)) {
+            rc = unread_members(cv, paths, n, it, it->string, 0, &name);
+        } else if (cJSON_IsArray(it)) {
+            cJSON_ArrayForEach(el, it) {
+                if (rc == SCM_OK)
+                    rc = unread_members(cv, paths, n, el, it->string, 1, &name);
             }
         }
     }
     scm_buf_free(&name);
-    free(names);
+    free(paths);
     return rc;
 }
 
@@ -246,7 +316,7 @@ int scm_convert_v3(const scm_map *map, const cJSON *v3, scm_cert_details **out, 
         if (r->in_auth)
             continue;
         if (r->type == SCM_FT_STRING)
-            rc = string_value(&cv, r, r->report_row, v3, scm_details_str(d, r));
+            rc = string_value(&cv, r, NULL, scm_details_str(d, r));
         else if (r->type == SCM_FT_INT)
             rc = int_value(&cv, r, scm_details_int(d, r));
         else

@@ -79,6 +79,11 @@ static const char *unmapped_name(const scm_report *r, size_t i)
     return r->unmapped[i] ? scm_map_builtin.rows[i].legacy : NULL;
 }
 
+static const char *absent_name(const scm_report *r, size_t i)
+{
+    return r->absent[i] ? scm_map_builtin.rows[i].legacy : NULL;
+}
+
 static const char *v3_only_name(const scm_report *r, size_t i)
 {
     return r->v3_only[i];
@@ -129,9 +134,30 @@ void scm_report_put_json(scm_buf *b, const scm_report *r, int indent, int level)
         newline(b, indent, level + 1);
         scm_buf_puts(b, "},");
     }
+    if (r->spelling != NULL) {
+        size_t written = 0;
+        newline(b, indent, level + 1);
+        key(b, "spellings", indent);
+        scm_buf_putc(b, '{');
+        for (i = 0; i < m->nrows; i++) {
+            if (r->spelling[i] == NULL)
+                continue;
+            if (written++)
+                scm_buf_putc(b, ',');
+            newline(b, indent, level + 2);
+            key(b, m->rows[i].legacy, indent);
+            scm_json_put_string(b, r->spelling[i]);
+        }
+        newline(b, indent, level + 1);
+        scm_buf_puts(b, "},");
+    }
     newline(b, indent, level + 1);
     key(b, "unmapped", indent);
     put_names(b, unmapped_name, m->nrows, r, indent, level + 1);
+    scm_buf_putc(b, ',');
+    newline(b, indent, level + 1);
+    key(b, "absent", indent);
+    put_names(b, absent_name, m->nrows, r, indent, level + 1);
     scm_buf_putc(b, ',');
     newline(b, indent, level + 1);
     key(b, "v3_only", indent);

@@ -18,7 +18,8 @@ void scm_json_put_string(scm_buf *b, const char *s);
 
 /*
  * Appends the report as one JSON object:
- * {"backend":..,"fields":{"cert_id":"renamed",..},"unmapped":[..],"v3_only":[..]}
+ * {"backend":..,"fields":{"cert_id":"renamed",..},"captured_at"?:{..},"spellings"?:{..},
+ *  "unmapped":[..],"absent":[..],"v3_only":[..]}
  * indented by indent spaces per level starting at level (0 = compact).
  */
 void scm_report_put_json(scm_buf *b, const scm_report *r, int indent, int level);

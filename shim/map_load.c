@@ -69,10 +69,13 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
 
 static void free_row(scm_map_row *r)
 {
-    size_t i;
+    size_t i, j;
     free((char *)r->legacy);
     for (i = 0; i < r->nv3; i++)
-        free((char *)r->v3[i]);
+        for (j = 0; j < r->v3[i].nspellings; j++) {
+            free((char *)r->v3[i].spelling[j].text);
+            free((char *)r->v3[i].spelling[j].object);
+        }
     for (i = 0; i < r->nvalues; i++) {
         free((char *)r->values[i].from);
         free((char *)r->values[i].to);
@@ -105,6 +108,81 @@ static int in_string_array(const cJSON *arr, const char *s)
     cJSON_ArrayForEach(it, arr)
         if (cJSON_IsString(it) && strcmp(it->valuestring, s) == 0)
             return 1;
+    return 0;
+}
+
+/* schema[name + suffix]: the member list of a nested object ("") or of array elements ("[]"). */
+static const cJSON *schema_list(const cJSON *schema, const char *name, const char *suffix)
+{
+    char key[128];
+    if ((size_t)snprintf(key, sizeof key, "%s%s", name, suffix) >= sizeof key)
+        return NULL;
+    return cJSON_GetObjectItemCaseSensitive(schema, key);
+}
+
+/*
+ * Resolves one spelling against the schema: "member" (current or older top-level
+ * member), "object.member" (a nested object's member) or "array[].member" (an
+ * element member, auth[] rows only). Strings are copied into p.
+ */
+static int resolve(const cJSON *schema, const char *text, const scm_map_row *r, scm_path *p,
+                   char *err, size_t errlen)
+{
+    const char *dot = strchr(text, '.'), *member = dot != NULL ? dot + 1 : text;
+    size_t objlen = dot != NULL ? (size_t)(dot - text) : 0;
+    int element = objlen > 2 && strncmp(dot - 2, "[]", 2) == 0;
+    const cJSON *known;
+    char *object = NULL;
+
+    if (element)
+        objlen -= 2;
+    if (dot != NULL) {
+        if ((object = strndup(text, objlen)) == NULL)
+            return fail(err, errlen, "out of memory");
+        known = schema_list(schema, object, element ? "[]" : "");
+    } else {
+        known = cJSON_GetObjectItemCaseSensitive(schema, "members");
+    }
+    if (objlen == 0 ? dot != NULL
+                    : !in_string_array(cJSON_GetObjectItemCaseSensitive(schema, "members"), object))
+        known = NULL;
+    if (member[0] == '\0' || strchr(member, '.') != NULL || strchr(member, '[') != NULL ||
+        !(in_string_array(known, member) ||
+          (dot == NULL && in_string_array(cJSON_GetObjectItemCaseSensitive(schema, "older_members"), member)))) {
+        free(object);
+        return fail(err, errlen, "row %s: v3 member \"%s\" is not in the v3 schema", r->legacy, text);
+    }
+    if (element && !r->in_auth) {
+        free(object);
+        return fail(err, errlen, "row %s: \"%s\" names an array element; only auth[] rows read one",
+                    r->legacy, text);
+    }
+    p->object = object;
+    p->element = element;
+    if ((p->text = strdup(text)) == NULL)
+        return fail(err, errlen, "out of memory");
+    p->member = p->text + (size_t)(member - text);
+    return 0;
+}
+
+/* One source: a path, or an array of 1..SCM_MAP_MAX_SPELLINGS paths tried in order. */
+static int parse_source(const cJSON *it, const cJSON *schema, const scm_map_row *r, scm_source *src,
+                        char *err, size_t errlen)
+{
+    const cJSON *spelling;
+    if (cJSON_IsString(it))
+        return it->valuestring[0] != '\0'
+                   ? resolve(schema, it->valuestring, r, &src->spelling[src->nspellings++], err, errlen)
+                   : fail(err, errlen, "row %s: v3 member names are non-empty strings", r->legacy);
+    if (!cJSON_IsArray(it) || cJSON_GetArraySize(it) < 1 || cJSON_GetArraySize(it) > SCM_MAP_MAX_SPELLINGS)
+        return fail(err, errlen, "row %s: a v3 source is a name or an array of 1 to %d spellings",
+                    r->legacy, SCM_MAP_MAX_SPELLINGS);
+    cJSON_ArrayForEach(spelling, it) {
+        if (!cJSON_IsString(spelling) || spelling->valuestring[0] == '\0')
+            return fail(err, errlen, "row %s: v3 member names are non-empty strings", r->legacy);
+        if (resolve(schema, spelling->valuestring, r, &src->spelling[src->nspellings++], err, errlen) != 0)
+            return -1;
+    }
     return 0;
 }
 
@@ -147,8 +225,6 @@ static int parse_row(const cJSON *obj, const cJSON *schema, scm_map_row *r, char
         return fail(err, errlen, "row %s: rule missing goes with class missing, and only with it", legacy);
     if ((r->rule == SCM_RULE_EACH) != (r->type == SCM_FT_ARRAY))
         return fail(err, errlen, "row %s: rule each goes with type array, and only with it", legacy);
-    if (r->rule == SCM_RULE_COPY_TOP && !r->in_auth)
-        return fail(err, errlen, "row %s: rule copy_top is for auth[] members", legacy);
     if (r->type == SCM_FT_INT && r->rule != SCM_RULE_COPY && r->rule != SCM_RULE_MISSING)
         return fail(err, errlen, "row %s: an int field takes rule copy or missing", legacy);
 
@@ -159,17 +235,14 @@ static int parse_row(const cJSON *obj, const cJSON *schema, scm_map_row *r, char
         return fail(err, errlen, "row %s: rule %s takes %d v3 member(s)", legacy, rule,
                     RULE_SOURCES[r->rule]);
     cJSON_ArrayForEach(it, v3) {
-        /* copy_top reads a top-level member even in an auth row. */
-        const cJSON *known = cJSON_GetObjectItemCaseSensitive(
-            schema, r->in_auth && r->rule != SCM_RULE_COPY_TOP ? "authentification" : "members");
-        if (!cJSON_IsString(it) || it->valuestring[0] == '\0')
-            return fail(err, errlen, "row %s: v3 member names are non-empty strings", legacy);
-        if (!in_string_array(known, it->valuestring))
-            return fail(err, errlen, "row %s: v3 member \"%s\" is not in the v3 schema", legacy,
-                        it->valuestring);
-        if ((r->v3[r->nv3++] = strdup(it->valuestring)) == NULL)
-            return fail(err, errlen, "out of memory");
+        if (parse_source(it, schema, r, &r->v3[r->nv3++], err, errlen) != 0)
+            return -1;
     }
+    if (r->rule == SCM_RULE_EACH &&
+        (r->v3[0].nspellings != 1 || r->v3[0].spelling[0].object != NULL ||
+         !cJSON_IsArray(schema_list(schema, r->v3[0].spelling[0].member, "[]"))))
+        return fail(err, errlen, "row %s: rule each reads a top-level array the v3 schema describes as \"name[]\"",
+                    legacy);
 
     values = cJSON_GetObjectItemCaseSensitive(obj, "values");
     if ((r->rule == SCM_RULE_ENUM) != (values != NULL))
@@ -209,11 +282,24 @@ static int parse_row(const cJSON *obj, const cJSON *schema, scm_map_row *r, char
     return 0;
 }
 
+/* 1 when a spelling of r reads elements of an array that is not the table's auth array. */
+static int element_elsewhere(const scm_map_row *r, const char *array)
+{
+    size_t j, k;
+    for (j = 0; j < r->nv3; j++)
+        for (k = 0; k < r->v3[j].nspellings; k++)
+            if (r->v3[j].spelling[k].element &&
+                (array == NULL || strcmp(r->v3[j].spelling[k].object, array) != 0))
+                return 1;
+    return 0;
+}
+
 int scm_map_parse(const char *json, size_t len, scm_map *out, char *err, size_t errlen)
 {
     cJSON *doc = scm_json_parse(json, len);
-    const cJSON *fields, *schema, *it;
+    const cJSON *fields, *schema, *format, *it;
     scm_map_row *rows = NULL;
+    const char *array = NULL;
     size_t n = 0, i;
     int array_rows = 0;
 
@@ -222,11 +308,17 @@ int scm_map_parse(const char *json, size_t len, scm_map *out, char *err, size_t 
         return fail(err, errlen, "the table is not valid JSON");
     fields = cJSON_GetObjectItemCaseSensitive(doc, "fields");
     schema = cJSON_GetObjectItemCaseSensitive(doc, "v3_schema");
+    format = cJSON_GetObjectItemCaseSensitive(doc, "format");
     if (!cJSON_IsArray(fields) || cJSON_GetArraySize(fields) == 0 || !cJSON_IsObject(schema) ||
-        !cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(schema, "members")) ||
-        !cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(schema, "authentification"))) {
+        !cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(schema, "members"))) {
         cJSON_Delete(doc);
         return fail(err, errlen, "the table needs a \"fields\" array and a \"v3_schema\" object");
+    }
+    /* Format 1 named element members without their array: read now, they would mean top-level members. */
+    if (!cJSON_IsNumber(format) || format->valuedouble != SCM_MAP_FORMAT) {
+        cJSON_Delete(doc);
+        return fail(err, errlen, "the table's \"format\" must be %d (v3 sources are paths from the body's top, "
+                                 "element members as \"authentification[].domain\")", SCM_MAP_FORMAT);
     }
     rows = calloc((size_t)cJSON_GetArraySize(fields), sizeof *rows);
     if (rows == NULL) {
@@ -248,15 +340,23 @@ int scm_map_parse(const char *json, size_t len, scm_map *out, char *err, size_t 
                 fail(err, errlen, "row %s: the legacy field has more than one row", rows[n].legacy);
                 goto bad;
             }
-        if (rows[n].type == SCM_FT_ARRAY)
+        if (rows[n].type == SCM_FT_ARRAY) {
             array_rows++;
+            array = rows[n].v3[0].spelling[0].member;
+        }
         n++;
     }
-    for (i = 0; i < n; i++)
+    for (i = 0; i < n; i++) {
         if (rows[i].in_auth && array_rows == 0) {
             fail(err, errlen, "row %s: auth[] rows need an array row", rows[i].legacy);
             goto bad;
         }
+        if (element_elsewhere(&rows[i], array)) {
+            fail(err, errlen, "row %s: reads elements of an array other than the auth row's \"%s\"",
+                 rows[i].legacy, array != NULL ? array : "");
+            goto bad;
+        }
+    }
     cJSON_Delete(doc);
     return 0;
 bad:

@@ -20,7 +20,6 @@
     X(JOIN, "join", 2, "first member, then each ';'-separated entry of the second, joined with ';'") \
     X(STRIP_DOMAIN, "strip_domain", 2, "drop '.' + the second member (its leading '*.' dropped first) from the end of the first") \
     X(EACH, "each", 1, "one legacy element per element of the v3 array, same order")   \
-    X(COPY_TOP, "copy_top", 1, "copy a top-level v3 member into every element")        \
     X(MISSING, "missing", 0, "no v3 source: \"\"")
 
 #define SCM_CLASSES(X)                                           \
@@ -53,6 +52,29 @@ typedef enum {
 } scm_field_class;
 
 #define SCM_MAP_MAX_SOURCES 2
+/* Spellings one source may have: the current name first, then older deployments' names. */
+#define SCM_MAP_MAX_SPELLINGS 3
+
+/* Version of the mapping.json format this loader reads. */
+#define SCM_MAP_FORMAT 2
+
+/*
+ * One spelling of a source, resolved against the table's v3 schema when the
+ * table is loaded: "name" reads a top-level member, "object.member" a member
+ * of a nested object, "array[].member" a member of the current element of the
+ * row's array (auth[] rows only).
+ */
+typedef struct scm_path {
+    const char *text;    /* as written in the table */
+    const char *object;  /* "application_info", "authentification", or NULL for a top-level member */
+    const char *member;  /* the member read */
+    int         element; /* read from the current array element, not from object in the body */
+} scm_path;
+
+typedef struct scm_source {
+    scm_path spelling[SCM_MAP_MAX_SPELLINGS];
+    size_t   nspellings; /* the first one present in a body is read */
+} scm_source;
 
 typedef struct scm_enum_pair {
     const char *from; /* v3 value */
@@ -65,7 +87,7 @@ typedef struct scm_map_row {
     int                  in_auth; /* row describes a member of each auth element */
     scm_field_type       type;
     size_t               offset;  /* in scm_cert_details, or in scm_auth when in_auth */
-    const char          *v3[SCM_MAP_MAX_SOURCES];
+    scm_source           v3[SCM_MAP_MAX_SOURCES];
     size_t               nv3;
     scm_rule             rule;
     scm_field_class      cls;

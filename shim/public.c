@@ -104,6 +104,25 @@ SCM_EXPORT const char *scm_shim_report_unmapped(const scm_shim_report *r, size_t
     return NULL;
 }
 
+SCM_EXPORT size_t scm_shim_report_absent_count(const scm_shim_report *r)
+{
+    return r != NULL ? r->nabsent : 0;
+}
+
+SCM_EXPORT const char *scm_shim_report_absent(const scm_shim_report *r, size_t i)
+{
+    size_t row;
+    for (row = 0; r != NULL && row < scm_map_builtin.nrows; row++)
+        if (r->absent[row] && i-- == 0)
+            return scm_map_builtin.rows[row].legacy;
+    return NULL;
+}
+
+SCM_EXPORT const char *scm_shim_report_field_spelling(const scm_shim_report *r, size_t i)
+{
+    return r != NULL && r->spelling != NULL && i < scm_map_builtin.nrows ? r->spelling[i] : NULL;
+}
+
 SCM_EXPORT size_t scm_shim_report_v3_only_count(const scm_shim_report *r)
 {
     return r != NULL ? r->nv3_only : 0;

@@ -13,8 +13,9 @@ scm_report *scm_report_new(const char *backend, scm_field_class all)
     r->backend = backend;
     r->cls = calloc(n, sizeof *r->cls);
     r->unmapped = calloc(n, 1);
+    r->absent = calloc(n, 1);
     r->captured_at = calloc(n, sizeof *r->captured_at);
-    if (r->cls == NULL || r->unmapped == NULL || r->captured_at == NULL) {
+    if (r->cls == NULL || r->unmapped == NULL || r->absent == NULL || r->captured_at == NULL) {
         scm_report_free(r);
         return NULL;
     }
@@ -31,8 +32,15 @@ scm_report *scm_report_copy(const scm_report *src)
         return NULL;
     memcpy(r->cls, src->cls, n * sizeof *r->cls);
     memcpy(r->unmapped, src->unmapped, n);
+    memcpy(r->absent, src->absent, n);
     memcpy(r->captured_at, src->captured_at, n * sizeof *r->captured_at);
     r->nunmapped = src->nunmapped;
+    r->nabsent = src->nabsent;
+    for (i = 0; src->spelling != NULL && i < n; i++)
+        if (src->spelling[i] != NULL && scm_report_set_spelling(r, i, src->spelling[i]) != 0) {
+            scm_report_free(r);
+            return NULL;
+        }
     for (i = 0; i < src->nv3_only; i++)
         if (scm_report_add_v3_only(r, src->v3_only[i]) != 0) {
             scm_report_free(r);
@@ -49,8 +57,12 @@ void scm_report_free(scm_report *r)
     for (i = 0; i < r->nv3_only; i++)
         free(r->v3_only[i]);
     free(r->v3_only);
+    for (i = 0; r->spelling != NULL && i < scm_map_builtin.nrows; i++)
+        free(r->spelling[i]);
+    free(r->spelling);
     free(r->cls);
     free(r->unmapped);
+    free(r->absent);
     free(r->captured_at);
     free(r);
 }
@@ -67,6 +79,28 @@ void scm_report_set_unmapped(scm_report *r, size_t row)
         r->unmapped[row] = 1;
         r->nunmapped++;
     }
+}
+
+void scm_report_set_absent(scm_report *r, size_t row)
+{
+    if (!r->absent[row]) {
+        r->absent[row] = 1;
+        r->nabsent++;
+    }
+}
+
+int scm_report_set_spelling(scm_report *r, size_t row, const char *spelling)
+{
+    char *copy;
+    if (r->spelling == NULL && (r->spelling = calloc(scm_map_builtin.nrows, sizeof *r->spelling)) == NULL)
+        return -1;
+    if (r->spelling[row] != NULL && strcmp(r->spelling[row], spelling) == 0)
+        return 0;
+    if ((copy = strdup(spelling)) == NULL)
+        return -1;
+    free(r->spelling[row]);
+    r->spelling[row] = copy;
+    return 0;
 }
 
 int scm_report_add_v3_only(scm_report *r, const char *name)

@@ -9,6 +9,7 @@
 #include "testutil.h"
 
 #include <check.h>
+#include <sqlite3.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -197,7 +198,7 @@ START_TEST(four_processes_write_at_once)
     ck_assert_int_eq(scm_capture_stats_get(cap, &st), 0);
     /* Every certificate, every missing or lossy field once: nothing lost, nothing doubled. */
     ck_assert_int_eq(st.certificates, 16);
-    ck_assert_int_eq(st.values, 244);
+    ck_assert_int_eq(st.values, 68);
     scm_capture_close(cap);
 }
 END_TEST
@@ -259,17 +260,17 @@ START_TEST(offline_conversion_and_purge)
     setenv("SCM_SHIM_CAPTURE", db, 1);
     v3 = tu_read_file(CERTS "/scs7788354407554/v3.json", &len);
     ck_assert_int_eq(scm_shim_convert(v3, len, &out, NULL), SCM_OK);
-    ck_assert_ptr_nonnull(strstr(out, "\"company_name\": \"Acme \\\"Secure\\\" Hosting GmbH\""));
+    ck_assert_ptr_nonnull(strstr(out, "\"organization_unit\": \"IT\""));
     scm_free(out);
     cap = scm_capture_open(db);
     ck_assert_int_eq(scm_capture_purge(cap, "scs7788354407554", &removed), 0);
-    ck_assert_int_eq(removed, 19); /* 14 fields + auth[].status of its 5 validation records */
+    ck_assert_int_eq(removed, 8); /* 3 fields + auth[].status of its 5 validation records */
     ck_assert_int_eq(scm_capture_purge(cap, NULL, &removed), 0);
     ck_assert_int_eq(scm_capture_stats_get(cap, &st), 0);
     ck_assert_int_eq(st.values, 0);
     scm_capture_close(cap);
     ck_assert_int_eq(scm_shim_convert(v3, len, &out, NULL), SCM_OK);
-    ck_assert_ptr_nonnull(strstr(out, "\"company_name\": \"\""));
+    ck_assert_ptr_nonnull(strstr(out, "\"organization_unit\": \"\""));
     scm_free(out);
     free(v3);
     unsetenv("SCM_SHIM_CAPTURE");
@@ -285,6 +286,51 @@ static int shim(const char *db, const char *args, char *out, size_t n)
     return it_run(cmd, out, n);
 }
 
+/*
+ * A store filled under the pre-2025 table holds company and contact values; v3
+ * supplies those now, so its current value is served, never the stored one.
+ */
+START_TEST(store_from_an_older_table_never_beats_v3)
+{
+    char db[400], *v3, *out = NULL, *text = malloc(1 << 16);
+    scm_shim_report *r = NULL;
+    scm_shim_class cls;
+    sqlite3 *sql;
+    size_t len = 0;
+
+    snprintf(db, sizeof db, "%s/older-table.db", LIVE.dir);
+    capture_all(db);
+    ck_assert_int_eq(sqlite3_open(db, &sql), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_exec(sql,
+                                  "INSERT INTO captured VALUES ('scs7788354407554', 'company_name', '', 'Stale Corp', 1),"
+                                  " ('scs7788354407554', 'cert_describe', '', 'stale description', 1)",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(sql);
+    setenv("SCM_SHIM_CAPTURE", db, 1);
+    v3 = tu_read_file(CERTS "/scs7788354407554/v3.json", &len);
+    ck_assert_int_eq(scm_shim_convert(v3, len, &out, &r), SCM_OK);
+    ck_assert_ptr_null(strstr(out, "Stale Corp"));
+    ck_assert_ptr_null(strstr(out, "stale description"));
+    ck_assert_ptr_nonnull(strstr(out, "\"company_name\": \"Acme \\\"Secure\\\" Hosting GmbH\""));
+    ck_assert_int_eq(scm_shim_report_find(r, "company_name", &cls), 0);
+    ck_assert_int_eq(cls, SCM_SHIM_CLASS_EXACT);
+    /* What v3 still cannot supply is served from the same store. */
+    ck_assert_ptr_nonnull(strstr(out, "\"organization_unit\": \"IT\""));
+    ck_assert_int_eq(scm_shim_report_find(r, "organization_unit", &cls), 0);
+    ck_assert_int_eq(cls, SCM_SHIM_CLASS_CAPTURED);
+    unsetenv("SCM_SHIM_CAPTURE");
+    /* --stats tells the operator which stored fields are no longer served. */
+    ck_assert_int_eq(shim(db, "capture --stats", text, 1 << 16), 0);
+    ck_assert_ptr_nonnull(strstr(text, "  company_name                1  not served: v3 supplies it\n"));
+    ck_assert_ptr_nonnull(strstr(text, "  encrypt_type               16  served\n"));
+    scm_shim_report_free(r);
+    scm_free(out);
+    free(v3);
+    free(text);
+}
+END_TEST
+
 START_TEST(capture_command)
 {
     char db[400], args[600], *out = malloc(1 << 20), *line, *save = NULL;
@@ -296,7 +342,8 @@ START_TEST(capture_command)
     ck_assert_int_eq(shim(db, args, out, 1 << 20), 1);
     ck_assert_str_eq(out, "captured 16 certificates, 1 failed\n");
     ck_assert_int_eq(shim(db, "capture --stats", out, 1 << 20), 0);
-    ck_assert_ptr_nonnull(strstr(out, "certificates 16\nvalues       244\n"));
+    ck_assert_ptr_nonnull(strstr(out, "certificates 16\nvalues       68\n"));
+    ck_assert_ptr_nonnull(strstr(out, "  organization_unit          16  served\n"));
     ck_assert_int_eq(shim(db, "capture --export", out, 1 << 20), 0);
     for (line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
         cJSON *o = cJSON_Parse(line);
@@ -305,11 +352,11 @@ START_TEST(capture_command)
         cJSON_Delete(o);
         lines++;
     }
-    ck_assert_int_eq(lines, 244);
+    ck_assert_int_eq(lines, 68);
     ck_assert_int_eq(shim(db, "capture --purge scs7788354407554", out, 1 << 20), 0);
-    ck_assert_str_eq(out, "purged 19 values of scs7788354407554\n");
+    ck_assert_str_eq(out, "purged 8 values of scs7788354407554\n");
     ck_assert_int_eq(shim(db, "capture --purge --all", out, 1 << 20), 0);
-    ck_assert_str_eq(out, "purged 225 values\n");
+    ck_assert_str_eq(out, "purged 60 values\n");
     ck_assert_int_eq(shim("", "capture scs7788354407554", out, 1 << 20), 2);
     free(out);
 }
@@ -328,6 +375,7 @@ int main(void)
     tcase_add_test(tc, corrupt_store_does_not_break_a_query);
     tcase_add_test(tc, offline_conversion_and_purge);
     tcase_add_test(tc, capture_command);
+    tcase_add_test(tc, store_from_an_older_table_never_beats_v3);
     suite_add_tcase(s, tc);
     return tu_run(s);
 }

@@ -3,6 +3,7 @@
  * answer, both APIs are asked concurrently, the audit log stays whole under threads.
  */
 #include "audit.h"
+#include "report.h"
 #include "itest.h"
 #include "scm_shim.h"
 #include "testutil.h"
@@ -161,7 +162,10 @@ START_TEST(audit_lines_and_both_apis)
     ck_assert_str_eq(str(l, "result", NULL), "expected");
     ck_assert_str_eq(str(l, "fields", "cert_name"), "match");
     ck_assert_str_eq(str(l, "fields", "encrypt_type"), "expected");
-    ck_assert_str_eq(str(l, "fields", "company_name"), "expected");
+    ck_assert_str_eq(str(l, "reasons", "encrypt_type"), "lossy");
+    /* v3 serves the application data since 2025: the same value, no reason to give. */
+    ck_assert_str_eq(str(l, "fields", "company_name"), "match");
+    ck_assert_ptr_null(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(l, "reasons"), "company_name"));
     ck_assert(cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(l, "legacy"), "latency_ms")));
     ck_assert(cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(l, "v3"), "latency_ms")));
     /* Field names only by default: no values, so no personal data. */
@@ -362,7 +366,9 @@ START_TEST(audit_compares_both_sides)
     c = it_client(&E);
     ck_assert_int_eq(scm_client_audit(c, "scs9454356128061", 1, &r), SCM_OK);
     ck_assert_int_eq(r->overall, SCM_CMP_EXPECTED);
-    ck_assert_ptr_nonnull(cJSON_GetObjectItemCaseSensitive(r->values, "company_name"));
+    ck_assert_ptr_nonnull(cJSON_GetObjectItemCaseSensitive(r->values, "encrypt_type"));
+    ck_assert_ptr_null(cJSON_GetObjectItemCaseSensitive(r->values, "company_name"));
+    ck_assert_int_eq(r->reasons[scm_report_index("encrypt_type")], SCM_WHY_LOSSY);
     scm_audit_record_free(r);
     ck_assert_int_eq(scm_client_audit(c, "scs2603283540895", 0, &r), SCM_OK);
     ck_assert_int_eq(r->overall, SCM_CMP_ERROR);

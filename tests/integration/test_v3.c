@@ -56,6 +56,7 @@ START_TEST(v3_is_the_default_and_matches_offline_conversion)
         size_t len = 0;
         scm_cert_details *d = NULL;
         const scm_shim_report *r;
+        cJSON *legacy;
 
         if (strcmp(ids[i], "scs2603283540895") == 0 || strcmp(ids[i], "scs4488023722227") == 0 ||
             strcmp(ids[i], "scs1343342290420") == 0)
@@ -72,9 +73,15 @@ START_TEST(v3_is_the_default_and_matches_offline_conversion)
         ck_assert_str_eq(d->cert_id, ids[i]);
         r = scm_shim_details_report(d);
         ck_assert_str_eq(scm_shim_report_backend(r), "v3");
-        ck_assert_str_eq(d->cert_describe, "");
-        ck_assert_str_eq(d->company_name, "");
+        /* v3 serves the description and the application data as legacy did; the department not. */
+        snprintf(path, sizeof path, "%s/%s/legacy.json", CERTS, ids[i]);
+        legacy = tu_read_json(path);
+        ck_assert_str_eq(d->cert_describe, cJSON_GetObjectItemCaseSensitive(legacy, "cert_describe")->valuestring);
+        ck_assert_str_eq(d->company_name, cJSON_GetObjectItemCaseSensitive(legacy, "company_name")->valuestring);
+        ck_assert_str_eq(d->contact_email, cJSON_GetObjectItemCaseSensitive(legacy, "contact_email")->valuestring);
+        ck_assert_str_eq(d->organization_unit, "");
         ck_assert_ptr_nonnull(d->dns_push_status);
+        cJSON_Delete(legacy);
         scm_cert_details_free(d);
         scm_free(body);
         scm_free(offline);
@@ -110,7 +117,8 @@ START_TEST(toggle_by_environment)
     api = last_api();
     ck_assert_str_eq(api, "v3");
     free(api);
-    ck_assert_str_eq(d->company_name, "");
+    ck_assert_str_eq(d->company_name, "Acme \"Secure\" Hosting GmbH");
+    ck_assert_str_eq(d->organization_unit, "");
     ck_assert_str_eq(d->encrypt_type, "SHA256withRSA");
     ck_assert_str_eq(d->domain_type, "MUILT_DOMAIN");
     scm_cert_details_free(d);

@@ -131,7 +131,7 @@ START_TEST(convert_case)
     size_t len = 0;
     char *v3 = read_in(CASES, names[_i], "v3.json", &len), *out = (char *)1, *rj;
     char path[512];
-    cJSON *exp, *want, *err, *got_report;
+    cJSON *exp, *want, *err, *got_report, *want_sp, *got_sp;
     scm_shim_report *r = NULL;
     int rc;
 
@@ -162,6 +162,16 @@ START_TEST(convert_case)
         ck_assert_msg(cJSON_Compare(cJSON_GetObjectItemCaseSensitive(want, "v3_only"),
                                     cJSON_GetObjectItemCaseSensitive(got_report, "v3_only"), 1),
                       "%s: v3_only %s", names[_i], rj);
+        ck_assert_msg(cJSON_Compare(cJSON_GetObjectItemCaseSensitive(want, "absent"),
+                                    cJSON_GetObjectItemCaseSensitive(got_report, "absent"), 1),
+                      "%s: absent %s", names[_i], rj);
+        /* "spellings" appears only when an older spelling served a field. */
+        want_sp = cJSON_GetObjectItemCaseSensitive(want, "spellings");
+        got_sp = cJSON_GetObjectItemCaseSensitive(got_report, "spellings");
+        ck_assert_msg(want_sp == NULL ? got_sp == NULL : cJSON_Compare(want_sp, got_sp, 1),
+                      "%s: spellings %s", names[_i], rj);
+        ck_assert_uint_eq(scm_shim_report_absent_count(r),
+                          (size_t)cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(want, "absent")));
         ck_assert_uint_eq(scm_shim_report_unmapped_count(r),
                           (size_t)cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(want, "unmapped")));
         cJSON_Delete(got);
@@ -175,10 +185,20 @@ START_TEST(convert_case)
 }
 END_TEST
 
+/* Index of a legacy field in reports. */
+static int row_of(const char *field)
+{
+    size_t i;
+    for (i = 0; i < scm_map_builtin.nrows; i++)
+        if (strcmp(scm_map_builtin.rows[i].legacy, field) == 0)
+            return (int)i;
+    return -1;
+}
+
 START_TEST(report_accessors)
 {
     const char *v3 = "{\"id\":\"x\",\"type\":\"NEW_CERT\",\"extra\":1}";
-    char *out = NULL;
+    char *out = NULL, *out2 = NULL;
     scm_shim_report *r = NULL;
     scm_shim_class cls;
     size_t i, n;
@@ -200,9 +220,24 @@ START_TEST(report_accessors)
     ck_assert_ptr_null(scm_shim_report_unmapped(r, 1));
     ck_assert_uint_eq(scm_shim_report_v3_only_count(r), 1);
     ck_assert_str_eq(scm_shim_report_v3_only(r, 0), "extra");
+    /* Every mapped source but id and type is absent: order_id first, auth last. */
+    ck_assert_str_eq(scm_shim_report_absent(r, 0), "order_id");
+    ck_assert_str_eq(scm_shim_report_absent(r, scm_shim_report_absent_count(r) - 1), "auth");
+    ck_assert_ptr_null(scm_shim_report_absent(r, scm_shim_report_absent_count(r)));
+    ck_assert_int_eq(scm_shim_report_find(r, "encrypt_type", &cls), 0);
+    for (i = 0; i < n; i++)
+        ck_assert_ptr_null(scm_shim_report_field_spelling(r, i));
     ck_assert_ptr_null(scm_shim_class_name((scm_shim_class)99));
     ck_assert_ptr_null(scm_shim_report_json(NULL));
     ck_assert_uint_eq(scm_shim_report_field_count(NULL), 0);
+    ck_assert_uint_eq(scm_shim_report_absent_count(NULL), 0);
+    ck_assert_ptr_null(scm_shim_report_field_spelling(NULL, 0));
+    scm_shim_report_free(r);
+    /* An older spelling is named on its field. */
+    ck_assert_int_eq(scm_shim_convert("{\"signature_algrithm\":\"SHA256WITHRSA\"}", 38, &out2, &r), SCM_OK);
+    ck_assert_str_eq(scm_shim_report_field_spelling(r, (size_t)row_of("encrypt_type")), "signature_algrithm");
+    ck_assert_ptr_nonnull(strstr(out2, "\"encrypt_type\": \"SHA256withRSA\""));
+    scm_free(out2);
     scm_shim_report_free(r);
     scm_shim_report_free(NULL);
     scm_free(out);
@@ -211,30 +246,42 @@ START_TEST(report_accessors)
 }
 END_TEST
 
+/* Writes text with the first occurrence of from replaced by to into a new temporary file at path. */
+static void write_edited(char *path, const char *text, const char *from, const char *to)
+{
+    const char *at = strstr(text, from);
+    FILE *f = fdopen(mkstemp(path), "w");
+    ck_assert_ptr_nonnull(at);
+    ck_assert_ptr_nonnull(f);
+    fprintf(f, "%.*s%s%s", (int)(at - text), text, to, at + strlen(from));
+    fclose(f);
+}
+
 START_TEST(replacement_table)
 {
-    char path[] = "/tmp/scmshim-map-XXXXXX";
-    char *text = tu_read_file(SCM_MAPPING_JSON, NULL), *out = NULL, *at;
-    const char *v3 = "{\"push_support\":\"ON\"}";
-    FILE *f;
-    int fd = mkstemp(path);
+    char path[] = "/tmp/scmshim-map-XXXXXX", nested[] = "/tmp/scmshim-map-XXXXXX";
+    char *text = tu_read_file(SCM_MAPPING_JSON, NULL), *out = NULL;
+    const char *v3 = "{\"brand\":\"GEOTRUST\",\"application_info\":{\"company_city\":\"Paris\","
+                     "\"company_province\":\"IDF\"}}";
 
-    /* An operator corrects a rule without a rebuild: push_support upper-cased instead. */
-    at = strstr(text, "\"rule\": \"lower\"");
-    ck_assert_ptr_nonnull(at);
-    memcpy(at, "\"rule\": \"upper\"", 15);
-    f = fdopen(fd, "w");
-    fputs(text, f);
-    fclose(f);
+    /* An operator corrects a rule without a rebuild: cert_brand lower-cased instead. */
+    write_edited(path, text, "\"v3\": [\"brand\"], \"rule\": \"copy\"", "\"v3\": [\"brand\"], \"rule\": \"lower\"");
     setenv("SCM_SHIM_MAPPING", path, 1);
     ck_assert_int_eq(scm_shim_convert(v3, strlen(v3), &out, NULL), SCM_OK);
-    ck_assert_ptr_nonnull(strstr(out, "\"push_support\": \"ON\""));
+    ck_assert_ptr_nonnull(strstr(out, "\"cert_brand\": \"geotrust\""));
+    scm_free(out);
+    /* ... or points a field at another nested member, resolved like the built-in table's. */
+    write_edited(nested, text, "\"application_info.company_city\"", "\"application_info.company_province\"");
+    setenv("SCM_SHIM_MAPPING", nested, 1);
+    ck_assert_int_eq(scm_shim_convert(v3, strlen(v3), &out, NULL), SCM_OK);
+    ck_assert_ptr_nonnull(strstr(out, "\"company_city\": \"IDF\""));
     scm_free(out);
     setenv("SCM_SHIM_MAPPING", "/nonexistent.json", 1);
     ck_assert_int_eq(scm_shim_convert(v3, strlen(v3), &out, NULL), SCM_E_INVALID_PARAM);
     ck_assert_str_eq(scm_shim_last_error(), "SCM_SHIM_MAPPING=/nonexistent.json: /nonexistent.json: No such file or directory");
     unsetenv("SCM_SHIM_MAPPING");
     unlink(path);
+    unlink(nested);
     free(text);
 }
 END_TEST

@@ -72,16 +72,25 @@ static char *edit(const char *text, const char *from, const char *to)
 static const struct {
     const char *from, *to, *message;
 } BAD_TABLES[] = {
-    {"\"rule\": \"lower\"", "\"rule\": \"shout\"", "row push_support: unknown rule \"shout\""},
+    {"\"rule\": \"join\"", "\"rule\": \"shout\"", "row domain_name: unknown rule \"shout\""},
     {"\"class\": \"renamed\"", "\"class\": \"renamd\"", "row cert_id: unknown class \"renamd\""},
     {"\"v3\": [\"name\"]", "\"v3\": [\"nmae\"]", "row cert_name: v3 member \"nmae\" is not in the v3 schema"},
-    {"\"v3\": [\"record_value\"]", "\"v3\": [\"value\"]", "row auth[].record: v3 member \"value\" is not in the v3 schema"},
+    {"\"authentification[].record_value\"", "\"authentification[].value\"", "row auth[].record: v3 member \"authentification[].value\" is not in the v3 schema"},
+    {"\"application_info.company_name\"", "\"application_info.compny_name\"", "row company_name: v3 member \"application_info.compny_name\" is not in the v3 schema"},
+    {"\"application_info.company_city\"", "\"applicaton_info.company_city\"", "row company_city: v3 member \"applicaton_info.company_city\" is not in the v3 schema"},
+    {"\"application_info.country\"", "\"application_info.country.code\"", "row country: v3 member \"application_info.country.code\" is not in the v3 schema"},
+    {"\"application_info.applicant_name\"", "\"description.applicant_name\"", "row applicant_name: v3 member \"description.applicant_name\" is not in the v3 schema"},
+    {"\"v3\": [\"order_id\"]", "\"v3\": [\"authentification[].domain\"]", "row order_id: \"authentification[].domain\" names an array element; only auth[] rows read one"},
+    {"\"v3\": [\"authentification\"]", "\"v3\": [\"domain\"]", "row auth: rule each reads a top-level array the v3 schema describes as \"name[]\""},
+    {"[\"signature_algorithm\", \"signature_algrithm\"]", "[\"signature_algorithm\", \"signature_algrithm\", \"sig\", \"alg\"]", "row encrypt_type: a v3 source is a name or an array of 1 to 3 spellings"},
+    {"\"older_members\": [\"signature_algrithm\"]", "\"older_members\": []", "row encrypt_type: v3 member \"signature_algrithm\" is not in the v3 schema"},
+    {"\"format\": 2", "\"format\": 1", "the table's \"format\" must be 2 (v3 sources are paths from the body's top, element members as \"authentification[].domain\")"},
     {"{\"legacy\": \"order_id\"", "{\"legacy\": \"cert_id\"", "row cert_id: the legacy field has more than one row"},
     {"\"v3\": [\"domain\", \"sans\"]", "\"v3\": [\"domain\"]", "row domain_name: rule join takes 2 v3 member(s)"},
     {"\"rule\": \"enum\", \"class\": \"transformed\",\n     \"values\"", "\"rule\": \"copy\", \"class\": \"transformed\",\n     \"values\"", "row cert_type: \"values\" goes with rule enum, and only with it"},
     {"[\"SM3WITHSM2\", \"SM3withSM2\"]", "[\"SHA256WITHRSA\", \"x\"]", "row encrypt_type: value \"SHA256WITHRSA\" is mapped twice"},
     {"\"type\": \"int\"", "\"type\": \"float\"", "row domain_number: unknown type \"float\""},
-    {"\"rule\": \"missing\", \"class\": \"missing\",\n     \"description\": \"Country", "\"rule\": \"missing\", \"class\": \"exact\",\n     \"description\": \"Country", "row country: rule missing goes with class missing, and only with it"},
+    {"\"rule\": \"missing\", \"class\": \"missing\",\n     \"description\": \"Department", "\"rule\": \"missing\", \"class\": \"exact\",\n     \"description\": \"Department", "row organization_unit: rule missing goes with class missing, and only with it"},
     {"\"fields\": [", "\"fieldz\": [", "the table needs a \"fields\" array and a \"v3_schema\" object"},
     {"\"comment\"", "\"comment\" x", "the table is not valid JSON"},
 };
@@ -120,15 +129,15 @@ END_TEST
 START_TEST(file_table_missing_row)
 {
     char *text = read_mapping(), path[] = "/tmp/scmshim-map-XXXXXX", err[512] = "";
-    char *bad = edit(text, "{\"legacy\": \"country\", \"type\": \"string\", \"v3\": [], \"rule\": \"missing\", "
-                           "\"class\": \"missing\",\n     \"description\": \"Country code; not in v3.\"},\n    ", "");
+    char *bad = edit(text, "{\"legacy\": \"organization_unit\", \"type\": \"string\", \"v3\": [], \"rule\": \"missing\", "
+                           "\"class\": \"missing\",\n     \"description\": \"Department; in no v3 call.\"},\n    ", "");
     int fd = mkstemp(path);
     scm_map m;
     ck_assert_int_ge(fd, 0);
     ck_assert_int_eq(write(fd, bad, strlen(bad)), (long)strlen(bad));
     close(fd);
     ck_assert_int_eq(scm_map_load_file(path, &m, err, sizeof err), -1);
-    ck_assert_str_eq(err, "row country: missing (every legacy field needs one row)");
+    ck_assert_str_eq(err, "row organization_unit: missing (every legacy field needs one row)");
     ck_assert_int_eq(scm_map_load_file("/nonexistent/map.json", &m, err, sizeof err), -1);
     ck_assert_str_eq(err, "/nonexistent/map.json: No such file or directory");
     unlink(path);

@@ -58,6 +58,24 @@ static void put_member(FILE *out, const scm_map_row *r)
     fputc(')', out);
 }
 
+/* {{{"text", "object", "member", element}, ...}, nspellings} */
+static void put_source(FILE *out, const scm_source *src, size_t index)
+{
+    size_t k;
+    fputs(index ? ", {{" : "{{", out);
+    for (k = 0; k < src->nspellings; k++) {
+        const scm_path *p = &src->spelling[k];
+        fputs(k ? ", {" : "{", out);
+        put_literal(out, p->text);
+        fputs(", ", out);
+        put_literal(out, p->object);
+        fputs(", ", out);
+        put_literal(out, p->member);
+        fprintf(out, ", %d}", p->element);
+    }
+    fprintf(out, "}, %zu}", src->nspellings);
+}
+
 int main(int argc, char **argv)
 {
     static const char *const RULE_IDS[] = {
@@ -124,11 +142,8 @@ int main(int argc, char **argv)
         fprintf(out, ", %d, %s, ", r->in_auth, TYPE_IDS[r->type]);
         put_member(out, r);
         fputs(", {", out);
-        for (j = 0; j < SCM_MAP_MAX_SOURCES; j++) {
-            if (j)
-                fputs(", ", out);
-            put_literal(out, j < r->nv3 ? r->v3[j] : NULL);
-        }
+        for (j = 0; j < r->nv3; j++)
+            put_source(out, &r->v3[j], j);
         fprintf(out, "}, %zu, %s, %s, ", r->nv3, RULE_IDS[r->rule], CLASS_IDS[r->cls]);
         if (r->nvalues)
             fprintf(out, "values_%zu, %zu, ", i, r->nvalues);

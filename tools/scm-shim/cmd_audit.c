@@ -79,7 +79,7 @@ static int run_fleet(cli_config *conf, char **ids, size_t nids, int concurrency,
             rc = cli_error(CLI_USAGE, "%s: %s", ids[i], j.failures[i] ? j.failures[i] : "failed");
         } else if (rc == CLI_OK) {
             cJSON *errors = r->overall == SCM_CMP_ERROR ? record_errors(r) : NULL;
-            if (summary_add(sum, r->cert_id, r->overall, r->fields, r->values, errors) != 0)
+            if (summary_add(sum, r->cert_id, r->overall, r->fields, r->reasons, r->values, errors) != 0)
                 rc = cli_error(CLI_FAIL, "out of memory");
             cJSON_Delete(errors);
         }
@@ -97,7 +97,9 @@ static int add_log_line(summary *sum, const cJSON *line, int values, size_t line
     const cJSON *id = cJSON_GetObjectItemCaseSensitive(line, "cert_id");
     const cJSON *result = cJSON_GetObjectItemCaseSensitive(line, "result");
     const cJSON *fields = cJSON_GetObjectItemCaseSensitive(line, "fields");
+    const cJSON *reasons = cJSON_GetObjectItemCaseSensitive(line, "reasons");
     scm_cmp *cls, overall = SCM_CMP_COUNT_;
+    scm_cmp_reason *why;
     cJSON *errors = NULL;
     size_t i;
     int c, rc;
@@ -109,10 +111,18 @@ static int add_log_line(summary *sum, const cJSON *line, int values, size_t line
             overall = (scm_cmp)c;
     if (overall == SCM_CMP_COUNT_)
         return cli_error(CLI_FAIL, "line %zu: unknown result \"%s\"", lineno, result->valuestring);
-    if ((cls = calloc(scm_map_builtin.nrows, sizeof *cls)) == NULL)
+    cls = calloc(scm_map_builtin.nrows, sizeof *cls);
+    why = calloc(scm_map_builtin.nrows, sizeof *why);
+    if (cls == NULL || why == NULL) {
+        free(cls);
+        free(why);
         return cli_error(CLI_FAIL, "out of memory");
+    }
     for (i = 0; i < scm_map_builtin.nrows; i++) {
         const cJSON *f = cJSON_GetObjectItemCaseSensitive(fields, scm_map_builtin.rows[i].legacy);
+        const cJSON *w = cJSON_GetObjectItemCaseSensitive(reasons, scm_map_builtin.rows[i].legacy);
+        /* Lines written before reasons were recorded leave them unknown. */
+        why[i] = cJSON_IsString(w) ? scm_cmp_reason_from_name(w->valuestring) : SCM_WHY_NONE;
         cls[i] = SCM_CMP_ERROR;
         for (c = 0; cJSON_IsString(f) && c < SCM_CMP_COUNT_; c++)
             if (strcmp(f->valuestring, scm_cmp_name((scm_cmp)c)) == 0)
@@ -122,10 +132,11 @@ static int add_log_line(summary *sum, const cJSON *line, int values, size_t line
         cJSON_AddItemToObject(errors, "legacy", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(line, "legacy"), 1));
         cJSON_AddItemToObject(errors, "v3", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(line, "v3"), 1));
     }
-    rc = summary_add(sum, id->valuestring, overall, cls,
+    rc = summary_add(sum, id->valuestring, overall, cls, why,
                      values ? cJSON_GetObjectItemCaseSensitive(line, "values") : NULL, errors);
     cJSON_Delete(errors);
     free(cls);
+    free(why);
     return rc == 0 ? CLI_OK : cli_error(CLI_FAIL, "out of memory");
 }
 

@@ -17,8 +17,8 @@ static void help(FILE *out)
           "       scm-shim capture --stats | --export | --purge CERT_ID | --purge --all\n"
           "Asks the legacy backend for each certificate (N at once, default 8) and keeps, in\n"
           "the SQLite store named by SCM_SHIM_CAPTURE, the fields v3 cannot supply (the table's\n"
-          "missing and lossy fields: names, phones, e-mails: personal data). --stats counts what\n"
-          "it holds, --export prints it as JSON lines, --purge removes one certificate's values\n"
+          "missing and lossy fields, and what it held under older tables: personal data). --stats\n"
+          "counts what it holds and says, per field, whether it still serves it; --export prints it as JSON lines, --purge removes one certificate's values\n"
           "or, with --all, everything.\n"
           "Exit status: 0 done, 1 some certificates failed, 2 usage or configuration error.\n",
           out);
@@ -52,24 +52,43 @@ static void print_time(const char *label, long long t)
     printf("%-13s%s\n", label, when);
 }
 
+/* One line of --stats per field held: whether the table in force still lets the store serve it. */
+static void print_field(const char *field, long long values, void *ctx)
+{
+    const scm_map_row *r = field != NULL ? scm_map_find(ctx, field) : NULL;
+    printf("  %-20s %8lld  %s\n", field != NULL ? field : "?", values,
+           r == NULL               ? "not served: no such field in the table"
+           : scm_capture_serves(r) ? "served"
+                                   : "not served: v3 supplies it");
+}
+
 /* --stats, --export, --purge: work on the store itself. */
 static int maintain(const char *store, const char *action, const char *cert_id)
 {
     scm_capture *cap = scm_capture_open(store);
     scm_capture_stats st;
+    const scm_map *map;
+    scm_map loaded;
     long long removed = 0;
+    char err[600];
     int rc = CLI_OK;
 
     if (cap == NULL)
         return CLI_USAGE; /* the reason is on stderr */
     if (strcmp(action, "--stats") == 0) {
-        if (scm_capture_stats_get(cap, &st) != 0) {
+        if (scm_map_from_env(&loaded, &map, err, sizeof err) != 0) {
+            rc = cli_error(CLI_USAGE, "%s", err);
+        } else if (scm_capture_stats_get(cap, &st) != 0) {
             rc = cli_error(CLI_FAIL, "%s: cannot read the store", store);
         } else {
             printf("%-13s%lld\n%-13s%lld\n", "certificates", st.certificates, "values", st.values);
             print_time("oldest", st.oldest);
             print_time("newest", st.newest);
+            printf("fields (values; whether the store serves them under the table in force):\n");
+            if (scm_capture_field_counts(cap, print_field, (void *)map) != 0)
+                rc = cli_error(CLI_FAIL, "%s: cannot read the store", store);
         }
+        scm_map_free(&loaded);
     } else if (strcmp(action, "--export") == 0) {
         if (scm_capture_export(cap, stdout) != 0)
             rc = cli_error(CLI_FAIL, "%s: cannot read the store", store);

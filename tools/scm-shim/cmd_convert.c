@@ -1,4 +1,4 @@
-/* cmd_convert.c - scm-shim convert: a v3 body in, {"legacy", "fields", "unmapped", "v3_only"} out. */
+/* cmd_convert.c - scm-shim convert: a v3 body in, the legacy body and its field report out. */
 #include "cli.h"
 #include "scm_shim.h"
 
@@ -12,7 +12,9 @@ static void help(FILE *out)
     fputs("usage: scm-shim convert [FILE|-]\n"
           "Reads a v3 body (GET /v3/scm/certificates/{id}) from FILE or stdin, no network, and\n"
           "prints {\"legacy\": <legacy body>, \"fields\": {<legacy field>: <class>},\n"
-          "\"unmapped\": [<fields whose value had no rule>], \"v3_only\": [<v3 members not used>]}.\n"
+          "\"unmapped\": [<fields whose value had no rule>], \"absent\": [<fields whose v3 source\n"
+          "was absent or null>], \"v3_only\": [<v3 members not used>]}, with \"spellings\":\n"
+          "{<field>: <older v3 name that served it>} and \"captured_at\" when they apply.\n"
           "SCM_SHIM_MAPPING selects a replacement table.\n",
           out);
 }

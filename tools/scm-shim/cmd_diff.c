@@ -86,7 +86,7 @@ int cmd_diff(int argc, char **argv)
         r = scm_audit_compare(d[SCM_BACKEND_LEGACY]->cert_id[0] ? d[SCM_BACKEND_LEGACY]->cert_id : files[0],
                               SCM_BACKEND_V3, answers, (const scm_cert_details *const *)d, opts.values);
         sum = summary_new();
-        if (r == NULL || sum == NULL || summary_add(sum, r->cert_id, r->overall, r->fields, r->values, NULL) != 0)
+        if (r == NULL || sum == NULL || summary_add(sum, r->cert_id, r->overall, r->fields, r->reasons, r->values, NULL) != 0)
             rc = cli_error(CLI_FAIL, "out of memory");
     }
     if (rc == CLI_OK)

@@ -9,20 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The v3 member a row reads, as a path from the body: element members under authentification[]. */
-static void source_path(char *out, size_t n, const scm_map *map, const scm_map_row *r, size_t j)
-{
-    const scm_map_row *arr = NULL;
-    size_t i;
-    for (i = 0; i < map->nrows; i++)
-        if (map->rows[i].type == SCM_FT_ARRAY)
-            arr = &map->rows[i];
-    if (r->in_auth && r->rule != SCM_RULE_COPY_TOP && arr != NULL && arr->nv3 > 0)
-        snprintf(out, n, "%s[].%s", arr->v3[0], r->v3[j]);
-    else
-        snprintf(out, n, "%s", r->v3[j]);
-}
-
 /* Markdown cell text: '|' would end the cell. */
 static void cell(const char *s)
 {
@@ -52,8 +38,7 @@ static void print_legend(void)
 
 static void print_markdown(const scm_map *map)
 {
-    char path[160];
-    size_t i, j;
+    size_t i, j, k;
     puts("| legacy field | v3 source | rule | class | description |");
     puts("|---|---|---|---|---|");
     for (i = 0; i < map->nrows; i++) {
@@ -61,10 +46,9 @@ static void print_markdown(const scm_map *map)
         printf("| `%s` | ", r->legacy);
         if (r->nv3 == 0)
             fputs("–", stdout);
-        for (j = 0; j < r->nv3; j++) {
-            source_path(path, sizeof path, map, r, j);
-            printf("%s`%s`", j ? ", " : "", path);
-        }
+        for (j = 0; j < r->nv3; j++)
+            for (k = 0; k < r->v3[j].nspellings; k++)
+                printf("%s`%s`", k ? " or " : j ? ", " : "", r->v3[j].spelling[k].text);
         printf(" | %s", scm_rule_name(r->rule));
         for (j = 0; j < r->nvalues; j++)
             printf("%s`%s`→`%s`", j ? ", " : ": ", r->values[j].from, r->values[j].to);
@@ -78,10 +62,9 @@ static void print_markdown(const scm_map *map)
 
 static int print_json(const scm_map *map)
 {
-    cJSON *rows = cJSON_CreateArray(), *row, *arr;
-    char path[160];
+    cJSON *rows = cJSON_CreateArray(), *row, *arr, *alt;
     int rc;
-    size_t i, j;
+    size_t i, j, k;
     for (i = 0; rows != NULL && i < map->nrows; i++) {
         const scm_map_row *r = &map->rows[i];
         row = cJSON_CreateObject();
@@ -89,9 +72,16 @@ static int print_json(const scm_map *map)
         cJSON_AddStringToObject(row, "legacy", r->legacy);
         cJSON_AddStringToObject(row, "type", scm_field_type_name(r->type));
         arr = cJSON_AddArrayToObject(row, "v3");
+        /* As in mapping.json: a path, or the array of its spellings. */
         for (j = 0; j < r->nv3; j++) {
-            source_path(path, sizeof path, map, r, j);
-            cJSON_AddItemToArray(arr, cJSON_CreateString(path));
+            if (r->v3[j].nspellings == 1) {
+                cJSON_AddItemToArray(arr, cJSON_CreateString(r->v3[j].spelling[0].text));
+                continue;
+            }
+            alt = cJSON_CreateArray();
+            cJSON_AddItemToArray(arr, alt);
+            for (k = 0; k < r->v3[j].nspellings; k++)
+                cJSON_AddItemToArray(alt, cJSON_CreateString(r->v3[j].spelling[k].text));
         }
         cJSON_AddStringToObject(row, "rule", scm_rule_name(r->rule));
         cJSON_AddStringToObject(row, "class", scm_class_name(r->cls));

@@ -9,6 +9,7 @@
 
 typedef struct field_stats {
     size_t count[SCM_CMP_COUNT_];
+    size_t because[SCM_WHY_COUNT_]; /* the expected ones, by reason */
     char  *examples[SCM_CMP_COUNT_][SUMMARY_EXAMPLES];
 } field_stats;
 
@@ -48,7 +49,7 @@ void summary_free(summary *s)
 }
 
 int summary_add(summary *s, const char *cert_id, scm_cmp result, const scm_cmp *fields,
-                const cJSON *values, const cJSON *errors)
+                const scm_cmp_reason *reasons, const cJSON *values, const cJSON *errors)
 {
     size_t i, k;
     cJSON *p, *names;
@@ -58,6 +59,8 @@ int summary_add(summary *s, const char *cert_id, scm_cmp result, const scm_cmp *
     for (i = 0; i < scm_map_builtin.nrows; i++) {
         field_stats *f = &s->fields[i];
         size_t n = f->count[fields[i]]++;
+        if (fields[i] == SCM_CMP_EXPECTED)
+            f->because[reasons != NULL ? reasons[i] : SCM_WHY_NONE]++;
         if (fields[i] != SCM_CMP_MATCH && n < SUMMARY_EXAMPLES &&
             (f->examples[fields[i]][n] = strdup(cert_id)) == NULL)
             return -1;
@@ -112,7 +115,7 @@ int summary_option(summary_opts *o, int argc, char **argv, int *i)
 
 static cJSON *to_json(const summary *s)
 {
-    cJSON *o = cJSON_CreateObject(), *results, *fields, *f, *ex;
+    cJSON *o = cJSON_CreateObject(), *results, *fields, *f, *ex, *because;
     size_t i, c, k;
 
     cJSON_AddNumberToObject(o, "certificates", (double)s->certs);
@@ -126,6 +129,11 @@ static cJSON *to_json(const summary *s)
         cJSON_AddStringToObject(f, "field", scm_map_builtin.rows[i].legacy);
         for (c = 0; c < SCM_CMP_COUNT_; c++)
             cJSON_AddNumberToObject(f, scm_cmp_name((scm_cmp)c), (double)s->fields[i].count[c]);
+        because = cJSON_AddObjectToObject(f, "expected_because");
+        for (c = 0; c < SCM_WHY_COUNT_; c++)
+            if (s->fields[i].because[c] > 0)
+                cJSON_AddNumberToObject(because, c == SCM_WHY_NONE ? "unknown" : scm_cmp_reason_name((scm_cmp_reason)c),
+                                        (double)s->fields[i].because[c]);
         ex = cJSON_AddObjectToObject(f, "examples");
         for (c = SCM_CMP_MATCH + 1; c < SCM_CMP_COUNT_; c++) {
             cJSON *list = cJSON_AddArrayToObject(ex, scm_cmp_name((scm_cmp)c));
@@ -152,6 +160,18 @@ static void examples_text(const field_stats *f, char *out, size_t n)
     }
 }
 
+/* Why a field's differences were expected: "absent 2, lossy 1", or "" when none were. */
+static void because_text(const field_stats *f, char *out, size_t n)
+{
+    size_t c, len = 0;
+    out[0] = '\0';
+    for (c = 0; c < SCM_WHY_COUNT_; c++)
+        if (f->because[c] > 0)
+            len += (size_t)snprintf(out + len, len < n ? n - len : 0, "%s%s %zu", len ? ", " : "",
+                                    c == SCM_WHY_NONE ? "unknown" : scm_cmp_reason_name((scm_cmp_reason)c),
+                                    f->because[c]);
+}
+
 /* Readable in 100 columns: 20 + 5 x 9 = 65 for the counts, the rest for examples. */
 #define EXAMPLES_WIDTH 33
 
@@ -159,6 +179,7 @@ static void print_table(const summary *s, FILE *out)
 {
     char ex[512];
     size_t i, c;
+    int why_title = 0;
     const cJSON *p, *it;
 
     fprintf(out, "%-20s", "field");
@@ -174,6 +195,14 @@ static void print_table(const summary *s, FILE *out)
         for (c = 0; c < SCM_CMP_COUNT_; c++)
             fprintf(out, " %8zu", f->count[c]);
         fprintf(out, "  %s\n", ex);
+    }
+    for (i = 0; i < scm_map_builtin.nrows; i++) {
+        because_text(&s->fields[i], ex, sizeof ex);
+        if (ex[0] == '\0')
+            continue;
+        if (!why_title++)
+            fprintf(out, "\nwhy the expected differences are expected:\n");
+        fprintf(out, "  %-20s %s\n", scm_map_builtin.rows[i].legacy, ex);
     }
     fprintf(out, "\n%zu certificate%s:", s->certs, s->certs == 1 ? "" : "s");
     for (c = 0; c < SCM_CMP_COUNT_; c++)
@@ -228,13 +257,16 @@ static void print_csv(const summary *s, FILE *out)
     fputs("field", out);
     for (c = 0; c < SCM_CMP_COUNT_; c++)
         fprintf(out, ",%s", scm_cmp_name((scm_cmp)c));
-    fputs(",examples\n", out);
+    fputs(",examples,expected_because\n", out);
     for (i = 0; i < scm_map_builtin.nrows; i++) {
         const field_stats *f = &s->fields[i];
         examples_text(f, ex, sizeof ex);
         csv_field(out, scm_map_builtin.rows[i].legacy);
         for (c = 0; c < SCM_CMP_COUNT_; c++)
             fprintf(out, ",%zu", f->count[c]);
+        fputc(',', out);
+        csv_field(out, ex);
+        because_text(f, ex, sizeof ex);
         fputc(',', out);
         csv_field(out, ex);
         fputc('\n', out);

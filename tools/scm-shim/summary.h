@@ -21,12 +21,13 @@ summary *summary_new(void);
 void     summary_free(summary *s);
 
 /*
- * Adds one certificate: its result, one class per built-in table row, and
+ * Adds one certificate: its result, one class and one reason (why an
+ * expected field differs; NULL: none known) per built-in table row, and
  * optionally the differing values ({"field": {"legacy": .., "v3": ..}}, copied)
  * and error details ({"legacy": {..}, "v3": {..}}, copied). 0, or -1 on OOM.
  */
 int summary_add(summary *s, const char *cert_id, scm_cmp result, const scm_cmp *fields,
-                const cJSON *values, const cJSON *errors);
+                const scm_cmp_reason *reasons, const cJSON *values, const cJSON *errors);
 
 /* The output options audit and diff share. */
 typedef struct summary_opts {
