@@ -28,7 +28,6 @@
 #include "scm_shim.h"
 
 #include <cjson/cJSON.h>
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,16 +55,28 @@ static const pair DOMAIN_TYPES[] = {
 static const pair ALGORITHMS[] = {{"SHA256WITHRSA", "SHA256withRSA"},
                                   {"SHA384WITHECDSA", "SHA384withECC"},
                                   {"SM3WITHSM2", "SM3withSM2"}};
+static const pair PUSH_SUPPORT[] = {{"ON", "on"}, {"OFF", "off"}};
 
-/* Members with no v3 source, in legacy order after revoke_reason and after status. */
-static const char *const MISSING_1[] = {"company_name",   "company_province", "company_city",
-                                        "applicant_name", "applicant_phone",  "applicant_email",
-                                        "contact_name",   "contact_phone",    "contact_email"};
-static const char *const MISSING_2[] = {"country", "organization_unit", "DNS_push_status"};
+/* application_info members copied under the same name, in legacy order after revoke_reason. */
+static const char *const APPLICATION[] = {"company_name",   "company_province", "company_city",
+                                          "applicant_name", "applicant_phone",  "applicant_email",
+                                          "contact_name",   "contact_phone",    "contact_email"};
+/* Members with no v3 source, in legacy order after country. */
+static const char *const MISSING[] = {"organization_unit", "DNS_push_status"};
 
+/* A string member of obj (NULL or null obj included); absent, null or not a string: "". */
 static const char *str(const cJSON *obj, const char *name)
 {
     const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, name);
+    return cJSON_IsString(it) ? it->valuestring : "";
+}
+
+/* The first of two spellings present and not null, as a string. */
+static const char *str2(const cJSON *obj, const char *name, const char *older)
+{
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, name);
+    if (it == NULL || cJSON_IsNull(it))
+        it = cJSON_GetObjectItemCaseSensitive(obj, older);
     return cJSON_IsString(it) ? it->valuestring : "";
 }
 
@@ -107,6 +118,14 @@ static void add_string(cJSON *o, const char *k, const char *v)
         bench_die("out of memory");
 }
 
+/* Each member of names copied from src (a NULL src, or absent or null members, give ""). */
+static void add_copies(cJSON *o, const cJSON *src, const char *const *names, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++)
+        add_string(o, names[i], str(src, names[i]));
+}
+
 static void add_missing(cJSON *o, const char *const *names, size_t n)
 {
     size_t i;
@@ -142,8 +161,9 @@ static cJSON *floor_build(const cJSON *v3)
 {
     cJSON *o = cJSON_CreateObject(), *auth, *it;
     const cJSON *count = cJSON_GetObjectItemCaseSensitive(v3, "domain_count");
+    const cJSON *app = cJSON_GetObjectItemCaseSensitive(v3, "application_info");
     const char *domain = str(v3, "domain"), *sans = str(v3, "sans");
-    char *names = malloc(strlen(domain) + strlen(sans) + 2), *end = names, *p;
+    char *names = malloc(strlen(domain) + strlen(sans) + 2), *end = names;
 
     if (o == NULL || names == NULL)
         bench_die("out of memory");
@@ -158,16 +178,18 @@ static cJSON *floor_build(const cJSON *v3)
     add_string(o, "domain_name", names);
     free(names);
     cJSON_AddNumberToObject(o, "domain_number", cJSON_IsNumber(count) ? count->valueint : 0);
-    add_string(o, "cert_describe", "");
-    add_string(o, "push_support", str(v3, "push_support"));
-    for (p = cJSON_GetObjectItemCaseSensitive(o, "push_support")->valuestring; *p; p++)
-        *p = (char)tolower((unsigned char)*p);
+    add_string(o, "cert_describe", str(v3, "description"));
+    add_string(o, "push_support", lookup(str(v3, "push_support"), PUSH_SUPPORT, COUNT(PUSH_SUPPORT)));
     add_string(o, "revoke_reason", str(v3, "revoke_reason"));
-    add_missing(o, MISSING_1, COUNT(MISSING_1));
+    /* A null or absent application_info has no members: "" throughout. */
+    add_copies(o, app, APPLICATION, COUNT(APPLICATION));
+    /* status, auth[].method and auth[].record_type map documented values to themselves and
+     * pass others through: a copy. */
     add_string(o, "status", str(v3, "status"));
-    add_string(o, "encrypt_type",
-               lookup(str(v3, "signature_algorithm"), ALGORITHMS, COUNT(ALGORITHMS)));
-    add_missing(o, MISSING_2, COUNT(MISSING_2));
+    add_string(o, "encrypt_type", lookup(str2(v3, "signature_algorithm", "signature_algrithm"),
+                                         ALGORITHMS, COUNT(ALGORITHMS)));
+    add_string(o, "country", str(app, "country"));
+    add_missing(o, MISSING, COUNT(MISSING));
     if ((auth = cJSON_AddArrayToObject(o, "auth")) == NULL)
         bench_die("out of memory");
     cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(v3, "authentification"))

@@ -11,13 +11,20 @@
 
 #include <string.h>
 
-/* A small v3 body touching every rule: enums, a wildcard, spaced sans, an extra element member. */
+/*
+ * A small v3 body touching every rule: enums, a wildcard, spaced sans, an extra element
+ * member, and the nested application_info (one member null, one the table does not name)
+ * with description and shared, so that a table's nested sources and spellings are read.
+ */
 static const char V3_BODY[] =
     "{\"id\":\"scs1\",\"status\":\"ISSUED\",\"order_id\":\"o-1\",\"name\":\"n\","
     "\"type\":\"OV_SSL_CERT\",\"brand\":\"DigiCert\",\"push_support\":\"ON\",\"revoke_reason\":null,"
     "\"signature_algorithm\":\"SHA384WITHECDSA\",\"validity_period\":12,\"validation_method\":\"DNS\","
     "\"domain_type\":\"WILDCARD\",\"domain\":\"*.example.com\",\"sans\":\" a.example.com ;;b.example.com\","
-    "\"domain_count\":3,\"wildcard_count\":1,\"fingerprint\":\"ab12\",\"enterprise_project_id\":\"0\","
+    "\"domain_count\":3,\"wildcard_count\":1,\"fingerprint\":\"ab12\",\"shared\":false,"
+    "\"application_info\":{\"country\":\"CN\",\"company_name\":\"Acme \\\"Secure\\\" GmbH\","
+    "\"company_city\":null,\"applicant_name\":\"Zo\\u00eb\",\"contact_email\":\"t@example.org\","
+    "\"extra\":\"e\"},\"description\":\"d;e\",\"enterprise_project_id\":\"0\","
     "\"authentification\":[{\"record_name\":\"_dnsauth.example.com\",\"record_type\":\"TXT\","
     "\"record_value\":\"v1\",\"domain\":\"*.example.com\"},{\"record_name\":\"x\",\"record_type\":\"CNAME\","
     "\"record_value\":\"v2\",\"domain\":\"b.example.com\",\"extra\":\"e\"}]}";
