@@ -50,7 +50,8 @@ typedef struct scm_shim_report scm_shim_report; /* opaque */
 
 /*
  * The report of an object returned by scm_query_cert_details (any backend).
- * details must be such an object. Owned by details.
+ * NULL for any other pointer (a struct the caller allocated itself, or one
+ * already freed). Owned by details.
  */
 const scm_shim_report *scm_shim_details_report(const scm_cert_details *details);
 

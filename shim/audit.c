@@ -3,7 +3,9 @@
 
 #include "details.h"
 #include "legacy_json.h"
+#include "log.h"
 #include "maptable.h"
+#include "privfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -11,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
@@ -157,14 +160,14 @@ scm_audit_log *scm_audit_log_open(const char *path)
 {
     static atomic_flag reported = ATOMIC_FLAG_INIT;
     scm_audit_log *log;
-    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    char why[256];
+    int fd = scm_privfile_open(path, O_WRONLY | O_APPEND | O_CREAT, why, sizeof why);
     if (fd < 0) {
         if (!atomic_flag_test_and_set(&reported))
-            fprintf(stderr, "scmshim: SCM_SHIM_AUDIT_LOG=%s: %s; shadowing goes on without the log\n",
-                    path, strerror(errno));
+            scm_log(SCM_LOG_WARN, "SCM_SHIM_AUDIT_LOG=%s: %s; shadowing goes on without the log", path, why);
         return NULL;
     }
-    if ((log = malloc(sizeof *log)) == NULL) {
+    if ((log = calloc(1, sizeof *log)) == NULL) {
         close(fd);
         return NULL;
     }
@@ -172,14 +175,40 @@ scm_audit_log *scm_audit_log_open(const char *path)
     return log;
 }
 
+/*
+ * After a short write (disk full) the line's head is in the file. Cut it off
+ * when nothing was appended behind it; otherwise end it, so that it stays one
+ * damaged line that `scm-shim audit --log` skips and counts.
+ */
+static void undo_short_write(int fd, size_t written)
+{
+    off_t end = lseek(fd, 0, SEEK_CUR);
+    struct stat st;
+    ssize_t n;
+    if (end >= (off_t)written && fstat(fd, &st) == 0 && st.st_size == end &&
+        ftruncate(fd, end - (off_t)written) == 0)
+        return;
+    n = write(fd, "\n", 1);
+    (void)n;
+}
+
 void scm_audit_log_write(scm_audit_log *log, const char *line)
 {
+    static atomic_flag reported = ATOMIC_FLAG_INIT;
+    size_t len = strlen(line);
     ssize_t n;
     if (log == NULL)
         return;
     /* O_APPEND with a single write() appends the whole line atomically. */
-    n = write(log->fd, line, strlen(line));
-    (void)n; /* the served answer never depends on the log */
+    n = write(log->fd, line, len);
+    if (n == (ssize_t)len)
+        return;
+    if (n > 0)
+        undo_short_write(log->fd, (size_t)n);
+    /* The served answer never depends on the log, but losing lines must not be silent. */
+    if (!atomic_flag_test_and_set(&reported))
+        scm_log(SCM_LOG_WARN, "the audit log cannot be written (%s): shadow results are being lost",
+                n < 0 ? strerror(errno) : "disk full");
 }
 
 void scm_audit_log_close(scm_audit_log *log)

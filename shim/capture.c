@@ -2,6 +2,9 @@
 #include "capture.h"
 
 #include "details.h"
+#include "json.h"
+#include "log.h"
+#include "privfile.h"
 #include "report.h"
 
 #include <cjson/cJSON.h>
@@ -30,30 +33,45 @@ static const char SCHEMA[] =
 
 static atomic_flag reported = ATOMIC_FLAG_INIT;
 
-/* Reports the first failure of the process on stderr; the store is off for this client. */
-static void fail(scm_capture *cap, const char *what)
+/* Reports the first failure of the process; the store is off for this client. */
+static void fail(scm_capture *cap, const char *what, const char *why)
 {
     if (!atomic_flag_test_and_set(&reported))
-        fprintf(stderr, "scmshim: SCM_SHIM_CAPTURE=%s: %s: %s; going on without the capture store\n",
-                cap->path, what, cap->db != NULL ? sqlite3_errmsg(cap->db) : "cannot open");
+        scm_log(SCM_LOG_WARN, "SCM_SHIM_CAPTURE=%s: %s: %s; going on without the capture store", cap->path,
+                what, why != NULL ? why : cap->db != NULL ? sqlite3_errmsg(cap->db) : "cannot open");
     cap->broken = 1;
 }
 
 scm_capture *scm_capture_open(const char *path)
 {
     scm_capture *cap = calloc(1, sizeof *cap);
+    char why[256], side[4200];
     int fd;
 
     if (cap == NULL || (cap->path = strdup(path)) == NULL) {
         free(cap);
         return NULL;
     }
-    /* Created here first so that SQLite (and its -wal/-shm files, which copy it) get 0600. */
-    if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) >= 0)
-        close(fd);
-    if (sqlite3_open_v2(path, &cap->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+    /*
+     * Created (or vetted) here first: a regular file of ours, 0600, so SQLite's
+     * -wal and -shm files, which copy its mode, are private too.
+     */
+    if ((fd = scm_privfile_open(path, O_RDWR | O_CREAT, why, sizeof why)) < 0) {
+        fail(cap, "open", why);
+        scm_capture_close(cap);
+        return NULL;
+    }
+    close(fd);
+    if ((snprintf(side, sizeof side, "%s-wal", path) < (int)sizeof side && scm_privfile_check(side, why, sizeof why) != 0) ||
+        (snprintf(side, sizeof side, "%s-shm", path) < (int)sizeof side && scm_privfile_check(side, why, sizeof why) != 0)) {
+        fail(cap, side, why);
+        scm_capture_close(cap);
+        return NULL;
+    }
+    if (sqlite3_open_v2(path, &cap->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW,
                         NULL) != SQLITE_OK) {
-        fail(cap, "open");
+        fail(cap, "open", NULL);
         scm_capture_close(cap);
         return NULL;
     }
@@ -69,7 +87,7 @@ scm_capture *scm_capture_open(const char *path)
         sqlite3_prepare_v2(cap->db,
                            "SELECT field, element, value, captured_at FROM captured WHERE cert_id = ?1",
                            -1, &cap->select, NULL) != SQLITE_OK) {
-        fail(cap, "not a usable capture store");
+        fail(cap, "not a usable capture store", NULL);
         scm_capture_close(cap);
         return NULL;
     }
@@ -108,17 +126,19 @@ static int upsert(scm_capture *cap, const char *cert_id, const char *field, cons
     return rc == SQLITE_DONE ? 0 : -1;
 }
 
-void scm_capture_store(scm_capture *cap, const scm_map *map, const scm_cert_details *legacy)
+int scm_capture_store(scm_capture *cap, const scm_map *map, const scm_cert_details *legacy)
 {
     long long when = (long long)time(NULL);
     size_t i, k;
     int ok = 1;
 
-    if (cap == NULL || cap->broken || legacy->cert_id[0] == '\0')
-        return;
+    if (cap == NULL || cap->broken)
+        return -1;
+    if (legacy->cert_id[0] == '\0')
+        return 0;
     if (sqlite3_exec(cap->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
-        fail(cap, "begin");
-        return;
+        fail(cap, "begin", NULL);
+        return -1;
     }
     for (i = 0; ok && i < map->nrows; i++) {
         const scm_map_row *r = &map->rows[i];
@@ -131,9 +151,11 @@ void scm_capture_store(scm_capture *cap, const scm_map *map, const scm_cert_deta
                         *scm_details_str(&legacy->auth[k], r), when) == 0;
     }
     if (!ok || sqlite3_exec(cap->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-        fail(cap, "write");
+        fail(cap, "write", NULL);
         sqlite3_exec(cap->db, "ROLLBACK", NULL, NULL, NULL);
+        return -1;
     }
+    return 0;
 }
 
 /* Puts a captured value into *slot when the row's class allows it; 1 when it did. */
@@ -164,6 +186,7 @@ void scm_capture_fill(scm_capture *cap, const scm_map *map, scm_cert_details *d)
         const char *field = (const char *)sqlite3_column_text(cap->select, 0);
         const char *element = (const char *)sqlite3_column_text(cap->select, 1);
         const char *value = (const char *)sqlite3_column_text(cap->select, 2);
+        int value_len = sqlite3_column_bytes(cap->select, 2);
         long long when = sqlite3_column_int64(cap->select, 3);
         const scm_map_row *r = scm_map_find(map, field);
         int row = scm_report_index(field), done = 0;
@@ -171,6 +194,12 @@ void scm_capture_fill(scm_capture *cap, const scm_map *map, scm_cert_details *d)
         /* Only fields the table in force still calls missing or lossy are restored. */
         if (r == NULL || row < 0 || !scm_capture_serves(r) || value == NULL || element == NULL)
             continue;
+        /* A damaged store must not make the library return invalid UTF-8 (or invalid JSON). */
+        if (!scm_utf8_valid(value, (size_t)value_len)) {
+            scm_log(SCM_LOG_WARN, "SCM_SHIM_CAPTURE=%s: the value of %s for %s is not UTF-8 text; not served",
+                    cap->path, r->legacy, d->cert_id);
+            continue;
+        }
         if (!r->in_auth)
             done = restore(scm_details_str(d, r), r, value);
         for (k = 0; r->in_auth && k < d->auth_count; k++)
@@ -183,7 +212,7 @@ void scm_capture_fill(scm_capture *cap, const scm_map *map, scm_cert_details *d)
         }
     }
     if (rc != SQLITE_DONE)
-        fail(cap, "read");
+        fail(cap, "read", NULL);
     sqlite3_reset(cap->select);
 }
 

@@ -20,8 +20,12 @@ typedef struct scm_capture scm_capture;
 scm_capture *scm_capture_open(const char *path);
 void         scm_capture_close(scm_capture *cap);
 
-/* Stores legacy's missing and lossy fields (as map classes them) for its cert_id; insert or update. */
-void scm_capture_store(scm_capture *cap, const scm_map *map, const scm_cert_details *legacy);
+/*
+ * Stores legacy's missing and lossy fields (as map classes them) for its
+ * cert_id; insert or update. 0, or -1 when nothing could be stored (cap NULL
+ * or off, or the write failed: reported once).
+ */
+int scm_capture_store(scm_capture *cap, const scm_map *map, const scm_cert_details *legacy);
 
 /*
  * Restores into d (rebuilt from v3 by map) the captured values of fields v3

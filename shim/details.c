@@ -2,6 +2,8 @@
 #include "details.h"
 #include "export.h"
 #include "json.h"
+#include "log.h"
+#include "registry.h"
 #include "report.h"
 
 #include <cjson/cJSON.h>
@@ -11,7 +13,9 @@
 
 /*
  * Every object the library returns sits in a box that also holds its report;
- * the caller only sees the frozen struct, its first member.
+ * the caller only sees the frozen struct, its first member. The registry says
+ * which addresses are boxes, so the public calls never look past a struct the
+ * caller allocated itself.
  */
 #define BOX_MAGIC 0x5c3d1e7aU
 
@@ -26,12 +30,19 @@ scm_cert_details *scm_details_new(const char *backend)
     details_box *box = calloc(1, sizeof *box);
     if (box == NULL)
         return NULL;
-    if ((box->report = scm_report_new(backend, SCM_CLASS_EXACT)) == NULL) {
+    if ((box->report = scm_report_new(backend, SCM_CLASS_EXACT)) == NULL ||
+        scm_registry_add(box) != 0) {
+        scm_report_free(box->report);
         free(box);
         return NULL;
     }
     box->magic = BOX_MAGIC;
     return &box->d;
+}
+
+int scm_details_is_ours(const scm_cert_details *d)
+{
+    return d != NULL && scm_registry_has(d);
 }
 
 scm_report *scm_details_report(const scm_cert_details *d)
@@ -92,9 +103,17 @@ int scm_details_fill_empty(scm_cert_details *d)
 
 SCM_EXPORT void scm_cert_details_free(scm_cert_details *details)
 {
+    static int warned;
     details_box *box = (details_box *)(void *)details;
     if (details == NULL)
         return;
+    if (!scm_registry_remove(box)) {
+        /* Not ours (or freed already): touching it could corrupt the caller's memory. */
+        if (!__atomic_exchange_n(&warned, 1, __ATOMIC_RELAXED))
+            scm_log(SCM_LOG_WARN, "scm_cert_details_free: not an object this library returned, "
+                                  "or freed already; left alone");
+        return;
+    }
     if (details->auth == NULL)
         details->auth_count = 0;
     each_string(details, free_one);

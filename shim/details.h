@@ -12,6 +12,8 @@ struct scm_shim_report;
  * classes every field exact; free with scm_cert_details_free. NULL on OOM.
  */
 scm_cert_details *scm_details_new(const char *backend);
+/* 1 when d is an object made by scm_details_new and not yet freed (any address is safe). */
+int scm_details_is_ours(const scm_cert_details *d);
 /* The report of an object made by scm_details_new. */
 struct scm_shim_report *scm_details_report(const scm_cert_details *d);
 

@@ -33,6 +33,18 @@ static size_t utf8_len(const unsigned char *p, size_t n)
     return len;
 }
 
+int scm_utf8_valid(const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s, *end = p + len;
+    while (p < end) {
+        size_t n = *p != '\0' ? utf8_len(p, (size_t)(end - p)) : 0;
+        if (n == 0)
+            return 0;
+        p += n;
+    }
+    return 1;
+}
+
 /* 1 for the ASCII bytes that cannot change acceptable()'s state: all but NUL, '"' and '\\'. */
 static const unsigned char PLAIN[256] = {
     0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,

@@ -14,6 +14,8 @@
  */
 cJSON *scm_json_parse(const char *data, size_t len);
 
+/* 1 when the len bytes at s are well-formed UTF-8 with no NUL byte. */
+int scm_utf8_valid(const char *s, size_t len);
 /* Cuts an incomplete UTF-8 sequence off the end of s (as left by a truncating snprintf). */
 void scm_utf8_cut(char *s);
 

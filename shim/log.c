@@ -1,6 +1,8 @@
 /* log.c - SCM_SHIM_LOG-filtered diagnostics; see log.h. */
 #include "log.h"
 
+#include "json.h"
+
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -38,10 +40,36 @@ int scm_log_enabled(scm_log_level level)
     return level != SCM_LOG_OFF && level <= threshold;
 }
 
+void scm_log_escape(char *out, size_t n, const char *s)
+{
+    static const char HEX[] = "0123456789abcdef";
+    size_t len = 0;
+    if (n == 0)
+        return;
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c >= 0x20 && c != 0x7f) {
+            if (len + 1 >= n)
+                break;
+            out[len++] = (char)c;
+        } else {
+            /* CR, LF, ESC, BEL...: a service's text must not forge lines or drive the terminal. */
+            if (len + 4 >= n)
+                break;
+            out[len++] = '\\';
+            out[len++] = 'x';
+            out[len++] = HEX[c >> 4];
+            out[len++] = HEX[c & 15];
+        }
+    }
+    out[len] = '\0';
+    scm_utf8_cut(out);
+}
+
 void scm_log(scm_log_level level, const char *fmt, ...)
 {
     static int warned;
-    char line[1200];
+    char text[1024], line[1200];
     va_list ap;
     int n;
 
@@ -49,10 +77,11 @@ void scm_log(scm_log_level level, const char *fmt, ...)
         return;
     if (unknown_level && !__atomic_exchange_n(&warned, 1, __ATOMIC_RELAXED))
         scm_log(SCM_LOG_WARN, "SCM_SHIM_LOG takes off, error, warn, info or debug; using warn");
-    n = snprintf(line, sizeof line, "scmshim: %s: ", LEVEL_NAMES[level]);
     va_start(ap, fmt);
-    vsnprintf(line + n, sizeof line - (size_t)n - 1, fmt, ap);
+    vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
+    n = snprintf(line, sizeof line, "scmshim: %s: ", LEVEL_NAMES[level]);
+    scm_log_escape(line + n, sizeof line - (size_t)n - 1, text);
     strcat(line, "\n");
     /* One write, so lines from several threads do not interleave. */
     n = (int)write(STDERR_FILENO, line, strlen(line));

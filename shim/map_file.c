@@ -2,34 +2,50 @@
 #include "maptable.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* The largest table file accepted; the real one is a few KiB. */
 #define MAP_FILE_MAX (1024 * 1024)
 
 int scm_map_load_file(const char *path, scm_map *out, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "rb");
+    /* O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused just below. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    struct stat st;
     char *data;
-    size_t len;
+    ssize_t n = 0;
+    size_t len = 0;
     int rc;
 
     memset(out, 0, sizeof *out);
-    if (f == NULL) {
+    if (fd < 0) {
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
         return -1;
     }
-    data = malloc(MAP_FILE_MAX + 1);
-    if (data == NULL) {
-        fclose(f);
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        snprintf(err, errlen, "%s: not a regular file", path);
+        return -1;
+    }
+    if ((data = malloc(MAP_FILE_MAX + 1)) == NULL) {
+        close(fd);
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    len = fread(data, 1, MAP_FILE_MAX + 1, f);
-    rc = ferror(f);
-    fclose(f);
+    while (len <= MAP_FILE_MAX && (n = read(fd, data + len, MAP_FILE_MAX + 1 - len)) != 0) {
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            break;
+        len += (size_t)n;
+    }
+    rc = n < 0;
+    close(fd);
     if (rc || len > MAP_FILE_MAX) {
         free(data);
         snprintf(err, errlen, "%s: %s", path, rc ? "read error" : "larger than 1 MiB");

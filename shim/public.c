@@ -47,7 +47,7 @@ SCM_EXPORT const char *scm_shim_class_name(scm_shim_class cls)
 
 SCM_EXPORT const scm_shim_report *scm_shim_details_report(const scm_cert_details *details)
 {
-    return scm_details_report(details);
+    return scm_details_is_ours(details) ? scm_details_report(details) : NULL;
 }
 
 SCM_EXPORT const scm_shim_report *scm_shim_client_report(const scm_client *client)

@@ -393,11 +393,13 @@ START_TEST(fleet_audit_counts_add_up)
              "SCM_ENDPOINT=%s SCM_PROJECT_ID=%s SCM_AK=%s SCM_SK=%s %s audit --format json "
              "--concurrency 4 --ids %s/fleet-ids.txt",
              E.url, EMU_PROJECT_ID, EMU_AK, EMU_SK, SCM_SHIM_CLI, SCM_TEST_DATA_DIR);
-    ck_assert_int_eq(it_run(cmd, out, 1 << 20), 0);
+    /* Not every certificate could be compared: the audit cannot say go. */
+    ck_assert_int_eq(it_run(cmd, out, 1 << 20), 3);
     doc = cJSON_Parse(out);
     ck_assert_ptr_nonnull(doc);
     certs = cJSON_GetObjectItemCaseSensitive(doc, "certificates")->valuedouble;
     ck_assert_double_eq(certs, 17);
+    ck_assert_double_eq(cJSON_GetObjectItemCaseSensitive(doc, "compared")->valuedouble, 12);
     cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(doc, "fields")) {
         for (sum = 0, c = 0; c < 5; c++)
             sum += cJSON_GetObjectItemCaseSensitive(f, CLASSES[c])->valuedouble;

@@ -2,6 +2,7 @@
  * test_convert.c - the v3 adapter, data-driven: every fixture pair (v3.json rebuilt and
  * compared with legacy.json member by member) and every tests/data/convert-cases folder.
  */
+#include "details.h"
 #include "json.h"
 #include "maptable.h"
 #include "scm_shim.h"
@@ -314,6 +315,28 @@ START_TEST(long_non_ascii_error_is_cut_on_a_character)
 }
 END_TEST
 
+START_TEST(free_leaves_a_caller_struct_alone)
+{
+    /* Exactly the frozen struct, members the library did not allocate: freeing any would crash. */
+    char name[] = "mine";
+    scm_cert_details *d = calloc(1, sizeof *d), *ours = NULL;
+    ck_assert_ptr_nonnull(d);
+    d->cert_name = name;
+    d->auth_count = 3;
+    ck_assert_ptr_null(scm_shim_details_report(d));
+    scm_cert_details_free(d);
+    ck_assert_ptr_eq(d->cert_name, name);
+    ck_assert_uint_eq(d->auth_count, 3);
+    free(d);
+    /* A library object is freed once; a second call is refused, not a double free. */
+    ours = scm_details_new("v3");
+    ck_assert_ptr_nonnull(scm_shim_details_report(ours));
+    scm_cert_details_free(ours);
+    ck_assert_ptr_null(scm_shim_details_report(ours));
+    scm_cert_details_free(ours);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("convert");
@@ -339,6 +362,7 @@ int main(void)
     tcase_add_test(tc, report_accessors);
     tcase_add_test(tc, replacement_table);
     tcase_add_test(tc, long_non_ascii_error_is_cut_on_a_character);
+    tcase_add_test(tc, free_leaves_a_caller_struct_alone);
     suite_add_tcase(s, tc);
     rc |= tu_run(s);
     for (i = 0; i < nnames; i++)

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 START_TEST(builtin_covers_every_struct_member)
@@ -140,6 +141,13 @@ START_TEST(file_table_missing_row)
     ck_assert_str_eq(err, "row organization_unit: missing (every legacy field needs one row)");
     ck_assert_int_eq(scm_map_load_file("/nonexistent/map.json", &m, err, sizeof err), -1);
     ck_assert_str_eq(err, "/nonexistent/map.json: No such file or directory");
+    /* A FIFO with no writer would block the client's creation forever: refused at once. */
+    unlink(path);
+    ck_assert_int_eq(mkfifo(path, 0600), 0);
+    ck_assert_int_eq(scm_map_load_file(path, &m, err, sizeof err), -1);
+    ck_assert_ptr_nonnull(strstr(err, ": not a regular file"));
+    ck_assert_int_eq(scm_map_load_file("/tmp", &m, err, sizeof err), -1);
+    ck_assert_str_eq(err, "/tmp: not a regular file");
     unlink(path);
     free(bad);
     free(text);

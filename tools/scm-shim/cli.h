@@ -10,6 +10,8 @@
 #define CLI_OK 0
 #define CLI_FAIL 1
 #define CLI_USAGE 2
+/* A go/no-go command could not do all of its job (certificates not compared or not captured). */
+#define CLI_INCOMPLETE 3
 
 /* Prints "scm-shim: <message>" on stderr; returns status. */
 int cli_error(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -6,6 +6,7 @@
 #include "audit.h"
 #include "cli.h"
 #include "fleet.h"
+#include "json.h"
 #include "summary.h"
 
 #include <errno.h>
@@ -23,8 +24,13 @@ static void help(FILE *out)
           "(error), with example IDs, then the certificates with a mismatch or an error.\n"
           "--ids FILE reads one ID per line (- for stdin). --log summarises SCM_SHIM_AUDIT_LOG\n"
           "lines instead of querying. --values shows the differing values.\n"
-          "Exit status: 0 no mismatch; 1 a mismatch with --fail-on-mismatch (or a failure);\n"
-          "2 usage or configuration error.\n",
+          "IDs are checked before the first request; a line that is no certificate ID is\n"
+          "reported and counted as an error. A --log line that is not a record is skipped and\n"
+          "counted.\n"
+          "Exit status: 0 every certificate compared, no mismatch; 1 a mismatch with\n"
+          "--fail-on-mismatch; 2 usage or configuration error; 3 not every certificate could be\n"
+          "compared (an error on one side, an unusable ID, a damaged log line, or nothing to\n"
+          "compare).\n",
           out);
     cli_config_help(out);
 }
@@ -58,23 +64,48 @@ static cJSON *record_errors(const scm_audit_record *r)
     return o;
 }
 
+/* An input line that is no certificate ID: an error of the audit, not of either backend. */
+static int add_unusable_id(summary *sum, const char *id)
+{
+    scm_cmp *cls = calloc(scm_map_builtin.nrows, sizeof *cls);
+    cJSON *errors = cJSON_CreateObject(), *input = cJSON_AddObjectToObject(errors, "input");
+    size_t i;
+    int rc;
+    for (i = 0; cls != NULL && i < scm_map_builtin.nrows; i++)
+        cls[i] = SCM_CMP_ERROR;
+    rc = cls != NULL && input != NULL &&
+                 cJSON_AddStringToObject(input, "error_code", "not a certificate ID") != NULL &&
+                 summary_add(sum, id, SCM_CMP_ERROR, cls, NULL, NULL, errors) == 0
+             ? CLI_OK
+             : cli_error(CLI_FAIL, "out of memory");
+    cJSON_Delete(errors);
+    free(cls);
+    return rc;
+}
+
 static int run_fleet(cli_config *conf, char **ids, size_t nids, int concurrency, int values,
                      summary *sum)
 {
     audit_job j = {ids, values, calloc(nids ? nids : 1, sizeof *j.records),
                    calloc(nids ? nids : 1, sizeof *j.failures)};
+    unsigned char *bad = calloc(nids ? nids : 1, 1);
     size_t i;
     int rc;
 
-    if (j.records == NULL || j.failures == NULL) {
+    if (j.records == NULL || j.failures == NULL || bad == NULL) {
         free(j.records);
         free(j.failures);
+        free(bad);
         return cli_error(CLI_FAIL, "out of memory");
     }
-    rc = fleet_run(&conf->cfg, nids, concurrency, "audited", audit_one, &j);
+    /* Every ID is checked before the first request: a bad line costs only itself. */
+    fleet_unusable_ids(ids, nids, bad);
+    rc = fleet_run(&conf->cfg, nids, bad, concurrency, "audited", audit_one, &j);
     for (i = 0; i < nids; i++) {
         scm_audit_record *r = j.records[i];
-        if (rc == CLI_OK && r == NULL) {
+        if (rc == CLI_OK && bad[i]) {
+            rc = add_unusable_id(sum, ids[i]);
+        } else if (rc == CLI_OK && r == NULL) {
             /* An unusable ID or configuration: say so and stop. */
             rc = cli_error(CLI_USAGE, "%s: %s", ids[i], j.failures[i] ? j.failures[i] : "failed");
         } else if (rc == CLI_OK) {
@@ -88,7 +119,22 @@ static int run_fleet(cli_config *conf, char **ids, size_t nids, int concurrency,
     }
     free(j.records);
     free(j.failures);
+    free(bad);
     return rc;
+}
+
+/* Whether a parsed line has what add_log_line reads. */
+static int is_record(const cJSON *line)
+{
+    const cJSON *result = cJSON_GetObjectItemCaseSensitive(line, "result");
+    int c;
+    if (!cJSON_IsString(cJSON_GetObjectItemCaseSensitive(line, "cert_id")) || !cJSON_IsString(result) ||
+        !cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(line, "fields")))
+        return 0;
+    for (c = 0; c < SCM_CMP_COUNT_; c++)
+        if (strcmp(result->valuestring, scm_cmp_name((scm_cmp)c)) == 0)
+            return 1;
+    return 0;
 }
 
 /* One audit-log line into the summary: unknown fields are ignored, missing ones count as error. */
@@ -149,10 +195,15 @@ static int run_log(const char *path, int values, summary *sum)
         return cli_error(CLI_USAGE, "cannot read %s: %s", path, strerror(errno));
     for (line = strtok_r(text, "\n", &save); line != NULL && rc == CLI_OK;
          line = strtok_r(NULL, "\n", &save)) {
-        cJSON *doc = cJSON_Parse(line);
+        cJSON *doc = scm_json_parse(line, strlen(line));
         lineno++;
-        rc = doc != NULL ? add_log_line(sum, doc, values, lineno)
-                         : cli_error(CLI_FAIL, "%s: line %zu is not JSON", path, lineno);
+        if (doc == NULL || !is_record(doc)) {
+            /* A line cut short by a full disk or a crash: skipped and counted, the rest still read. */
+            cli_error(CLI_FAIL, "%s: line %zu is not an audit record; skipped", path, lineno);
+            summary_damaged_line(sum);
+        } else {
+            rc = add_log_line(sum, doc, values, lineno);
+        }
         cJSON_Delete(doc);
     }
     free(text);

@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "fleet.h"
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,28 +19,87 @@ static void help(FILE *out)
           "Asks the legacy backend for each certificate (N at once, default 8) and keeps, in\n"
           "the SQLite store named by SCM_SHIM_CAPTURE, the fields v3 cannot supply (the table's\n"
           "missing and lossy fields, and what it held under older tables: personal data). --stats\n"
-          "counts what it holds and says, per field, whether it still serves it; --export prints it as JSON lines, --purge removes one certificate's values\n"
-          "or, with --all, everything.\n"
-          "Exit status: 0 done, 1 some certificates failed, 2 usage or configuration error.\n",
+          "counts what it holds and says, per field, whether it still serves it; --export\n"
+          "prints it as JSON lines; --purge removes one certificate's values or, with --all,\n"
+          "everything. A certificate counts as captured only once its values are in the store.\n"
+          "Exit status: 0 every certificate captured; 1 some could not be read or stored, or\n"
+          "an ID was unusable; 2 usage or configuration error (a store that cannot be opened\n"
+          "included).\n",
           out);
     cli_config_help(out);
 }
 
 typedef struct capture_job {
-    char        **ids;
-    atomic_size_t failed;
+    char           **ids;
+    scm_capture     *store;  /* one connection, its writes serialised by lock */
+    const scm_map   *map;
+    pthread_mutex_t  lock;
+    atomic_size_t    failed;
 } capture_job;
 
+/* Reads one certificate from v2, then stores it as its own step, so a store failure is counted. */
 static void capture_one(scm_client *c, size_t i, void *ctx)
 {
     capture_job *j = ctx;
     scm_cert_details *d = NULL;
-    /* The library stores the legacy answer's fields as it reads them. */
+    int stored;
     if (scm_query_cert_details(c, j->ids[i], &d) != SCM_OK) {
-        fprintf(stderr, "scm-shim: %s: %s\n", j->ids[i], scm_client_error_msg(c));
+        cli_error(CLI_FAIL, "%s: %s", j->ids[i], scm_client_error_msg(c));
+        atomic_fetch_add(&j->failed, 1);
+        return;
+    }
+    pthread_mutex_lock(&j->lock);
+    stored = scm_capture_store(j->store, j->map, d);
+    pthread_mutex_unlock(&j->lock);
+    if (stored != 0) {
+        cli_error(CLI_FAIL, "%s: read from v2 but not stored", j->ids[i]);
         atomic_fetch_add(&j->failed, 1);
     }
     scm_cert_details_free(d);
+}
+
+/* Captures the fleet into store; the exit status. */
+static int capture_fleet(cli_config *conf, const char *store, char **ids, size_t nids, int concurrency)
+{
+    unsigned char *bad = calloc(nids ? nids : 1, 1);
+    size_t unusable;
+    scm_map loaded;
+    char err[600];
+    capture_job j;
+    int rc;
+
+    if (bad == NULL)
+        return cli_error(CLI_FAIL, "out of memory");
+    if (scm_map_from_env(&loaded, &j.map, err, sizeof err) != 0) {
+        free(bad);
+        return cli_error(CLI_USAGE, "%s", err);
+    }
+    /* The store must work before a single certificate is read: it is the whole point. */
+    if ((j.store = scm_capture_open(store)) == NULL) {
+        scm_map_free(&loaded);
+        free(bad);
+        return cli_error(CLI_USAGE, "SCM_SHIM_CAPTURE=%s: the store cannot be used; nothing captured", store);
+    }
+    unusable = fleet_unusable_ids(ids, nids, bad);
+    /* Capturing asks the legacy backend, whichever one the environment selects; this command stores. */
+    setenv("SCM_SHIM_BACKEND", "legacy", 1);
+    unsetenv("SCM_SHIM_SHADOW");
+    unsetenv("SCM_SHIM_CAPTURE");
+    j.ids = ids;
+    pthread_mutex_init(&j.lock, NULL);
+    atomic_init(&j.failed, unusable);
+    rc = fleet_run(&conf->cfg, nids, bad, concurrency, "captured", capture_one, &j);
+    if (rc == CLI_OK) {
+        size_t failed = atomic_load(&j.failed);
+        printf("captured %zu certificate%s, %zu failed\n", nids - failed, nids - failed == 1 ? "" : "s", failed);
+        if (failed > 0)
+            rc = CLI_FAIL;
+    }
+    pthread_mutex_destroy(&j.lock);
+    scm_capture_close(j.store);
+    scm_map_free(&loaded);
+    free(bad);
+    return rc;
 }
 
 static void print_time(const char *label, long long t)
@@ -109,7 +169,6 @@ int cmd_capture(int argc, char **argv)
     size_t nids = 0, k;
     int concurrency = 8, i, rc = CLI_OK;
     cli_config conf;
-    capture_job j;
 
     cli_config_init(&conf);
     for (i = 1; i < argc; i++) {
@@ -157,20 +216,8 @@ int cmd_capture(int argc, char **argv)
         ids[k] = strdup(ids[k]);
     if (ids_file != NULL)
         rc = fleet_read_ids(ids_file, &ids, &nids);
-    if (rc == CLI_OK) {
-        /* Capturing asks the legacy backend, whichever one the environment selects. */
-        setenv("SCM_SHIM_BACKEND", "legacy", 1);
-        unsetenv("SCM_SHIM_SHADOW");
-        j.ids = ids;
-        atomic_init(&j.failed, 0);
-        rc = fleet_run(&conf.cfg, nids, concurrency, "captured", capture_one, &j);
-        if (rc == CLI_OK) {
-            printf("captured %zu certificate%s, %zu failed\n", nids - atomic_load(&j.failed),
-                   nids - atomic_load(&j.failed) == 1 ? "" : "s", atomic_load(&j.failed));
-            if (atomic_load(&j.failed) > 0)
-                rc = CLI_FAIL;
-        }
-    }
+    if (rc == CLI_OK)
+        rc = capture_fleet(&conf, store, ids, nids, concurrency);
     for (k = 0; k < nids; k++)
         free(ids[k]);
     free(ids);

@@ -2,6 +2,8 @@
 #include "fleet.h"
 
 #include "cli.h"
+#include "log.h"
+#include "settings.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -15,6 +17,7 @@ typedef struct fleet {
     const scm_config *cfg;
     size_t            n;
     fleet_fn          fn;
+    const unsigned char *skip;
     void             *ctx;
     atomic_size_t     next;
     atomic_size_t     done;
@@ -26,7 +29,7 @@ static void *worker(void *arg)
     scm_client *c = scm_client_new(f->cfg);
     size_t i;
     while ((i = atomic_fetch_add(&f->next, 1)) < f->n) {
-        if (c != NULL)
+        if (c != NULL && (f->skip == NULL || !f->skip[i]))
             f->fn(c, i, f->ctx);
         atomic_fetch_add(&f->done, 1);
     }
@@ -41,8 +44,8 @@ static double now_s(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-int fleet_run(const scm_config *cfg, size_t n, int concurrency, const char *verb, fleet_fn fn,
-              void *ctx)
+int fleet_run(const scm_config *cfg, size_t n, const unsigned char *skip, int concurrency,
+              const char *verb, fleet_fn fn, void *ctx)
 {
     pthread_t threads[FLEET_MAX_CONCURRENCY];
     scm_client *probe;
@@ -58,6 +61,7 @@ int fleet_run(const scm_config *cfg, size_t n, int concurrency, const char *verb
     f.cfg = cfg;
     f.n = n;
     f.fn = fn;
+    f.skip = skip;
     f.ctx = ctx;
     for (t = 0; t < concurrency && (size_t)t < n; t++)
         if (pthread_create(&threads[t], NULL, worker, &f) == 0)
@@ -79,6 +83,17 @@ int fleet_run(const scm_config *cfg, size_t n, int concurrency, const char *verb
     return CLI_OK;
 }
 
+/* line without the spaces and tabs around it (in place). */
+static char *trim(char *line)
+{
+    char *end = line + strlen(line);
+    while (*line == ' ' || *line == '\t')
+        line++;
+    while (end > line && (end[-1] == ' ' || end[-1] == '\t'))
+        *--end = '\0';
+    return line;
+}
+
 int fleet_read_ids(const char *path, char ***ids, size_t *n)
 {
     size_t len = 0, cap = *n;
@@ -86,6 +101,7 @@ int fleet_read_ids(const char *path, char ***ids, size_t *n)
     if (text == NULL)
         return cli_error(CLI_USAGE, "cannot read %s: %s", path, strerror(errno));
     for (line = strtok_r(text, "\r\n", &save); line != NULL; line = strtok_r(NULL, "\r\n", &save)) {
+        line = trim(line);
         if (line[0] == '\0' || line[0] == '#')
             continue;
         if (*n == cap) {
@@ -103,6 +119,19 @@ int fleet_read_ids(const char *path, char ***ids, size_t *n)
     }
     free(text);
     return CLI_OK;
+}
+
+size_t fleet_unusable_ids(char *const *ids, size_t n, unsigned char *bad)
+{
+    size_t i, count = 0;
+    for (i = 0; i < n; i++)
+        if ((bad[i] = !scm_valid_id(ids[i])) != 0) {
+            char shown[200];
+            scm_log_escape(shown, sizeof shown, ids[i]);
+            cli_error(CLI_FAIL, "'%s' is not a certificate ID (1 to 64 of A-Z a-z 0-9 _ -): skipped", shown);
+            count++;
+        }
+    return count;
 }
 
 int fleet_concurrency(const char *value, int *out)

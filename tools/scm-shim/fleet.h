@@ -12,16 +12,26 @@
 typedef void (*fleet_fn)(scm_client *client, size_t index, void *ctx);
 
 /*
- * Calls fn for items 0..n-1 from `concurrency` threads, each with its own
+ * Calls fn for items 0..n-1 but those skip marks (skip may be NULL) from
+ * `concurrency` threads, each with its own
  * client made from cfg (checked once first: CLI_USAGE when unusable). Shows
  * "<verb> i/n" on stderr when it is a terminal and the run takes more than
  * a moment. Returns CLI_OK, CLI_USAGE or CLI_FAIL.
  */
-int fleet_run(const scm_config *cfg, size_t n, int concurrency, const char *verb, fleet_fn fn,
-              void *ctx);
+int fleet_run(const scm_config *cfg, size_t n, const unsigned char *skip, int concurrency,
+              const char *verb, fleet_fn fn, void *ctx);
 
-/* Reads certificate IDs, one per line ('#' comments and blank lines skipped); CLI_OK or a reported error. */
+/*
+ * Reads certificate IDs, one per line, spaces and tabs around them trimmed
+ * ('#' comments and blank lines skipped); CLI_OK or a reported error.
+ */
 int fleet_read_ids(const char *path, char ***ids, size_t *n);
+
+/*
+ * Checks every ID before any request: bad[i] = 1 (and a line on stderr) for
+ * one that cannot be a certificate ID. Returns how many there are.
+ */
+size_t fleet_unusable_ids(char *const *ids, size_t n, unsigned char *bad);
 
 /* Parses --concurrency's value; 0, or -1 (reported). */
 int fleet_concurrency(const char *value, int *out);

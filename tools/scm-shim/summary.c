@@ -16,6 +16,7 @@ typedef struct field_stats {
 struct summary {
     field_stats *fields;       /* one per built-in row */
     size_t       certs;
+    size_t       damaged;      /* audit-log lines that were not records */
     size_t       results[SCM_CMP_COUNT_];
     cJSON       *problems;     /* [{"cert_id", "result", "fields", "values"?, "errors"?}] */
 };
@@ -89,6 +90,11 @@ int summary_add(summary *s, const char *cert_id, scm_cmp result, const scm_cmp *
     return 0;
 }
 
+void summary_damaged_line(summary *s)
+{
+    s->damaged++;
+}
+
 int summary_option(summary_opts *o, int argc, char **argv, int *i)
 {
     const char *arg = argv[*i];
@@ -119,6 +125,8 @@ static cJSON *to_json(const summary *s)
     size_t i, c, k;
 
     cJSON_AddNumberToObject(o, "certificates", (double)s->certs);
+    cJSON_AddNumberToObject(o, "compared", (double)(s->certs - s->results[SCM_CMP_ERROR]));
+    cJSON_AddNumberToObject(o, "damaged_lines", (double)s->damaged);
     results = cJSON_AddObjectToObject(o, "results");
     for (c = 0; c < SCM_CMP_COUNT_; c++)
         cJSON_AddNumberToObject(results, scm_cmp_name((scm_cmp)c), (double)s->results[c]);
@@ -204,10 +212,13 @@ static void print_table(const summary *s, FILE *out)
             fprintf(out, "\nwhy the expected differences are expected:\n");
         fprintf(out, "  %-20s %s\n", scm_map_builtin.rows[i].legacy, ex);
     }
-    fprintf(out, "\n%zu certificate%s:", s->certs, s->certs == 1 ? "" : "s");
+    fprintf(out, "\n%zu certificate%s, %zu compared:", s->certs, s->certs == 1 ? "" : "s",
+            s->certs - s->results[SCM_CMP_ERROR]);
     for (c = 0; c < SCM_CMP_COUNT_; c++)
         fprintf(out, "%s %zu %s", c ? "," : "", s->results[c], scm_cmp_name((scm_cmp)c));
     fputc('\n', out);
+    if (s->damaged > 0)
+        fprintf(out, "%zu damaged line%s skipped\n", s->damaged, s->damaged == 1 ? "" : "s");
     if (cJSON_GetArraySize(s->problems) == 0)
         return;
     fprintf(out, "\ncertificates with a mismatch or an error:\n");
@@ -307,7 +318,12 @@ static int summary_print(const summary *s, summary_format format)
 int summary_finish(const summary *s, const summary_opts *o)
 {
     int rc = summary_print(s, o->format);
-    if (rc == CLI_OK && o->fail_on_mismatch && s->results[SCM_CMP_MISMATCH] > 0)
-        rc = CLI_FAIL;
-    return rc;
+    if (rc != CLI_OK)
+        return rc;
+    if (o->fail_on_mismatch && s->results[SCM_CMP_MISMATCH] > 0)
+        return CLI_FAIL;
+    /* What was not compared cannot be called safe. */
+    if (s->results[SCM_CMP_ERROR] > 0 || s->damaged > 0 || s->certs == 0)
+        return CLI_INCOMPLETE;
+    return CLI_OK;
 }

@@ -29,6 +29,9 @@ void     summary_free(summary *s);
 int summary_add(summary *s, const char *cert_id, scm_cmp result, const scm_cmp *fields,
                 const scm_cmp_reason *reasons, const cJSON *values, const cJSON *errors);
 
+/* Counts an audit-log line that is not a record (cut short, not JSON): skipped, not fatal. */
+void summary_damaged_line(summary *s);
+
 /* The output options audit and diff share. */
 typedef struct summary_opts {
     summary_format format;
@@ -39,7 +42,11 @@ typedef struct summary_opts {
 /* Takes --format/--values/--fail-on-mismatch at argv[*i]: CLI_TAKEN, CLI_NOT_OURS, or CLI_USAGE (said). */
 int summary_option(summary_opts *o, int argc, char **argv, int *i);
 
-/* Prints s and gives the exit status: CLI_FAIL for a mismatch under --fail-on-mismatch. */
+/*
+ * Prints s and gives the exit status: CLI_FAIL for a mismatch under
+ * --fail-on-mismatch, else CLI_INCOMPLETE when a certificate was not compared
+ * (an error on one side), a log line was damaged, or there was nothing to compare.
+ */
 int summary_finish(const summary *s, const summary_opts *o);
 
 #endif

@@ -1,0 +1,18 @@
+/*
+ * privfile.h - opening the files that hold audit lines and captured personal
+ * data: never through a symbolic link, only a regular file owned by this
+ * user, and never readable by others (an existing group- or world-readable
+ * file is tightened to 0600).
+ */
+#ifndef SCM_SHIM_PRIVFILE_H
+#define SCM_SHIM_PRIVFILE_H
+
+#include <stddef.h>
+
+/* open(path, flags | O_NOFOLLOW | O_CLOEXEC, 0600) with those checks; the fd, or -1 with err. */
+int scm_privfile_open(const char *path, int flags, char *err, size_t errlen);
+
+/* The same checks on an existing file, when there is one (SQLite's -wal and -shm files); 0 or -1 with err. */
+int scm_privfile_check(const char *path, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,17 @@
+/*
+ * registry.h - the objects this library has handed out and not yet freed, by
+ * address. A pointer the caller made itself (a stack struct, its own malloc)
+ * is not in it, so the public entry points can refuse it without reading a
+ * byte past the frozen struct. Thread-safe.
+ */
+#ifndef SCM_SHIM_REGISTRY_H
+#define SCM_SHIM_REGISTRY_H
+
+/* Records p; 0, or -1 on OOM. */
+int scm_registry_add(const void *p);
+/* Forgets p; 1 when it was recorded, 0 when not. */
+int scm_registry_remove(const void *p);
+/* 1 when p is recorded. */
+int scm_registry_has(const void *p);
+
+#endif
