@@ -331,6 +331,41 @@ START_TEST(store_from_an_older_table_never_beats_v3)
 }
 END_TEST
 
+/* A damaged store (bytes that are not UTF-8) must not make the library return invalid JSON. */
+START_TEST(damaged_value_is_not_served)
+{
+    char db[400], *v3, *out = NULL;
+    scm_shim_report *r = NULL;
+    scm_shim_class cls;
+    sqlite3 *sql;
+    size_t len = 0;
+
+    snprintf(db, sizeof db, "%s/damaged.db", LIVE.dir);
+    capture_all(db);
+    ck_assert_int_eq(sqlite3_open(db, &sql), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_exec(sql,
+                                  "UPDATE captured SET value = CAST(X'49ff54' AS TEXT) "
+                                  "WHERE cert_id = 'scs7788354407554' AND field = 'organization_unit'",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    ck_assert_int_eq(sqlite3_changes(sql), 1);
+    sqlite3_close(sql);
+    setenv("SCM_SHIM_CAPTURE", db, 1);
+    v3 = tu_read_file(CERTS "/scs7788354407554/v3.json", &len);
+    ck_assert_int_eq(scm_shim_convert(v3, len, &out, &r), SCM_OK);
+    unsetenv("SCM_SHIM_CAPTURE");
+    ck_assert_ptr_nonnull(strstr(out, "\"organization_unit\": \"\""));
+    ck_assert_ptr_null(strstr(out, "I\xffT"));
+    ck_assert_int_eq(scm_shim_report_find(r, "organization_unit", &cls), 0);
+    ck_assert_int_eq(cls, SCM_SHIM_CLASS_MISSING);
+    /* The other captured fields of the same certificate are still served. */
+    ck_assert_ptr_nonnull(strstr(out, "\"DNS_push_status\": \"ON\""));
+    scm_shim_report_free(r);
+    scm_free(out);
+    free(v3);
+}
+END_TEST
+
 START_TEST(capture_command)
 {
     char db[400], args[600], *out = malloc(1 << 20), *line, *save = NULL;
@@ -376,6 +411,7 @@ int main(void)
     tcase_add_test(tc, offline_conversion_and_purge);
     tcase_add_test(tc, capture_command);
     tcase_add_test(tc, store_from_an_older_table_never_beats_v3);
+    tcase_add_test(tc, damaged_value_is_not_served);
     suite_add_tcase(s, tc);
     return tu_run(s);
 }
