@@ -13,6 +13,8 @@
 
 typedef struct conv {
     const cJSON *top;     /* the v3 body */
+    const char  *object;  /* the nested object last looked up in top, and what it was */
+    const cJSON *holder;
     scm_report  *report;
     char        *err;
     size_t       errlen;
@@ -33,7 +35,12 @@ static int lookup(conv *cv, const scm_map_row *r, const scm_source *src, const c
         const scm_path *p = &src->spelling[k];
         const cJSON *holder = p->element ? el : cv->top, *it;
         if (p->object != NULL && !p->element) {
-            holder = cJSON_GetObjectItemCaseSensitive(cv->top, p->object);
+            /* Rows read one nested object member after another: look it up once. */
+            if (cv->object == NULL || strcmp(cv->object, p->object) != 0) {
+                cv->object = p->object;
+                cv->holder = cJSON_GetObjectItemCaseSensitive(cv->top, p->object);
+            }
+            holder = cv->holder;
             if (holder == NULL || cJSON_IsNull(holder))
                 continue;
             if (!cJSON_IsObject(holder)) {
@@ -296,7 +303,7 @@ static int collect_v3_only(conv *cv, const scm_map *map)
 int scm_convert_v3(const scm_map *map, const cJSON *v3, scm_cert_details **out, char *err,
                    size_t errlen)
 {
-    conv cv = {v3, NULL, err, errlen};
+    conv cv = {v3, NULL, NULL, NULL, err, errlen};
     scm_cert_details *d;
     size_t i;
     int rc = SCM_OK;
