@@ -126,9 +126,9 @@ int scm_answer_details(const scm_client *c, scm_answer *a, scm_cert_details **ou
     else if (rc == SCM_E_NOMEM)
         a->rc = scm_error_set(&a->err, rc, 0, SCM_SHIM_ERR_NOMEM, "out of memory");
     else if (a->backend == SCM_BACKEND_V3)
-        scm_capture_fill(c->capture, c->map, *out);
+        scm_capture_fill(c->capture, c->map, *out, c->deadline - scm_now_ms());
     else
-        scm_capture_store(c->capture, c->map, *out);
+        scm_capture_store(c->capture, c->map, *out, c->deadline - scm_now_ms());
     return rc;
 }
 

@@ -24,6 +24,9 @@ struct scm_capture {
     int           broken; /* a failure was seen: the store is off from then on */
 };
 
+/* The longest a call waits for another process's lock when the caller gives no deadline. */
+#define CAPTURE_MAX_WAIT_MS 5000L
+
 /* element is the auth element's domain_name for auth[] fields, "" for top-level ones. */
 static const char SCHEMA[] =
     "CREATE TABLE IF NOT EXISTS captured ("
@@ -42,7 +45,59 @@ static void fail(scm_capture *cap, const char *what, const char *why)
     cap->broken = 1;
 }
 
-scm_capture *scm_capture_open(const char *path)
+static int is_busy(int rc)
+{
+    return (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED;
+}
+
+/* Another writer held the store past this call's deadline: skipped for this call only, said once. */
+static void busy(scm_capture *cap, const char *what)
+{
+    static atomic_flag said = ATOMIC_FLAG_INIT;
+    if (!atomic_flag_test_and_set(&said))
+        scm_log(SCM_LOG_WARN, "SCM_SHIM_CAPTURE=%s: locked by another process past the call's deadline; "
+                              "%s skipped for such calls", cap->path, what);
+}
+
+/* Waits for locks at most budget_ms (and never longer than CAPTURE_MAX_WAIT_MS); 0 when no time is left. */
+static int wait_at_most(scm_capture *cap, long budget_ms)
+{
+    if (budget_ms <= 0)
+        return 0;
+    sqlite3_busy_timeout(cap->db, (int)(budget_ms < CAPTURE_MAX_WAIT_MS ? budget_ms : CAPTURE_MAX_WAIT_MS));
+    return 1;
+}
+
+/*
+ * Sets the store up on first use: WAL, the table, the statements. 0 ready, 1
+ * busy (try again on a later call), -1 unusable (reported, store off).
+ */
+static int ready(scm_capture *cap)
+{
+    int rc;
+    if (cap->select != NULL)
+        return 0;
+    if ((rc = sqlite3_exec(cap->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL)) == SQLITE_OK)
+        rc = sqlite3_exec(cap->db, SCHEMA, NULL, NULL, NULL);
+    if (rc == SQLITE_OK &&
+        (rc = sqlite3_prepare_v2(cap->db,
+                                 "INSERT INTO captured (cert_id, field, element, value, captured_at) "
+                                 "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (cert_id, field, element) "
+                                 "DO UPDATE SET value = excluded.value, captured_at = excluded.captured_at",
+                                 -1, &cap->upsert, NULL)) == SQLITE_OK)
+        rc = sqlite3_prepare_v2(cap->db, "SELECT field, element, value, captured_at FROM captured WHERE cert_id = ?1",
+                                -1, &cap->select, NULL);
+    if (rc == SQLITE_OK)
+        return 0;
+    sqlite3_finalize(cap->upsert);
+    cap->upsert = NULL;
+    if (is_busy(rc))
+        return 1;
+    fail(cap, "not a usable capture store", NULL);
+    return -1;
+}
+
+scm_capture *scm_capture_open(const char *path, long budget_ms)
 {
     scm_capture *cap = calloc(1, sizeof *cap);
     char why[256], side[4200];
@@ -75,19 +130,8 @@ scm_capture *scm_capture_open(const char *path)
         scm_capture_close(cap);
         return NULL;
     }
-    /* Several processes and threads write at once: WAL, and wait rather than fail. */
-    sqlite3_busy_timeout(cap->db, 5000);
-    if (sqlite3_exec(cap->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL) != SQLITE_OK ||
-        sqlite3_exec(cap->db, SCHEMA, NULL, NULL, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(cap->db,
-                           "INSERT INTO captured (cert_id, field, element, value, captured_at) "
-                           "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (cert_id, field, element) "
-                           "DO UPDATE SET value = excluded.value, captured_at = excluded.captured_at",
-                           -1, &cap->upsert, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(cap->db,
-                           "SELECT field, element, value, captured_at FROM captured WHERE cert_id = ?1",
-                           -1, &cap->select, NULL) != SQLITE_OK) {
-        fail(cap, "not a usable capture store", NULL);
+    /* Several processes and threads write at once: WAL, and wait, but only as long as the caller can. */
+    if (wait_at_most(cap, budget_ms) && ready(cap) < 0) {
         scm_capture_close(cap);
         return NULL;
     }
@@ -126,18 +170,24 @@ static int upsert(scm_capture *cap, const char *cert_id, const char *field, cons
     return rc == SQLITE_DONE ? 0 : -1;
 }
 
-int scm_capture_store(scm_capture *cap, const scm_map *map, const scm_cert_details *legacy)
+int scm_capture_store(scm_capture *cap, const scm_map *map, const scm_cert_details *legacy, long budget_ms)
 {
     long long when = (long long)time(NULL);
     size_t i, k;
-    int ok = 1;
+    int ok = 1, rc;
 
     if (cap == NULL || cap->broken)
         return -1;
     if (legacy->cert_id[0] == '\0')
         return 0;
-    if (sqlite3_exec(cap->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
-        fail(cap, "begin", NULL);
+    if (!wait_at_most(cap, budget_ms) || (rc = ready(cap)) > 0 ||
+        (rc == 0 && is_busy(rc = sqlite3_exec(cap->db, "BEGIN IMMEDIATE", NULL, NULL, NULL)))) {
+        busy(cap, "capturing");
+        return 1;
+    }
+    if (rc != SQLITE_OK) {
+        if (!cap->broken)
+            fail(cap, "begin", NULL);
         return -1;
     }
     for (i = 0; ok && i < map->nrows; i++) {
@@ -150,7 +200,12 @@ int scm_capture_store(scm_capture *cap, const scm_map *map, const scm_cert_detai
             ok = upsert(cap, legacy->cert_id, r->legacy, legacy->auth[k].domain_name,
                         *scm_details_str(&legacy->auth[k], r), when) == 0;
     }
-    if (!ok || sqlite3_exec(cap->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+    if (ok && is_busy(rc = sqlite3_exec(cap->db, "COMMIT", NULL, NULL, NULL))) {
+        sqlite3_exec(cap->db, "ROLLBACK", NULL, NULL, NULL);
+        busy(cap, "capturing");
+        return 1;
+    }
+    if (!ok || rc != SQLITE_OK) {
         fail(cap, "write", NULL);
         sqlite3_exec(cap->db, "ROLLBACK", NULL, NULL, NULL);
         return -1;
@@ -172,13 +227,19 @@ static int restore(char **slot, const scm_map_row *r, const char *value)
     return 1;
 }
 
-void scm_capture_fill(scm_capture *cap, const scm_map *map, scm_cert_details *d)
+void scm_capture_fill(scm_capture *cap, const scm_map *map, scm_cert_details *d, long budget_ms)
 {
     scm_report *report = scm_details_report(d);
     size_t k;
     int rc;
 
     if (cap == NULL || cap->broken || d->cert_id[0] == '\0')
+        return;
+    if (!wait_at_most(cap, budget_ms) || (rc = ready(cap)) > 0) {
+        busy(cap, "restoring captured values");
+        return;
+    }
+    if (rc < 0)
         return;
     sqlite3_reset(cap->select);
     sqlite3_bind_text(cap->select, 1, d->cert_id, -1, SQLITE_TRANSIENT);
@@ -211,7 +272,9 @@ void scm_capture_fill(scm_capture *cap, const scm_map *map, scm_cert_details *d)
                 report->captured_at[row] = when;
         }
     }
-    if (rc != SQLITE_DONE)
+    if (is_busy(rc))
+        busy(cap, "restoring captured values");
+    else if (rc != SQLITE_DONE)
         fail(cap, "read", NULL);
     sqlite3_reset(cap->select);
 }

@@ -3,8 +3,10 @@
  * answers, the values of the fields the table classes missing or lossy are
  * kept per certificate in SQLite; on the v3 backend they fill those fields
  * again. The store holds personal data: created 0600, never logged. A store
- * that cannot be used is reported once on stderr and is then treated as off:
- * a caller's answer never depends on it.
+ * that cannot be used is reported once and is then treated as off: a caller's
+ * answer never depends on it. Every call waits for another process's lock at
+ * most budget_ms (the time left before the caller's deadline, at most 5 s);
+ * a store still locked then is skipped for that call only (said once).
  */
 #ifndef SCM_SHIM_CAPTURE_H
 #define SCM_SHIM_CAPTURE_H
@@ -16,16 +18,23 @@
 
 typedef struct scm_capture scm_capture;
 
-/* Opens (creating with mode 0600) the store at path, or NULL (reported once) when unusable. */
-scm_capture *scm_capture_open(const char *path);
+/* What a caller with no deadline of its own gives as budget_ms. */
+#define SCM_CAPTURE_WAIT_MS 5000L
+
+/*
+ * Opens (creating with mode 0600) the store at path, or NULL (reported once)
+ * when unusable. A store locked past budget_ms is set up on a later call.
+ */
+scm_capture *scm_capture_open(const char *path, long budget_ms);
 void         scm_capture_close(scm_capture *cap);
 
 /*
  * Stores legacy's missing and lossy fields (as map classes them) for its
- * cert_id; insert or update. 0, or -1 when nothing could be stored (cap NULL
- * or off, or the write failed: reported once).
+ * cert_id; insert or update. 0 stored, 1 skipped (locked past budget_ms), or
+ * -1 when nothing can be stored (cap NULL or off, or the write failed:
+ * reported once).
  */
-int scm_capture_store(scm_capture *cap, const scm_map *map, const scm_cert_details *legacy);
+int scm_capture_store(scm_capture *cap, const scm_map *map, const scm_cert_details *legacy, long budget_ms);
 
 /*
  * Restores into d (rebuilt from v3 by map) the captured values of fields v3
@@ -33,7 +42,7 @@ int scm_capture_store(scm_capture *cap, const scm_map *map, const scm_cert_detai
  * while the captured value begins with what v3 says now. Restored fields are
  * classed captured in d's report, with their capture time.
  */
-void scm_capture_fill(scm_capture *cap, const scm_map *map, scm_cert_details *d);
+void scm_capture_fill(scm_capture *cap, const scm_map *map, scm_cert_details *d, long budget_ms);
 
 /* For `scm-shim capture`: counts, JSON lines, and removal; 0, or -1 with err. */
 typedef struct scm_capture_stats {

@@ -51,7 +51,7 @@ SCM_EXPORT scm_client *scm_client_new(const scm_config *config)
     if (c->cfg.shadow && c->cfg.audit_log != NULL)
         c->audit_log = scm_audit_log_open(c->cfg.audit_log);
     if (c->cfg.capture != NULL)
-        c->capture = scm_capture_open(c->cfg.capture);
+        c->capture = scm_capture_open(c->cfg.capture, c->cfg.timeout_ms);
     c->rng = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32) ^ (uint64_t)(uintptr_t)c;
     return c;
 bad:
@@ -94,7 +94,7 @@ static int sampled(scm_client *c)
     return c->cfg.shadow_sample >= 1.0 || uniform(c) < c->cfg.shadow_sample;
 }
 
-static long now_ms(void)
+long scm_now_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -159,7 +159,7 @@ static int ask(scm_client *c, const char *cert_id, int both, long other_timeout,
     scm_backend primary = c->cfg.backend, other = primary == SCM_BACKEND_V3 ? SCM_BACKEND_LEGACY
                                                                             : SCM_BACKEND_V3;
     scm_answer *a = &answers[primary];
-    long deadline = now_ms() + c->cfg.timeout_ms, left, wait;
+    long deadline = c->deadline = scm_now_ms() + c->cfg.timeout_ms, left, wait;
     int attempt, skew_retried = 0;
     scm_http_req *reqs[2];
 
@@ -171,7 +171,7 @@ static int ask(scm_client *c, const char *cert_id, int both, long other_timeout,
                                      "cert_id must be 1-64 characters of A-Z a-z 0-9 _ -");
     for (attempt = 0;; attempt++) {
         size_t n = 0;
-        left = deadline - now_ms();
+        left = deadline - scm_now_ms();
         if (scm_backend_prepare(c, primary, cert_id, left > 0 ? left : 1) != SCM_OK ||
             (both && scm_backend_prepare(c, other, cert_id, other_timeout) != SCM_OK))
             return a->rc = scm_error_set(&a->err, SCM_E_NOMEM, 0, SCM_SHIM_ERR_NOMEM, "out of memory");
@@ -196,7 +196,7 @@ static int ask(scm_client *c, const char *cert_id, int both, long other_timeout,
         if (a->rc == SCM_OK || !retryable(a) || attempt >= c->cfg.retries)
             break;
         wait = backoff_ms(c, a, attempt);
-        if (now_ms() + wait >= deadline)
+        if (scm_now_ms() + wait >= deadline)
             break; /* no time left for another attempt: report this one */
         scm_log(SCM_LOG_INFO, "%s %s: %s; retrying in %ld ms", scm_backend_name(primary), cert_id,
                 a->err.code, wait);

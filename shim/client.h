@@ -32,6 +32,7 @@ struct scm_client {
     struct scm_capture *capture;          /* SCM_SHIM_CAPTURE, NULL when unset or unusable */
     uint64_t      rng;                    /* for SCM_SHIM_SHADOW_SAMPLE and retry jitter */
     long          clock_offset;           /* server time - local time, learnt from a 401's Date */
+    long          deadline;               /* the running query's end (monotonic ms, scm_now_ms) */
     scm_error     err;                    /* last failure; "" and 0 after a success */
     struct scm_shim_report *last_report;  /* of the last successful query */
 };
@@ -42,6 +43,9 @@ struct scm_client {
 #define SCM_SHIM_ERR_PARSE         "SCMSHIM.PARSE"
 #define SCM_SHIM_ERR_NOMEM         "SCMSHIM.NOMEM"
 #define SCM_SHIM_ERR_HTTP          "SCMSHIM.HTTP"
+
+/* A monotonic clock in milliseconds, for deadlines. */
+long scm_now_ms(void);
 
 void scm_error_clear(scm_error *e);
 /* Records a failure and returns rc, so callers can write `return scm_error_set(...)`. */

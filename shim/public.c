@@ -180,8 +180,8 @@ SCM_EXPORT int scm_shim_convert(const char *v3_json, size_t len, char **legacy_j
     } else if (rc == SCM_OK) {
         const char *store = getenv("SCM_SHIM_CAPTURE");
         if (store != NULL && store[0] != '\0') {
-            scm_capture *cap = scm_capture_open(store);
-            scm_capture_fill(cap, map, d);
+            scm_capture *cap = scm_capture_open(store, SCM_CAPTURE_WAIT_MS);
+            scm_capture_fill(cap, map, d, SCM_CAPTURE_WAIT_MS);
             scm_capture_close(cap);
         }
         *legacy_json = scm_legacy_json(d, NULL);

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #define CERTS SCM_TEST_DATA_DIR "/certs"
@@ -193,7 +194,7 @@ START_TEST(four_processes_write_at_once)
         ck_assert_int_eq(waitpid(pids[i], &status, 0), pids[i]);
         ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
     }
-    cap = scm_capture_open(db);
+    cap = scm_capture_open(db, SCM_CAPTURE_WAIT_MS);
     ck_assert_ptr_nonnull(cap);
     ck_assert_int_eq(scm_capture_stats_get(cap, &st), 0);
     /* Every certificate, every missing or lossy field once: nothing lost, nothing doubled. */
@@ -262,7 +263,7 @@ START_TEST(offline_conversion_and_purge)
     ck_assert_int_eq(scm_shim_convert(v3, len, &out, NULL), SCM_OK);
     ck_assert_ptr_nonnull(strstr(out, "\"organization_unit\": \"IT\""));
     scm_free(out);
-    cap = scm_capture_open(db);
+    cap = scm_capture_open(db, SCM_CAPTURE_WAIT_MS);
     ck_assert_int_eq(scm_capture_purge(cap, "scs7788354407554", &removed), 0);
     ck_assert_int_eq(removed, 8); /* 3 fields + auth[].status of its 5 validation records */
     ck_assert_int_eq(scm_capture_purge(cap, NULL, &removed), 0);
@@ -366,6 +367,57 @@ START_TEST(damaged_value_is_not_served)
 }
 END_TEST
 
+static long elapsed_ms(const struct timespec *t0)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (t.tv_sec - t0->tv_sec) * 1000 + (t.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/*
+ * Another process holds the store's write lock (capture --purge vacuuming, say):
+ * the query still ends by its timeout, answered, and the store works again for
+ * the next call once the lock is gone.
+ */
+START_TEST(locked_store_does_not_stretch_the_deadline)
+{
+    char db[400];
+    scm_config cfg = it_config(&LIVE);
+    scm_cert_details *d = NULL;
+    scm_capture_stats st;
+    struct timespec t0;
+    scm_capture *cap;
+    scm_client *c;
+    sqlite3 *holder;
+
+    snprintf(db, sizeof db, "%s/locked.db", LIVE.dir);
+    capture_all(db);
+    ck_assert_int_eq(sqlite3_open(db, &holder), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_exec(holder, "DELETE FROM captured; BEGIN EXCLUSIVE", NULL, NULL, NULL), SQLITE_OK);
+    setenv("SCM_SHIM_BACKEND", "legacy", 1);
+    cfg.timeout_ms = 800;
+    c = scm_client_new(&cfg);
+    ck_assert_ptr_nonnull(c);
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    ck_assert_int_eq(scm_query_cert_details(c, "scs7788354407554", &d), SCM_OK);
+    /* SQLite's own busy timeout was 5 s; the call's deadline is 0.8 s. */
+    ck_assert_int_lt(elapsed_ms(&t0), 2500);
+    scm_cert_details_free(d);
+    ck_assert_int_eq(sqlite3_exec(holder, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(holder);
+    /* Skipped for that call only: the next one is captured. */
+    ck_assert_int_eq(scm_query_cert_details(c, "scs7788354407554", &d), SCM_OK);
+    scm_cert_details_free(d);
+    scm_client_free(c);
+    unsetenv("SCM_SHIM_BACKEND");
+    unsetenv("SCM_SHIM_CAPTURE");
+    cap = scm_capture_open(db, SCM_CAPTURE_WAIT_MS);
+    ck_assert_int_eq(scm_capture_stats_get(cap, &st), 0);
+    ck_assert_int_eq(st.certificates, 1);
+    scm_capture_close(cap);
+}
+END_TEST
+
 START_TEST(capture_command)
 {
     char db[400], args[600], *out = malloc(1 << 20), *line, *save = NULL;
@@ -412,6 +464,7 @@ int main(void)
     tcase_add_test(tc, capture_command);
     tcase_add_test(tc, store_from_an_older_table_never_beats_v3);
     tcase_add_test(tc, damaged_value_is_not_served);
+    tcase_add_test(tc, locked_store_does_not_stretch_the_deadline);
     suite_add_tcase(s, tc);
     return tu_run(s);
 }
