@@ -184,41 +184,49 @@ typedef struct raw_server {
     int fd;
     int port;
     pthread_t thread;
-    const char *header; /* the raw "X-Request-Id: ..." line, without CR LF */
+    const char *headers[2]; /* per request, a raw header line without CR LF, or NULL */
+    int requests;
     const char *body;
 } raw_server;
 
-/* Answers one request with a 404 carrying the case's header, then closes. */
-static void *serve_one(void *arg)
+/* Answers each request with a 404 carrying that request's header line, closing every connection. */
+static void *serve(void *arg)
 {
     raw_server *s = arg;
     char req[8192], head[256];
-    size_t got = 0;
-    ssize_t n;
-    int c = accept(s->fd, NULL, NULL);
+    int i;
 
-    if (c < 0)
-        return NULL;
-    while (got < sizeof req - 1 && (n = read(c, req + got, sizeof req - 1 - got)) > 0) {
-        got += (size_t)n;
-        req[got] = '\0';
-        if (strstr(req, "\r\n\r\n") != NULL)
-            break;
+    for (i = 0; i < s->requests; i++) {
+        size_t got = 0;
+        ssize_t n;
+        int c = accept(s->fd, NULL, NULL);
+        if (c < 0)
+            return NULL;
+        while (got < sizeof req - 1 && (n = read(c, req + got, sizeof req - 1 - got)) > 0) {
+            got += (size_t)n;
+            req[got] = '\0';
+            if (strstr(req, "\r\n\r\n") != NULL)
+                break;
+        }
+        snprintf(head, sizeof head,
+                 "HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\n"
+                 "Content-Length: %zu\r\nConnection: close\r\n",
+                 strlen(s->body));
+        n = write(c, head, strlen(head));
+        if (s->headers[i] != NULL) {
+            n = write(c, s->headers[i], strlen(s->headers[i]));
+            n = write(c, "\r\n", 2);
+        }
+        n = write(c, "\r\n", 2);
+        n = write(c, s->body, strlen(s->body));
+        (void)n;
+        close(c);
     }
-    snprintf(head, sizeof head,
-             "HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\n"
-             "Content-Length: %zu\r\nConnection: close\r\n",
-             strlen(s->body));
-    n = write(c, head, strlen(head));
-    n = write(c, s->header, strlen(s->header));
-    n = write(c, "\r\n\r\n", 4);
-    n = write(c, s->body, strlen(s->body));
-    (void)n;
-    close(c);
     return NULL;
 }
 
-static void raw_start(raw_server *s, const char *header, const char *body)
+/* Listens on a free loopback port and serves `requests` answers from a thread. */
+static void raw_start(raw_server *s, int requests, const char *body)
 {
     struct sockaddr_in sin;
     socklen_t len = sizeof sin;
@@ -232,9 +240,26 @@ static void raw_start(raw_server *s, const char *header, const char *body)
     ck_assert_int_eq(listen(s->fd, 1), 0);
     ck_assert_int_eq(getsockname(s->fd, (struct sockaddr *)&sin, &len), 0);
     s->port = ntohs(sin.sin_port);
-    s->header = header;
+    s->requests = requests;
     s->body = body;
-    ck_assert_int_eq(pthread_create(&s->thread, NULL, serve_one, s), 0);
+    ck_assert_int_eq(pthread_create(&s->thread, NULL, serve, s), 0);
+}
+
+/* A token-authenticated client of s that does not retry. */
+static scm_client *raw_client(const raw_server *s, char *url, size_t n)
+{
+    scm_config cfg;
+    scm_client *c;
+    snprintf(url, n, "http://127.0.0.1:%d", s->port);
+    memset(&cfg, 0, sizeof cfg);
+    cfg.endpoint = url;
+    cfg.auth_token = "token";
+    cfg.timeout_ms = 5000;
+    setenv("SCM_SHIM_RETRIES", "0", 1);
+    c = scm_client_new(&cfg);
+    unsetenv("SCM_SHIM_RETRIES");
+    ck_assert_ptr_nonnull(c);
+    return c;
 }
 
 static void raw_stop(raw_server *s)
@@ -242,6 +267,29 @@ static void raw_stop(raw_server *s)
     pthread_join(s->thread, NULL);
     close(s->fd);
 }
+
+static const char GONE[] = "{\"error_code\":\"SCM.0404\",\"error_msg\":\"gone\"}";
+
+START_TEST(not_carried_over_to_an_answer_without_one)
+{
+    char url[64];
+    raw_server s;
+    scm_client *c;
+    scm_cert_details *d = NULL;
+
+    s.headers[0] = "X-Request-Id: first";
+    s.headers[1] = NULL;
+    raw_start(&s, 2, GONE);
+    c = raw_client(&s, url, sizeof url);
+    ck_assert_int_eq(scm_query_cert_details(c, CERT, &d), SCM_E_NOT_FOUND);
+    ck_assert_str_eq(scm_shim_client_request_id(c), "first");
+    ck_assert_int_eq(scm_query_cert_details(c, CERT, &d), SCM_E_NOT_FOUND);
+    raw_stop(&s);
+    ck_assert_str_eq(scm_shim_client_request_id(c), "");
+    ck_assert_str_eq(scm_client_error_msg(c), "gone");
+    scm_client_free(c);
+}
+END_TEST
 
 static char long_a[5001], long_id[129], long_msg[3000], long_body[3100];
 
@@ -270,7 +318,6 @@ START_TEST(hostile_header_is_cut_and_made_printable)
 {
     char url[64], header[5100];
     const char *msg;
-    scm_config cfg;
     raw_server s;
     scm_client *c;
     scm_cert_details *d = NULL;
@@ -281,17 +328,9 @@ START_TEST(hostile_header_is_cut_and_made_printable)
         snprintf(header, sizeof header, "%s", HOSTILE[_i].header);
     else
         snprintf(header, sizeof header, "X-Request-Id: %s", long_a);
-    raw_start(&s, header,
-              HOSTILE[_i].body != NULL ? HOSTILE[_i].body
-                                       : "{\"error_code\":\"SCM.0404\",\"error_msg\":\"gone\"}");
-    snprintf(url, sizeof url, "http://127.0.0.1:%d", s.port);
-    memset(&cfg, 0, sizeof cfg);
-    cfg.endpoint = url;
-    cfg.auth_token = "token";
-    cfg.timeout_ms = 5000;
-    setenv("SCM_SHIM_RETRIES", "0", 1);
-    c = scm_client_new(&cfg);
-    unsetenv("SCM_SHIM_RETRIES");
+    s.headers[0] = header;
+    raw_start(&s, 1, HOSTILE[_i].body != NULL ? HOSTILE[_i].body : GONE);
+    c = raw_client(&s, url, sizeof url);
     ck_assert_int_eq(scm_query_cert_details(c, CERT, &d), SCM_E_NOT_FOUND);
     raw_stop(&s);
     ck_assert_str_eq(scm_shim_client_request_id(c), HOSTILE[_i].kept);
@@ -318,6 +357,7 @@ int main(void)
     tcase_add_test(tc, kept_on_the_legacy_backend);
     tcase_add_test(tc, in_debug_log_lines);
     tcase_add_test(tc, in_audit_lines);
+    tcase_add_test(tc, not_carried_over_to_an_answer_without_one);
     tcase_add_loop_test(tc, hostile_header_is_cut_and_made_printable, 0,
                         sizeof HOSTILE / sizeof HOSTILE[0]);
     suite_add_tcase(s, tc);
