@@ -129,6 +129,18 @@ int scm_shim_convert(const char *v3_json, size_t len, char **legacy_json,
 /* The reason of the calling thread's last failed call without a client ("" if none). */
 const char *scm_shim_last_error(void);
 
+/* ---- Service identity: request IDs and credentials' scope ---- */
+
+/*
+ * The X-Request-Id of the answer that served the client's last query
+ * (success or failure), as the provider's support asks for it; "" when that
+ * answer had none, no request was made, or client is NULL. At most 128
+ * characters, printable ASCII only. Owned by the client, valid until its
+ * next query. A failed call's scm_client_error_msg() also ends with
+ * " (request id ...)".
+ */
+const char *scm_shim_client_request_id(const scm_client *client);
+
 #ifdef __cplusplus
 }
 #endif

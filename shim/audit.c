@@ -80,6 +80,8 @@ scm_audit_record *scm_audit_compare(const char *cert_id, scm_backend served,
         snprintf(r->side[b].error_code, sizeof r->side[b].error_code, "%s",
                  answers[b].rc != SCM_OK ? answers[b].err.code : "");
         r->side[b].ms = answers[b].resp != NULL ? answers[b].resp->seconds * 1000.0 : 0;
+        snprintf(r->side[b].request_id, sizeof r->side[b].request_id, "%s",
+                 answers[b].resp != NULL ? answers[b].resp->request_id : "");
     }
     if (details[SCM_BACKEND_LEGACY] == NULL || details[SCM_BACKEND_V3] == NULL) {
         r->overall = scm_compare_failed(r->fields, r->reasons);
@@ -114,6 +116,7 @@ static cJSON *side_json(const scm_audit_side *s)
     cJSON_AddStringToObject(o, "error_code", s->error_code);
     /* Whole microseconds keep the line short and stable. */
     cJSON_AddNumberToObject(o, "latency_ms", (double)(long long)(s->ms * 1000.0) / 1000.0);
+    cJSON_AddStringToObject(o, "request_id", s->request_id);
     return o;
 }
 

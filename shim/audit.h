@@ -16,6 +16,7 @@ typedef struct scm_audit_side {
     long   http_status;
     char   error_code[SCM_ERR_CODE_MAX];
     double ms;          /* latency of the request */
+    char   request_id[SCM_HTTP_REQUEST_ID_MAX + 1]; /* the answer's X-Request-Id, or "" */
 } scm_audit_side;
 
 typedef struct scm_audit_record {

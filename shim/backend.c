@@ -75,13 +75,12 @@ static void answer_error(scm_answer *a)
                           "HTTP %ld without an SCM error body", status);
 }
 
-void scm_backend_answer(scm_client *c, scm_backend b, scm_answer *a)
+/* What the request got: SCM_OK with the body parsed, or the failure. */
+static void read_answer(scm_client *c, scm_backend b, scm_answer *a)
 {
     char why[CURL_ERROR_SIZE + 64];
     long status;
 
-    memset(a, 0, sizeof *a);
-    a->backend = b;
     switch (scm_http_req_result(c->req[b], &a->resp, why, sizeof why)) {
     case SCM_HTTP_NETWORK:
         a->rc = scm_error_set(&a->err, SCM_E_NETWORK, 0, SCM_SHIM_ERR_NETWORK, "%s", why);
@@ -112,6 +111,15 @@ void scm_backend_answer(scm_client *c, scm_backend b, scm_answer *a)
     a->rc = SCM_OK;
 }
 
+void scm_backend_answer(scm_client *c, scm_backend b, scm_answer *a)
+{
+    memset(a, 0, sizeof *a);
+    a->backend = b;
+    read_answer(c, b, a);
+    if (a->rc != SCM_OK)
+        scm_error_note_request_id(&a->err, a->resp->request_id);
+}
+
 int scm_answer_details(const scm_client *c, scm_answer *a, scm_cert_details **out)
 {
     char why[256];
@@ -121,9 +129,10 @@ int scm_answer_details(const scm_client *c, scm_answer *a, scm_cert_details **ou
         return a->rc;
     rc = a->backend == SCM_BACKEND_LEGACY ? scm_details_from_legacy(a->doc, out, why, sizeof why)
                                           : scm_convert_v3(c->map, a->doc, out, why, sizeof why);
-    if (rc == SCM_E_PARSE)
+    if (rc == SCM_E_PARSE) {
         a->rc = scm_error_set(&a->err, rc, a->resp->status, SCM_SHIM_ERR_PARSE, "%s", why);
-    else if (rc == SCM_E_NOMEM)
+        scm_error_note_request_id(&a->err, a->resp->request_id);
+    } else if (rc == SCM_E_NOMEM)
         a->rc = scm_error_set(&a->err, rc, 0, SCM_SHIM_ERR_NOMEM, "out of memory");
     else if (a->backend == SCM_BACKEND_V3)
         scm_capture_fill(c->capture, c->map, *out, c->deadline - scm_now_ms());

@@ -181,9 +181,10 @@ static int ask(scm_client *c, const char *cert_id, int both, long other_timeout,
         scm_http_run(c->http, reqs, n);
         scm_answer_clear(a);
         scm_backend_answer(c, primary, a);
-        scm_log(SCM_LOG_DEBUG, "%s %s: %s, HTTP %ld, %.0f ms, attempt %d", scm_backend_name(primary),
+        scm_log(SCM_LOG_DEBUG, "%s %s: %s, HTTP %ld, %.0f ms, attempt %d%s%s", scm_backend_name(primary),
                 cert_id, a->rc == SCM_OK ? "ok" : a->err.code, a->resp->status,
-                a->resp->seconds * 1000.0, attempt + 1);
+                a->resp->seconds * 1000.0, attempt + 1, a->resp->request_id[0] ? ", request id " : "",
+                a->resp->request_id);
         if (both) {
             scm_backend_answer(c, other, &answers[other]);
             both = 0;
@@ -198,8 +199,8 @@ static int ask(scm_client *c, const char *cert_id, int both, long other_timeout,
         wait = backoff_ms(c, a, attempt);
         if (scm_now_ms() + wait >= deadline)
             break; /* no time left for another attempt: report this one */
-        scm_log(SCM_LOG_INFO, "%s %s: %s; retrying in %ld ms", scm_backend_name(primary), cert_id,
-                a->err.code, wait);
+        scm_log(SCM_LOG_INFO, "%s %s: %s%s%s; retrying in %ld ms", scm_backend_name(primary), cert_id,
+                a->err.code, a->resp->request_id[0] ? ", request id " : "", a->resp->request_id, wait);
         sleep_ms(wait);
     }
     return a->rc;
@@ -254,17 +255,20 @@ static void shadow_audit(scm_client *c, const char *cert_id, scm_answer *answers
     scm_audit_record_free(r);
 }
 
-/* Starts a query: clears the error state and the last report. */
+/* Starts a query: clears the error state, the request ID and the last report. */
 static void begin(scm_client *c)
 {
     scm_error_clear(&c->err);
+    c->request_id[0] = '\0';
     scm_report_free(c->last_report);
     c->last_report = NULL;
 }
 
-/* Ends a query: keeps the served answer's failure, or the report of its object. */
+/* Ends a query: keeps the served answer's request ID, and its failure or the report of its object. */
 static int end(scm_client *c, scm_answer *served, const scm_cert_details *d)
 {
+    if (served->resp != NULL)
+        memcpy(c->request_id, served->resp->request_id, sizeof c->request_id);
     if (served->rc == SCM_OK && (c->last_report = scm_report_copy(scm_details_report(d))) == NULL)
         served->rc = scm_error_set(&served->err, SCM_E_NOMEM, 0, SCM_SHIM_ERR_NOMEM, "out of memory");
     if (served->rc != SCM_OK)
@@ -302,13 +306,14 @@ SCM_EXPORT int scm_query_cert_details(scm_client *client, const char *cert_id,
     return rc;
 }
 
-/* A legacy-shaped {"error_code","error_msg"} body for an error. */
+/* A legacy-shaped {"error_code","error_msg"} body for an error: the reason, as the service gave it. */
 static char *error_body(const scm_error *e)
 {
     cJSON *o = cJSON_CreateObject();
-    char *s = NULL;
+    char *s = NULL, reason[SCM_ERR_MSG_MAX];
+    snprintf(reason, sizeof reason, "%.*s", (int)e->reason_len, e->msg);
     if (o != NULL && cJSON_AddStringToObject(o, "error_code", e->code) != NULL &&
-        cJSON_AddStringToObject(o, "error_msg", e->msg) != NULL)
+        cJSON_AddStringToObject(o, "error_msg", reason) != NULL)
         s = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
     return s;

@@ -14,9 +14,10 @@
 
 /* A failure: the service's error_code/error_msg, or one of ours, and the HTTP status. */
 typedef struct scm_error {
-    char code[SCM_ERR_CODE_MAX];
-    char msg[SCM_ERR_MSG_MAX];
-    long http_status;
+    char   code[SCM_ERR_CODE_MAX];
+    char   msg[SCM_ERR_MSG_MAX]; /* the reason, then " (request id ...)" when the answer had one */
+    size_t reason_len;           /* the reason's length in msg: what an error body's error_msg says */
+    long   http_status;
 } scm_error;
 
 struct scm_audit_log;
@@ -34,6 +35,7 @@ struct scm_client {
     long          clock_offset;           /* server time - local time, learnt from a 401's Date */
     long          deadline;               /* the running query's end (monotonic ms, scm_now_ms) */
     scm_error     err;                    /* last failure; "" and 0 after a success */
+    char          request_id[SCM_HTTP_REQUEST_ID_MAX + 1]; /* the last query's served answer's, or "" */
     struct scm_shim_report *last_report;  /* of the last successful query */
 };
 
@@ -51,5 +53,12 @@ void scm_error_clear(scm_error *e);
 /* Records a failure and returns rc, so callers can write `return scm_error_set(...)`. */
 int  scm_error_set(scm_error *e, int rc, long http_status, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
+/*
+ * Appends " (request id ID)" to the message of a failure the service's answer
+ * carried an X-Request-Id for (support asks for it); the reason is shortened
+ * when both do not fit. Nothing when request_id is "". Noting again replaces
+ * the earlier note.
+ */
+void scm_error_note_request_id(scm_error *e, const char *request_id);
 
 #endif

@@ -1,7 +1,11 @@
-/* error.c - error records and scm_client_error_code/msg/http_status. */
+/*
+ * error.c - error records and what the last call left behind:
+ * scm_client_error_code/msg/http_status and scm_shim_client_request_id.
+ */
 #include "client.h"
 #include "export.h"
 #include "json.h"
+#include "scm_shim.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -11,6 +15,7 @@ void scm_error_clear(scm_error *e)
 {
     e->code[0] = '\0';
     e->msg[0] = '\0';
+    e->reason_len = 0;
     e->http_status = 0;
 }
 
@@ -22,8 +27,25 @@ int scm_error_set(scm_error *e, int rc, long http_status, const char *code, cons
     vsnprintf(e->msg, sizeof e->msg, fmt, ap);
     va_end(ap);
     scm_utf8_cut(e->msg);
+    e->reason_len = strlen(e->msg);
     e->http_status = http_status;
     return rc;
+}
+
+void scm_error_note_request_id(scm_error *e, const char *request_id)
+{
+    static const char PREFIX[] = " (request id ";
+    size_t room, need = sizeof PREFIX - 1 + strlen(request_id) + 1;
+
+    if (request_id[0] == '\0')
+        return;
+    room = sizeof e->msg - 1 - need; /* need is at most 14 + SCM_HTTP_REQUEST_ID_MAX */
+    if (e->reason_len > room) {
+        e->msg[room] = '\0';
+        scm_utf8_cut(e->msg);
+        e->reason_len = strlen(e->msg);
+    }
+    snprintf(e->msg + e->reason_len, sizeof e->msg - e->reason_len, "%s%s)", PREFIX, request_id);
 }
 
 SCM_EXPORT const char *scm_client_error_code(const scm_client *client)
@@ -39,4 +61,9 @@ SCM_EXPORT const char *scm_client_error_msg(const scm_client *client)
 SCM_EXPORT long scm_client_http_status(const scm_client *client)
 {
     return client != NULL ? client->err.http_status : 0;
+}
+
+SCM_EXPORT const char *scm_shim_client_request_id(const scm_client *client)
+{
+    return client != NULL ? client->request_id : "";
 }

@@ -74,7 +74,31 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *userdata)
     return scm_buf_append(&r->resp.body, data, n) == 0 ? n : 0;
 }
 
-/* Keeps the two response headers the client acts on: Retry-After and Date. */
+/*
+ * Keeps an X-Request-Id value: trimmed, cut at SCM_HTTP_REQUEST_ID_MAX bytes,
+ * every byte that is not printable ASCII made '?', so no header can reach a
+ * log or a message with a control character or a broken UTF-8 sequence.
+ */
+static void keep_request_id(char *dst, const char *v, size_t len)
+{
+    size_t i;
+    while (len > 0 && (*v == ' ' || *v == '\t')) {
+        v++;
+        len--;
+    }
+    while (len > 0 && (v[len - 1] == '\r' || v[len - 1] == '\n' || v[len - 1] == ' ' ||
+                       v[len - 1] == '\t'))
+        len--;
+    if (len > SCM_HTTP_REQUEST_ID_MAX)
+        len = SCM_HTTP_REQUEST_ID_MAX;
+    for (i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)v[i];
+        dst[i] = c >= 0x20 && c < 0x7f ? (char)c : '?';
+    }
+    dst[len] = '\0';
+}
+
+/* Keeps the response headers the client acts on or reports: Retry-After, Date, X-Request-Id. */
 static size_t on_header(char *line, size_t size, size_t nitems, void *userdata)
 {
     scm_http_req *r = userdata;
@@ -87,6 +111,10 @@ static size_t on_header(char *line, size_t size, size_t nitems, void *userdata)
         return n;
     name_len = (size_t)(colon - line);
     vlen = n - name_len - 1;
+    if (name_len == 12 && strncasecmp(line, "X-Request-Id", 12) == 0) {
+        keep_request_id(r->resp.request_id, colon + 1, vlen);
+        return n;
+    }
     if (vlen >= sizeof value)
         return n;
     memcpy(value, colon + 1, vlen);
@@ -160,6 +188,7 @@ void scm_http_req_prepare(scm_http_req *r, const char *url, struct curl_slist *h
     r->resp.seconds = 0;
     r->resp.retry_after = -1;
     r->resp.date[0] = '\0';
+    r->resp.request_id[0] = '\0';
     r->too_large = 0;
     r->errbuf[0] = '\0';
     r->rc = CURLE_FAILED_INIT;

@@ -17,6 +17,9 @@
 /* Largest response body accepted (bytes). */
 #define SCM_HTTP_MAX_BODY (4L * 1024 * 1024)
 
+/* Longest X-Request-Id kept (bytes); the service's are 32 hex digits. */
+#define SCM_HTTP_REQUEST_ID_MAX 128
+
 typedef enum {
     SCM_HTTP_OK = 0,     /* an HTTP answer arrived (any status) */
     SCM_HTTP_NETWORK,    /* DNS, connect, TLS, timeout, reset, truncated transfer */
@@ -30,6 +33,7 @@ typedef struct scm_http_response {
     double  seconds;     /* total time of the transfer */
     long    retry_after; /* Retry-After in seconds, or -1 */
     char    date[64];    /* the server's Date header as sent, or "" (scm_http_response_date) */
+    char    request_id[SCM_HTTP_REQUEST_ID_MAX + 1]; /* X-Request-Id, printable ASCII only, or "" */
 } scm_http_response;
 
 /* The Date header as a time, or 0 when there is none; parsed on demand, as few calls need it. */

@@ -86,6 +86,7 @@ typedef struct resp {
     char retry_after[32];
     char content_type[64];
     char allow[32];
+    char request_id[64];
     long local_port;
 } resp;
 
@@ -121,6 +122,7 @@ static size_t on_header(char *p, size_t size, size_t n, void *cls)
     grab_header(p, size * n, "Retry-After", r->retry_after, sizeof r->retry_after);
     grab_header(p, size * n, "Content-Type", r->content_type, sizeof r->content_type);
     grab_header(p, size * n, "Allow", r->allow, sizeof r->allow);
+    grab_header(p, size * n, "X-Request-Id", r->request_id, sizeof r->request_id);
     return size * n;
 }
 
@@ -282,6 +284,7 @@ static void assert_error(const resp *r, long status, const char *code, const cha
         ck_assert_str_eq(m->valuestring, msg);
     ck_assert_str_eq(r->content_type, "application/json");
     ck_assert_msg(r->date[0] != '\0', "no Date header");
+    ck_assert_msg(strlen(r->request_id) == 32, "X-Request-Id '%s'", r->request_id);
     cJSON_Delete(doc);
 }
 
@@ -923,7 +926,13 @@ START_TEST(log_lines_and_keepalive_port)
     ck_assert_int_gt((int)num_member(a, "client_port"), 0);
     ck_assert_int_eq((int)num_member(a, "client_port"), (int)r1.local_port);
     ck_assert_int_eq((int)num_member(a, "client_port"), (int)num_member(b, "client_port"));
-    ck_assert_int_eq(cJSON_GetArraySize(a), 9);
+    /* A fresh 32-hex-digit request ID per answer, the one the log names. */
+    ck_assert_uint_eq(strlen(r1.request_id), 32);
+    ck_assert_uint_eq(strspn(r1.request_id, "0123456789abcdef"), 32);
+    ck_assert_str_ne(r1.request_id, r2.request_id);
+    ck_assert_str_eq(str_member(a, "request_id"), r1.request_id);
+    ck_assert_str_eq(str_member(b, "request_id"), r2.request_id);
+    ck_assert_int_eq(cJSON_GetArraySize(a), 10);
     ck_assert_int_eq(emu_log_count(&E, EMU_TOKEN), 0);
     cJSON_Delete(lines);
     resp_free(&r1);

@@ -56,6 +56,7 @@ void emu_log_request(emu_log *l, const emu_log_entry *e)
     cJSON_AddStringToObject(o, "auth", e->auth);
     cJSON_AddNumberToObject(o, "status", e->status);
     cJSON_AddStringToObject(o, "fault", e->fault);
+    cJSON_AddStringToObject(o, "request_id", e->request_id);
     line = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
     if (line == NULL)

@@ -14,13 +14,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
 
 struct emu_server {
     emu_server_config cfg;
     struct MHD_Daemon *daemon;
     unsigned port;
     char url[80];
+    unsigned long long request_id_prefix; /* random per start: IDs differ across emulators */
     atomic_ulong next_request_id;
 };
 
@@ -229,6 +233,8 @@ static enum MHD_Result respond(emu_server *s, struct MHD_Connection *c, const ch
     unsigned delay;
 
     memset(&rp, 0, sizeof rp);
+    snprintf(request_id, sizeof request_id, "%016llx%016lx", s->request_id_prefix,
+             atomic_fetch_add(&s->next_request_id, 1UL) + 1);
     route_parse(&rt, url);
     auth = emu_auth_check(&s->cfg.auth, c, method, url);
     decide(s, method, &rt, auth, &rp);
@@ -245,6 +251,7 @@ static enum MHD_Result respond(emu_server *s, struct MHD_Connection *c, const ch
     le.client_port = client_port(c);
     le.auth = emu_auth_name(auth);
     le.fault = rp.fault ? rp.fault->spec : "";
+    le.request_id = request_id;
     /* Logged before sending, so a client that has its answer always finds the line. */
     if (rp.fault != NULL && rp.fault->body == EMU_FAULT_BODY_DROP) {
         emu_log_request(s->cfg.log, &le);
@@ -259,8 +266,6 @@ static enum MHD_Result respond(emu_server *s, struct MHD_Connection *c, const ch
     if (resp == NULL)
         goto done;
     emu_http_date(emu_clock_now(s->cfg.auth.clock_offset_s), date);
-    snprintf(request_id, sizeof request_id, "%032lx",
-             atomic_fetch_add(&s->next_request_id, 1UL) + 1);
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
     MHD_add_response_header(resp, MHD_HTTP_HEADER_DATE, date);
     MHD_add_response_header(resp, "X-Request-Id", request_id);
@@ -363,6 +368,9 @@ emu_server *emu_server_start(const emu_server_config *cfg, char *err, size_t err
         return NULL;
     }
     s->cfg = *cfg;
+    if (getrandom(&s->request_id_prefix, sizeof s->request_id_prefix, 0) !=
+        (ssize_t)sizeof s->request_id_prefix)
+        s->request_id_prefix = (unsigned long long)time(NULL) ^ ((unsigned long long)getpid() << 32);
     atomic_init(&s->next_request_id, 0UL);
     s->daemon = MHD_start_daemon(flags, (uint16_t)cfg->port, NULL, NULL, handle, s,
                                  MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, NULL, MHD_OPTION_ARRAY,
