@@ -49,7 +49,7 @@ static void capture_one(scm_client *c, size_t i, void *ctx)
         return;
     }
     pthread_mutex_lock(&j->lock);
-    stored = scm_capture_store(j->store, j->map, d);
+    stored = scm_capture_store(j->store, j->map, d, SCM_CAPTURE_WAIT_MS);
     pthread_mutex_unlock(&j->lock);
     if (stored != 0) {
         cli_error(CLI_FAIL, "%s: read from v2 but not stored", j->ids[i]);
@@ -75,7 +75,7 @@ static int capture_fleet(cli_config *conf, const char *store, char **ids, size_t
         return cli_error(CLI_USAGE, "%s", err);
     }
     /* The store must work before a single certificate is read: it is the whole point. */
-    if ((j.store = scm_capture_open(store)) == NULL) {
+    if ((j.store = scm_capture_open(store, SCM_CAPTURE_WAIT_MS)) == NULL) {
         scm_map_free(&loaded);
         free(bad);
         return cli_error(CLI_USAGE, "SCM_SHIM_CAPTURE=%s: the store cannot be used; nothing captured", store);
@@ -125,7 +125,7 @@ static void print_field(const char *field, long long values, void *ctx)
 /* --stats, --export, --purge: work on the store itself. */
 static int maintain(const char *store, const char *action, const char *cert_id)
 {
-    scm_capture *cap = scm_capture_open(store);
+    scm_capture *cap = scm_capture_open(store, SCM_CAPTURE_WAIT_MS);
     scm_capture_stats st;
     const scm_map *map;
     scm_map loaded;
