@@ -85,6 +85,11 @@ static void read_answer(scm_client *c, scm_backend b, scm_answer *a)
     case SCM_HTTP_NETWORK:
         a->rc = scm_error_set(&a->err, SCM_E_NETWORK, 0, SCM_SHIM_ERR_NETWORK, "%s", why);
         return;
+    case SCM_HTTP_TLS:
+        /* Another try would fail the same way, only later. */
+        a->permanent = 1;
+        a->rc = scm_error_set(&a->err, SCM_E_NETWORK, 0, SCM_SHIM_ERR_TLS, "%s", why);
+        return;
     case SCM_HTTP_NOMEM:
         a->rc = scm_error_set(&a->err, SCM_E_NOMEM, 0, SCM_SHIM_ERR_NOMEM, "out of memory");
         return;

@@ -15,6 +15,7 @@ typedef struct scm_answer {
     scm_error                err;  /* the failure when rc != SCM_OK */
     const scm_http_response *resp; /* NULL when no request was made */
     cJSON                   *doc;  /* the 2xx body, or the service's error body */
+    int                      permanent; /* a failure no retry can mend (TLS verification) */
 } scm_answer;
 
 /* Prepares c->req[b] to GET cert_id (already validated) within timeout_ms; SCM_OK or SCM_E_NOMEM. */

@@ -16,6 +16,7 @@
 #include "report.h"
 
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +35,9 @@ SCM_EXPORT scm_client *scm_client_new(const scm_config *config)
     }
     if (scm_settings_init(&c->cfg, config, err, sizeof err) != 0 ||
         scm_map_from_env(&c->loaded, &c->map, err, sizeof err) != 0)
+        goto bad;
+    /* A CA bundle that cannot work would fail every call, late: refuse it now. */
+    if (c->cfg.ca_file != NULL && scm_http_check_ca_file(c->cfg.ca_file, err, sizeof err) != 0)
         goto bad;
     if ((c->cfg.backend == SCM_BACKEND_LEGACY || c->cfg.shadow) && c->cfg.project_id == NULL) {
         snprintf(err, sizeof err, "the legacy backend%s needs a project ID: give project_id or "
@@ -134,6 +138,7 @@ static int learn_skew(scm_client *c, const scm_answer *a)
 static long backoff_ms(scm_client *c, const scm_answer *a, int attempt)
 {
     long cap = attempt < 5 ? 100L << attempt : 2000;
+    /* Clamped to SCM_HTTP_MAX_RETRY_AFTER when parsed, so the product fits. */
     if (a->resp != NULL && a->resp->retry_after >= 0)
         return a->resp->retry_after * 1000;
     if (cap > 2000)
@@ -141,11 +146,14 @@ static long backoff_ms(scm_client *c, const scm_answer *a, int attempt)
     return cap / 2 + (long)(uniform(c) * (double)(cap / 2));
 }
 
-static void sleep_ms(long ms)
+/* Sleeps ms (>= 0), resuming after signals; -1 when the sleep itself fails (never spin on it). */
+static int sleep_ms(long ms)
 {
     struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
     while (nanosleep(&ts, &ts) != 0)
-        ;
+        if (errno != EINTR)
+            return -1;
+    return 0;
 }
 
 /*
@@ -169,6 +177,9 @@ static int ask(scm_client *c, const char *cert_id, int both, long other_timeout,
     if (!scm_valid_id(cert_id))
         return a->rc = scm_error_set(&a->err, SCM_E_INVALID_PARAM, 0, SCM_SHIM_ERR_INVALID_PARAM,
                                      "cert_id must be 1-64 characters of A-Z a-z 0-9 _ -");
+    /* The shadow request may use the caller's time, never more: the served answer waits for it. */
+    if (both && other_timeout > c->cfg.timeout_ms)
+        other_timeout = c->cfg.timeout_ms;
     for (attempt = 0;; attempt++) {
         size_t n = 0;
         left = deadline - scm_now_ms();
@@ -194,14 +205,16 @@ static int ask(scm_client *c, const char *cert_id, int both, long other_timeout,
             attempt--; /* a corrected clock is not a retry */
             continue;
         }
-        if (a->rc == SCM_OK || !retryable(a) || attempt >= c->cfg.retries)
+        if (a->rc == SCM_OK || a->permanent || !retryable(a) || attempt >= c->cfg.retries)
             break;
         wait = backoff_ms(c, a, attempt);
-        if (scm_now_ms() + wait >= deadline)
-            break; /* no time left for another attempt: report this one */
+        /* As a difference, so no sum can overflow: a wait past the deadline leaves no attempt. */
+        if (wait >= deadline - scm_now_ms())
+            break;
         scm_log(SCM_LOG_INFO, "%s %s: %s%s%s; retrying in %ld ms", scm_backend_name(primary), cert_id,
                 a->err.code, a->resp->request_id[0] ? ", request id " : "", a->resp->request_id, wait);
-        sleep_ms(wait);
+        if (sleep_ms(wait) != 0)
+            break;
     }
     return a->rc;
 }

@@ -42,6 +42,7 @@ struct scm_client {
 /* Error codes for failures that have no service error body. */
 #define SCM_SHIM_ERR_INVALID_PARAM "SCMSHIM.INVALID_PARAM"
 #define SCM_SHIM_ERR_NETWORK       "SCMSHIM.NETWORK"
+#define SCM_SHIM_ERR_TLS           "SCMSHIM.TLS"
 #define SCM_SHIM_ERR_PARSE         "SCMSHIM.PARSE"
 #define SCM_SHIM_ERR_NOMEM         "SCMSHIM.NOMEM"
 #define SCM_SHIM_ERR_HTTP          "SCMSHIM.HTTP"

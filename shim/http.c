@@ -98,6 +98,27 @@ static void keep_request_id(char *dst, const char *v, size_t len)
     dst[len] = '\0';
 }
 
+/*
+ * Retry-After's delta-seconds, clamped while it is read so no value (2^63, a
+ * hundred digits) can overflow; -1 when it is not that form (an HTTP date is
+ * rare from this service).
+ */
+static long parse_retry_after(const char *v)
+{
+    long secs = 0;
+    int digits = 0;
+    while (*v == ' ' || *v == '\t')
+        v++;
+    for (; *v >= '0' && *v <= '9'; v++, digits++)
+        if (secs < SCM_HTTP_MAX_RETRY_AFTER)
+            secs = secs * 10 + (*v - '0');
+    while (isspace((unsigned char)*v))
+        v++;
+    if (digits == 0 || *v != '\0')
+        return -1;
+    return secs < SCM_HTTP_MAX_RETRY_AFTER ? secs : SCM_HTTP_MAX_RETRY_AFTER;
+}
+
 /* Keeps the response headers the client acts on or reports: Retry-After, Date, X-Request-Id. */
 static size_t on_header(char *line, size_t size, size_t nitems, void *userdata)
 {
@@ -120,17 +141,33 @@ static size_t on_header(char *line, size_t size, size_t nitems, void *userdata)
     memcpy(value, colon + 1, vlen);
     value[vlen] = '\0';
     if (name_len == 11 && strncasecmp(line, "Retry-After", 11) == 0) {
-        char *end;
-        long secs = strtol(value, &end, 10);
-        while (isspace((unsigned char)*end))
-            end++;
-        /* Only the delta-seconds form; an HTTP date is rare from this service. */
-        if (*end == '\0' && secs >= 0)
-            r->resp.retry_after = secs;
+        r->resp.retry_after = parse_retry_after(value);
     } else if (name_len == 4 && strncasecmp(line, "Date", 4) == 0 && vlen < sizeof r->resp.date) {
         memcpy(r->resp.date, value, vlen + 1);
     }
     return n;
+}
+
+int scm_http_check_ca_file(const char *path, char *err, size_t errlen)
+{
+    X509_STORE *store = X509_STORE_new();
+    STACK_OF(X509_OBJECT) *objs;
+    int ok = store != NULL && X509_STORE_load_file(store, path) == 1 &&
+             (objs = X509_STORE_get0_objects(store)) != NULL && sk_X509_OBJECT_num(objs) > 0;
+    X509_STORE_free(store);
+    if (!ok)
+        snprintf(err, errlen, "SCM_SHIM_CA_FILE=%s: not a readable PEM bundle of CA certificates", path);
+    return ok ? 0 : -1;
+}
+
+void scm_http_req_take_header(scm_http_req *r, const char *line, size_t len)
+{
+    on_header((char *)line, 1, len, r);
+}
+
+const scm_http_response *scm_http_req_response(const scm_http_req *r)
+{
+    return &r->resp;
 }
 
 /* Adds the SCM_SHIM_CA_FILE bundle to the system's trust store of a new TLS context. */
@@ -243,8 +280,20 @@ scm_http_result scm_http_req_result(const scm_http_req *r, const scm_http_respon
         snprintf(err, errlen, "response body larger than %ld bytes", SCM_HTTP_MAX_BODY);
         return SCM_HTTP_TOO_LARGE;
     }
-    if (r->rc == CURLE_WRITE_ERROR || r->rc == CURLE_OUT_OF_MEMORY)
+    /* Our body buffer could not grow. (curl's own CURLE_OUT_OF_MEMORY is mostly an oversized header.) */
+    if (r->rc == CURLE_WRITE_ERROR)
         return SCM_HTTP_NOMEM;
     snprintf(err, errlen, "%s", r->errbuf[0] ? r->errbuf : curl_easy_strerror(r->rc));
-    return SCM_HTTP_NETWORK;
+    switch (r->rc) {
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_CRL_BADFILE:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_SSL_INVALIDCERTSTATUS:
+        return SCM_HTTP_TLS;
+    default:
+        return SCM_HTTP_NETWORK;
+    }
 }

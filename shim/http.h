@@ -14,6 +14,9 @@
 #include <stddef.h>
 #include <time.h>
 
+/* Longest Retry-After honoured (seconds); a larger value is taken as this. */
+#define SCM_HTTP_MAX_RETRY_AFTER 3600L
+
 /* Largest response body accepted (bytes). */
 #define SCM_HTTP_MAX_BODY (4L * 1024 * 1024)
 
@@ -22,7 +25,8 @@
 
 typedef enum {
     SCM_HTTP_OK = 0,     /* an HTTP answer arrived (any status) */
-    SCM_HTTP_NETWORK,    /* DNS, connect, TLS, timeout, reset, truncated transfer */
+    SCM_HTTP_NETWORK,    /* DNS, connect, timeout, reset, truncated transfer, oversized header */
+    SCM_HTTP_TLS,        /* the peer's certificate did not verify, or the CA bundle is unusable: permanent */
     SCM_HTTP_TOO_LARGE,  /* body past SCM_HTTP_MAX_BODY; status is set */
     SCM_HTTP_NOMEM
 } scm_http_result;
@@ -31,7 +35,7 @@ typedef struct scm_http_response {
     long    status;
     scm_buf body;        /* NUL-terminated; owned by the request, valid until it is reused */
     double  seconds;     /* total time of the transfer */
-    long    retry_after; /* Retry-After in seconds, or -1 */
+    long    retry_after; /* Retry-After in seconds (0..SCM_HTTP_MAX_RETRY_AFTER), or -1 */
     char    date[64];    /* the server's Date header as sent, or "" (scm_http_response_date) */
     char    request_id[SCM_HTTP_REQUEST_ID_MAX + 1]; /* X-Request-Id, printable ASCII only, or "" */
 } scm_http_response;
@@ -41,6 +45,9 @@ time_t scm_http_response_date(const scm_http_response *resp);
 
 typedef struct scm_http scm_http;
 typedef struct scm_http_req scm_http_req;
+
+/* 0 when path is a PEM bundle holding at least one certificate, else -1 with err. */
+int scm_http_check_ca_file(const char *path, char *err, size_t errlen);
 
 /* Initialises libcurl once per process (thread-safe); 0 or -1. */
 int scm_http_global_init(void);
@@ -61,6 +68,14 @@ void scm_http_req_prepare(scm_http_req *r, const char *url, struct curl_slist *h
 
 /* Performs the n prepared requests concurrently; returns when all have ended. */
 void scm_http_run(scm_http *h, scm_http_req *const *reqs, size_t n);
+
+/*
+ * Feeds one raw response header line ("Name: value\r\n", len bytes, not
+ * NUL-terminated) to r as libcurl's header callback does, and gives r's
+ * response: for the header tests and fuzz harness.
+ */
+void scm_http_req_take_header(scm_http_req *r, const char *line, size_t len);
+const scm_http_response *scm_http_req_response(const scm_http_req *r);
 
 /* The outcome of a request after scm_http_run; on SCM_HTTP_NETWORK err holds curl's reason. */
 scm_http_result scm_http_req_result(const scm_http_req *r, const scm_http_response **resp,

@@ -263,6 +263,9 @@ int scm_settings_init(scm_settings *s, const scm_config *config, char *err, size
         goto bad;
     }
     s->timeout_ms = config->timeout_ms ? config->timeout_ms : SCM_DEFAULT_TIMEOUT_MS;
+    /* A day is patience enough, and keeps every deadline sum far from overflow. */
+    if (s->timeout_ms > SCM_MAX_TIMEOUT_MS)
+        s->timeout_ms = SCM_MAX_TIMEOUT_MS;
     if (read_backend(&s->backend, err, errlen) != 0 ||
         read_flag("SCM_SHIM_ANNOTATE", &s->annotate, err, errlen) != 0 ||
         read_shadow(s, err, errlen) != 0 || read_transport(s, err, errlen) != 0 ||

@@ -7,6 +7,8 @@
 #include <stddef.h>
 
 #define SCM_DEFAULT_TIMEOUT_MS 30000L
+/* The longest timeout_ms honoured; a larger one is taken as this. */
+#define SCM_MAX_TIMEOUT_MS (24L * 3600 * 1000)
 
 /* The two services a query can go to. */
 typedef enum { SCM_BACKEND_V3 = 0, SCM_BACKEND_LEGACY = 1 } scm_backend;

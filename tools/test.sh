@@ -33,7 +33,7 @@ cmake --build "$build/tsan" -j "$jobs" --target test_threads scm-emulator
 TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
     ctest --test-dir "$build/tsan" --output-on-failure -R '^integration\.threads$'
 
-echo "== libFuzzer: 60 s for each harness (conversion, legacy parser, mapping loader)"
+echo "== libFuzzer: 60 s for each harness (conversion, legacy parser, mapping loader, response headers)"
 tests/fuzz/run.sh 60 "$build/fuzz"
 
 echo "== all test runs passed"

@@ -179,6 +179,7 @@ static void sh(const char *fmt, const char *arg)
 
 static void make_pki(void)
 {
+    strcpy(tls_dir, "/tmp/scmshim-tls-XXXXXX"); /* mkdtemp fills the template in */
     ck_assert_ptr_nonnull(mkdtemp(tls_dir));
     sh("cd %s && openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 1 "
        "-subj /CN=scmshim-test-ca 2>/dev/null", tls_dir);
@@ -235,12 +236,53 @@ START_TEST(tls_verification)
 }
 END_TEST
 
+/* A peer that fails verification fails the same way on every try: one attempt, no backoff. */
+START_TEST(tls_failure_is_not_retried)
+{
+    char cert[300], key[300], log[] = "/tmp/scmshim-tls-log-XXXXXX", cmd[1200], out[256], *text, *at;
+    const char *args[] = {"--tls-cert", cert, "--tls-key", key, NULL};
+    int fd = mkstemp(log), attempts = 0;
+    emu tls;
+
+    make_pki();
+    snprintf(cert, sizeof cert, "%s/ok.pem", tls_dir);
+    snprintf(key, sizeof key, "%s/ok.key", tls_dir);
+    ck_assert_int_eq(emu_start(&tls, NULL, args), 0);
+    /* SCM_SHIM_LOG is read once per process: a command of its own logs each attempt. */
+    snprintf(cmd, sizeof cmd,
+             "env SCM_SHIM_LOG=debug SCM_ENDPOINT=%s SCM_PROJECT_ID=%s SCM_AK=%s SCM_SK=%s %s get "
+             "scs7788354407554 2>%s",
+             tls.url, EMU_PROJECT_ID, EMU_AK, EMU_SK, SCM_SHIM_CLI, log);
+    ck_assert_int_ne(it_run(cmd, out, sizeof out), 0);
+    emu_stop(&tls);
+    text = tu_read_file(log, NULL);
+    ck_assert_ptr_nonnull(strstr(text, "SCMSHIM.TLS"));
+    for (at = text; (at = strstr(at, ", attempt ")) != NULL; at++)
+        attempts++;
+    ck_assert_msg(attempts == 1, "%d attempts:\n%s", attempts, text);
+    free(text);
+    close(fd);
+    unlink(log);
+    remove_pki();
+}
+END_TEST
+
 START_TEST(unreadable_ca_file_is_a_config_error)
 {
+    static const char *const bad[] = {"/nonexistent/ca.pem", "%s/empty.pem", "%s/garbage.pem", "%s"};
     scm_config cfg = it_config(&E);
-    setenv("SCM_SHIM_CA_FILE", "/nonexistent/ca.pem", 1);
-    ck_assert_ptr_null(scm_client_new(&cfg));
+    char path[400];
+    size_t i;
+    make_pki();
+    sh(": > %s/empty.pem; echo 'not a certificate' > %s/garbage.pem", tls_dir);
+    /* Missing, empty, garbage, a directory: each refused when the client is made, not per call. */
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        snprintf(path, sizeof path, bad[i], tls_dir);
+        setenv("SCM_SHIM_CA_FILE", path, 1);
+        ck_assert_msg(scm_client_new(&cfg) == NULL, "%s was accepted", path);
+    }
     unsetenv("SCM_SHIM_CA_FILE");
+    remove_pki();
 }
 END_TEST
 
@@ -294,6 +336,7 @@ int main(void)
     tcase_add_test(tc, clock_skew_corrected_from_date);
     tcase_add_test(tc, tls_verification);
     tcase_add_test(tc, unreadable_ca_file_is_a_config_error);
+    tcase_add_test(tc, tls_failure_is_not_retried);
     tcase_add_test(tc, doctor_verdicts);
     suite_add_tcase(s, tc);
     return tu_run(s);

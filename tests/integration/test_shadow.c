@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define CERTS SCM_TEST_DATA_DIR "/certs"
@@ -358,6 +359,39 @@ START_TEST(bad_audit_log_path_goes_on)
 }
 END_TEST
 
+/*
+ * A shadow side far slower than the caller's timeout (3 s against 0.8 s, with a
+ * shadow timeout of 10 s): the served answer still comes within the caller's
+ * deadline, and the late shadow is recorded as an error, not waited for.
+ */
+START_TEST(late_shadow_never_stretches_the_deadline)
+{
+    scm_config cfg = it_config(&E);
+    scm_cert_details *d = NULL;
+    struct timespec t0, t1;
+    scm_client *c;
+    cJSON *lines;
+    long ms;
+
+    shim_env("legacy", "1");
+    setenv("SCM_SHIM_SHADOW_TIMEOUT_MS", "10000", 1);
+    cfg.timeout_ms = 800;
+    c = scm_client_new(&cfg);
+    ck_assert_ptr_nonnull(c);
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    ck_assert_int_eq(scm_query_cert_details(c, "scs1343342290420", &d), SCM_OK);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+    ck_assert_msg(ms < 2000, "the call took %ld ms", ms);
+    scm_cert_details_free(d);
+    scm_client_free(c);
+    lines = audit_tail(1);
+    ck_assert_str_eq(str(cJSON_GetArrayItem(lines, 0), "cert_id", NULL), "scs1343342290420");
+    ck_assert_str_eq(str(cJSON_GetArrayItem(lines, 0), "result", NULL), "error");
+    cJSON_Delete(lines);
+}
+END_TEST
+
 START_TEST(audit_compares_both_sides)
 {
     scm_client *c;
@@ -433,6 +467,7 @@ int main(void)
     tcase_add_test(tc, sampling);
     tcase_add_test(tc, bad_audit_log_path_goes_on);
     tcase_add_test(tc, audit_compares_both_sides);
+    tcase_add_test(tc, late_shadow_never_stretches_the_deadline);
     tcase_add_test(tc, fleet_audit_counts_add_up);
     suite_add_tcase(s, tc);
     return tu_run(s);
