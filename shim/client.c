@@ -169,6 +169,7 @@ static int ask(scm_client *c, const char *cert_id, int both, long other_timeout,
     scm_answer *a = &answers[primary];
     long deadline = c->deadline = scm_now_ms() + c->cfg.timeout_ms, left, wait;
     int attempt, skew_retried = 0;
+    scm_error rejected; /* the 401 that taught the clock offset */
     scm_http_req *reqs[2];
 
     memset(answers, 0, SCM_BACKEND_COUNT * sizeof *answers);
@@ -202,8 +203,15 @@ static int ask(scm_client *c, const char *cert_id, int both, long other_timeout,
         }
         if (!skew_retried && learn_skew(c, a)) {
             skew_retried = 1;
+            rejected = a->err;
             attempt--; /* a corrected clock is not a retry */
             continue;
+        }
+        /* A corrected retry cut short by the deadline must not hide the 401 behind a timeout. */
+        if (skew_retried && a->rc == SCM_E_NETWORK && deadline - scm_now_ms() <= 0) {
+            a->rc = SCM_E_AUTH;
+            a->err = rejected;
+            break;
         }
         if (a->rc == SCM_OK || a->permanent || !retryable(a) || attempt >= c->cfg.retries)
             break;

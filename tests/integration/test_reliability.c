@@ -166,6 +166,28 @@ START_TEST(clock_skew_corrected_from_date)
 }
 END_TEST
 
+/* The corrected retry cannot finish in time: the caller hears of the 401, not of a timeout. */
+START_TEST(skew_retry_out_of_time_stays_an_auth_error)
+{
+    static const char *const args[] = {"--clock-offset", "3600", "--latency-ms", "600", NULL};
+    scm_cert_details *d = NULL;
+    scm_config cfg;
+    scm_client *c;
+    emu slow;
+    ck_assert_int_eq(emu_start(&slow, NULL, args), 0);
+    cfg = it_config(&slow);
+    cfg.timeout_ms = 1000;
+    setenv("SCM_SHIM_LOG", "off", 1);
+    c = scm_client_new(&cfg);
+    ck_assert_ptr_nonnull(c);
+    ck_assert_int_eq(scm_query_cert_details(c, "scs7396304647646", &d), SCM_E_AUTH);
+    ck_assert_int_eq(scm_client_http_status(c), 401);
+    scm_client_free(c);
+    unsetenv("SCM_SHIM_LOG");
+    emu_stop(&slow);
+}
+END_TEST
+
 /* ---- TLS with a throwaway CA made by the openssl command line ---- */
 
 static char tls_dir[] = "/tmp/scmshim-tls-XXXXXX";
@@ -337,6 +359,7 @@ int main(void)
     tcase_add_test(tc, tls_verification);
     tcase_add_test(tc, unreadable_ca_file_is_a_config_error);
     tcase_add_test(tc, tls_failure_is_not_retried);
+    tcase_add_test(tc, skew_retry_out_of_time_stays_an_auth_error);
     tcase_add_test(tc, doctor_verdicts);
     suite_add_tcase(s, tc);
     return tu_run(s);

@@ -4,6 +4,7 @@
 #include "testutil.h"
 
 #include <check.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,6 +109,11 @@ START_TEST(env_fallback)
     ck_assert_str_eq(s.ak, "AKEXAMPLE");
     ck_assert_str_eq(s.project_id, "0a1b2c3d4e5f60718293a4b5c6d7e8f9");
     ck_assert_int_eq(s.timeout_ms, 1500);
+    scm_settings_free(&s);
+    /* A timeout near LONG_MAX would overflow every deadline sum: clamped to a day. */
+    c.timeout_ms = LONG_MAX;
+    ck_assert_int_eq(scm_settings_init(&s, &c, err, sizeof err), 0);
+    ck_assert_int_eq(s.timeout_ms, SCM_MAX_TIMEOUT_MS);
     scm_settings_free(&s);
     clear_env();
 }
