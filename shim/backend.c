@@ -125,6 +125,22 @@ void scm_backend_answer(scm_client *c, scm_backend b, scm_answer *a)
         scm_error_note_request_id(&a->err, a->resp->request_id);
 }
 
+int scm_answer_expect_id(scm_answer *a, const char *cert_id)
+{
+    /* v3 names the ID "id", legacy "cert_id". */
+    const cJSON *id;
+    if (a->rc != SCM_OK)
+        return a->rc;
+    id = cJSON_GetObjectItemCaseSensitive(a->doc, a->backend == SCM_BACKEND_LEGACY ? "cert_id" : "id");
+    if (cJSON_IsString(id) && strcmp(id->valuestring, cert_id) == 0)
+        return SCM_OK;
+    cJSON_Delete(a->doc);
+    a->doc = NULL;
+    return a->rc = scm_error_set(&a->err, SCM_E_PARSE, a->resp->status, SCM_SHIM_ERR_PARSE,
+                                 "HTTP %ld answer is not certificate %s's details (%s)", a->resp->status,
+                                 cert_id, cJSON_IsString(id) ? "another certificate's ID" : "no ID");
+}
+
 int scm_answer_details(const scm_client *c, scm_answer *a, scm_cert_details **out)
 {
     char why[256];

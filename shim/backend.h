@@ -25,6 +25,12 @@ int  scm_backend_prepare(scm_client *c, scm_backend b, const char *cert_id, long
 void scm_backend_answer(scm_client *c, scm_backend b, scm_answer *a);
 
 /*
+ * A 2xx answer must be the requested certificate's: {}, an error body sent
+ * with 200, or another certificate's details are SCM_E_PARSE. Returns a->rc.
+ */
+int  scm_answer_expect_id(scm_answer *a, const char *cert_id);
+
+/*
  * The object of a successful answer: the legacy body parsed, or the v3 body
  * converted with c's table. On failure sets a->rc and a->err and returns it.
  */

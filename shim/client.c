@@ -193,12 +193,14 @@ static int ask(scm_client *c, const char *cert_id, int both, long other_timeout,
         scm_http_run(c->http, reqs, n);
         scm_answer_clear(a);
         scm_backend_answer(c, primary, a);
+        scm_answer_expect_id(a, cert_id);
         scm_log(SCM_LOG_DEBUG, "%s %s: %s, HTTP %ld, %.0f ms, attempt %d%s%s", scm_backend_name(primary),
                 cert_id, a->rc == SCM_OK ? "ok" : a->err.code, a->resp->status,
                 a->resp->seconds * 1000.0, attempt + 1, a->resp->request_id[0] ? ", request id " : "",
                 a->resp->request_id);
         if (both) {
             scm_backend_answer(c, other, &answers[other]);
+            scm_answer_expect_id(&answers[other], cert_id);
             both = 0;
         }
         if (!skew_retried && learn_skew(c, a)) {

@@ -166,6 +166,35 @@ START_TEST(clock_skew_corrected_from_date)
 }
 END_TEST
 
+/* A 200 that is not the requested certificate's details is no answer, on either backend. */
+START_TEST(imposter_bodies_are_parse_errors)
+{
+    static const char *const ids[] = {"scs0000000000001", "scs0000000000002", "scs0000000000003"};
+    static const char *const backends[] = {"v3", "legacy"};
+    scm_cert_details *d = NULL;
+    char *body = NULL;
+    size_t i, b;
+    emu imp;
+
+    ck_assert_int_eq(emu_start(&imp, SCM_TEST_DATA_DIR "/imposter-certs", NULL), 0);
+    for (b = 0; b < 2; b++) {
+        scm_client *c;
+        setenv("SCM_SHIM_BACKEND", backends[b], 1);
+        c = it_client(&imp);
+        for (i = 0; i < 3; i++) {
+            ck_assert_msg(scm_query_cert_details(c, ids[i], &d) == SCM_E_PARSE, "%s %s", backends[b], ids[i]);
+            ck_assert_ptr_null(d);
+            ck_assert_str_eq(scm_client_error_code(c), "SCMSHIM.PARSE");
+            ck_assert_int_eq(scm_query_cert_details_json(c, ids[i], &body), SCM_E_PARSE);
+            ck_assert_ptr_null(body);
+        }
+        scm_client_free(c);
+    }
+    unsetenv("SCM_SHIM_BACKEND");
+    emu_stop(&imp);
+}
+END_TEST
+
 /* The corrected retry cannot finish in time: the caller hears of the 401, not of a timeout. */
 START_TEST(skew_retry_out_of_time_stays_an_auth_error)
 {
@@ -360,6 +389,7 @@ int main(void)
     tcase_add_test(tc, unreadable_ca_file_is_a_config_error);
     tcase_add_test(tc, tls_failure_is_not_retried);
     tcase_add_test(tc, skew_retry_out_of_time_stays_an_auth_error);
+    tcase_add_test(tc, imposter_bodies_are_parse_errors);
     tcase_add_test(tc, doctor_verdicts);
     suite_add_tcase(s, tc);
     return tu_run(s);
