@@ -57,7 +57,11 @@ static const char *error_member(const cJSON *doc, const char *key)
     return cJSON_IsString(it) ? it->valuestring : NULL;
 }
 
-/* A non-2xx answer: its code, keeping the service's error_code and error_msg. */
+/*
+ * A non-2xx answer: its code, keeping the service's error_code and error_msg,
+ * or the code and message of the {"code","message"} bodies some gateways send
+ * (the official SDKs read both).
+ */
 static void answer_error(scm_answer *a)
 {
     const char *code, *msg;
@@ -65,6 +69,10 @@ static void answer_error(scm_answer *a)
     a->doc = scm_json_parse(a->resp->body.data, a->resp->body.len);
     code = error_member(a->doc, "error_code");
     msg = error_member(a->doc, "error_msg");
+    if (code == NULL || msg == NULL) {
+        code = error_member(a->doc, "code");
+        msg = error_member(a->doc, "message");
+    }
     if (code != NULL && msg != NULL) {
         a->rc = scm_error_set(&a->err, status_rc(status), status, code, "%s", msg);
         return;

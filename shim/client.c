@@ -105,12 +105,18 @@ long scm_now_ms(void)
     return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Idempotent GETs are worth another try after these; other 4xx never. */
+/*
+ * Idempotent GETs are worth another try after these; other 4xx never. A 500
+ * with an SCM. code is the service's answer to a business error, not a
+ * transient failure: asking again only adds latency.
+ */
 static int retryable(const scm_answer *a)
 {
     long s = a->resp != NULL ? a->resp->status : 0;
     if (a->rc == SCM_E_NETWORK)
         return 1;
+    if (s == 500 && strncmp(a->err.code, "SCM.", 4) == 0)
+        return 0;
     return a->rc == SCM_E_SERVER && (s == 429 || s == 500 || s == 502 || s == 503 || s == 504);
 }
 
@@ -342,6 +348,13 @@ static char *error_body(const scm_error *e)
     return s;
 }
 
+/* Whether an error body has the frozen header's {"error_code","error_msg"} shape (not {"code","message"}). */
+static int legacy_shaped(const cJSON *doc)
+{
+    return cJSON_IsString(cJSON_GetObjectItemCaseSensitive(doc, "error_code")) &&
+           cJSON_IsString(cJSON_GetObjectItemCaseSensitive(doc, "error_msg"));
+}
+
 /* The legacy service's own body, with "_shim" inserted before its closing brace when asked. */
 static char *legacy_body(const scm_client *c, const scm_answer *a, const scm_report *report)
 {
@@ -396,7 +409,7 @@ SCM_EXPORT int scm_query_cert_details_json(scm_client *client, const char *cert_
         *json_out = legacy_body(client, served, client->last_report);
     else if (rc == SCM_OK)
         *json_out = scm_legacy_json(d, client->cfg.annotate ? client->last_report : NULL);
-    else if (served->backend == SCM_BACKEND_LEGACY && served->doc != NULL && scm_is_service_error(rc))
+    else if (served->backend == SCM_BACKEND_LEGACY && legacy_shaped(served->doc) && scm_is_service_error(rc))
         *json_out = strdup(served->resp->body.data); /* the legacy service's own error body */
     else if (scm_is_service_error(rc))
         *json_out = error_body(&client->err);

@@ -738,8 +738,8 @@ START_TEST(fault_status_count_retry_after)
     for (i = 0; i < 2; i++) {
         get(p3, auth, &r);
         ck_assert_str_eq(body_of(&r),
-                         "{\"error_code\":\"SCM.503\",\"error_msg\":\"injected fault\"}");
-        assert_error(&r, 503, "SCM.503", "injected fault");
+                         "{\"error_code\":\"APIGW.503\",\"error_msg\":\"injected fault\"}");
+        assert_error(&r, 503, "APIGW.503", "injected fault");
         ck_assert_str_eq(r.retry_after, "7");
         resp_free(&r);
     }
@@ -757,11 +757,41 @@ START_TEST(fault_status_count_retry_after)
     ck_assert_int_eq(r.status, 200);
     resp_free(&r);
     get(other, auth, &r);
-    assert_error(&r, 500, "SCM.500", "injected fault");
+    assert_error(&r, 500, "APIGW.500", "injected fault");
     resp_free(&r);
     free(p3);
     free(p2);
     free(other);
+    curl_slist_free_all(auth);
+    stop();
+}
+END_TEST
+
+START_TEST(fault_code_and_shape)
+{
+    static const char *const args[] = {"--fault", CERT ":status=500,code=SCM.0016",
+                                       "--fault", CERT2 ":status=502,shape=code", "--fault",
+                                       MISSING ":api=v3,status=500,code=SCM.0016,shape=code", NULL};
+    struct curl_slist *auth = token_headers(EMU_TOKEN);
+    char *a = v3_path(CERT), *b = v2_path(EMU_PROJECT_ID, CERT2), *c = v3_path(MISSING);
+    resp r;
+
+    start(args);
+    get(a, auth, &r);
+    assert_error(&r, 500, "SCM.0016", "injected fault");
+    resp_free(&r);
+    get(b, auth, &r);
+    ck_assert_int_eq(r.status, 502);
+    ck_assert_str_eq(body_of(&r), "{\"code\":\"APIGW.502\",\"message\":\"injected fault\"}");
+    ck_assert_uint_eq(strlen(r.request_id), 32);
+    resp_free(&r);
+    get(c, auth, &r);
+    ck_assert_int_eq(r.status, 500);
+    ck_assert_str_eq(body_of(&r), "{\"code\":\"SCM.0016\",\"message\":\"injected fault\"}");
+    resp_free(&r);
+    free(a);
+    free(b);
+    free(c);
     curl_slist_free_all(auth);
     stop();
 }
@@ -776,13 +806,13 @@ START_TEST(fault_wildcard_applies_to_every_cert)
 
     start(args);
     get(a, auth, &r);
-    assert_error(&r, 429, "SCM.429", NULL);
+    assert_error(&r, 429, "APIGW.429", NULL);
     resp_free(&r);
     get(b, auth, &r);
-    assert_error(&r, 429, "SCM.429", NULL);
+    assert_error(&r, 429, "APIGW.429", NULL);
     resp_free(&r);
     get(c, auth, &r);
-    assert_error(&r, 429, "SCM.429", NULL);
+    assert_error(&r, 429, "APIGW.429", NULL);
     resp_free(&r);
     get(c, auth, &r);
     assert_error(&r, 404, "SCM.0404", NULL);
@@ -1185,6 +1215,16 @@ START_TEST(bad_command_lines_exit_2)
                                             "--fault",    CERT ":colour=red", NULL};
     static const char *const fault_id[] = {"--fixtures", FIXTURES,          "--no-auth",
                                            "--fault",    "../x:status=500", NULL};
+    static const char *const code_alone[] = {"--fixtures", FIXTURES, "--no-auth",
+                                             "--fault", CERT ":code=SCM.0016", NULL};
+    static const char *const shape_alone[] = {"--fixtures", FIXTURES, "--no-auth",
+                                              "--fault", CERT ":shape=code", NULL};
+    static const char *const bad_shape[] = {"--fixtures", FIXTURES, "--no-auth",
+                                            "--fault", CERT ":status=500,shape=xml", NULL};
+    static const char *const bad_code[] = {"--fixtures", FIXTURES, "--no-auth",
+                                           "--fault", CERT ":status=500,code=a\"b", NULL};
+    static const char *const empty_code[] = {"--fixtures", FIXTURES, "--no-auth",
+                                             "--fault", CERT ":status=500,code=", NULL};
     static const char *const bad_api[] = {"--fixtures",    FIXTURES, "--no-auth",
                                           "--disable-api", "v4",     NULL};
     static const char *const tls_half[] = {"--fixtures", FIXTURES,       "--no-auth",
@@ -1204,6 +1244,11 @@ START_TEST(bad_command_lines_exit_2)
     ck_assert_int_eq(run_emulator(bad_fault), 2);
     ck_assert_int_eq(run_emulator(fault_key), 2);
     ck_assert_int_eq(run_emulator(fault_id), 2);
+    ck_assert_int_eq(run_emulator(code_alone), 2);
+    ck_assert_int_eq(run_emulator(shape_alone), 2);
+    ck_assert_int_eq(run_emulator(bad_shape), 2);
+    ck_assert_int_eq(run_emulator(bad_code), 2);
+    ck_assert_int_eq(run_emulator(empty_code), 2);
     ck_assert_int_eq(run_emulator(bad_api), 2);
     ck_assert_int_eq(run_emulator(tls_half), 2);
     ck_assert_int_eq(run_emulator(extra), 2);
@@ -1262,6 +1307,7 @@ int main(void)
     tcase_add_test(tc, aksk_date_window_is_15_minutes);
     tcase_add_test(tc, clock_offset_shifts_date_checks_and_header);
     tcase_add_test(tc, fault_status_count_retry_after);
+    tcase_add_test(tc, fault_code_and_shape);
     tcase_add_test(tc, fault_wildcard_applies_to_every_cert);
     tcase_add_test(tc, fault_malformed_body);
     tcase_add_test(tc, fault_truncated_body_is_a_transfer_error);

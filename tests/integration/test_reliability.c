@@ -16,7 +16,11 @@ static emu E;
 
 static const char *const FAULTS[] = {
     "--fault", "scs7788354407554:status=503,count=2",     /* 503 twice then 200 */
-    "--fault", "scs1159493232269:status=500",             /* persistent 500 */
+    "--fault", "scs1159493232269:status=500",             /* persistent 500, a gateway's code */
+    "--fault", "scs1343342290420:status=500,code=SCM.0016", /* a business error */
+    "--fault", "scs8543121890079:status=500,code=SCM.0016,shape=code",
+    "--fault", "scs9454356128061:status=502,shape=code",   /* {"code","message"}, transient */
+    "--fault", "scs9859855983706:status=503,code=SCM.0503,count=1", /* only a 500 is business */
     "--fault", "scs9595544421983:status=429,retry_after=1,count=1",
     "--fault", "scs2603283540895:status=400",
     "--fault", "scs3267718637407:status=403",
@@ -52,16 +56,21 @@ static const struct {
     int rc;
     int requests; /* how many the emulator sees for one call */
     double min_ms, max_ms;
+    const char *code; /* scm_client_error_code after the call */
 } CASES[] = {
-    {"scs7788354407554", SCM_OK, 3, 100, 3000},           /* two backoffs */
-    {"scs1159493232269", SCM_E_SERVER, 4, 300, 3000},     /* 1 + SCM_SHIM_RETRIES, inside the deadline */
-    {"scs9595544421983", SCM_OK, 2, 950, 3000},           /* Retry-After: 1 honoured */
-    {"scs2603283540895", SCM_E_SERVER, 1, 0, 1000},       /* 4xx: never retried */
-    {"scs3267718637407", SCM_E_AUTH, 1, 0, 1000},
-    {"scs3918949485640", SCM_E_NETWORK, 4, 100, 3000},
-    {"scs4488023722227", SCM_OK, 2, 0, 3000},
-    {"scs5387027233194", SCM_OK, 2, 0, 3000},
-    {"scs6167076094451", SCM_E_PARSE, 1, 0, 1000},        /* garbage: not a transient failure */
+    {"scs7788354407554", SCM_OK, 3, 100, 3000, ""},           /* two backoffs */
+    {"scs1159493232269", SCM_E_SERVER, 4, 300, 3000, "APIGW.500"}, /* 1 + SCM_SHIM_RETRIES, inside the deadline */
+    {"scs9595544421983", SCM_OK, 2, 950, 3000, ""},           /* Retry-After: 1 honoured */
+    {"scs2603283540895", SCM_E_SERVER, 1, 0, 1000, "APIGW.400"}, /* 4xx: never retried */
+    {"scs3267718637407", SCM_E_AUTH, 1, 0, 1000, "APIGW.403"},
+    {"scs3918949485640", SCM_E_NETWORK, 4, 100, 3000, "SCMSHIM.NETWORK"},
+    {"scs4488023722227", SCM_OK, 2, 0, 3000, ""},
+    {"scs5387027233194", SCM_OK, 2, 0, 3000, ""},
+    {"scs6167076094451", SCM_E_PARSE, 1, 0, 1000, "SCMSHIM.PARSE"}, /* garbage: not a transient failure */
+    {"scs1343342290420", SCM_E_SERVER, 1, 0, 1000, "SCM.0016"}, /* business error: asking again only adds latency */
+    {"scs8543121890079", SCM_E_SERVER, 1, 0, 1000, "SCM.0016"}, /* the same in {"code","message"} */
+    {"scs9454356128061", SCM_E_SERVER, 4, 300, 3000, "APIGW.502"},
+    {"scs9859855983706", SCM_OK, 2, 0, 3000, ""},
 };
 
 START_TEST(fault)
@@ -80,10 +89,35 @@ START_TEST(fault)
     ck_assert_msg(rc == CASES[_i].rc, "%s: rc %d (%s), want %d", CASES[_i].id, rc,
                   scm_client_error_msg(c), CASES[_i].rc);
     ck_assert_int_eq(requests_for(&E, CASES[_i].id) - before, CASES[_i].requests);
+    ck_assert_str_eq(scm_client_error_code(c), CASES[_i].code);
     ck_assert_msg(ms >= CASES[_i].min_ms && ms <= CASES[_i].max_ms, "%s took %.0f ms",
                   CASES[_i].id, ms);
     ck_assert((rc == SCM_OK) == (d != NULL));
     scm_cert_details_free(d);
+    scm_client_free(c);
+}
+END_TEST
+
+/* A {"code","message"} error body reads like {"error_code","error_msg"} on both backends. */
+START_TEST(code_message_body_on_both_backends)
+{
+    static const char *const backends[] = {"v3", "legacy"};
+    scm_client *c;
+    scm_cert_details *d = NULL;
+    char *body = NULL;
+
+    setenv("SCM_SHIM_BACKEND", backends[_i], 1);
+    c = it_client(&E);
+    unsetenv("SCM_SHIM_BACKEND");
+    ck_assert_int_eq(scm_query_cert_details(c, "scs8543121890079", &d), SCM_E_SERVER);
+    ck_assert_str_eq(scm_client_error_code(c), "SCM.0016");
+    ck_assert_int_eq(scm_client_http_status(c), 500);
+    ck_assert_msg(strncmp(scm_client_error_msg(c), "injected fault (request id ", 27) == 0, "%s",
+                  scm_client_error_msg(c));
+    /* The JSON API answers in the frozen header's shape, whatever shape the service used. */
+    ck_assert_int_eq(scm_query_cert_details_json(c, "scs8543121890079", &body), SCM_E_SERVER);
+    ck_assert_str_eq(body, "{\"error_code\":\"SCM.0016\",\"error_msg\":\"injected fault\"}");
+    scm_free(body);
     scm_client_free(c);
 }
 END_TEST
@@ -382,6 +416,7 @@ int main(void)
     tcase_set_timeout(tc, 300);
     tcase_add_unchecked_fixture(tc, start, stop);
     tcase_add_loop_test(tc, fault, 0, sizeof CASES / sizeof CASES[0]);
+    tcase_add_loop_test(tc, code_message_body_on_both_backends, 0, 2);
     tcase_add_test(tc, latency_beyond_timeout);
     tcase_add_test(tc, retries_can_be_turned_off);
     tcase_add_test(tc, clock_skew_corrected_from_date);

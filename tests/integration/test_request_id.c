@@ -34,15 +34,23 @@ static void stop(void)
     emu_stop(&E);
 }
 
+/* o's string member name; a failed assertion, not a crash, when there is none. */
+static const char *member(const cJSON *o, const char *name)
+{
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, name);
+    ck_assert_msg(cJSON_IsString(it), "no string member %s", name);
+    return it->valuestring;
+}
+
 /* The request_id of the emulator's newest log line for api ("v2", "v3"), malloc'd. */
 static char *logged_request_id(const char *api)
 {
     cJSON *log = it_log(&E), *line;
     char *id = NULL;
     cJSON_ArrayForEach(line, log) {
-        if (strcmp(cJSON_GetObjectItemCaseSensitive(line, "api")->valuestring, api) == 0) {
+        if (strcmp(member(line, "api"), api) == 0) {
             free(id);
-            id = strdup(cJSON_GetObjectItemCaseSensitive(line, "request_id")->valuestring);
+            id = strdup(member(line, "request_id"));
         }
     }
     cJSON_Delete(log);
@@ -167,10 +175,8 @@ START_TEST(in_audit_lines)
     legacy = logged_request_id("v2");
     v3 = logged_request_id("v3");
     ck_assert_str_ne(legacy, v3);
-    ck_assert_str_eq(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(line, "legacy"),
-                                                      "request_id")->valuestring, legacy);
-    ck_assert_str_eq(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(line, "v3"),
-                                                      "request_id")->valuestring, v3);
+    ck_assert_str_eq(member(cJSON_GetObjectItemCaseSensitive(line, "legacy"), "request_id"), legacy);
+    ck_assert_str_eq(member(cJSON_GetObjectItemCaseSensitive(line, "v3"), "request_id"), v3);
     cJSON_Delete(line);
     free(text);
     free(legacy);

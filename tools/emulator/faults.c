@@ -51,6 +51,19 @@ static int parse_pair(emu_fault *ft, char *pair, char *err, size_t errlen)
         if (parse_num(val, 200, 599, &n) != 0)
             goto bad;
         ft->status = (unsigned)n;
+    } else if (strcmp(pair, "code") == 0) {
+        /* An error code is one word: nothing that needs escaping or spans a line. */
+        if (val[0] == '\0' || strlen(val) > EMU_FAULT_CODE_MAX ||
+            val[strspn(val, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-")] != '\0')
+            goto bad;
+        strcpy(ft->code, val);
+    } else if (strcmp(pair, "shape") == 0) {
+        if (strcmp(val, "error_code") == 0)
+            ft->shape = EMU_FAULT_SHAPE_ERROR_CODE;
+        else if (strcmp(val, "code") == 0)
+            ft->shape = EMU_FAULT_SHAPE_CODE;
+        else
+            goto bad;
     } else if (strcmp(pair, "count") == 0) {
         if (parse_num(val, 1, 1000000000L, &ft->remaining) != 0)
             goto bad;
@@ -109,6 +122,10 @@ int emu_faults_add(emu_faults *f, const char *spec, char *err, size_t errlen)
     for (pair = strtok_r(colon + 1, ",", &save); pair != NULL; pair = strtok_r(NULL, ",", &save))
         if (parse_pair(&ft, pair, err, errlen) != 0)
             goto fail;
+    if ((ft.code[0] != '\0' || ft.shape != EMU_FAULT_SHAPE_ERROR_CODE) && ft.status == 0) {
+        snprintf(err, errlen, "code= and shape= describe the status= body: give status=");
+        goto fail;
+    }
     /* The same buffer, restored, becomes the spec quoted in the log. */
     strcpy(copy, spec);
     ft.spec = copy;

@@ -14,11 +14,20 @@ enum emu_fault_body {
     EMU_FAULT_BODY_DROP       /* connection closed without a response */
 };
 
+enum emu_fault_shape {
+    EMU_FAULT_SHAPE_ERROR_CODE, /* {"error_code","error_msg"}, as SCM documents */
+    EMU_FAULT_SHAPE_CODE        /* {"code","message"}, as some gateways answer */
+};
+
+#define EMU_FAULT_CODE_MAX 63
+
 typedef struct emu_fault {
     char *spec;                /* as given on the command line, for the log */
     char cert[EMU_ID_MAX + 1]; /* "*" matches every certificate */
     unsigned apis;             /* bit set of EMU_API_V2, EMU_API_V3 */
     unsigned status;           /* 0: keep the normal status and body */
+    char code[EMU_FAULT_CODE_MAX + 1]; /* the status body's code; "": APIGW.<status> */
+    enum emu_fault_shape shape;        /* the status body's members */
     long remaining;            /* requests left to hit; -1: every request */
     long retry_after;          /* -1: no Retry-After header */
     unsigned latency_ms;

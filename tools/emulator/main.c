@@ -36,8 +36,8 @@ static void usage(FILE *out)
           "         [--fault CERT_ID:key=value[,key=value...]]... [--help]\n"
           "Serves GET /v2/{project_id}/scm/cert/{cert_id} (DIR/<cert_id>/legacy.json) and\n"
           "GET /v3/scm/certificates/{cert_id} (DIR/<cert_id>/v3.json) until SIGTERM/SIGINT.\n"
-          "Fault keys: api=v2|v3|both status=N count=K retry_after=S latency_ms=N\n"
-          "            body=malformed|truncated|drop\n"
+          "Fault keys: api=v2|v3|both status=N code=CODE shape=error_code|code count=K\n"
+          "            retry_after=S latency_ms=N body=malformed|truncated|drop\n"
           "See tools/emulator/README.md.\n",
           out);
 }

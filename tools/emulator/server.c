@@ -78,19 +78,27 @@ typedef struct reply {
     const emu_fault *fault;
 } reply;
 
-/* Sets an {"error_code","error_msg"} reply; cJSON does the escaping of request input. */
-static void set_error(reply *rp, unsigned status, const char *code, const char *msg)
+/* Sets an error reply of the given shape; cJSON does the escaping of request input. */
+static void set_error_shaped(reply *rp, unsigned status, enum emu_fault_shape shape,
+                             const char *code, const char *msg)
 {
+    int plain = shape == EMU_FAULT_SHAPE_CODE;
     cJSON *o = cJSON_CreateObject();
     free(rp->owned);
     rp->owned = NULL;
-    if (o != NULL && cJSON_AddStringToObject(o, "error_code", code) != NULL &&
-        cJSON_AddStringToObject(o, "error_msg", msg) != NULL)
+    if (o != NULL && cJSON_AddStringToObject(o, plain ? "code" : "error_code", code) != NULL &&
+        cJSON_AddStringToObject(o, plain ? "message" : "error_msg", msg) != NULL)
         rp->owned = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
     rp->status = status;
     rp->body = rp->owned;
     rp->len = rp->owned ? strlen(rp->owned) : 0;
+}
+
+/* Sets an {"error_code","error_msg"} reply, the shape SCM documents. */
+static void set_error(reply *rp, unsigned status, const char *code, const char *msg)
+{
+    set_error_shaped(rp, status, EMU_FAULT_SHAPE_ERROR_CODE, code, msg);
 }
 
 static void set_not_found(reply *rp, const char *what, const char *id)
@@ -105,11 +113,15 @@ static void set_not_found(reply *rp, const char *what, const char *id)
 /* Turns the normal reply into the faulty one; see README.md for how keys combine. */
 static void apply_fault(reply *rp, const emu_fault *f)
 {
-    char code[16];
+    char code[EMU_FAULT_CODE_MAX + 1];
     rp->fault = f;
     if (f->status) {
-        snprintf(code, sizeof code, "SCM.%u", f->status);
-        set_error(rp, f->status, code, "injected fault");
+        /* By default a gateway's code: an SCM. code on a 500 would be a business error. */
+        if (f->code[0] != '\0')
+            snprintf(code, sizeof code, "%s", f->code);
+        else
+            snprintf(code, sizeof code, "APIGW.%u", f->status);
+        set_error_shaped(rp, f->status, f->shape, code, "injected fault");
     }
     if (f->body == EMU_FAULT_BODY_MALFORMED) {
         free(rp->owned);
