@@ -1,6 +1,7 @@
 /* settings.c - resolves and checks a client's configuration. */
 #include "settings.h"
 
+#include <ctype.h>
 #include <curl/curl.h>
 #include <errno.h>
 #include <openssl/crypto.h>
@@ -59,6 +60,40 @@ const char *scm_backend_name(scm_backend b)
     return b == SCM_BACKEND_LEGACY ? "legacy" : "v3";
 }
 
+/* The longest DNS name (RFC 1035); anything longer is no host. */
+#define HOST_MAX 253
+
+/*
+ * A host name of letters, digits, '-' and '.', or a bracketed IPv6 literal,
+ * written in the URL itself (curl would take "http:///x" as host "x", and
+ * percent-decode or pass non-ASCII bytes through).
+ */
+static int check_host(const char *url, const char *host, char *err, size_t errlen)
+{
+    const char *after = strstr(url, "://");
+    size_t n = strlen(host), i;
+    int v6 = n >= 2 && host[0] == '[' && host[n - 1] == ']';
+    if (after == NULL || after[3] == '/' || n == 0 || n > HOST_MAX) {
+        snprintf(err, errlen, "endpoint URL needs a host name of at most %d characters", HOST_MAX);
+        return -1;
+    }
+    if (memchr(after + 3, '%', strcspn(after + 3, "/?#")) != NULL) {
+        snprintf(err, errlen, "endpoint host must not be percent-encoded");
+        return -1;
+    }
+    for (i = v6; i < n - (size_t)v6; i++) {
+        unsigned char ch = (unsigned char)host[i];
+        int ok = v6 ? isxdigit(ch) || ch == ':' || ch == '.'
+                    : (ch < 0x80 && isalnum(ch)) || ch == '-' || ch == '.';
+        if (!ok) {
+            snprintf(err, errlen, "endpoint host must be ASCII letters, digits, '-' and '.' "
+                                  "(an IDN in its xn-- form), or an IPv6 literal in brackets");
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int scm_endpoint_parse(scm_endpoint *ep, const char *endpoint, char *err, size_t errlen)
 {
     CURLU *u = curl_url();
@@ -91,7 +126,13 @@ int scm_endpoint_parse(scm_endpoint *ep, const char *endpoint, char *err, size_t
         snprintf(err, errlen, "endpoint URL must not contain user info, a query or a fragment");
         goto out;
     }
+    if (check_host(endpoint, host, err, errlen) != 0)
+        goto out;
     curl_url_get(u, CURLUPART_PORT, &port, 0);
+    if (port != NULL && strtol(port, NULL, 10) < 1) {
+        snprintf(err, errlen, "endpoint port must be 1 to 65535");
+        goto out;
+    }
     if (curl_url_get(u, CURLUPART_PATH, &path, 0) != CURLUE_OK) {
         snprintf(err, errlen, "malformed endpoint URL");
         goto out;

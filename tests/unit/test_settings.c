@@ -56,7 +56,28 @@ static const struct {
     {"https://example.com/#frag", NULL, NULL},
     {"https://exa mple.com", NULL, NULL},
     {"https://example.com:99999", NULL, NULL},
+    {"http:///x", NULL, NULL},
+    {"https://example.com:0", NULL, NULL},
+    {"https://ex\xc3\xa4mple.com", NULL, NULL},
+    {"https://ex%41mple.com", NULL, NULL},
+    {"https://xn--exmple-cua.com", "https://xn--exmple-cua.com", "xn--exmple-cua.com"},
 };
+
+START_TEST(huge_host_is_refused)
+{
+    scm_config c = base_config();
+    char *url = malloc(70 * 1024), err[256] = "";
+    scm_settings s;
+    strcpy(url, "https://");
+    memset(url + 8, 'a', 70 * 1024 - 9);
+    url[70 * 1024 - 1] = '\0';
+    clear_env();
+    c.endpoint = url;
+    ck_assert_int_eq(scm_settings_init(&s, &c, err, sizeof err), -1);
+    ck_assert_ptr_nonnull(strstr(err, "at most 253 characters"));
+    free(url);
+}
+END_TEST
 
 START_TEST(endpoint_parsing)
 {
@@ -312,6 +333,7 @@ int main(void)
 {
     Suite *s = suite_create("settings");
     TCase *tc = tcase_create("settings");
+    tcase_add_test(tc, huge_host_is_refused);
     tcase_add_loop_test(tc, endpoint_parsing, 0, sizeof ENDPOINTS / sizeof ENDPOINTS[0]);
     tcase_add_test(tc, env_fallback);
     tcase_add_test(tc, token_auth);
