@@ -126,7 +126,11 @@ void scm_shim_report_free(scm_shim_report *report);
 int scm_shim_convert(const char *v3_json, size_t len, char **legacy_json,
                      scm_shim_report **report);
 
-/* The reason of the calling thread's last failed call without a client ("" if none). */
+/*
+ * The reason of the calling thread's last failed call without a client ("" if
+ * none): scm_shim_convert, and scm_client_new when it returns NULL (the same
+ * line it prints on stderr unless SCM_SHIM_LOG=off). Owned by the library.
+ */
 const char *scm_shim_last_error(void);
 
 /* ---- Service identity: request IDs and credentials' scope ---- */

@@ -29,8 +29,10 @@ SCM_EXPORT scm_client *scm_client_new(const scm_config *config)
     scm_client *c = calloc(1, sizeof *c);
     int b;
 
+    scm_last_error_set("%s", "");
     if (c == NULL) {
-        fprintf(stderr, "scmshim: out of memory\n");
+        scm_last_error_set("out of memory");
+        scm_log(SCM_LOG_ERROR, "out of memory");
         return NULL;
     }
     if (scm_settings_init(&c->cfg, config, err, sizeof err) != 0 ||
@@ -60,7 +62,9 @@ SCM_EXPORT scm_client *scm_client_new(const scm_config *config)
     return c;
 bad:
     scm_utf8_cut(err);
-    fprintf(stderr, "scmshim: %s\n", err);
+    /* Legacy programs see the reason on stderr (unless SCM_SHIM_LOG=off); new code reads it. */
+    scm_last_error_set("%s", err);
+    scm_log(SCM_LOG_ERROR, "%s", err);
     scm_client_free(c);
     return NULL;
 }

@@ -50,6 +50,9 @@ struct scm_client {
 /* A monotonic clock in milliseconds, for deadlines. */
 long scm_now_ms(void);
 
+/* Sets what scm_shim_last_error() says on this thread (a failure that has no client to hold it). */
+void scm_last_error_set(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 void scm_error_clear(scm_error *e);
 /* Records a failure and returns rc, so callers can write `return scm_error_set(...)`. */
 int  scm_error_set(scm_error *e, int rc, long http_status, const char *code, const char *fmt, ...)

@@ -11,6 +11,23 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Outlives no thread, is freed by no caller: libgit2's git_error_last, per thread. */
+static _Thread_local char last_error[512];
+
+void scm_last_error_set(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(last_error, sizeof last_error, fmt, ap);
+    va_end(ap);
+    scm_utf8_cut(last_error);
+}
+
+SCM_EXPORT const char *scm_shim_last_error(void)
+{
+    return last_error;
+}
+
 void scm_error_clear(scm_error *e)
 {
     e->code[0] = '\0';

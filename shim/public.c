@@ -23,22 +23,6 @@ _Static_assert(SCM_CLASS_EXACT == (int)SCM_SHIM_CLASS_EXACT && SCM_CLASS_RENAMED
                    SCM_CLASS_CAPTURED == (int)SCM_SHIM_CLASS_CAPTURED,
                "scm_shim_class differs from the table's classes");
 
-static _Thread_local char last_error[512];
-
-static void set_last_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void set_last_error(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(last_error, sizeof last_error, fmt, ap);
-    va_end(ap);
-    scm_utf8_cut(last_error);
-}
-
-SCM_EXPORT const char *scm_shim_last_error(void)
-{
-    return last_error;
-}
 
 SCM_EXPORT const char *scm_shim_class_name(scm_shim_class cls)
 {
@@ -162,21 +146,21 @@ SCM_EXPORT int scm_shim_convert(const char *v3_json, size_t len, char **legacy_j
         *legacy_json = NULL;
     if (report != NULL)
         *report = NULL;
-    last_error[0] = '\0';
+    scm_last_error_set("%s", "");
     if (v3_json == NULL || legacy_json == NULL) {
-        set_last_error("v3_json and legacy_json must not be NULL");
+        scm_last_error_set("v3_json and legacy_json must not be NULL");
         return SCM_E_INVALID_PARAM;
     }
     if (scm_map_from_env(&loaded, &map, why, sizeof why) != 0) {
-        set_last_error("%s", why);
+        scm_last_error_set("%s", why);
         return SCM_E_INVALID_PARAM;
     }
     doc = scm_json_parse(v3_json, len);
     if (doc == NULL) {
-        set_last_error("the v3 body is not valid JSON");
+        scm_last_error_set("the v3 body is not valid JSON");
         rc = SCM_E_PARSE;
     } else if ((rc = scm_convert_v3(map, doc, &d, why, sizeof why)) == SCM_E_PARSE) {
-        set_last_error("%s", why);
+        scm_last_error_set("%s", why);
     } else if (rc == SCM_OK) {
         const char *store = getenv("SCM_SHIM_CAPTURE");
         if (store != NULL && store[0] != '\0') {
@@ -198,7 +182,7 @@ SCM_EXPORT int scm_shim_convert(const char *v3_json, size_t len, char **legacy_j
         }
     }
     if (rc == SCM_E_NOMEM)
-        set_last_error("out of memory");
+        scm_last_error_set("out of memory");
     scm_cert_details_free(d);
     cJSON_Delete(doc);
     scm_map_free(&loaded);

@@ -3,6 +3,7 @@
  * scm-emulator faults. Each fault is one test.
  */
 #include "itest.h"
+#include "scm_shim.h"
 #include "testutil.h"
 
 #include <check.h>
@@ -365,6 +366,8 @@ START_TEST(unreadable_ca_file_is_a_config_error)
         snprintf(path, sizeof path, bad[i], tls_dir);
         setenv("SCM_SHIM_CA_FILE", path, 1);
         ck_assert_msg(scm_client_new(&cfg) == NULL, "%s was accepted", path);
+        /* New code reads the reason; the legacy program saw the same line on stderr. */
+        ck_assert_msg(strstr(scm_shim_last_error(), "SCM_SHIM_CA_FILE=") != NULL, "%s", scm_shim_last_error());
     }
     unsetenv("SCM_SHIM_CA_FILE");
     remove_pki();
