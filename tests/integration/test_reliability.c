@@ -30,6 +30,12 @@ static const char *const FAULTS[] = {
     "--fault", "scs5387027233194:body=truncated,count=1",
     "--fault", "scs6167076094451:body=malformed",
     "--fault", "scs6674810927136:latency_ms=4000",
+    /* Hostile headers, on IDs no fixture has: the fault's answer replaces the 404. */
+    "--fault", "scs0000000000011:status=503,retry_after=9223372036854775807", /* LONG_MAX s */
+    "--fault", "scs0000000000012:status=429,retry_after=9223372036854775",    /* x 1000 overflows */
+    "--fault", "scs0000000000013:status=503,retry_after=99999999999999999999999999999999", /* > 2^63 */
+    "--fault", "scs0000000000014:header_bytes=200000",    /* one 200 KB header line */
+    "--fault", "scs0000000000015:status=403,msg=denied\r\nscm-shim: all good\x1b[2J\x07", /* forged line, terminal escapes */
     NULL};
 
 static void start(void)
@@ -72,6 +78,12 @@ static const struct {
     {"scs8543121890079", SCM_E_SERVER, 1, 0, 1000, "SCM.0016"}, /* the same in {"code","message"} */
     {"scs9454356128061", SCM_E_SERVER, 4, 300, 3000, "APIGW.502"},
     {"scs9859855983706", SCM_OK, 2, 0, 3000, ""},
+    /* A Retry-After past the deadline leaves no attempt: answered at once, never a hang. */
+    {"scs0000000000011", SCM_E_SERVER, 1, 0, 1000, "APIGW.503"},
+    {"scs0000000000012", SCM_E_SERVER, 1, 0, 1000, "APIGW.429"},
+    {"scs0000000000013", SCM_E_SERVER, 1, 0, 1000, "APIGW.503"},
+    /* An oversized header is the peer's fault, a network error, not our memory. */
+    {"scs0000000000014", SCM_E_NETWORK, 4, 100, 3000, "SCMSHIM.NETWORK"},
 };
 
 START_TEST(fault)
@@ -227,6 +239,26 @@ START_TEST(imposter_bodies_are_parse_errors)
     }
     unsetenv("SCM_SHIM_BACKEND");
     emu_stop(&imp);
+}
+END_TEST
+
+/* The service's error_msg reaches the command's stderr with its control characters escaped. */
+START_TEST(service_text_cannot_forge_output)
+{
+    char log[] = "/tmp/scmshim-msg-XXXXXX", cmd[1200], out[256], *text;
+    int fd = mkstemp(log);
+    snprintf(cmd, sizeof cmd, "env SCM_ENDPOINT=%s SCM_PROJECT_ID=%s SCM_AK=%s SCM_SK=%s %s get scs0000000000015 2>%s",
+             E.url, EMU_PROJECT_ID, EMU_AK, EMU_SK, SCM_SHIM_CLI, log);
+    ck_assert_int_eq(it_run(cmd, out, sizeof out), 1);
+    text = tu_read_file(log, NULL);
+    ck_assert_ptr_nonnull(strstr(text, "denied\\x0d\\x0ascm-shim: all good\\x1b[2J\\x07"));
+    ck_assert_ptr_null(strchr(text, '\x1b'));
+    ck_assert_ptr_null(strchr(text, '\r'));
+    /* One line: the forged one is not a line of its own. */
+    ck_assert_ptr_eq(strchr(text, '\n'), text + strlen(text) - 1);
+    free(text);
+    close(fd);
+    unlink(log);
 }
 END_TEST
 
@@ -428,6 +460,7 @@ int main(void)
     tcase_add_test(tc, tls_failure_is_not_retried);
     tcase_add_test(tc, skew_retry_out_of_time_stays_an_auth_error);
     tcase_add_test(tc, imposter_bodies_are_parse_errors);
+    tcase_add_test(tc, service_text_cannot_forge_output);
     tcase_add_test(tc, doctor_verdicts);
     suite_add_tcase(s, tc);
     return tu_run(s);

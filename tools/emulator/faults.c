@@ -68,7 +68,16 @@ static int parse_pair(emu_fault *ft, char *pair, char *err, size_t errlen)
         if (parse_num(val, 1, 1000000000L, &ft->remaining) != 0)
             goto bad;
     } else if (strcmp(pair, "retry_after") == 0) {
-        if (parse_num(val, 0, 1000000000L, &ft->retry_after) != 0)
+        if (val[0] == '\0' || strlen(val) > EMU_FAULT_RETRY_AFTER_MAX || val[strspn(val, "0123456789")] != '\0')
+            goto bad;
+        strcpy(ft->retry_after, val);
+    } else if (strcmp(pair, "msg") == 0) {
+        /* Any bytes but the spec's ',' separator: control characters on purpose. */
+        if (strlen(val) > EMU_FAULT_MSG_MAX)
+            goto bad;
+        strcpy(ft->msg, val);
+    } else if (strcmp(pair, "header_bytes") == 0) {
+        if (parse_num(val, 1, 1000000L, &ft->header_bytes) != 0)
             goto bad;
     } else if (strcmp(pair, "latency_ms") == 0) {
         if (parse_num(val, 0, 3600000L, &n) != 0)
@@ -102,7 +111,6 @@ int emu_faults_add(emu_faults *f, const char *spec, char *err, size_t errlen)
     memset(&ft, 0, sizeof ft);
     ft.apis = EMU_API_V2 | EMU_API_V3;
     ft.remaining = -1;
-    ft.retry_after = -1;
     copy = strdup(spec);
     if (copy == NULL) {
         snprintf(err, errlen, "out of memory");

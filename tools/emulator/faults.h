@@ -20,6 +20,9 @@ enum emu_fault_shape {
 };
 
 #define EMU_FAULT_CODE_MAX 63
+#define EMU_FAULT_MSG_MAX 255
+/* Retry-After is sent as given, digits only, so a test can send values no integer holds. */
+#define EMU_FAULT_RETRY_AFTER_MAX 64
 
 typedef struct emu_fault {
     char *spec;                /* as given on the command line, for the log */
@@ -29,7 +32,9 @@ typedef struct emu_fault {
     char code[EMU_FAULT_CODE_MAX + 1]; /* the status body's code; "": APIGW.<status> */
     enum emu_fault_shape shape;        /* the status body's members */
     long remaining;            /* requests left to hit; -1: every request */
-    long retry_after;          /* -1: no Retry-After header */
+    char retry_after[EMU_FAULT_RETRY_AFTER_MAX + 1]; /* "": no Retry-After header */
+    char msg[EMU_FAULT_MSG_MAX + 1]; /* the status body's message; "": "injected fault" */
+    long header_bytes;         /* 0, or the size of an extra X-Padding header value */
     unsigned latency_ms;
     enum emu_fault_body body;
 } emu_fault;

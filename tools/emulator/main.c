@@ -37,7 +37,8 @@ static void usage(FILE *out)
           "Serves GET /v2/{project_id}/scm/cert/{cert_id} (DIR/<cert_id>/legacy.json) and\n"
           "GET /v3/scm/certificates/{cert_id} (DIR/<cert_id>/v3.json) until SIGTERM/SIGINT.\n"
           "Fault keys: api=v2|v3|both status=N code=CODE shape=error_code|code count=K\n"
-          "            retry_after=S latency_ms=N body=malformed|truncated|drop\n"
+          "            retry_after=S latency_ms=N body=malformed|truncated|drop msg=TEXT\n"
+          "            header_bytes=N\n"
           "See tools/emulator/README.md.\n",
           out);
 }

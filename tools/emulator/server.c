@@ -121,7 +121,7 @@ static void apply_fault(reply *rp, const emu_fault *f)
             snprintf(code, sizeof code, "%s", f->code);
         else
             snprintf(code, sizeof code, "APIGW.%u", f->status);
-        set_error_shaped(rp, f->status, f->shape, code, "injected fault");
+        set_error_shaped(rp, f->status, f->shape, code, f->msg[0] ? f->msg : "injected fault");
     }
     if (f->body == EMU_FAULT_BODY_MALFORMED) {
         free(rp->owned);
@@ -240,7 +240,7 @@ static enum MHD_Result respond(emu_server *s, struct MHD_Connection *c, const ch
     enum emu_auth_result auth;
     emu_log_entry le;
     struct MHD_Response *resp = NULL;
-    char date[EMU_HTTP_DATE_LEN + 1], request_id[40], retry[24];
+    char date[EMU_HTTP_DATE_LEN + 1], request_id[40], *padding;
     enum MHD_Result ret = MHD_NO;
     unsigned delay;
 
@@ -283,9 +283,13 @@ static enum MHD_Result respond(emu_server *s, struct MHD_Connection *c, const ch
     MHD_add_response_header(resp, "X-Request-Id", request_id);
     if (rp.allow_header)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
-    if (rp.fault != NULL && rp.fault->retry_after >= 0) {
-        snprintf(retry, sizeof retry, "%ld", rp.fault->retry_after);
-        MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, retry);
+    if (rp.fault != NULL && rp.fault->retry_after[0] != '\0')
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, rp.fault->retry_after);
+    if (rp.fault != NULL && rp.fault->header_bytes > 0 && (padding = malloc((size_t)rp.fault->header_bytes + 1)) != NULL) {
+        memset(padding, 'a', (size_t)rp.fault->header_bytes);
+        padding[rp.fault->header_bytes] = '\0';
+        MHD_add_response_header(resp, "X-Padding", padding);
+        free(padding);
     }
     ret = MHD_queue_response(c, rp.status, resp);
     MHD_destroy_response(resp);

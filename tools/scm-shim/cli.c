@@ -1,5 +1,6 @@
 /* cli.c - shared pieces of scm-shim; see cli.h. */
 #include "cli.h"
+#include "log.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -12,12 +13,14 @@
 
 int cli_error(int status, const char *fmt, ...)
 {
+    char text[2048], shown[2048];
     va_list ap;
-    fputs("scm-shim: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
+    /* Messages carry the service's error_msg and input lines: no CR, LF, ESC or BEL gets through. */
+    scm_log_escape(shown, sizeof shown, text);
+    fprintf(stderr, "scm-shim: %s\n", shown);
     return status;
 }
 

@@ -4,6 +4,7 @@
  */
 #include "backend.h"
 #include "cli.h"
+#include "log.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -23,12 +24,14 @@ static void verdict(const char *v, const char *check, const char *fmt, ...)
 
 static void verdict(const char *v, const char *check, const char *fmt, ...)
 {
+    char text[1024], shown[1024];
     va_list ap;
-    printf("%-4s  %-24s ", v, check);
     va_start(ap, fmt);
-    vprintf(fmt, ap);
+    vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
-    putchar('\n');
+    /* Verdicts quote what the service answered: controls escaped. */
+    scm_log_escape(shown, sizeof shown, text);
+    printf("%-4s  %-24s %s\n", v, check, shown);
     if (strcmp(v, "FAIL") == 0)
         failures++;
 }

@@ -2,6 +2,8 @@
 #include "summary.h"
 
 #include "cli.h"
+#include "client.h"
+#include "log.h"
 #include "maptable.h"
 
 #include <stdlib.h>
@@ -230,7 +232,10 @@ static void print_table(const summary *s, FILE *out)
             fprintf(out, " %s", it->valuestring);
         cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(p, "errors")) {
             const cJSON *code = cJSON_GetObjectItemCaseSensitive(it, "error_code");
-            fprintf(out, " %s: %s", it->string, cJSON_IsString(code) && code->valuestring[0] ? code->valuestring : "ok");
+            char shown[2 * SCM_ERR_CODE_MAX];
+            /* The service chose that code: shown with its control characters escaped. */
+            scm_log_escape(shown, sizeof shown, cJSON_IsString(code) && code->valuestring[0] ? code->valuestring : "ok");
+            fprintf(out, " %s: %s", it->string, shown);
         }
         fputc('\n', out);
         cJSON_ArrayForEach(it, values) {
