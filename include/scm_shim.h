@@ -145,6 +145,22 @@ const char *scm_shim_last_error(void);
  */
 const char *scm_shim_client_request_id(const scm_client *client);
 
+/*
+ * Global credentials: sets the account (domain) ID the client's v3 requests
+ * name in X-Domain-Id, signed like the other headers, instead of
+ * X-Project-Id, as the official SDKs' SCM client prefers when it has both.
+ * HUAWEICLOUD_SDK_DOMAIN_ID gives the initial value when the client is
+ * created (scm_config has no member for it). The legacy v2 path is
+ * project-scoped: it keeps sending X-Project-Id and never X-Domain-Id.
+ * domain_id must be 1-64 characters of A-Z a-z 0-9 _ -; it is copied (the
+ * caller keeps its string). NULL or "" removes the domain ID, so v3 requests
+ * name the project again (if the client has one). Takes effect from the
+ * next query. Returns SCM_OK, SCM_E_INVALID_PARAM (NULL client, malformed
+ * ID) or SCM_E_NOMEM; on failure the client's domain ID is unchanged and
+ * scm_client_error_code/msg() say why.
+ */
+int scm_shim_client_set_domain_id(scm_client *client, const char *domain_id);
+
 #ifdef __cplusplus
 }
 #endif

@@ -39,7 +39,7 @@ int scm_backend_prepare(scm_client *c, scm_backend b, const char *cert_id, long 
         snprintf(path, sizeof path, "/v3/scm/certificates/%s", cert_id);
     url_len = strlen(ep->base) + strlen(path) + 1;
     url = malloc(url_len);
-    headers = scm_request_headers(&c->cfg, ep->host, path, time(NULL) + c->clock_offset);
+    headers = scm_request_headers(&c->cfg, b, ep->host, path, time(NULL) + c->clock_offset);
     if (url == NULL || headers == NULL) {
         free(url);
         curl_slist_free_all(headers);

@@ -27,26 +27,38 @@ static struct curl_slist *add(struct curl_slist *list, const char *name, const c
     return next;
 }
 
-struct curl_slist *scm_request_headers(const scm_settings *s, const char *host, const char *path,
-                                       time_t now)
+/* The value of the scope header to send (see request.h), its name in *name; NULL for none. */
+static const char *scope(const scm_settings *s, scm_backend b, const char **name)
+{
+    if (b == SCM_BACKEND_V3 && s->domain_id != NULL) {
+        *name = "X-Domain-Id";
+        return s->domain_id;
+    }
+    *name = "X-Project-Id";
+    return s->project_id;
+}
+
+struct curl_slist *scm_request_headers(const scm_settings *s, scm_backend b, const char *host,
+                                       const char *path, time_t now)
 {
     /* Not signed, like every header curl may also touch. */
     struct curl_slist *list = curl_slist_append(NULL, "Accept: application/json");
     char date[SCM_SIGN_DATE_LEN + 1], *auth;
+    const char *scope_name, *scope_value = scope(s, b, &scope_name);
     scm_kv signed_hdrs[4];
     size_t n = 0;
 
     list = add(list, "Host", host);
-    if (s->project_id != NULL)
-        list = add(list, "X-Project-Id", s->project_id);
+    if (scope_value != NULL)
+        list = add(list, scope_name, scope_value);
     if (s->token != NULL)
         return add(list, "X-Auth-Token", s->token);
 
     scm_sign_format_date(now, date);
     signed_hdrs[n++] = (scm_kv){"host", host};
     signed_hdrs[n++] = (scm_kv){"x-sdk-date", date};
-    if (s->project_id != NULL)
-        signed_hdrs[n++] = (scm_kv){"x-project-id", s->project_id};
+    if (scope_value != NULL) /* sign.c lowercases and sorts the names */
+        signed_hdrs[n++] = (scm_kv){scope_name, scope_value};
     if (s->security_token != NULL) {
         signed_hdrs[n++] = (scm_kv){"x-security-token", s->security_token};
         list = add(list, "X-Security-Token", s->security_token);

@@ -292,7 +292,7 @@ static int read_endpoint(scm_settings *s, scm_backend b, const char *given, char
 
 int scm_settings_init(scm_settings *s, const scm_config *config, char *err, size_t errlen)
 {
-    const char *ak, *sk, *project, *stoken;
+    const char *ak, *sk, *project, *domain, *stoken;
 
     memset(s, 0, sizeof *s);
     if (config == NULL) {
@@ -319,6 +319,11 @@ int scm_settings_init(scm_settings *s, const scm_config *config, char *err, size
         snprintf(err, errlen, "project_id must be 1-64 characters of A-Z a-z 0-9 _ -");
         goto bad;
     }
+    domain = pick(NULL, "HUAWEICLOUD_SDK_DOMAIN_ID");
+    if (domain != NULL && !scm_valid_id(domain)) {
+        snprintf(err, errlen, "HUAWEICLOUD_SDK_DOMAIN_ID must be 1-64 characters of A-Z a-z 0-9 _ -");
+        goto bad;
+    }
     ak = pick(config->access_key, "HUAWEICLOUD_SDK_AK");
     sk = pick(config->secret_key, "HUAWEICLOUD_SDK_SK");
     stoken = pick(NULL, "HUAWEICLOUD_SDK_SECURITY_TOKEN");
@@ -336,7 +341,8 @@ int scm_settings_init(scm_settings *s, const scm_config *config, char *err, size
         snprintf(err, errlen, "credentials must be printable ASCII without spaces");
         goto bad;
     }
-    if (dup_opt(&s->project_id, project) != 0 || dup_opt(&s->ak, ak) != 0 ||
+    if (dup_opt(&s->project_id, project) != 0 || dup_opt(&s->domain_id, domain) != 0 ||
+        dup_opt(&s->ak, ak) != 0 ||
         dup_opt(&s->sk, ak ? sk : NULL) != 0 || dup_opt(&s->security_token, ak ? stoken : NULL) != 0 ||
         dup_opt(&s->token, ak ? NULL : config->auth_token) != 0) {
         snprintf(err, errlen, "out of memory");
@@ -356,6 +362,7 @@ void scm_settings_free(scm_settings *s)
         free(s->ep[b].host);
     }
     free(s->project_id);
+    free(s->domain_id);
     free(s->audit_log);
     free(s->ca_file);
     free(s->capture);

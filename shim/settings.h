@@ -23,6 +23,7 @@ typedef struct scm_settings {
     scm_backend  backend; /* SCM_SHIM_BACKEND */
     scm_endpoint ep[SCM_BACKEND_COUNT];
     char *project_id;     /* NULL when none was given */
+    char *domain_id;      /* global credentials: X-Domain-Id on v3 instead of X-Project-Id; or NULL */
     char *ak;             /* AK/SK signing when both are set ... */
     char *sk;
     char *security_token; /* ... with X-Security-Token for temporary credentials */
@@ -47,7 +48,8 @@ typedef struct scm_settings {
 
 /*
  * Resolves config (NULL members fall back to HUAWEICLOUD_SDK_AK/_SK/
- * _PROJECT_ID/_SECURITY_TOKEN) and the SCM_SHIM_* environment: the backend,
+ * _PROJECT_ID/_SECURITY_TOKEN; HUAWEICLOUD_SDK_DOMAIN_ID, which scm_config
+ * has no member for, gives the domain ID) and the SCM_SHIM_* environment: the backend,
  * an endpoint per backend, annotation, shadow mode and the audit log. Returns 0, or -1 with a one-line reason in
  * err (never containing a secret).
  */

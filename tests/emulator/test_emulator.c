@@ -551,6 +551,8 @@ START_TEST(aksk_signed_request_accepted)
     resp_free(&r);
     curl_slist_free_all(h);
     ck_assert_int_eq(emu_log_count(&E, "\"auth\":\"ok-aksk\""), 2);
+    ck_assert_int_eq(emu_log_count(&E, "\"signed_headers\":\"host;x-project-id;x-sdk-date\""), 1);
+    ck_assert_int_eq(emu_log_count(&E, "\"signed_headers\":\"host;x-sdk-date\""), 1);
     /* No secret or signature material reaches the log. */
     ck_assert_int_eq(emu_log_count(&E, EMU_SK), 0);
     ck_assert_int_eq(emu_log_count(&E, "Signature"), 0);
@@ -641,6 +643,65 @@ START_TEST(aksk_tampered_requests_rejected)
     free(p2);
     free(p3);
     free(other);
+    stop();
+}
+END_TEST
+
+/* Headers for a v3 request signed with the scope header name: value (NULL: none) signed or not. */
+static struct curl_slist *scoped_headers(const char *path, const char *name, const char *lname,
+                                         const char *value, int sign_it)
+{
+    char host[64], date[SCM_SIGN_DATE_LEN + 1], line[512], *auth;
+    scm_kv h[3];
+    size_t nh = 0;
+    struct curl_slist *list = NULL;
+
+    snprintf(host, sizeof host, "127.0.0.1:%d", E.port);
+    scm_sign_format_date(time(NULL), date);
+    h[nh++] = (scm_kv){"host", host};
+    h[nh++] = (scm_kv){"x-sdk-date", date};
+    if (sign_it)
+        h[nh++] = (scm_kv){lname, value};
+    auth = scm_sign_authorization("GET", path, NULL, 0, h, nh, "", 0, date, EMU_AK, EMU_SK);
+    snprintf(line, sizeof line, "X-Sdk-Date: %s", date);
+    list = curl_slist_append(list, line);
+    snprintf(line, sizeof line, "%s: %s", name, value);
+    list = curl_slist_append(list, line);
+    snprintf(line, sizeof line, "Authorization: %s", auth);
+    list = curl_slist_append(list, line);
+    free(auth);
+    return list;
+}
+
+START_TEST(aksk_scope_headers_must_be_signed)
+{
+    static const struct {
+        const char *name, *lname;
+        int sign_it;
+        long status;
+    } cases[] = {
+        {"X-Domain-Id", "x-domain-id", 1, 200},  {"X-Domain-Id", "x-domain-id", 0, 401},
+        {"X-Project-Id", "x-project-id", 1, 200}, {"X-Project-Id", "x-project-id", 0, 401},
+    };
+    char *p3 = v3_path(CERT);
+    struct curl_slist *h;
+    resp r;
+    size_t i;
+
+    start(NULL);
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        h = scoped_headers(p3, cases[i].name, cases[i].lname, "0b1c2d3e4f5a60718293a4b5c6d7e8f9",
+                           cases[i].sign_it);
+        get(p3, h, &r);
+        ck_assert_msg(r.status == cases[i].status, "%s signed %d: HTTP %ld", cases[i].name,
+                      cases[i].sign_it, r.status);
+        if (r.status == 401)
+            assert_error(&r, 401, "APIGW.0301", "bad signature");
+        resp_free(&r);
+        curl_slist_free_all(h);
+    }
+    ck_assert_int_eq(emu_log_count(&E, "\"signed_headers\":\"host;x-domain-id;x-sdk-date\""), 1);
+    free(p3);
     stop();
 }
 END_TEST
@@ -962,7 +1023,8 @@ START_TEST(log_lines_and_keepalive_port)
     ck_assert_str_ne(r1.request_id, r2.request_id);
     ck_assert_str_eq(str_member(a, "request_id"), r1.request_id);
     ck_assert_str_eq(str_member(b, "request_id"), r2.request_id);
-    ck_assert_int_eq(cJSON_GetArraySize(a), 10);
+    ck_assert_str_eq(str_member(a, "signed_headers"), "");
+    ck_assert_int_eq(cJSON_GetArraySize(a), 11);
     ck_assert_int_eq(emu_log_count(&E, EMU_TOKEN), 0);
     cJSON_Delete(lines);
     resp_free(&r1);
@@ -1303,6 +1365,7 @@ int main(void)
     tcase_add_test(tc, aksk_signed_request_accepted);
     tcase_add_test(tc, aksk_query_arguments_are_signed);
     tcase_add_test(tc, aksk_tampered_requests_rejected);
+    tcase_add_test(tc, aksk_scope_headers_must_be_signed);
     tcase_add_test(tc, aksk_signed_headers_must_include_host_and_date);
     tcase_add_test(tc, aksk_date_window_is_15_minutes);
     tcase_add_test(tc, clock_offset_shifts_date_checks_and_header);

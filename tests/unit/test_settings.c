@@ -1,5 +1,7 @@
 /* test_settings.c - configuration: endpoint parsing, environment fallback, rejected configs. */
+#include "client.h"
 #include "scm_client.h"
+#include "scm_shim.h"
 #include "settings.h"
 #include "testutil.h"
 
@@ -12,7 +14,7 @@
 
 static const char *const SDK_VARS[] = {
     "HUAWEICLOUD_SDK_AK",   "HUAWEICLOUD_SDK_SK",       "HUAWEICLOUD_SDK_PROJECT_ID",
-    "HUAWEICLOUD_SDK_SECURITY_TOKEN", "SCM_SHIM_BACKEND", "SCM_SHIM_V3_ENDPOINT",
+    "HUAWEICLOUD_SDK_SECURITY_TOKEN", "HUAWEICLOUD_SDK_DOMAIN_ID", "SCM_SHIM_BACKEND", "SCM_SHIM_V3_ENDPOINT",
     "SCM_SHIM_LEGACY_ENDPOINT", "SCM_SHIM_ANNOTATE", "SCM_SHIM_MAPPING"};
 
 static void clear_env(void)
@@ -114,7 +116,9 @@ START_TEST(env_fallback)
     setenv("HUAWEICLOUD_SDK_SK", "ENVSK", 1);
     setenv("HUAWEICLOUD_SDK_PROJECT_ID", "envproject", 1);
     setenv("HUAWEICLOUD_SDK_SECURITY_TOKEN", "ENVTOKEN", 1);
+    setenv("HUAWEICLOUD_SDK_DOMAIN_ID", "envdomain", 1);
     ck_assert_int_eq(scm_settings_init(&s, &c, err, sizeof err), 0);
+    ck_assert_str_eq(s.domain_id, "envdomain");
     ck_assert_str_eq(s.ak, "ENVAK");
     ck_assert_str_eq(s.sk, "ENVSK");
     ck_assert_str_eq(s.project_id, "envproject");
@@ -137,6 +141,9 @@ START_TEST(env_fallback)
     ck_assert_int_eq(s.timeout_ms, SCM_MAX_TIMEOUT_MS);
     scm_settings_free(&s);
     clear_env();
+    ck_assert_int_eq(scm_settings_init(&s, &c, err, sizeof err), 0);
+    ck_assert_ptr_null(s.domain_id);
+    scm_settings_free(&s);
 }
 END_TEST
 
@@ -218,6 +225,11 @@ static void no_endpoint_for_backend(scm_config *c)
     setenv("SCM_SHIM_LEGACY_ENDPOINT", "https://legacy.example.com", 1);
 }
 static void bad_project(scm_config *c) { c->project_id = "../etc"; }
+static void bad_domain(scm_config *c)
+{
+    (void)c;
+    setenv("HUAWEICLOUD_SDK_DOMAIN_ID", "dom\r\nX-Evil: 1", 1);
+}
 static void negative_timeout(scm_config *c) { c->timeout_ms = -1; }
 static void header_injection(scm_config *c)
 {
@@ -236,6 +248,7 @@ static const struct {
     {"SCM_SHIM_BACKEND", bad_backend},  {"SCM_SHIM_ANNOTATE", bad_annotate},
     {"SCM_SHIM_MAPPING", bad_mapping},  {"SCM_SHIM_V3_ENDPOINT", bad_v3_endpoint},
     {"SCM_SHIM_V3_ENDPOINT", no_endpoint_for_backend},
+    {"HUAWEICLOUD_SDK_DOMAIN_ID", bad_domain},
 };
 
 START_TEST(bad_config_rejected_with_one_line)
@@ -253,7 +266,8 @@ START_TEST(bad_config_rejected_with_one_line)
     ck_assert_msg(strchr(msg, '\n') == msg + strlen(msg) - 1, "not one line: '%s'", msg);
     ck_assert_msg(strstr(msg, "SKEXAMPLE") == NULL, "secret on stderr");
     /* A reason caused by a variable names it. */
-    if (strncmp(BAD_CONFIGS[_i].what, "SCM_SHIM_", 9) == 0)
+    if (strncmp(BAD_CONFIGS[_i].what, "SCM_SHIM_", 9) == 0 ||
+        strncmp(BAD_CONFIGS[_i].what, "HUAWEICLOUD_SDK_", 16) == 0)
         ck_assert_msg(strstr(msg, BAD_CONFIGS[_i].what) != NULL, "'%s' does not name %s", msg,
                       BAD_CONFIGS[_i].what);
     clear_env();
@@ -312,6 +326,37 @@ START_TEST(good_config_accepted_silently)
 }
 END_TEST
 
+START_TEST(domain_id_set_copied_checked_and_removed)
+{
+    scm_config c = base_config();
+    scm_client *client;
+    char id[] = "0b1c2d3e4f5a60718293a4b5c6d7e8f9";
+
+    clear_env();
+    client = scm_client_new(&c);
+    ck_assert_ptr_nonnull(client);
+    ck_assert_ptr_null(client->cfg.domain_id);
+    ck_assert_int_eq(scm_shim_client_set_domain_id(client, id), SCM_OK);
+    id[0] = 'X';
+    ck_assert_str_eq(client->cfg.domain_id, "0b1c2d3e4f5a60718293a4b5c6d7e8f9");
+    /* A refused ID leaves the one set, and says why like a failed call. */
+    ck_assert_int_eq(scm_shim_client_set_domain_id(client, "a/b"), SCM_E_INVALID_PARAM);
+    ck_assert_str_eq(scm_client_error_code(client), "SCMSHIM.INVALID_PARAM");
+    ck_assert_ptr_nonnull(strstr(scm_client_error_msg(client), "domain_id"));
+    ck_assert_int_eq(scm_shim_client_set_domain_id(client, "0123456789012345678901234567890123456789012345678901234567890123x"),
+                     SCM_E_INVALID_PARAM);
+    ck_assert_str_eq(client->cfg.domain_id, "0b1c2d3e4f5a60718293a4b5c6d7e8f9");
+    ck_assert_int_eq(scm_shim_client_set_domain_id(client, ""), SCM_OK);
+    ck_assert_str_eq(scm_client_error_code(client), "");
+    ck_assert_ptr_null(client->cfg.domain_id);
+    ck_assert_int_eq(scm_shim_client_set_domain_id(client, "d1"), SCM_OK);
+    ck_assert_int_eq(scm_shim_client_set_domain_id(client, NULL), SCM_OK);
+    ck_assert_ptr_null(client->cfg.domain_id);
+    ck_assert_int_eq(scm_shim_client_set_domain_id(NULL, "d1"), SCM_E_INVALID_PARAM);
+    scm_client_free(client);
+}
+END_TEST
+
 static const struct {
     const char *id;
     int valid;
@@ -342,6 +387,7 @@ int main(void)
     tcase_add_test(tc, null_config_rejected);
     tcase_add_test(tc, good_config_accepted_silently);
     tcase_add_test(tc, backend_and_endpoint_overrides);
+    tcase_add_test(tc, domain_id_set_copied_checked_and_removed);
     tcase_add_loop_test(tc, cert_id_validation, 0, sizeof IDS / sizeof IDS[0]);
     suite_add_tcase(s, tc);
     return tu_run(s);

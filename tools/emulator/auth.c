@@ -6,6 +6,7 @@
 #include "clock.h"
 #include "sign.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -98,14 +99,18 @@ static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const cha
     return MHD_YES;
 }
 
-/* Recomputes the signature over the listed headers; the request has no body. */
+/*
+ * Recomputes the signature over the listed headers; the request has no body.
+ * X-Project-Id and X-Domain-Id, when sent, must be listed: they choose the
+ * account the request acts for, so an unsigned one could be swapped.
+ */
 static enum emu_auth_result check_signature(const emu_auth_config *a, struct MHD_Connection *c,
                                             const char *method, const char *path, char *signed_list,
                                             const char *signature)
 {
     scm_kv headers[EMU_MAX_SIGNED_HEADERS];
     size_t nh = 0;
-    int has_host = 0, has_date = 0;
+    int has_host = 0, has_date = 0, has_project = 0, has_domain = 0;
     const char *date = NULL;
     char *name, *save = NULL, *canon, sig[65];
     query_list q = {NULL, 0, 0};
@@ -123,11 +128,15 @@ static enum emu_auth_result check_signature(const emu_auth_config *a, struct MHD
             has_date = 1;
             date = value;
         }
+        has_project |= strcasecmp(name, "x-project-id") == 0;
+        has_domain |= strcasecmp(name, "x-domain-id") == 0;
         headers[nh].name = name;
         headers[nh].value = value;
         nh++;
     }
-    if (!has_host || !has_date || scm_sign_parse_date(date, &t) != 0)
+    if (!has_host || !has_date || scm_sign_parse_date(date, &t) != 0 ||
+        (!has_project && MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Project-Id") != NULL) ||
+        (!has_domain && MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Domain-Id") != NULL))
         return EMU_AUTH_BAD_SIGNATURE;
     now = emu_clock_now(a->clock_offset_s);
     if (t > now + EMU_DATE_WINDOW_S || t < now - EMU_DATE_WINDOW_S)
@@ -151,7 +160,7 @@ static enum emu_auth_result check_signature(const emu_auth_config *a, struct MHD
 
 static enum emu_auth_result check_aksk(const emu_auth_config *a, struct MHD_Connection *c,
                                        const char *method, const char *path,
-                                       const char *authorization)
+                                       const char *authorization, char *signed_headers, size_t n)
 {
     char *copy, *access, *signed_list, *signature;
     enum emu_auth_result r;
@@ -159,9 +168,12 @@ static enum emu_auth_result check_aksk(const emu_auth_config *a, struct MHD_Conn
     copy = strdup(authorization);
     if (copy == NULL)
         return EMU_AUTH_BAD_SIGNATURE;
-    if (parse_authorization(copy, &access, &signed_list, &signature) != 0)
-        r = EMU_AUTH_BAD_SIGNATURE;
-    else if (a->ak == NULL || !scm_sign_equal(access, a->ak))
+    if (parse_authorization(copy, &access, &signed_list, &signature) != 0) {
+        free(copy);
+        return EMU_AUTH_BAD_SIGNATURE;
+    }
+    snprintf(signed_headers, n, "%s", signed_list); /* before check_signature cuts it up */
+    if (a->ak == NULL || !scm_sign_equal(access, a->ak))
         r = EMU_AUTH_UNKNOWN_AK;
     else
         r = check_signature(a, c, method, path, signed_list, signature);
@@ -170,10 +182,12 @@ static enum emu_auth_result check_aksk(const emu_auth_config *a, struct MHD_Conn
 }
 
 enum emu_auth_result emu_auth_check(const emu_auth_config *a, struct MHD_Connection *c,
-                                    const char *method, const char *path)
+                                    const char *method, const char *path, char *signed_headers,
+                                    size_t n)
 {
     const char *token, *authorization;
 
+    signed_headers[0] = '\0';
     if (a->off)
         return EMU_AUTH_OFF;
     token = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Auth-Token");
@@ -182,6 +196,6 @@ enum emu_auth_result emu_auth_check(const emu_auth_config *a, struct MHD_Connect
         return EMU_AUTH_OK_TOKEN;
     /* A valid signature is enough even next to a wrong token; otherwise name what failed. */
     if (authorization != NULL)
-        return check_aksk(a, c, method, path, authorization);
+        return check_aksk(a, c, method, path, authorization, signed_headers, n);
     return token != NULL ? EMU_AUTH_BAD_TOKEN : EMU_AUTH_MISSING;
 }

@@ -29,9 +29,12 @@ const char *emu_auth_name(enum emu_auth_result r);
 int emu_auth_passed(enum emu_auth_result r);
 /*
  * Authenticates a bodiless request. path is the decoded request path; the query
- * arguments, when any, are read from the connection.
+ * arguments, when any, are read from the connection. signed_headers (n bytes)
+ * receives the SignedHeaders list of an SDK-HMAC-SHA256 request as sent (cut to
+ * fit), or "".
  */
 enum emu_auth_result emu_auth_check(const emu_auth_config *a, struct MHD_Connection *c,
-                                    const char *method, const char *path);
+                                    const char *method, const char *path, char *signed_headers,
+                                    size_t n);
 
 #endif

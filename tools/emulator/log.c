@@ -57,6 +57,7 @@ void emu_log_request(emu_log *l, const emu_log_entry *e)
     cJSON_AddNumberToObject(o, "status", e->status);
     cJSON_AddStringToObject(o, "fault", e->fault);
     cJSON_AddStringToObject(o, "request_id", e->request_id);
+    cJSON_AddStringToObject(o, "signed_headers", e->signed_headers);
     line = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
     if (line == NULL)

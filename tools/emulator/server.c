@@ -240,7 +240,7 @@ static enum MHD_Result respond(emu_server *s, struct MHD_Connection *c, const ch
     enum emu_auth_result auth;
     emu_log_entry le;
     struct MHD_Response *resp = NULL;
-    char date[EMU_HTTP_DATE_LEN + 1], request_id[40], *padding;
+    char date[EMU_HTTP_DATE_LEN + 1], request_id[40], signed_headers[256], *padding;
     enum MHD_Result ret = MHD_NO;
     unsigned delay;
 
@@ -248,7 +248,7 @@ static enum MHD_Result respond(emu_server *s, struct MHD_Connection *c, const ch
     snprintf(request_id, sizeof request_id, "%016llx%016lx", s->request_id_prefix,
              atomic_fetch_add(&s->next_request_id, 1UL) + 1);
     route_parse(&rt, url);
-    auth = emu_auth_check(&s->cfg.auth, c, method, url);
+    auth = emu_auth_check(&s->cfg.auth, c, method, url, signed_headers, sizeof signed_headers);
     decide(s, method, &rt, auth, &rp);
 
     delay = s->cfg.latency_ms + (rp.fault ? rp.fault->latency_ms : 0);
@@ -264,6 +264,7 @@ static enum MHD_Result respond(emu_server *s, struct MHD_Connection *c, const ch
     le.auth = emu_auth_name(auth);
     le.fault = rp.fault ? rp.fault->spec : "";
     le.request_id = request_id;
+    le.signed_headers = signed_headers;
     /* Logged before sending, so a client that has its answer always finds the line. */
     if (rp.fault != NULL && rp.fault->body == EMU_FAULT_BODY_DROP) {
         emu_log_request(s->cfg.log, &le);

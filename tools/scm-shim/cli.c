@@ -71,6 +71,8 @@ void cli_config_help(FILE *out)
           "  SCM_AK, SCM_SK      access key and secret key (or HUAWEICLOUD_SDK_AK, _SK)\n"
           "  SCM_TOKEN           IAM token for X-Auth-Token, when there is no AK\n"
           "  HUAWEICLOUD_SDK_SECURITY_TOKEN  temporary credentials' security token\n"
+          "  HUAWEICLOUD_SDK_DOMAIN_ID  account ID: global credentials, X-Domain-Id on v3\n"
+          "                      instead of X-Project-Id\n"
           "  SCM_SHIM_BACKEND    v3 (default) or legacy\n"
           "  SCM_SHIM_V3_ENDPOINT, SCM_SHIM_LEGACY_ENDPOINT  per-backend endpoint overrides\n"
           "  SCM_SHIM_MAPPING    a replacement mapping table (mapping/mapping.json format)\n"

@@ -121,9 +121,11 @@ int cmd_doctor(int argc, char **argv)
         verdict("FAIL", "configuration", "unusable (the reason is above)");
         return CLI_USAGE;
     }
-    verdict("ok", "configuration", "backend %s, %s", scm_backend_name(c->cfg.backend),
+    verdict("ok", "configuration", "backend %s, %s%s", scm_backend_name(c->cfg.backend),
             c->cfg.ak != NULL ? (c->cfg.security_token ? "AK/SK with a security token" : "AK/SK")
-                              : "X-Auth-Token");
+                              : "X-Auth-Token",
+            c->cfg.domain_id != NULL ? ", global credentials (X-Domain-Id on v3)"
+            : c->cfg.project_id != NULL ? ", project credentials (X-Project-Id)" : "");
     check_backend(c, SCM_BACKEND_V3);
     check_backend(c, SCM_BACKEND_LEGACY);
     scm_client_free(c);
