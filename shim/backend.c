@@ -29,15 +29,20 @@ static int status_rc(long status)
 int scm_backend_prepare(scm_client *c, scm_backend b, const char *cert_id, long timeout_ms)
 {
     const scm_endpoint *ep = &c->cfg.ep[b];
+    /* base is scheme://host[/prefix]: the prefix is part of the path sent, so of the path signed. */
+    const char *prefix = strstr(ep->base, "://") + 3 + strlen(ep->host);
     struct curl_slist *headers;
-    char path[256], *url;
+    char path[512], *url;
     size_t url_len;
+    int n;
 
     if (b == SCM_BACKEND_LEGACY)
-        snprintf(path, sizeof path, "/v2/%s/scm/cert/%s", c->cfg.project_id, cert_id);
+        n = snprintf(path, sizeof path, "%s/v2/%s/scm/cert/%s", prefix, c->cfg.project_id, cert_id);
     else
-        snprintf(path, sizeof path, "/v3/scm/certificates/%s", cert_id);
-    url_len = strlen(ep->base) + strlen(path) + 1;
+        n = snprintf(path, sizeof path, "%s/v3/scm/certificates/%s", prefix, cert_id);
+    if (n < 0 || (size_t)n >= sizeof path)
+        return SCM_E_NOMEM;
+    url_len = (size_t)(prefix - ep->base) + strlen(path) + 1;
     url = malloc(url_len);
     headers = scm_request_headers(&c->cfg, b, ep->host, path, time(NULL) + c->clock_offset);
     if (url == NULL || headers == NULL) {
@@ -45,7 +50,7 @@ int scm_backend_prepare(scm_client *c, scm_backend b, const char *cert_id, long 
         curl_slist_free_all(headers);
         return SCM_E_NOMEM;
     }
-    snprintf(url, url_len, "%s%s", ep->base, path);
+    snprintf(url, url_len, "%.*s%s", (int)(prefix - ep->base), ep->base, path);
     scm_http_req_prepare(c->req[b], url, headers, timeout_ms, c->cfg.ca_file);
     free(url); /* curl copies it */
     return SCM_OK;

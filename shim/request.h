@@ -8,7 +8,7 @@
 #include <time.h>
 
 /*
- * Returns the header list for GET path (decoded; only [A-Za-z0-9_/-] here)
+ * Returns the header list for GET path (decoded; only [A-Za-z0-9._~/-] here, an endpoint's prefix included)
  * to backend b on host at time now, freed with curl_slist_free_all, or NULL
  * on out of memory. The credentials' scope, signed with the rest: on v3
  * X-Domain-Id when there is a domain ID (global credentials, which the

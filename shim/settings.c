@@ -140,6 +140,11 @@ int scm_endpoint_parse(scm_endpoint *ep, const char *endpoint, char *err, size_t
     plen = strlen(path);
     while (plen > 0 && path[plen - 1] == '/')
         plen--;
+    /* The prefix is signed as sent: only characters that no canonical form re-encodes. */
+    if (strspn(path, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~/") != strlen(path)) {
+        snprintf(err, errlen, "endpoint path prefix may hold only letters, digits and - . _ ~ /");
+        goto out;
+    }
     https = strcmp(scheme, "https") == 0;
     /* Host carries the port only when it is not the scheme's default, as curl would send it. */
     if (port != NULL && strcmp(port, https ? "443" : "80") == 0) {

@@ -262,6 +262,37 @@ START_TEST(service_text_cannot_forge_output)
 }
 END_TEST
 
+/* Behind a gateway's path prefix the prefix is sent and signed: the gateway accepts the signature. */
+START_TEST(path_prefix_is_signed)
+{
+    static const char *const args[] = {"--path-prefix", "/scm-gw", NULL};
+    static const char *const backends[] = {"v3", "legacy"};
+    char url[200];
+    scm_cert_details *d = NULL;
+    scm_config cfg;
+    size_t b;
+    emu gw;
+
+    ck_assert_int_eq(emu_start(&gw, NULL, args), 0);
+    snprintf(url, sizeof url, "%s/scm-gw/", gw.url);
+    for (b = 0; b < 2; b++) {
+        scm_client *c;
+        setenv("SCM_SHIM_BACKEND", backends[b], 1);
+        cfg = it_config(&gw);
+        cfg.endpoint = url;
+        c = scm_client_new(&cfg);
+        ck_assert_ptr_nonnull(c);
+        ck_assert_msg(scm_query_cert_details(c, "scs7788354407554", &d) == SCM_OK, "%s: %s", backends[b],
+                      scm_client_error_msg(c));
+        scm_cert_details_free(d);
+        scm_client_free(c);
+    }
+    unsetenv("SCM_SHIM_BACKEND");
+    ck_assert_int_eq(emu_log_count(&gw, "\"path\":\"/scm-gw/v3/scm/certificates/scs7788354407554\""), 1);
+    emu_stop(&gw);
+}
+END_TEST
+
 /* The corrected retry cannot finish in time: the caller hears of the 401, not of a timeout. */
 START_TEST(skew_retry_out_of_time_stays_an_auth_error)
 {
@@ -461,6 +492,7 @@ int main(void)
     tcase_add_test(tc, skew_retry_out_of_time_stays_an_auth_error);
     tcase_add_test(tc, imposter_bodies_are_parse_errors);
     tcase_add_test(tc, service_text_cannot_forge_output);
+    tcase_add_test(tc, path_prefix_is_signed);
     tcase_add_test(tc, doctor_verdicts);
     suite_add_tcase(s, tc);
     return tu_run(s);

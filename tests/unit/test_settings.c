@@ -59,6 +59,7 @@ static const struct {
     {"https://exa mple.com", NULL, NULL},
     {"https://example.com:99999", NULL, NULL},
     {"http:///x", NULL, NULL},
+    {"https://gw.example.com/scm%20api", NULL, NULL},
     {"https://example.com:0", NULL, NULL},
     {"https://ex\xc3\xa4mple.com", NULL, NULL},
     {"https://ex%41mple.com", NULL, NULL},

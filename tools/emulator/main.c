@@ -33,6 +33,7 @@ static void usage(FILE *out)
           "         [--project-id ID] [--ak AK --sk SK] [--token TOKEN] [--no-auth]\n"
           "         [--log FILE] [--tls-cert PEM --tls-key PEM] [--threads N]\n"
           "         [--latency-ms N] [--disable-api v2|v3] [--clock-offset SECONDS]\n"
+          "         [--path-prefix /PREFIX]\n"
           "         [--fault CERT_ID:key=value[,key=value...]]... [--help]\n"
           "Serves GET /v2/{project_id}/scm/cert/{cert_id} (DIR/<cert_id>/legacy.json) and\n"
           "GET /v3/scm/certificates/{cert_id} (DIR/<cert_id>/v3.json) until SIGTERM/SIGINT.\n"
@@ -72,6 +73,7 @@ enum {
     OPT_LATENCY,
     OPT_DISABLE_API,
     OPT_CLOCK_OFFSET,
+    OPT_PATH_PREFIX,
     OPT_FAULT,
     OPT_HELP
 };
@@ -93,6 +95,7 @@ static const struct option LONG_OPTIONS[] = {
     {"latency-ms", required_argument, NULL, OPT_LATENCY},
     {"disable-api", required_argument, NULL, OPT_DISABLE_API},
     {"clock-offset", required_argument, NULL, OPT_CLOCK_OFFSET},
+    {"path-prefix", required_argument, NULL, OPT_PATH_PREFIX},
     {"fault", required_argument, NULL, OPT_FAULT},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0}};
@@ -172,6 +175,11 @@ static int parse_options(int argc, char **argv, options *o, emu_faults *faults)
             if (parse_long(optarg, -3155760000L, 3155760000L, &n) != 0)
                 goto bad_value;
             o->srv.auth.clock_offset_s = n;
+            break;
+        case OPT_PATH_PREFIX:
+            if (optarg[0] != '/' || strlen(optarg) < 2 || optarg[strlen(optarg) - 1] == '/')
+                goto bad_value;
+            o->srv.path_prefix = optarg;
             break;
         case OPT_FAULT:
             if (emu_faults_add(faults, optarg, err, sizeof err) != 0) {

@@ -247,7 +247,13 @@ static enum MHD_Result respond(emu_server *s, struct MHD_Connection *c, const ch
     memset(&rp, 0, sizeof rp);
     snprintf(request_id, sizeof request_id, "%016llx%016lx", s->request_id_prefix,
              atomic_fetch_add(&s->next_request_id, 1UL) + 1);
-    route_parse(&rt, url);
+    /* Behind a gateway's path prefix: routed without it, but the signature covers the path sent. */
+    if (s->cfg.path_prefix == NULL)
+        route_parse(&rt, url);
+    else if (strncmp(url, s->cfg.path_prefix, strlen(s->cfg.path_prefix)) == 0)
+        route_parse(&rt, url + strlen(s->cfg.path_prefix));
+    else
+        route_parse(&rt, "/");
     auth = emu_auth_check(&s->cfg.auth, c, method, url, signed_headers, sizeof signed_headers);
     decide(s, method, &rt, auth, &rp);
 
