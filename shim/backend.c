@@ -51,7 +51,7 @@ int scm_backend_prepare(scm_client *c, scm_backend b, const char *cert_id, long 
         return SCM_E_NOMEM;
     }
     snprintf(url, url_len, "%.*s%s", (int)(prefix - ep->base), ep->base, path);
-    scm_http_req_prepare(c->req[b], url, headers, timeout_ms, c->cfg.ca_file);
+    scm_http_req_prepare(c->req[b], url, headers, timeout_ms, c->cfg.connect_timeout_ms, c->cfg.ca_file);
     free(url); /* curl copies it */
     return SCM_OK;
 }

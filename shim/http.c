@@ -216,7 +216,7 @@ void scm_http_req_free(scm_http_req *r)
 }
 
 void scm_http_req_prepare(scm_http_req *r, const char *url, struct curl_slist *headers,
-                          long timeout_ms, const char *ca_file)
+                          long timeout_ms, long connect_timeout_ms, const char *ca_file)
 {
     curl_slist_free_all(r->headers);
     r->headers = headers;
@@ -232,6 +232,8 @@ void scm_http_req_prepare(scm_http_req *r, const char *url, struct curl_slist *h
     curl_easy_setopt(r->easy, CURLOPT_URL, url);
     curl_easy_setopt(r->easy, CURLOPT_HTTPHEADER, headers);
     curl_easy_setopt(r->easy, CURLOPT_TIMEOUT_MS, timeout_ms);
+    curl_easy_setopt(r->easy, CURLOPT_CONNECTTIMEOUT_MS,
+                     connect_timeout_ms < timeout_ms ? connect_timeout_ms : timeout_ms);
     curl_easy_setopt(r->easy, CURLOPT_SSL_CTX_FUNCTION, ca_file != NULL ? add_ca_file : NULL);
     curl_easy_setopt(r->easy, CURLOPT_SSL_CTX_DATA, (void *)ca_file);
 }

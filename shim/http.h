@@ -60,11 +60,13 @@ void          scm_http_req_free(scm_http_req *r);
 
 /*
  * Prepares a GET of url. The request takes ownership of headers (freed when
- * it is next prepared or freed). ca_file, when not NULL, is a PEM bundle
- * trusted in addition to the system's CAs (kept by the caller meanwhile).
+ * it is next prepared or freed). The transfer ends after timeout_ms; making
+ * the connection, after connect_timeout_ms (at most timeout_ms). ca_file,
+ * when not NULL, is a PEM bundle trusted in addition to the system's CAs
+ * (kept by the caller meanwhile).
  */
 void scm_http_req_prepare(scm_http_req *r, const char *url, struct curl_slist *headers,
-                          long timeout_ms, const char *ca_file);
+                          long timeout_ms, long connect_timeout_ms, const char *ca_file);
 
 /* Performs the n prepared requests concurrently; returns when all have ended. */
 void scm_http_run(scm_http *h, scm_http_req *const *reqs, size_t n);

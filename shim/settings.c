@@ -254,6 +254,15 @@ static int read_transport(scm_settings *s, char *err, size_t errlen)
         }
         s->retries = (int)n;
     }
+    s->connect_timeout_ms = SCM_DEFAULT_CONNECT_TIMEOUT_MS;
+    if ((v = pick(NULL, "SCM_SHIM_CONNECT_TIMEOUT_MS")) != NULL) {
+        n = strtol(v, &end, 10);
+        if (*end != '\0' || n < 1 || n > SCM_MAX_TIMEOUT_MS) {
+            snprintf(err, errlen, "SCM_SHIM_CONNECT_TIMEOUT_MS must be a positive number of milliseconds");
+            return -1;
+        }
+        s->connect_timeout_ms = n;
+    }
     if ((v = pick(NULL, "SCM_SHIM_CAPTURE")) != NULL && (s->capture = strdup(v)) == NULL) {
         snprintf(err, errlen, "out of memory");
         return -1;

@@ -36,11 +36,14 @@ typedef struct scm_settings {
     char *audit_log;         /* SCM_SHIM_AUDIT_LOG: path, or NULL */
     int   audit_values;      /* SCM_SHIM_AUDIT_VALUES=1: values in audit lines */
     int   retries;           /* SCM_SHIM_RETRIES: retries after the first attempt */
+    long  connect_timeout_ms; /* SCM_SHIM_CONNECT_TIMEOUT_MS: one connection attempt, within the timeout */
     char *ca_file;           /* SCM_SHIM_CA_FILE: extra trusted CAs, or NULL */
     char *capture;           /* SCM_SHIM_CAPTURE: the capture store's path, or NULL */
 } scm_settings;
 
 #define SCM_DEFAULT_RETRIES 3
+/* A lost SYN burst costs one connect timeout, then a retry, not the whole deadline. */
+#define SCM_DEFAULT_CONNECT_TIMEOUT_MS 3000L
 #define SCM_MAX_RETRIES 10
 
 /* The shadow request's default timeout: well under the caller's, at most this. */

@@ -21,7 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     if (r == NULL && (r = scm_http_req_new()) == NULL)
         abort();
-    scm_http_req_prepare(r, "http://127.0.0.1:1/", NULL, 1000, NULL);
+    scm_http_req_prepare(r, "http://127.0.0.1:1/", NULL, 1000, 1000, NULL);
     /* One call per line, as libcurl delivers them (each with its CRLF, never NUL-terminated). */
     while (p < end) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));

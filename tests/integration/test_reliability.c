@@ -7,6 +7,10 @@
 #include "testutil.h"
 
 #include <check.h>
+#include <time.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -262,6 +266,53 @@ START_TEST(service_text_cannot_forge_output)
 }
 END_TEST
 
+/*
+ * A listener whose accept queue is full drops every SYN, as a lost SYN burst does: one
+ * connection attempt costs SCM_SHIM_CONNECT_TIMEOUT_MS, not the caller's whole timeout.
+ */
+START_TEST(connect_timeout_bounds_a_lost_syn)
+{
+    struct sockaddr_in a;
+    socklen_t len = sizeof a;
+    int lst = socket(AF_INET, SOCK_STREAM, 0), fill[3], i;
+    char url[64];
+    scm_cert_details *d = NULL;
+    struct timespec t0, t1;
+    scm_config cfg = it_config(&E);
+    scm_client *c;
+    long ms;
+
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ck_assert_int_eq(bind(lst, (struct sockaddr *)&a, sizeof a), 0);
+    ck_assert_int_eq(listen(lst, 0), 0);
+    ck_assert_int_eq(getsockname(lst, (struct sockaddr *)&a, &len), 0);
+    for (i = 0; i < 3; i++) {
+        fill[i] = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+        connect(fill[i], (struct sockaddr *)&a, sizeof a);
+    }
+    snprintf(url, sizeof url, "http://127.0.0.1:%d", ntohs(a.sin_port));
+    cfg.endpoint = url;
+    cfg.timeout_ms = 4000;
+    setenv("SCM_SHIM_CONNECT_TIMEOUT_MS", "300", 1);
+    setenv("SCM_SHIM_RETRIES", "0", 1);
+    c = scm_client_new(&cfg);
+    unsetenv("SCM_SHIM_CONNECT_TIMEOUT_MS");
+    unsetenv("SCM_SHIM_RETRIES");
+    ck_assert_ptr_nonnull(c);
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    ck_assert_int_eq(scm_query_cert_details(c, "scs7788354407554", &d), SCM_E_NETWORK);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+    ck_assert_msg(ms < 2000, "one connection attempt took %ld ms", ms);
+    scm_client_free(c);
+    for (i = 0; i < 3; i++)
+        close(fill[i]);
+    close(lst);
+}
+END_TEST
+
 /* Behind a gateway's path prefix the prefix is sent and signed: the gateway accepts the signature. */
 START_TEST(path_prefix_is_signed)
 {
@@ -493,6 +544,7 @@ int main(void)
     tcase_add_test(tc, imposter_bodies_are_parse_errors);
     tcase_add_test(tc, service_text_cannot_forge_output);
     tcase_add_test(tc, path_prefix_is_signed);
+    tcase_add_test(tc, connect_timeout_bounds_a_lost_syn);
     tcase_add_test(tc, doctor_verdicts);
     suite_add_tcase(s, tc);
     return tu_run(s);

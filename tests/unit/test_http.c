@@ -33,7 +33,7 @@ START_TEST(retry_after_is_clamped)
     scm_http_req *r = scm_http_req_new();
     const char *line = RETRY_AFTER[_i].line;
     ck_assert_ptr_nonnull(r);
-    scm_http_req_prepare(r, "http://127.0.0.1:1/", NULL, 1000, NULL);
+    scm_http_req_prepare(r, "http://127.0.0.1:1/", NULL, 1000, 1000, NULL);
     scm_http_req_take_header(r, line, strlen(line));
     ck_assert_int_eq(scm_http_req_response(r)->retry_after, RETRY_AFTER[_i].retry_after);
     /* What the backoff computes from it fits a long. */
@@ -48,7 +48,7 @@ START_TEST(request_id_is_printable_and_short)
     char line[600];
     const char *id;
     size_t i;
-    scm_http_req_prepare(r, "http://127.0.0.1:1/", NULL, 1000, NULL);
+    scm_http_req_prepare(r, "http://127.0.0.1:1/", NULL, 1000, 1000, NULL);
     snprintf(line, sizeof line, "X-Request-Id: a\x1b[31m\x07%0500d\r\n", 7);
     scm_http_req_take_header(r, line, strlen(line));
     id = scm_http_req_response(r)->request_id;
@@ -64,16 +64,16 @@ START_TEST(date_is_parsed_or_ignored)
     scm_http_req *r = scm_http_req_new();
     const char *good = "Date: Wed, 02 Dec 2026 18:00:00 GMT\r\n", *bad = "Date: yesterday-ish\r\n";
     char huge[300];
-    scm_http_req_prepare(r, "http://127.0.0.1:1/", NULL, 1000, NULL);
+    scm_http_req_prepare(r, "http://127.0.0.1:1/", NULL, 1000, 1000, NULL);
     scm_http_req_take_header(r, good, strlen(good));
     ck_assert_int_eq(scm_http_response_date(scm_http_req_response(r)), 1796234400);
-    scm_http_req_prepare(r, "http://127.0.0.1:1/", NULL, 1000, NULL);
+    scm_http_req_prepare(r, "http://127.0.0.1:1/", NULL, 1000, 1000, NULL);
     scm_http_req_take_header(r, bad, strlen(bad));
     ck_assert_int_eq(scm_http_response_date(scm_http_req_response(r)), 0);
     /* Longer than the buffer: ignored, not cut. */
     memset(huge, '9', sizeof huge);
     memcpy(huge, "Date: ", 6);
-    scm_http_req_prepare(r, "http://127.0.0.1:1/", NULL, 1000, NULL);
+    scm_http_req_prepare(r, "http://127.0.0.1:1/", NULL, 1000, 1000, NULL);
     scm_http_req_take_header(r, huge, sizeof huge);
     ck_assert_str_eq(scm_http_req_response(r)->date, "");
     scm_http_req_free(r);
