@@ -348,6 +348,11 @@ START_TEST(region_comes_last)
     ck_assert_str_eq(s.ep[SCM_BACKEND_V3].base, "https://scm.cn-north-4.myhuaweicloud.com");
     ck_assert_str_eq(s.ep[SCM_BACKEND_LEGACY].base, "https://scm.cn-north-4.myhuaweicloud.com");
     scm_settings_free(&s);
+    /* An empty endpoint is none. */
+    c.endpoint = "";
+    ck_assert_int_eq(scm_settings_init(&s, &c, err, sizeof err), 0);
+    ck_assert_str_eq(s.ep[SCM_BACKEND_V3].base, "https://scm.ap-southeast-1.myhuaweicloud.com");
+    scm_settings_free(&s);
     /* An override wins for its backend; the other one, with no endpoint given, takes the region's. */
     c.endpoint = NULL;
     setenv("SCM_SHIM_V3_ENDPOINT", "http://127.0.0.1:9000", 1);
