@@ -1,6 +1,8 @@
 /* settings.c - resolves and checks a client's configuration. */
 #include "settings.h"
 
+#include "regions.h"
+
 #include <ctype.h>
 #include <curl/curl.h>
 #include <errno.h>
@@ -280,25 +282,71 @@ static int read_transport(scm_settings *s, char *err, size_t errlen)
     return 0;
 }
 
-/* A backend's endpoint: its SCM_SHIM_*_ENDPOINT override, else the caller's. */
+static const struct {
+    const char *id;
+    const char *endpoint;
+} REGIONS[] = {
+#define SCM_REGION_ROW(id, endpoint) {id, endpoint},
+    SCM_REGIONS(SCM_REGION_ROW)
+#undef SCM_REGION_ROW
+};
+
+/*
+ * HUAWEICLOUD_SDK_REGION's endpoint in *url, NULL when it is unset; -1 with
+ * err for a region SCM does not have. Asked only when no endpoint is given
+ * otherwise: other Huawei Cloud tools share the variable, with regions of
+ * their own.
+ */
+static int region_endpoint(const char **url, char *err, size_t errlen)
+{
+    const char *region = pick(NULL, "HUAWEICLOUD_SDK_REGION");
+    size_t i, n;
+    int quotable;
+
+    *url = NULL;
+    if (region == NULL)
+        return 0;
+    for (i = 0; i < sizeof REGIONS / sizeof REGIONS[0]; i++)
+        if (strcmp(region, REGIONS[i].id) == 0) {
+            *url = REGIONS[i].endpoint;
+            return 0;
+        }
+    /* Only a region-like value is repeated, so the reason stays one printable line. */
+    quotable = strlen(region) <= 64 && region[strspn(region, "abcdefghijklmnopqrstuvwxyz0123456789-")] == '\0';
+    n = (size_t)snprintf(err, errlen, "HUAWEICLOUD_SDK_REGION%s%s is not an SCM region; known:",
+                         quotable ? "=" : "", quotable ? region : "");
+    for (i = 0; i < sizeof REGIONS / sizeof REGIONS[0] && n < errlen; i++)
+        n += (size_t)snprintf(err + n, errlen - n, "%s %s", i ? "," : "", REGIONS[i].id);
+    return -1;
+}
+
+/* A backend's endpoint: its SCM_SHIM_*_ENDPOINT override, else the caller's, else the region's. */
 static int read_endpoint(scm_settings *s, scm_backend b, const char *given, char *err,
                          size_t errlen)
 {
     const char *var = b == SCM_BACKEND_LEGACY ? "SCM_SHIM_LEGACY_ENDPOINT" : "SCM_SHIM_V3_ENDPOINT";
-    const char *url = pick(NULL, var);
+    const char *url = pick(NULL, var), *from = var;
+    /* Only the backend in use needs one (shadow mode needs both). */
+    int needed = b == s->backend || s->shadow;
     char why[200];
-    if (url == NULL)
+    if (url == NULL) {
         url = given;
+        from = NULL;
+    }
     if (url == NULL || url[0] == '\0') {
-        /* Only the backend in use needs one (shadow mode needs both). */
-        if (b != s->backend && !s->shadow)
+        if (region_endpoint(&url, err, errlen) != 0 && needed)
+            return -1;
+        from = "HUAWEICLOUD_SDK_REGION";
+    }
+    if (url == NULL) {
+        if (!needed)
             return 0;
-        snprintf(err, errlen, "no endpoint given (config endpoint or %s)", var);
+        snprintf(err, errlen, "no endpoint given (config endpoint, %s or HUAWEICLOUD_SDK_REGION)", var);
         return -1;
     }
     if (scm_endpoint_parse(&s->ep[b], url, why, sizeof why) != 0) {
-        snprintf(err, errlen, "%s endpoint%s%s: %s", scm_backend_name(b),
-                 url == given ? "" : " from ", url == given ? "" : var, why);
+        snprintf(err, errlen, "%s endpoint%s%s: %s", scm_backend_name(b), from ? " from " : "",
+                 from ? from : "", why);
         return -1;
     }
     return 0;

@@ -53,8 +53,9 @@ typedef struct scm_settings {
  * Resolves config (NULL members fall back to HUAWEICLOUD_SDK_AK/_SK/
  * _PROJECT_ID/_SECURITY_TOKEN; HUAWEICLOUD_SDK_DOMAIN_ID, which scm_config
  * has no member for, gives the domain ID) and the SCM_SHIM_* environment: the backend,
- * an endpoint per backend, annotation, shadow mode and the audit log. Returns 0, or -1 with a one-line reason in
- * err (never containing a secret).
+ * an endpoint per backend (SCM_SHIM_*_ENDPOINT, else config->endpoint, else
+ * HUAWEICLOUD_SDK_REGION's from regions.h), annotation, shadow mode and the
+ * audit log. Returns 0, or -1 with a one-line reason in err (never containing a secret).
  */
 int  scm_settings_init(scm_settings *s, const scm_config *config, char *err, size_t errlen);
 void scm_settings_free(scm_settings *s);

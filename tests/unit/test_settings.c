@@ -14,8 +14,9 @@
 
 static const char *const SDK_VARS[] = {
     "HUAWEICLOUD_SDK_AK",   "HUAWEICLOUD_SDK_SK",       "HUAWEICLOUD_SDK_PROJECT_ID",
-    "HUAWEICLOUD_SDK_SECURITY_TOKEN", "HUAWEICLOUD_SDK_DOMAIN_ID", "SCM_SHIM_BACKEND", "SCM_SHIM_V3_ENDPOINT",
-    "SCM_SHIM_LEGACY_ENDPOINT", "SCM_SHIM_ANNOTATE", "SCM_SHIM_MAPPING"};
+    "HUAWEICLOUD_SDK_SECURITY_TOKEN", "HUAWEICLOUD_SDK_DOMAIN_ID", "HUAWEICLOUD_SDK_REGION",
+    "SCM_SHIM_BACKEND", "SCM_SHIM_V3_ENDPOINT", "SCM_SHIM_LEGACY_ENDPOINT", "SCM_SHIM_ANNOTATE",
+    "SCM_SHIM_MAPPING", "SCM_SHIM_SHADOW"};
 
 static void clear_env(void)
 {
@@ -226,6 +227,11 @@ static void no_endpoint_for_backend(scm_config *c)
     setenv("SCM_SHIM_LEGACY_ENDPOINT", "https://legacy.example.com", 1);
 }
 static void bad_project(scm_config *c) { c->project_id = "../etc"; }
+static void unknown_region(scm_config *c)
+{
+    c->endpoint = NULL;
+    setenv("HUAWEICLOUD_SDK_REGION", "eu-west-0", 1);
+}
 static void bad_domain(scm_config *c)
 {
     (void)c;
@@ -250,6 +256,7 @@ static const struct {
     {"SCM_SHIM_MAPPING", bad_mapping},  {"SCM_SHIM_V3_ENDPOINT", bad_v3_endpoint},
     {"SCM_SHIM_V3_ENDPOINT", no_endpoint_for_backend},
     {"HUAWEICLOUD_SDK_DOMAIN_ID", bad_domain},
+    {"HUAWEICLOUD_SDK_REGION", unknown_region},
 };
 
 START_TEST(bad_config_rejected_with_one_line)
@@ -327,6 +334,98 @@ START_TEST(good_config_accepted_silently)
 }
 END_TEST
 
+/* Written out here, not taken from regions.h: the table must say exactly this. */
+static const struct {
+    const char *region, *base, *host;
+} REGION_ENDPOINTS[] = {
+    {"cn-north-4", "https://scm.cn-north-4.myhuaweicloud.com", "scm.cn-north-4.myhuaweicloud.com"},
+    {"ap-southeast-1", "https://scm.ap-southeast-1.myhuaweicloud.com",
+     "scm.ap-southeast-1.myhuaweicloud.com"},
+    {"my-kualalumpur-1", "https://scm.my-kualalumpur-1.myhuaweicloud.com",
+     "scm.my-kualalumpur-1.myhuaweicloud.com"},
+};
+
+START_TEST(region_gives_the_endpoint)
+{
+    scm_config c = base_config();
+    scm_settings s;
+    char err[256] = "";
+
+    clear_env();
+    c.endpoint = NULL;
+    setenv("HUAWEICLOUD_SDK_REGION", REGION_ENDPOINTS[_i].region, 1);
+    ck_assert_msg(scm_settings_init(&s, &c, err, sizeof err) == 0, "%s", err);
+    ck_assert_str_eq(s.ep[SCM_BACKEND_V3].base, REGION_ENDPOINTS[_i].base);
+    ck_assert_str_eq(s.ep[SCM_BACKEND_V3].host, REGION_ENDPOINTS[_i].host);
+    ck_assert_str_eq(s.ep[SCM_BACKEND_LEGACY].base, REGION_ENDPOINTS[_i].base);
+    scm_settings_free(&s);
+    clear_env();
+}
+END_TEST
+
+START_TEST(region_comes_last)
+{
+    scm_config c = base_config();
+    scm_settings s;
+    char err[256] = "";
+
+    clear_env();
+    setenv("HUAWEICLOUD_SDK_REGION", "ap-southeast-1", 1);
+    /* The caller's endpoint wins over the region. */
+    ck_assert_int_eq(scm_settings_init(&s, &c, err, sizeof err), 0);
+    ck_assert_str_eq(s.ep[SCM_BACKEND_V3].base, "https://scm.cn-north-4.myhuaweicloud.com");
+    ck_assert_str_eq(s.ep[SCM_BACKEND_LEGACY].base, "https://scm.cn-north-4.myhuaweicloud.com");
+    scm_settings_free(&s);
+    /* An empty endpoint is none. */
+    c.endpoint = "";
+    ck_assert_int_eq(scm_settings_init(&s, &c, err, sizeof err), 0);
+    ck_assert_str_eq(s.ep[SCM_BACKEND_V3].base, "https://scm.ap-southeast-1.myhuaweicloud.com");
+    scm_settings_free(&s);
+    /* An override wins for its backend; the other one, with no endpoint given, takes the region's. */
+    c.endpoint = NULL;
+    setenv("SCM_SHIM_V3_ENDPOINT", "http://127.0.0.1:9000", 1);
+    ck_assert_int_eq(scm_settings_init(&s, &c, err, sizeof err), 0);
+    ck_assert_str_eq(s.ep[SCM_BACKEND_V3].base, "http://127.0.0.1:9000");
+    ck_assert_str_eq(s.ep[SCM_BACKEND_LEGACY].base, "https://scm.ap-southeast-1.myhuaweicloud.com");
+    scm_settings_free(&s);
+    clear_env();
+}
+END_TEST
+
+START_TEST(unknown_region_named_with_the_known_ones)
+{
+    scm_config c = base_config();
+    scm_settings s;
+    char err[256] = "";
+
+    clear_env();
+    c.endpoint = NULL;
+    setenv("HUAWEICLOUD_SDK_REGION", "cn-north-1", 1);
+    ck_assert_int_eq(scm_settings_init(&s, &c, err, sizeof err), -1);
+    ck_assert_str_eq(err, "HUAWEICLOUD_SDK_REGION=cn-north-1 is not an SCM region; known: "
+                          "cn-north-4, ap-southeast-1, my-kualalumpur-1");
+    /* A value that is no region name is not repeated: the reason stays one line. */
+    setenv("HUAWEICLOUD_SDK_REGION", "x\nscmshim: forged", 1);
+    ck_assert_int_eq(scm_settings_init(&s, &c, err, sizeof err), -1);
+    ck_assert_str_eq(err, "HUAWEICLOUD_SDK_REGION is not an SCM region; known: "
+                          "cn-north-4, ap-southeast-1, my-kualalumpur-1");
+    /* Other tools share the variable: an endpoint given makes the region irrelevant. */
+    c = base_config();
+    ck_assert_int_eq(scm_settings_init(&s, &c, err, sizeof err), 0);
+    scm_settings_free(&s);
+    /* So does an override for the backend in use, unless shadow mode needs the other one. */
+    c.endpoint = NULL;
+    setenv("SCM_SHIM_V3_ENDPOINT", "http://127.0.0.1:9000", 1);
+    ck_assert_int_eq(scm_settings_init(&s, &c, err, sizeof err), 0);
+    ck_assert_ptr_null(s.ep[SCM_BACKEND_LEGACY].base);
+    scm_settings_free(&s);
+    setenv("SCM_SHIM_SHADOW", "1", 1);
+    ck_assert_int_eq(scm_settings_init(&s, &c, err, sizeof err), -1);
+    ck_assert_ptr_nonnull(strstr(err, "not an SCM region"));
+    clear_env();
+}
+END_TEST
+
 START_TEST(domain_id_set_copied_checked_and_removed)
 {
     scm_config c = base_config();
@@ -389,6 +488,10 @@ int main(void)
     tcase_add_test(tc, good_config_accepted_silently);
     tcase_add_test(tc, backend_and_endpoint_overrides);
     tcase_add_test(tc, domain_id_set_copied_checked_and_removed);
+    tcase_add_loop_test(tc, region_gives_the_endpoint, 0,
+                        sizeof REGION_ENDPOINTS / sizeof REGION_ENDPOINTS[0]);
+    tcase_add_test(tc, region_comes_last);
+    tcase_add_test(tc, unknown_region_named_with_the_known_ones);
     tcase_add_loop_test(tc, cert_id_validation, 0, sizeof IDS / sizeof IDS[0]);
     suite_add_tcase(s, tc);
     return tu_run(s);

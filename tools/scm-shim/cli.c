@@ -2,6 +2,8 @@
 #include "cli.h"
 #include "log.h"
 
+#include "regions.h"
+
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -43,13 +45,16 @@ int cli_shared_option(cli_config *c, int argc, char **argv, int *i, void (*help)
         return CLI_OK;
     }
     if (strcmp(opt, "--endpoint") != 0 && strcmp(opt, "--project-id") != 0 &&
-        strcmp(opt, "--timeout-ms") != 0)
+        strcmp(opt, "--region") != 0 && strcmp(opt, "--timeout-ms") != 0)
         return CLI_NOT_OURS;
     if (*i + 1 >= argc)
         return cli_error(CLI_USAGE, "%s needs a value", opt);
     ++*i;
     if (strcmp(opt, "--endpoint") == 0) {
         c->cfg.endpoint = argv[*i];
+    } else if (strcmp(opt, "--region") == 0) {
+        /* scm_config has no member for it; the library checks it when the client is made. */
+        setenv("HUAWEICLOUD_SDK_REGION", argv[*i], 1);
     } else if (strcmp(opt, "--project-id") == 0) {
         c->cfg.project_id = argv[*i];
     } else {
@@ -61,10 +66,16 @@ int cli_shared_option(cli_config *c, int argc, char **argv, int *i, void (*help)
     return CLI_TAKEN;
 }
 
+/* " cn-north-4 ap-southeast-1 ...": the region IDs for the help text. */
+#define REGION_ID(id, endpoint) " " id
+
 void cli_config_help(FILE *out)
 {
     fputs("Connection options:\n"
           "  --endpoint URL      SCM endpoint (default: $SCM_ENDPOINT)\n"
+          "  --region ID         an SCM region, whose endpoint serves when no endpoint is\n"
+          "                      given (default: $HUAWEICLOUD_SDK_REGION), one of\n"
+          "                     " SCM_REGIONS(REGION_ID) "\n"
           "  --project-id ID     project ID (default: $SCM_PROJECT_ID, $HUAWEICLOUD_SDK_PROJECT_ID)\n"
           "  --timeout-ms N      whole-request timeout (default 30000)\n"
           "Environment (secrets are read only from here):\n"

@@ -32,7 +32,8 @@ void cli_config_init(cli_config *c);
 
 /*
  * Handles the options every command shares at argv[*i] (advancing *i):
- * --endpoint, --project-id, --timeout-ms and --help (printed with help).
+ * --endpoint, --region (HUAWEICLOUD_SDK_REGION), --project-id, --timeout-ms
+ * and --help (printed with help).
  * Returns CLI_TAKEN, CLI_NOT_OURS, CLI_OK after --help, or CLI_USAGE for a
  * bad value (reported); the last two are the command's exit status.
  */
