@@ -277,10 +277,9 @@ START_TEST(connect_timeout_bounds_a_lost_syn)
     int lst = socket(AF_INET, SOCK_STREAM, 0), fill[3], i;
     char url[64];
     scm_cert_details *d = NULL;
-    struct timespec t0, t1;
     scm_config cfg = it_config(&E);
     scm_client *c;
-    long ms;
+    double t0, ms;
 
     memset(&a, 0, sizeof a);
     a.sin_family = AF_INET;
@@ -301,11 +300,10 @@ START_TEST(connect_timeout_bounds_a_lost_syn)
     unsetenv("SCM_SHIM_CONNECT_TIMEOUT_MS");
     unsetenv("SCM_SHIM_RETRIES");
     ck_assert_ptr_nonnull(c);
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    t0 = it_now_ms();
     ck_assert_int_eq(scm_query_cert_details(c, "scs7788354407554", &d), SCM_E_NETWORK);
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
-    ck_assert_msg(ms < 2000, "one connection attempt took %ld ms", ms);
+    ms = it_now_ms() - t0;
+    ck_assert_msg(ms < 2000, "one connection attempt took %.0f ms", ms);
     scm_client_free(c);
     for (i = 0; i < 3; i++)
         close(fill[i]);
