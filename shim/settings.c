@@ -297,7 +297,33 @@ static const struct {
  * otherwise: other Huawei Cloud tools share the variable, with regions of
  * their own.
  */
-static int region_endpoint(const char **url, char *err, size_t errlen)
+/*
+ * The official SDKs' own endpoint override for a region, as their env region
+ * provider reads it: HUAWEICLOUD_SDK_REGION_SCM_<REGION> (upper case, '-' as
+ * '_'), a comma-separated list whose first entry is used. It may name a region
+ * the table does not know. *url stays NULL when it is unset.
+ */
+static int sdk_region_override(scm_settings *s, const char *region, const char **url, char *err,
+                               size_t errlen)
+{
+    char name[128];
+    const char *v;
+    size_t i, n = (size_t)snprintf(name, sizeof name, "HUAWEICLOUD_SDK_REGION_SCM_");
+    for (i = 0; region[i] != '\0' && n + 1 < sizeof name; i++)
+        name[n++] = region[i] == '-' ? '_' : (char)toupper((unsigned char)region[i]);
+    name[n] = '\0';
+    if (region[i] != '\0' || (v = pick(NULL, name)) == NULL)
+        return 0;
+    free(s->region_override);
+    if ((s->region_override = strndup(v, strcspn(v, ","))) == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    *url = s->region_override;
+    return 0;
+}
+
+static int region_endpoint(scm_settings *s, const char **url, char *err, size_t errlen)
 {
     const char *region = pick(NULL, "HUAWEICLOUD_SDK_REGION");
     size_t i, n;
@@ -306,6 +332,8 @@ static int region_endpoint(const char **url, char *err, size_t errlen)
     *url = NULL;
     if (region == NULL)
         return 0;
+    if (sdk_region_override(s, region, url, err, errlen) != 0 || *url != NULL)
+        return *url != NULL ? 0 : -1;
     for (i = 0; i < sizeof REGIONS / sizeof REGIONS[0]; i++)
         if (strcmp(region, REGIONS[i].id) == 0) {
             *url = REGIONS[i].endpoint;
@@ -334,7 +362,7 @@ static int read_endpoint(scm_settings *s, scm_backend b, const char *given, char
         from = NULL;
     }
     if (url == NULL || url[0] == '\0') {
-        if (region_endpoint(&url, err, errlen) != 0 && needed)
+        if (region_endpoint(s, &url, err, errlen) != 0 && needed)
             return -1;
         from = "HUAWEICLOUD_SDK_REGION";
     }
@@ -428,6 +456,7 @@ void scm_settings_free(scm_settings *s)
     free(s->audit_log);
     free(s->ca_file);
     free(s->capture);
+    free(s->region_override);
     free(s->ak);
     free_secret(&s->sk);
     free_secret(&s->security_token);

@@ -39,6 +39,7 @@ typedef struct scm_settings {
     long  connect_timeout_ms; /* SCM_SHIM_CONNECT_TIMEOUT_MS: one connection attempt, within the timeout */
     char *ca_file;           /* SCM_SHIM_CA_FILE: extra trusted CAs, or NULL */
     char *capture;           /* SCM_SHIM_CAPTURE: the capture store's path, or NULL */
+    char *region_override;   /* HUAWEICLOUD_SDK_REGION_SCM_<REGION>'s endpoint, or NULL */
 } scm_settings;
 
 #define SCM_DEFAULT_RETRIES 3

@@ -426,6 +426,31 @@ START_TEST(unknown_region_named_with_the_known_ones)
 }
 END_TEST
 
+/* The SDKs' own per-region endpoint override, HUAWEICLOUD_SDK_REGION_SCM_<REGION>, wins, even for a region the table lacks. */
+START_TEST(sdk_region_override_is_honoured)
+{
+    scm_config c = base_config();
+    scm_settings s;
+    char err[256] = "";
+
+    clear_env();
+    c.endpoint = NULL;
+    setenv("HUAWEICLOUD_SDK_REGION", "ap-southeast-1", 1);
+    setenv("HUAWEICLOUD_SDK_REGION_SCM_AP_SOUTHEAST_1", "https://scm.example.net,https://scm2.example.net", 1);
+    ck_assert_msg(scm_settings_init(&s, &c, err, sizeof err) == 0, "%s", err);
+    ck_assert_str_eq(s.ep[SCM_BACKEND_V3].base, "https://scm.example.net");
+    scm_settings_free(&s);
+    setenv("HUAWEICLOUD_SDK_REGION", "eu-west-101", 1);
+    setenv("HUAWEICLOUD_SDK_REGION_SCM_EU_WEST_101", "https://scm.eu-west-101.example.eu", 1);
+    ck_assert_msg(scm_settings_init(&s, &c, err, sizeof err) == 0, "%s", err);
+    ck_assert_str_eq(s.ep[SCM_BACKEND_V3].base, "https://scm.eu-west-101.example.eu");
+    scm_settings_free(&s);
+    unsetenv("HUAWEICLOUD_SDK_REGION_SCM_AP_SOUTHEAST_1");
+    unsetenv("HUAWEICLOUD_SDK_REGION_SCM_EU_WEST_101");
+    clear_env();
+}
+END_TEST
+
 START_TEST(domain_id_set_copied_checked_and_removed)
 {
     scm_config c = base_config();
@@ -492,6 +517,7 @@ int main(void)
                         sizeof REGION_ENDPOINTS / sizeof REGION_ENDPOINTS[0]);
     tcase_add_test(tc, region_comes_last);
     tcase_add_test(tc, unknown_region_named_with_the_known_ones);
+    tcase_add_test(tc, sdk_region_override_is_honoured);
     tcase_add_loop_test(tc, cert_id_validation, 0, sizeof IDS / sizeof IDS[0]);
     suite_add_tcase(s, tc);
     return tu_run(s);
