@@ -147,11 +147,12 @@ int scm_answer_expect_id(scm_answer *a, const char *cert_id)
     id = cJSON_GetObjectItemCaseSensitive(a->doc, a->backend == SCM_BACKEND_LEGACY ? "cert_id" : "id");
     if (cJSON_IsString(id) && strcmp(id->valuestring, cert_id) == 0)
         return SCM_OK;
+    a->rc = scm_error_set(&a->err, SCM_E_PARSE, a->resp->status, SCM_SHIM_ERR_PARSE,
+                          "HTTP %ld answer is not certificate %s's details (%s)", a->resp->status, cert_id,
+                          cJSON_IsString(id) ? "another certificate's ID" : "no ID");
     cJSON_Delete(a->doc);
     a->doc = NULL;
-    return a->rc = scm_error_set(&a->err, SCM_E_PARSE, a->resp->status, SCM_SHIM_ERR_PARSE,
-                                 "HTTP %ld answer is not certificate %s's details (%s)", a->resp->status,
-                                 cert_id, cJSON_IsString(id) ? "another certificate's ID" : "no ID");
+    return a->rc;
 }
 
 int scm_answer_details(const scm_client *c, scm_answer *a, scm_cert_details **out)
