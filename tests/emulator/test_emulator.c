@@ -1345,6 +1345,47 @@ START_TEST(startup_line_and_clean_sigterm_exit)
 }
 END_TEST
 
+/* 1 while pid runs: a zombie nobody reaps (a container's PID 1 may not) counts as gone. */
+static int running(pid_t pid)
+{
+    char path[64], state = 'X';
+    FILE *f;
+    snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+    if ((f = fopen(path, "r")) == NULL)
+        return 0;
+    if (fscanf(f, "%*d %*s %c", &state) != 1)
+        state = 'X';
+    fclose(f);
+    return state != 'Z' && state != 'X';
+}
+
+/* A test that dies before emu_stop (a failed assertion, a crash) takes its emulator with it. */
+START_TEST(emulator_dies_with_its_test)
+{
+    int fds[2], status, i;
+    pid_t test, emulator = 0;
+
+    ck_assert_int_eq(pipe(fds), 0);
+    if ((test = fork()) == 0) {
+        emu e;
+        close(fds[0]);
+        if (emu_start(&e, NULL, NULL) != 0)
+            _exit(1);
+        if (write(fds[1], &e.pid, sizeof e.pid) != (ssize_t)sizeof e.pid)
+            _exit(1);
+        _exit(0); /* no emu_stop */
+    }
+    close(fds[1]);
+    ck_assert_int_eq(read(fds[0], &emulator, sizeof emulator), (ssize_t)sizeof emulator);
+    close(fds[0]);
+    ck_assert_int_eq(waitpid(test, &status, 0), test);
+    ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    for (i = 0; i < 50 && running(emulator); i++)
+        usleep(100000);
+    ck_assert_msg(!running(emulator), "scm-emulator %ld outlived its test", (long)emulator);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("scm-emulator");
@@ -1356,6 +1397,7 @@ int main(void)
     tcase_add_checked_fixture(tc, NULL, teardown);
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, every_fixture_byte_exact_on_both_apis);
+    tcase_add_test(tc, emulator_dies_with_its_test);
     tcase_add_test(tc, head_has_headers_but_no_body);
     tcase_add_test(tc, unknown_cert_and_bad_ids_are_404);
     tcase_add_test(tc, other_paths_404_and_methods_405);

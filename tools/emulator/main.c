@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,7 @@ typedef struct options {
     const char *tls_cert;
     const char *tls_key;
     int help;
+    int exit_with_parent; /* --exit-with-parent: a test's emulator never outlives the test */
     emu_server_config srv; /* everything the server takes straight from the command line */
 } options;
 
@@ -33,7 +35,7 @@ static void usage(FILE *out)
           "         [--project-id ID] [--ak AK --sk SK] [--token TOKEN] [--no-auth]\n"
           "         [--log FILE] [--tls-cert PEM --tls-key PEM] [--threads N]\n"
           "         [--latency-ms N] [--disable-api v2|v3] [--clock-offset SECONDS]\n"
-          "         [--path-prefix /PREFIX]\n"
+          "         [--path-prefix /PREFIX] [--exit-with-parent]\n"
           "         [--fault CERT_ID:key=value[,key=value...]]... [--help]\n"
           "Serves GET /v2/{project_id}/scm/cert/{cert_id} (DIR/<cert_id>/legacy.json) and\n"
           "GET /v3/scm/certificates/{cert_id} (DIR/<cert_id>/v3.json) until SIGTERM/SIGINT.\n"
@@ -74,6 +76,7 @@ enum {
     OPT_DISABLE_API,
     OPT_CLOCK_OFFSET,
     OPT_PATH_PREFIX,
+    OPT_EXIT_WITH_PARENT,
     OPT_FAULT,
     OPT_HELP
 };
@@ -96,6 +99,7 @@ static const struct option LONG_OPTIONS[] = {
     {"disable-api", required_argument, NULL, OPT_DISABLE_API},
     {"clock-offset", required_argument, NULL, OPT_CLOCK_OFFSET},
     {"path-prefix", required_argument, NULL, OPT_PATH_PREFIX},
+    {"exit-with-parent", no_argument, NULL, OPT_EXIT_WITH_PARENT},
     {"fault", required_argument, NULL, OPT_FAULT},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0}};
@@ -186,6 +190,9 @@ static int parse_options(int argc, char **argv, options *o, emu_faults *faults)
                 fprintf(stderr, "scm-emulator: --fault %s: %s\n", optarg, err);
                 return -1;
             }
+            break;
+        case OPT_EXIT_WITH_PARENT:
+            o->exit_with_parent = 1;
             break;
         case OPT_HELP:
             o->help = 1;
@@ -329,6 +336,11 @@ int main(int argc, char **argv)
         usage(stdout);
         emu_faults_free(&faults);
         return EXIT_SUCCESS;
+    }
+    /* The parent's death stops us like a SIGTERM would (sigwait below); it may be gone already. */
+    if (o.exit_with_parent && (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() == 1)) {
+        emu_faults_free(&faults);
+        return EXIT_FAILURE;
     }
     if (emu_store_load(&store, o.fixtures, err, sizeof err) != 0) {
         fprintf(stderr, "scm-emulator: fixtures: %s\n", err);
