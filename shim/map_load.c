@@ -128,25 +128,21 @@ static const cJSON *schema_list(const cJSON *schema, const char *name, const cha
 static int resolve(const cJSON *schema, const char *text, const scm_map_row *r, scm_path *p,
                    char *err, size_t errlen)
 {
+    const cJSON *members = cJSON_GetObjectItemCaseSensitive(schema, "members"), *known;
     const char *dot = strchr(text, '.'), *member = dot != NULL ? dot + 1 : text;
     size_t objlen = dot != NULL ? (size_t)(dot - text) : 0;
     int element = objlen > 2 && strncmp(dot - 2, "[]", 2) == 0;
-    const cJSON *known;
     char *object = NULL;
 
     if (element)
         objlen -= 2;
-    if (dot != NULL) {
-        if ((object = strndup(text, objlen)) == NULL)
-            return fail(err, errlen, "out of memory");
-        known = schema_list(schema, object, element ? "[]" : "");
-    } else {
-        known = cJSON_GetObjectItemCaseSensitive(schema, "members");
-    }
-    if (objlen == 0 ? dot != NULL
-                    : !in_string_array(cJSON_GetObjectItemCaseSensitive(schema, "members"), object))
-        known = NULL;
-    if (member[0] == '\0' || strchr(member, '.') != NULL || strchr(member, '[') != NULL ||
+    if (dot != NULL && (object = strndup(text, objlen)) == NULL)
+        return fail(err, errlen, "out of memory");
+    /* A nested member's holder is a top-level member whose members the schema lists. */
+    known = dot == NULL                                         ? members
+            : objlen > 0 && in_string_array(members, object) ? schema_list(schema, object, element ? "[]" : "")
+                                                              : NULL;
+    if (member[0] == '\0' || strpbrk(member, ".[") != NULL ||
         !(in_string_array(known, member) ||
           (dot == NULL && in_string_array(cJSON_GetObjectItemCaseSensitive(schema, "older_members"), member)))) {
         free(object);
