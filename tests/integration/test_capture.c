@@ -287,6 +287,19 @@ static int shim(const char *db, const char *args, char *out, size_t n)
     return it_run(cmd, out, n);
 }
 
+/* A store captured from every fixture, then edited with sql (as another tool or an old table left it); returns the rows changed. */
+static int captured_then(const char *db, const char *sql)
+{
+    sqlite3 *h;
+    int changed;
+    capture_all(db);
+    ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
+    changed = sqlite3_changes(h);
+    sqlite3_close(h);
+    return changed;
+}
+
 /*
  * A store filled under the pre-2025 table holds company and contact values; v3
  * supplies those now, so its current value is served, never the stored one.
@@ -296,18 +309,12 @@ START_TEST(store_from_an_older_table_never_beats_v3)
     char db[400], *v3, *out = NULL, *text = malloc(1 << 16);
     scm_shim_report *r = NULL;
     scm_shim_class cls;
-    sqlite3 *sql;
     size_t len = 0;
 
     snprintf(db, sizeof db, "%s/older-table.db", LIVE.dir);
-    capture_all(db);
-    ck_assert_int_eq(sqlite3_open(db, &sql), SQLITE_OK);
-    ck_assert_int_eq(sqlite3_exec(sql,
-                                  "INSERT INTO captured VALUES ('scs7788354407554', 'company_name', '', 'Stale Corp', 1),"
-                                  " ('scs7788354407554', 'cert_describe', '', 'stale description', 1)",
-                                  NULL, NULL, NULL),
-                     SQLITE_OK);
-    sqlite3_close(sql);
+    ck_assert_int_eq(captured_then(db, "INSERT INTO captured VALUES ('scs7788354407554', 'company_name', '', 'Stale Corp', 1),"
+                                       " ('scs7788354407554', 'cert_describe', '', 'stale description', 1)"),
+                     2);
     setenv("SCM_SHIM_CAPTURE", db, 1);
     v3 = tu_read_file(CERTS "/scs7788354407554/v3.json", &len);
     ck_assert_int_eq(scm_shim_convert(v3, len, &out, &r), SCM_OK);
@@ -338,19 +345,12 @@ START_TEST(damaged_value_is_not_served)
     char db[400], *v3, *out = NULL;
     scm_shim_report *r = NULL;
     scm_shim_class cls;
-    sqlite3 *sql;
     size_t len = 0;
 
     snprintf(db, sizeof db, "%s/damaged.db", LIVE.dir);
-    capture_all(db);
-    ck_assert_int_eq(sqlite3_open(db, &sql), SQLITE_OK);
-    ck_assert_int_eq(sqlite3_exec(sql,
-                                  "UPDATE captured SET value = CAST(X'49ff54' AS TEXT) "
-                                  "WHERE cert_id = 'scs7788354407554' AND field = 'organization_unit'",
-                                  NULL, NULL, NULL),
-                     SQLITE_OK);
-    ck_assert_int_eq(sqlite3_changes(sql), 1);
-    sqlite3_close(sql);
+    ck_assert_int_eq(captured_then(db, "UPDATE captured SET value = CAST(X'49ff54' AS TEXT) "
+                                       "WHERE cert_id = 'scs7788354407554' AND field = 'organization_unit'"),
+                     1);
     setenv("SCM_SHIM_CAPTURE", db, 1);
     v3 = tu_read_file(CERTS "/scs7788354407554/v3.json", &len);
     ck_assert_int_eq(scm_shim_convert(v3, len, &out, &r), SCM_OK);
