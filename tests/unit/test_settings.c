@@ -16,7 +16,7 @@ static const char *const SDK_VARS[] = {
     "HUAWEICLOUD_SDK_AK",   "HUAWEICLOUD_SDK_SK",       "HUAWEICLOUD_SDK_PROJECT_ID",
     "HUAWEICLOUD_SDK_SECURITY_TOKEN", "HUAWEICLOUD_SDK_DOMAIN_ID", "HUAWEICLOUD_SDK_REGION",
     "SCM_SHIM_BACKEND", "SCM_SHIM_V3_ENDPOINT", "SCM_SHIM_LEGACY_ENDPOINT", "SCM_SHIM_ANNOTATE",
-    "SCM_SHIM_MAPPING", "SCM_SHIM_SHADOW"};
+    "SCM_SHIM_MAPPING", "SCM_SHIM_SHADOW", "SCM_SHIM_SHADOW_SAMPLE"};
 
 static void clear_env(void)
 {
@@ -237,6 +237,22 @@ static void bad_domain(scm_config *c)
     (void)c;
     setenv("HUAWEICLOUD_SDK_DOMAIN_ID", "dom\r\nX-Evil: 1", 1);
 }
+/* A fraction outside 0.0-1.0 (or not a number) is refused, not clamped into "always" or "never". */
+static void sample_above_one(scm_config *c)
+{
+    (void)c;
+    setenv("SCM_SHIM_SHADOW_SAMPLE", "1.5", 1);
+}
+static void sample_negative(scm_config *c)
+{
+    (void)c;
+    setenv("SCM_SHIM_SHADOW_SAMPLE", "-0.1", 1);
+}
+static void sample_nan(scm_config *c)
+{
+    (void)c;
+    setenv("SCM_SHIM_SHADOW_SAMPLE", "nan", 1);
+}
 static void negative_timeout(scm_config *c) { c->timeout_ms = -1; }
 static void header_injection(scm_config *c)
 {
@@ -257,6 +273,8 @@ static const struct {
     {"SCM_SHIM_V3_ENDPOINT", no_endpoint_for_backend},
     {"HUAWEICLOUD_SDK_DOMAIN_ID", bad_domain},
     {"HUAWEICLOUD_SDK_REGION", unknown_region},
+    {"SCM_SHIM_SHADOW_SAMPLE", sample_above_one}, {"SCM_SHIM_SHADOW_SAMPLE", sample_negative},
+    {"SCM_SHIM_SHADOW_SAMPLE", sample_nan},
 };
 
 START_TEST(bad_config_rejected_with_one_line)
