@@ -300,24 +300,32 @@ static int captured_then(const char *db, const char *sql)
     return changed;
 }
 
+/* scs7788354407554's v3 body converted offline with db as the capture store. */
+static void convert_with_store(const char *db, char **out, scm_shim_report **r)
+{
+    size_t len = 0;
+    char *v3 = tu_read_file(CERTS "/scs7788354407554/v3.json", &len);
+    setenv("SCM_SHIM_CAPTURE", db, 1);
+    ck_assert_int_eq(scm_shim_convert(v3, len, out, r), SCM_OK);
+    unsetenv("SCM_SHIM_CAPTURE");
+    free(v3);
+}
+
 /*
  * A store filled under the pre-2025 table holds company and contact values; v3
  * supplies those now, so its current value is served, never the stored one.
  */
 START_TEST(store_from_an_older_table_never_beats_v3)
 {
-    char db[400], *v3, *out = NULL, *text = malloc(1 << 16);
+    char db[400], *out = NULL, *text = malloc(1 << 16);
     scm_shim_report *r = NULL;
     scm_shim_class cls;
-    size_t len = 0;
 
     snprintf(db, sizeof db, "%s/older-table.db", LIVE.dir);
     ck_assert_int_eq(captured_then(db, "INSERT INTO captured VALUES ('scs7788354407554', 'company_name', '', 'Stale Corp', 1),"
                                        " ('scs7788354407554', 'cert_describe', '', 'stale description', 1)"),
                      2);
-    setenv("SCM_SHIM_CAPTURE", db, 1);
-    v3 = tu_read_file(CERTS "/scs7788354407554/v3.json", &len);
-    ck_assert_int_eq(scm_shim_convert(v3, len, &out, &r), SCM_OK);
+    convert_with_store(db, &out, &r);
     ck_assert_ptr_null(strstr(out, "Stale Corp"));
     ck_assert_ptr_null(strstr(out, "stale description"));
     ck_assert_ptr_nonnull(strstr(out, "\"company_name\": \"Acme \\\"Secure\\\" Hosting GmbH\""));
@@ -327,14 +335,12 @@ START_TEST(store_from_an_older_table_never_beats_v3)
     ck_assert_ptr_nonnull(strstr(out, "\"organization_unit\": \"IT\""));
     ck_assert_int_eq(scm_shim_report_find(r, "organization_unit", &cls), 0);
     ck_assert_int_eq(cls, SCM_SHIM_CLASS_CAPTURED);
-    unsetenv("SCM_SHIM_CAPTURE");
     /* --stats tells the operator which stored fields are no longer served. */
     ck_assert_int_eq(shim(db, "capture --stats", text, 1 << 16), 0);
     ck_assert_ptr_nonnull(strstr(text, "  company_name                1  not served: v3 supplies it\n"));
     ck_assert_ptr_nonnull(strstr(text, "  encrypt_type               16  served\n"));
     scm_shim_report_free(r);
     scm_free(out);
-    free(v3);
     free(text);
 }
 END_TEST
@@ -342,19 +348,15 @@ END_TEST
 /* A damaged store (bytes that are not UTF-8) must not make the library return invalid JSON. */
 START_TEST(damaged_value_is_not_served)
 {
-    char db[400], *v3, *out = NULL;
+    char db[400], *out = NULL;
     scm_shim_report *r = NULL;
     scm_shim_class cls;
-    size_t len = 0;
 
     snprintf(db, sizeof db, "%s/damaged.db", LIVE.dir);
     ck_assert_int_eq(captured_then(db, "UPDATE captured SET value = CAST(X'49ff54' AS TEXT) "
                                        "WHERE cert_id = 'scs7788354407554' AND field = 'organization_unit'"),
                      1);
-    setenv("SCM_SHIM_CAPTURE", db, 1);
-    v3 = tu_read_file(CERTS "/scs7788354407554/v3.json", &len);
-    ck_assert_int_eq(scm_shim_convert(v3, len, &out, &r), SCM_OK);
-    unsetenv("SCM_SHIM_CAPTURE");
+    convert_with_store(db, &out, &r);
     ck_assert_ptr_nonnull(strstr(out, "\"organization_unit\": \"\""));
     ck_assert_ptr_null(strstr(out, "I\xffT"));
     ck_assert_int_eq(scm_shim_report_find(r, "organization_unit", &cls), 0);
@@ -363,7 +365,6 @@ START_TEST(damaged_value_is_not_served)
     ck_assert_ptr_nonnull(strstr(out, "\"DNS_push_status\": \"ON\""));
     scm_shim_report_free(r);
     scm_free(out);
-    free(v3);
 }
 END_TEST
 
