@@ -39,7 +39,7 @@ typedef struct floor_client {
 static size_t on_body(char *data, size_t size, size_t nmemb, void *userdata)
 {
     scm_buf *b = userdata;
-    return scm_buf_append(b, data, size * nmemb) == 0 ? size * nmemb : 0;
+    return scm__buf_append(b, data, size * nmemb) == 0 ? size * nmemb : 0;
 }
 
 static struct curl_slist *add(struct curl_slist *list, const char *name, const char *value)
@@ -59,7 +59,7 @@ static struct curl_slist *signed_headers(const scm_config *cfg, const char *host
     size_t n = 0;
     struct curl_slist *list = add(NULL, "Accept", "application/json");
 
-    scm_sign_format_date(time(NULL), date);
+    scm__sign_format_date(time(NULL), date);
     list = add(list, "Host", host);
     kv[n++] = (scm_kv){"host", host};
     kv[n++] = (scm_kv){"x-sdk-date", date};
@@ -68,8 +68,8 @@ static struct curl_slist *signed_headers(const scm_config *cfg, const char *host
         kv[n++] = (scm_kv){"x-project-id", cfg->project_id};
     }
     list = add(list, "X-Sdk-Date", date);
-    auth = scm_sign_authorization("GET", path, NULL, 0, kv, n, "", 0, date, cfg->access_key,
-                                  cfg->secret_key);
+    auth = scm__sign_authorization("GET", path, NULL, 0, kv, n, "", 0, date, cfg->access_key,
+                                   cfg->secret_key);
     if (auth == NULL)
         bench_die("cannot sign the floor's request");
     list = add(list, "Authorization", auth);
@@ -103,7 +103,7 @@ static void floor_get(floor_client *f)
 {
     long status = 0, connects = 0;
     CURLcode rc;
-    scm_buf_reset(&f->body);
+    scm__buf_reset(&f->body);
     if ((rc = curl_easy_perform(f->easy)) != CURLE_OK)
         bench_die("floor GET: %s", curl_easy_strerror(rc));
     curl_easy_getinfo(f->easy, CURLINFO_RESPONSE_CODE, &status);
@@ -180,7 +180,7 @@ int main(int argc, char **argv)
     scm_client_free(c);
     curl_slist_free_all(f.headers);
     curl_easy_cleanup(f.easy);
-    scm_buf_free(&f.body);
+    scm__buf_free(&f.body);
     free(shim_s);
     free(floor_s);
     curl_global_cleanup();

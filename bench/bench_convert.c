@@ -6,7 +6,7 @@
  *
  * MODE picks the loop run ITERATIONS times:
  *   shim          scm_shim_convert() (the public offline conversion, no report)
- *   parts         scm_json_parse + scm_convert_v3 + scm_legacy_json + frees, one
+ *   parts         scm__json_parse + scm__convert_v3 + scm__legacy_json + frees, one
  *                 function per stage (bench_parts_parse, _convert, _write, _free)
  *   floor         cJSON_ParseWithLength, the legacy object built with cJSON_Add*,
  *                 cJSON_Print (formatted, as the legacy body is), frees; one function
@@ -179,15 +179,17 @@ static cJSON *floor_build(const cJSON *v3)
     free(names);
     cJSON_AddNumberToObject(o, "domain_number", cJSON_IsNumber(count) ? count->valueint : 0);
     add_string(o, "cert_describe", str(v3, "description"));
-    add_string(o, "push_support", lookup(str(v3, "push_support"), PUSH_SUPPORT, COUNT(PUSH_SUPPORT)));
+    add_string(o, "push_support",
+               lookup(str(v3, "push_support"), PUSH_SUPPORT, COUNT(PUSH_SUPPORT)));
     add_string(o, "revoke_reason", str(v3, "revoke_reason"));
     /* A null or absent application_info has no members: "" throughout. */
     add_copies(o, app, APPLICATION, COUNT(APPLICATION));
     /* status, auth[].method and auth[].record_type map documented values to themselves and
      * pass others through: a copy. */
     add_string(o, "status", str(v3, "status"));
-    add_string(o, "encrypt_type", lookup(str2(v3, "signature_algorithm", "signature_algrithm"),
-                                         ALGORITHMS, COUNT(ALGORITHMS)));
+    add_string(o, "encrypt_type",
+               lookup(str2(v3, "signature_algorithm", "signature_algrithm"), ALGORITHMS,
+                      COUNT(ALGORITHMS)));
     add_string(o, "country", str(app, "country"));
     add_missing(o, MISSING, COUNT(MISSING));
     if ((auth = cJSON_AddArrayToObject(o, "auth")) == NULL)
@@ -266,21 +268,21 @@ MEASURED static void bench_shim_loop(const char *body, size_t len, long n)
 
 MEASURED static cJSON *bench_parts_parse(const char *body, size_t len)
 {
-    return scm_json_parse(body, len);
+    return scm__json_parse(body, len);
 }
 
 MEASURED static scm_cert_details *bench_parts_convert(const cJSON *doc)
 {
     scm_cert_details *d;
     char err[256];
-    if (scm_convert_v3(&scm_map_builtin, doc, &d, err, sizeof err) != SCM_OK)
-        bench_die("scm_convert_v3: %s", err);
+    if (scm__convert_v3(&scm__map_builtin, doc, &d, err, sizeof err) != SCM_OK)
+        bench_die("scm__convert_v3: %s", err);
     return d;
 }
 
 MEASURED static char *bench_parts_write(const scm_cert_details *d)
 {
-    return scm_legacy_json(d, NULL);
+    return scm__legacy_json(d, NULL);
 }
 
 MEASURED static void bench_parts_free(cJSON *doc, scm_cert_details *d, char *legacy)
@@ -297,7 +299,7 @@ MEASURED static void bench_parts_loop(const char *body, size_t len, long n)
         cJSON *doc = bench_parts_parse(body, len);
         scm_cert_details *d;
         if (doc == NULL)
-            bench_die("scm_json_parse rejects the v3 body");
+            bench_die("scm__json_parse rejects the v3 body");
         d = bench_parts_convert(doc);
         bench_parts_free(doc, d, bench_parts_write(d));
     }

@@ -68,8 +68,8 @@ const char *scm_shim_report_backend(const scm_shim_report *report);
  * The legacy fields, in legacy order, auth element members as "auth[].method".
  * On the legacy backend every field is SCM_SHIM_CLASS_EXACT.
  */
-size_t         scm_shim_report_field_count(const scm_shim_report *report);
-const char    *scm_shim_report_field_name(const scm_shim_report *report, size_t i);
+size_t scm_shim_report_field_count(const scm_shim_report *report);
+const char *scm_shim_report_field_name(const scm_shim_report *report, size_t i);
 scm_shim_class scm_shim_report_field_class(const scm_shim_report *report, size_t i);
 /* The class of a field by legacy name; 0, or -1 when there is no such field. */
 int scm_shim_report_find(const scm_shim_report *report, const char *field, scm_shim_class *cls);
@@ -81,7 +81,7 @@ int scm_shim_report_find(const scm_shim_report *report, const char *field, scm_s
 time_t scm_shim_report_field_captured_at(const scm_shim_report *report, size_t i);
 
 /* Legacy fields whose v3 value had no rule and was passed through unchanged. */
-size_t      scm_shim_report_unmapped_count(const scm_shim_report *report);
+size_t scm_shim_report_unmapped_count(const scm_shim_report *report);
 const char *scm_shim_report_unmapped(const scm_shim_report *report, size_t i);
 
 /*
@@ -90,7 +90,7 @@ const char *scm_shim_report_unmapped(const scm_shim_report *report, size_t i);
  * application data): their value is "" (or 0) because v3 said nothing, not
  * because the field is lost. Fields the table classes missing are not listed.
  */
-size_t      scm_shim_report_absent_count(const scm_shim_report *report);
+size_t scm_shim_report_absent_count(const scm_shim_report *report);
 const char *scm_shim_report_absent(const scm_shim_report *report, size_t i);
 
 /*
@@ -100,8 +100,9 @@ const char *scm_shim_report_absent(const scm_shim_report *report, size_t i);
  */
 const char *scm_shim_report_field_spelling(const scm_shim_report *report, size_t i);
 
-/* v3 members no rule used ("authentification[].x" for element members, "application_info.x" for nested ones). */
-size_t      scm_shim_report_v3_only_count(const scm_shim_report *report);
+/* v3 members no rule used ("authentification[].x" for element members, "application_info.x" for
+ * nested ones). */
+size_t scm_shim_report_v3_only_count(const scm_shim_report *report);
 const char *scm_shim_report_v3_only(const scm_shim_report *report, size_t i);
 
 /*
@@ -119,12 +120,11 @@ void scm_shim_report_free(scm_shim_report *report);
  * Offline conversion, no network: a v3 body (len bytes) in, the legacy body
  * out (*legacy_json, free with scm_free) with its report (*report, may be
  * NULL if not wanted; free with scm_shim_report_free). Uses the built-in
- * table, or SCM_SHIM_MAPPING's, and restores from SCM_SHIM_CAPTURE's store. Returns SCM_OK, SCM_E_INVALID_PARAM,
- * SCM_E_PARSE or SCM_E_NOMEM; on failure the outputs are NULL and
+ * table, or SCM_SHIM_MAPPING's, and restores from SCM_SHIM_CAPTURE's store. Returns SCM_OK,
+ * SCM_E_INVALID_PARAM, SCM_E_PARSE or SCM_E_NOMEM; on failure the outputs are NULL and
  * scm_shim_last_error() says why.
  */
-int scm_shim_convert(const char *v3_json, size_t len, char **legacy_json,
-                     scm_shim_report **report);
+int scm_shim_convert(const char *v3_json, size_t len, char **legacy_json, scm_shim_report **report);
 
 /*
  * The reason of the calling thread's last failed call without a client ("" if

@@ -31,27 +31,28 @@ static cJSON *field_value(const scm_cert_details *d, const scm_map_row *r)
         if ((arr = cJSON_CreateArray()) == NULL)
             return NULL;
         for (k = 0; k < d->auth_count; k++)
-            cJSON_AddItemToArray(arr, cJSON_CreateString(*scm_details_str(&d->auth[k], r)));
+            cJSON_AddItemToArray(arr, cJSON_CreateString(*scm__details_str(&d->auth[k], r)));
         return arr;
     }
     if (r->type == SCM_FT_ARRAY)
         return cJSON_CreateNumber((double)d->auth_count);
     if (r->type == SCM_FT_INT)
-        return cJSON_CreateNumber(*scm_details_int((scm_cert_details *)d, r));
-    return cJSON_CreateString(*scm_details_str((void *)d, r));
+        return cJSON_CreateNumber(*scm__details_int((scm_cert_details *)d, r));
+    return cJSON_CreateString(*scm__details_str((void *)d, r));
 }
 
 static cJSON *differing_values(const scm_cert_details *legacy, const scm_cert_details *v3,
                                const scm_cmp *fields)
 {
-    const scm_map *m = &scm_map_builtin;
+    const scm_map *m = &scm__map_builtin;
     cJSON *values = cJSON_CreateObject(), *pair;
     size_t i;
     for (i = 0; values != NULL && i < m->nrows; i++) {
         if (fields[i] == SCM_CMP_MATCH)
             continue;
         pair = cJSON_AddObjectToObject(values, m->rows[i].legacy);
-        if (pair == NULL || !cJSON_AddItemToObject(pair, "legacy", field_value(legacy, &m->rows[i])) ||
+        if (pair == NULL ||
+            !cJSON_AddItemToObject(pair, "legacy", field_value(legacy, &m->rows[i])) ||
             !cJSON_AddItemToObject(pair, "v3", field_value(v3, &m->rows[i]))) {
             cJSON_Delete(values);
             return NULL;
@@ -60,17 +61,17 @@ static cJSON *differing_values(const scm_cert_details *legacy, const scm_cert_de
     return values;
 }
 
-scm_audit_record *scm_audit_compare(const char *cert_id, scm_backend served,
-                                    const scm_answer *answers, const scm_cert_details *const *details,
-                                    int want_values)
+scm_audit_record *scm__audit_compare(const char *cert_id, scm_backend served,
+                                     const scm_answer *answers,
+                                     const scm_cert_details *const *details, int want_values)
 {
     scm_audit_record *r = calloc(1, sizeof *r);
     int b;
 
-    if (r == NULL || (r->fields = calloc(scm_map_builtin.nrows, sizeof *r->fields)) == NULL ||
-        (r->reasons = calloc(scm_map_builtin.nrows, sizeof *r->reasons)) == NULL ||
+    if (r == NULL || (r->fields = calloc(scm__map_builtin.nrows, sizeof *r->fields)) == NULL ||
+        (r->reasons = calloc(scm__map_builtin.nrows, sizeof *r->reasons)) == NULL ||
         (r->cert_id = strdup(cert_id)) == NULL) {
-        scm_audit_record_free(r);
+        scm__audit_record_free(r);
         return NULL;
     }
     r->served = served;
@@ -84,20 +85,21 @@ scm_audit_record *scm_audit_compare(const char *cert_id, scm_backend served,
                  answers[b].resp != NULL ? answers[b].resp->request_id : "");
     }
     if (details[SCM_BACKEND_LEGACY] == NULL || details[SCM_BACKEND_V3] == NULL) {
-        r->overall = scm_compare_failed(r->fields, r->reasons);
+        r->overall = scm__compare_failed(r->fields, r->reasons);
         return r;
     }
-    r->overall = scm_compare(details[SCM_BACKEND_LEGACY], details[SCM_BACKEND_V3], r->fields, r->reasons);
+    r->overall =
+        scm__compare(details[SCM_BACKEND_LEGACY], details[SCM_BACKEND_V3], r->fields, r->reasons);
     if (want_values && r->overall != SCM_CMP_MATCH &&
         (r->values = differing_values(details[SCM_BACKEND_LEGACY], details[SCM_BACKEND_V3],
                                       r->fields)) == NULL) {
-        scm_audit_record_free(r);
+        scm__audit_record_free(r);
         return NULL;
     }
     return r;
 }
 
-void scm_audit_record_free(scm_audit_record *r)
+void scm__audit_record_free(scm_audit_record *r)
 {
     if (r == NULL)
         return;
@@ -120,9 +122,9 @@ static cJSON *side_json(const scm_audit_side *s)
     return o;
 }
 
-char *scm_audit_record_line(const scm_audit_record *r)
+char *scm__audit_record_line(const scm_audit_record *r)
 {
-    const scm_map *m = &scm_map_builtin;
+    const scm_map *m = &scm__map_builtin;
     cJSON *o = cJSON_CreateObject(), *fields, *reasons = NULL;
     char when[40], *text, *line = NULL;
     struct timeval tv;
@@ -135,17 +137,17 @@ char *scm_audit_record_line(const scm_audit_record *r)
     snprintf(when + n, sizeof when - n, ".%03ldZ", (long)(tv.tv_usec / 1000));
     cJSON_AddStringToObject(o, "time", when);
     cJSON_AddStringToObject(o, "cert_id", r->cert_id);
-    cJSON_AddStringToObject(o, "served", scm_backend_name(r->served));
-    cJSON_AddStringToObject(o, "result", scm_cmp_name(r->overall));
+    cJSON_AddStringToObject(o, "served", scm__backend_name(r->served));
+    cJSON_AddStringToObject(o, "result", scm__cmp_name(r->overall));
     fields = cJSON_AddObjectToObject(o, "fields");
     for (i = 0; i < m->nrows; i++)
-        cJSON_AddStringToObject(fields, m->rows[i].legacy, scm_cmp_name(r->fields[i]));
+        cJSON_AddStringToObject(fields, m->rows[i].legacy, scm__cmp_name(r->fields[i]));
     for (i = 0; i < m->nrows; i++) {
         if (r->reasons[i] == SCM_WHY_NONE)
             continue;
         if (reasons == NULL)
             reasons = cJSON_AddObjectToObject(o, "reasons");
-        cJSON_AddStringToObject(reasons, m->rows[i].legacy, scm_cmp_reason_name(r->reasons[i]));
+        cJSON_AddStringToObject(reasons, m->rows[i].legacy, scm__cmp_reason_name(r->reasons[i]));
     }
     cJSON_AddItemToObject(o, "legacy", side_json(&r->side[SCM_BACKEND_LEGACY]));
     cJSON_AddItemToObject(o, "v3", side_json(&r->side[SCM_BACKEND_V3]));
@@ -159,15 +161,16 @@ char *scm_audit_record_line(const scm_audit_record *r)
     return line;
 }
 
-scm_audit_log *scm_audit_log_open(const char *path)
+scm_audit_log *scm__audit_log_open(const char *path)
 {
     static atomic_flag reported = ATOMIC_FLAG_INIT;
     scm_audit_log *log;
     char why[256];
-    int fd = scm_privfile_open(path, O_WRONLY | O_APPEND | O_CREAT, why, sizeof why);
+    int fd = scm__privfile_open(path, O_WRONLY | O_APPEND | O_CREAT, why, sizeof why);
     if (fd < 0) {
         if (!atomic_flag_test_and_set(&reported))
-            scm_log(SCM_LOG_WARN, "SCM_SHIM_AUDIT_LOG=%s: %s; shadowing goes on without the log", path, why);
+            scm__log(SCM_LOG_WARN, "SCM_SHIM_AUDIT_LOG=%s: %s; shadowing goes on without the log",
+                     path, why);
         return NULL;
     }
     if ((log = calloc(1, sizeof *log)) == NULL) {
@@ -195,7 +198,7 @@ static void undo_short_write(int fd, size_t written)
     (void)n;
 }
 
-void scm_audit_log_write(scm_audit_log *log, const char *line)
+void scm__audit_log_write(scm_audit_log *log, const char *line)
 {
     static atomic_flag reported = ATOMIC_FLAG_INIT;
     size_t len = strlen(line);
@@ -210,11 +213,12 @@ void scm_audit_log_write(scm_audit_log *log, const char *line)
         undo_short_write(log->fd, (size_t)n);
     /* The served answer never depends on the log, but losing lines must not be silent. */
     if (!atomic_flag_test_and_set(&reported))
-        scm_log(SCM_LOG_WARN, "the audit log cannot be written (%s): shadow results are being lost",
-                n < 0 ? strerror(errno) : "disk full");
+        scm__log(SCM_LOG_WARN,
+                 "the audit log cannot be written (%s): shadow results are being lost",
+                 n < 0 ? strerror(errno) : "disk full");
 }
 
-void scm_audit_log_close(scm_audit_log *log)
+void scm__audit_log_close(scm_audit_log *log)
 {
     if (log == NULL)
         return;

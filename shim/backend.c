@@ -12,7 +12,7 @@
 #include <string.h>
 #include <time.h>
 
-int scm_is_service_error(int rc)
+int scm__is_service_error(int rc)
 {
     return rc == SCM_E_AUTH || rc == SCM_E_NOT_FOUND || rc == SCM_E_SERVER;
 }
@@ -26,10 +26,11 @@ static int status_rc(long status)
     return SCM_E_SERVER;
 }
 
-int scm_backend_prepare(scm_client *c, scm_backend b, const char *cert_id, long timeout_ms)
+int scm__backend_prepare(scm_client *c, scm_backend b, const char *cert_id, long timeout_ms)
 {
     const scm_endpoint *ep = &c->cfg.ep[b];
-    /* base is scheme://host[/prefix]: the prefix is part of the path sent, so of the path signed. */
+    /* base is scheme://host[/prefix]: the prefix is part of the path sent, so of the path signed.
+     */
     const char *prefix = strstr(ep->base, "://") + 3 + strlen(ep->host);
     struct curl_slist *headers;
     char path[512], *url;
@@ -44,14 +45,15 @@ int scm_backend_prepare(scm_client *c, scm_backend b, const char *cert_id, long 
         return SCM_E_NOMEM;
     url_len = (size_t)(prefix - ep->base) + strlen(path) + 1;
     url = malloc(url_len);
-    headers = scm_request_headers(&c->cfg, b, ep->host, path, time(NULL) + c->clock_offset);
+    headers = scm__request_headers(&c->cfg, b, ep->host, path, time(NULL) + c->clock_offset);
     if (url == NULL || headers == NULL) {
         free(url);
         curl_slist_free_all(headers);
         return SCM_E_NOMEM;
     }
     snprintf(url, url_len, "%.*s%s", (int)(prefix - ep->base), ep->base, path);
-    scm_http_req_prepare(c->req[b], url, headers, timeout_ms, c->cfg.connect_timeout_ms, c->cfg.ca_file);
+    scm__http_req_prepare(c->req[b], url, headers, timeout_ms, c->cfg.connect_timeout_ms,
+                          c->cfg.ca_file);
     free(url); /* curl copies it */
     return SCM_OK;
 }
@@ -71,7 +73,7 @@ static void answer_error(scm_answer *a)
 {
     const char *code, *msg;
     long status = a->resp->status;
-    a->doc = scm_json_parse(a->resp->body.data, a->resp->body.len);
+    a->doc = scm__json_parse(a->resp->body.data, a->resp->body.len);
     code = error_member(a->doc, "error_code");
     msg = error_member(a->doc, "error_msg");
     if (code == NULL || msg == NULL) {
@@ -79,13 +81,13 @@ static void answer_error(scm_answer *a)
         msg = error_member(a->doc, "message");
     }
     if (code != NULL && msg != NULL) {
-        a->rc = scm_error_set(&a->err, status_rc(status), status, code, "%s", msg);
+        a->rc = scm__error_set(&a->err, status_rc(status), status, code, "%s", msg);
         return;
     }
     cJSON_Delete(a->doc);
     a->doc = NULL;
-    a->rc = scm_error_set(&a->err, status_rc(status), status, SCM_SHIM_ERR_HTTP,
-                          "HTTP %ld without an SCM error body", status);
+    a->rc = scm__error_set(&a->err, status_rc(status), status, SCM_SHIM_ERR_HTTP,
+                           "HTTP %ld without an SCM error body", status);
 }
 
 /* What the request got: SCM_OK with the body parsed, or the failure. */
@@ -94,22 +96,22 @@ static void read_answer(scm_client *c, scm_backend b, scm_answer *a)
     char why[CURL_ERROR_SIZE + 64];
     long status;
 
-    switch (scm_http_req_result(c->req[b], &a->resp, why, sizeof why)) {
+    switch (scm__http_req_result(c->req[b], &a->resp, why, sizeof why)) {
     case SCM_HTTP_NETWORK:
-        a->rc = scm_error_set(&a->err, SCM_E_NETWORK, 0, SCM_SHIM_ERR_NETWORK, "%s", why);
+        a->rc = scm__error_set(&a->err, SCM_E_NETWORK, 0, SCM_SHIM_ERR_NETWORK, "%s", why);
         return;
     case SCM_HTTP_TLS:
         /* Another try would fail the same way, only later. */
         a->permanent = 1;
-        a->rc = scm_error_set(&a->err, SCM_E_NETWORK, 0, SCM_SHIM_ERR_TLS, "%s", why);
+        a->rc = scm__error_set(&a->err, SCM_E_NETWORK, 0, SCM_SHIM_ERR_TLS, "%s", why);
         return;
     case SCM_HTTP_NOMEM:
-        a->rc = scm_error_set(&a->err, SCM_E_NOMEM, 0, SCM_SHIM_ERR_NOMEM, "out of memory");
+        a->rc = scm__error_set(&a->err, SCM_E_NOMEM, 0, SCM_SHIM_ERR_NOMEM, "out of memory");
         return;
     case SCM_HTTP_TOO_LARGE:
         status = a->resp->status;
-        a->rc = scm_error_set(&a->err, status / 100 == 2 ? SCM_E_PARSE : status_rc(status), status,
-                              SCM_SHIM_ERR_PARSE, "%s", why);
+        a->rc = scm__error_set(&a->err, status / 100 == 2 ? SCM_E_PARSE : status_rc(status), status,
+                               SCM_SHIM_ERR_PARSE, "%s", why);
         return;
     case SCM_HTTP_OK:
         break;
@@ -118,79 +120,80 @@ static void read_answer(scm_client *c, scm_backend b, scm_answer *a)
         answer_error(a);
         return;
     }
-    a->doc = scm_json_parse(a->resp->body.data, a->resp->body.len);
+    a->doc = scm__json_parse(a->resp->body.data, a->resp->body.len);
     if (!cJSON_IsObject(a->doc)) {
         cJSON_Delete(a->doc);
         a->doc = NULL;
-        a->rc = scm_error_set(&a->err, SCM_E_PARSE, a->resp->status, SCM_SHIM_ERR_PARSE,
-                              "HTTP %ld answer is not a JSON object", a->resp->status);
+        a->rc = scm__error_set(&a->err, SCM_E_PARSE, a->resp->status, SCM_SHIM_ERR_PARSE,
+                               "HTTP %ld answer is not a JSON object", a->resp->status);
         return;
     }
     a->rc = SCM_OK;
 }
 
-void scm_backend_answer(scm_client *c, scm_backend b, scm_answer *a)
+void scm__backend_answer(scm_client *c, scm_backend b, scm_answer *a)
 {
     memset(a, 0, sizeof *a);
     a->backend = b;
     read_answer(c, b, a);
     if (a->rc != SCM_OK)
-        scm_error_note_request_id(&a->err, a->resp->request_id);
+        scm__error_note_request_id(&a->err, a->resp->request_id);
 }
 
-int scm_answer_expect_id(scm_answer *a, const char *cert_id)
+int scm__answer_expect_id(scm_answer *a, const char *cert_id)
 {
     /* v3 names the ID "id", legacy "cert_id". */
     const cJSON *id;
     if (a->rc != SCM_OK)
         return a->rc;
-    id = cJSON_GetObjectItemCaseSensitive(a->doc, a->backend == SCM_BACKEND_LEGACY ? "cert_id" : "id");
+    id = cJSON_GetObjectItemCaseSensitive(a->doc,
+                                          a->backend == SCM_BACKEND_LEGACY ? "cert_id" : "id");
     if (cJSON_IsString(id) && strcmp(id->valuestring, cert_id) == 0)
         return SCM_OK;
-    a->rc = scm_error_set(&a->err, SCM_E_PARSE, a->resp->status, SCM_SHIM_ERR_PARSE,
-                          "HTTP %ld answer is not certificate %s's details (%s)", a->resp->status, cert_id,
-                          cJSON_IsString(id) ? "another certificate's ID" : "no ID");
+    a->rc = scm__error_set(&a->err, SCM_E_PARSE, a->resp->status, SCM_SHIM_ERR_PARSE,
+                           "HTTP %ld answer is not certificate %s's details (%s)", a->resp->status,
+                           cert_id, cJSON_IsString(id) ? "another certificate's ID" : "no ID");
     cJSON_Delete(a->doc);
     a->doc = NULL;
     return a->rc;
 }
 
-int scm_answer_details(const scm_client *c, scm_answer *a, scm_cert_details **out)
+int scm__answer_details(const scm_client *c, scm_answer *a, scm_cert_details **out)
 {
     char why[256];
     int rc;
     *out = NULL;
     if (a->rc != SCM_OK)
         return a->rc;
-    rc = a->backend == SCM_BACKEND_LEGACY ? scm_details_from_legacy(a->doc, out, why, sizeof why)
-                                          : scm_convert_v3(c->map, a->doc, out, why, sizeof why);
+    rc = a->backend == SCM_BACKEND_LEGACY ? scm__details_from_legacy(a->doc, out, why, sizeof why)
+                                          : scm__convert_v3(c->map, a->doc, out, why, sizeof why);
     if (rc == SCM_E_PARSE) {
-        a->rc = scm_error_set(&a->err, rc, a->resp->status, SCM_SHIM_ERR_PARSE, "%s", why);
-        scm_error_note_request_id(&a->err, a->resp->request_id);
+        a->rc = scm__error_set(&a->err, rc, a->resp->status, SCM_SHIM_ERR_PARSE, "%s", why);
+        scm__error_note_request_id(&a->err, a->resp->request_id);
     } else if (rc == SCM_E_NOMEM)
-        a->rc = scm_error_set(&a->err, rc, 0, SCM_SHIM_ERR_NOMEM, "out of memory");
+        a->rc = scm__error_set(&a->err, rc, 0, SCM_SHIM_ERR_NOMEM, "out of memory");
     else if (a->backend == SCM_BACKEND_V3)
-        scm_capture_fill(c->capture, c->map, *out, c->deadline - scm_now_ms());
+        scm__capture_fill(c->capture, c->map, *out, c->deadline - scm__now_ms());
     else
-        scm_capture_store(c->capture, c->map, *out, c->deadline - scm_now_ms());
+        scm__capture_store(c->capture, c->map, *out, c->deadline - scm__now_ms());
     return rc;
 }
 
-void scm_answer_clear(scm_answer *a)
+void scm__answer_clear(scm_answer *a)
 {
     cJSON_Delete(a->doc);
     a->doc = NULL;
 }
 
-void scm_backend_probe(scm_client *c, scm_backend b, const char *cert_id, scm_answer *a)
+void scm__backend_probe(scm_client *c, scm_backend b, const char *cert_id, scm_answer *a)
 {
     scm_http_req *req = c->req[b];
     memset(a, 0, sizeof *a);
     a->backend = b;
-    if (scm_backend_prepare(c, b, cert_id, c->cfg.timeout_ms) != SCM_OK) {
-        a->rc = scm_error_set(&a->err, SCM_E_NOMEM, 0, SCM_SHIM_ERR_NOMEM, "out of memory");
+    if (scm__backend_prepare(c, b, cert_id, c->cfg.timeout_ms) != SCM_OK) {
+        a->rc = scm__error_set(&a->err, SCM_E_NOMEM, 0, SCM_SHIM_ERR_NOMEM, "out of memory");
         return;
     }
-    scm_http_run(c->http, &req, 1);
-    scm_backend_answer(c, b, a);
+    scm__http_run(c->http, &req, 1);
+    scm__backend_answer(c, b, a);
 }

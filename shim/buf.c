@@ -5,18 +5,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-void scm_buf_init(scm_buf *b)
+void scm__buf_init(scm_buf *b)
 {
     memset(b, 0, sizeof *b);
 }
 
-void scm_buf_free(scm_buf *b)
+void scm__buf_free(scm_buf *b)
 {
     free(b->data);
-    scm_buf_init(b);
+    scm__buf_init(b);
 }
 
-void scm_buf_reset(scm_buf *b)
+void scm__buf_reset(scm_buf *b)
 {
     b->len = 0;
     b->oom = 0;
@@ -24,7 +24,7 @@ void scm_buf_reset(scm_buf *b)
         b->data[0] = '\0';
 }
 
-int scm_buf_append(scm_buf *b, const void *data, size_t len)
+int scm__buf_append(scm_buf *b, const void *data, size_t len)
 {
     if (b->oom)
         return -1;
@@ -52,24 +52,24 @@ int scm_buf_append(scm_buf *b, const void *data, size_t len)
     return 0;
 }
 
-int scm_buf_puts(scm_buf *b, const char *s)
+int scm__buf_puts(scm_buf *b, const char *s)
 {
-    return scm_buf_append(b, s, strlen(s));
+    return scm__buf_append(b, s, strlen(s));
 }
 
-int scm_buf_putc(scm_buf *b, char c)
+int scm__buf_putc(scm_buf *b, char c)
 {
-    return scm_buf_append(b, &c, 1);
+    return scm__buf_append(b, &c, 1);
 }
 
-char *scm_buf_take(scm_buf *b)
+char *scm__buf_take(scm_buf *b)
 {
     char *p;
-    if (b->oom || scm_buf_append(b, "", 0) != 0) {
-        scm_buf_free(b);
+    if (b->oom || scm__buf_append(b, "", 0) != 0) {
+        scm__buf_free(b);
         return NULL;
     }
     p = b->data;
-    scm_buf_init(b);
+    scm__buf_init(b);
     return p;
 }

@@ -17,22 +17,21 @@
 #include <unistd.h>
 
 struct scm_capture {
-    sqlite3      *db;
+    sqlite3 *db;
     sqlite3_stmt *upsert;
     sqlite3_stmt *select;
-    char         *path;
-    int           broken; /* a failure was seen: the store is off from then on */
+    char *path;
+    int broken; /* a failure was seen: the store is off from then on */
 };
 
 /* The longest a call waits for another process's lock when the caller gives no deadline. */
 #define CAPTURE_MAX_WAIT_MS 5000L
 
 /* element is the auth element's domain_name for auth[] fields, "" for top-level ones. */
-static const char SCHEMA[] =
-    "CREATE TABLE IF NOT EXISTS captured ("
-    " cert_id TEXT NOT NULL, field TEXT NOT NULL, element TEXT NOT NULL,"
-    " value TEXT NOT NULL, captured_at INTEGER NOT NULL,"
-    " PRIMARY KEY (cert_id, field, element)) WITHOUT ROWID";
+static const char SCHEMA[] = "CREATE TABLE IF NOT EXISTS captured ("
+                             " cert_id TEXT NOT NULL, field TEXT NOT NULL, element TEXT NOT NULL,"
+                             " value TEXT NOT NULL, captured_at INTEGER NOT NULL,"
+                             " PRIMARY KEY (cert_id, field, element)) WITHOUT ROWID";
 
 static atomic_flag reported = ATOMIC_FLAG_INIT;
 
@@ -40,8 +39,11 @@ static atomic_flag reported = ATOMIC_FLAG_INIT;
 static void fail(scm_capture *cap, const char *what, const char *why)
 {
     if (!atomic_flag_test_and_set(&reported))
-        scm_log(SCM_LOG_WARN, "SCM_SHIM_CAPTURE=%s: %s: %s; going on without the capture store", cap->path,
-                what, why != NULL ? why : cap->db != NULL ? sqlite3_errmsg(cap->db) : "cannot open");
+        scm__log(SCM_LOG_WARN, "SCM_SHIM_CAPTURE=%s: %s: %s; going on without the capture store",
+                 cap->path, what,
+                 why != NULL       ? why
+                 : cap->db != NULL ? sqlite3_errmsg(cap->db)
+                                   : "cannot open");
     cap->broken = 1;
 }
 
@@ -50,21 +52,26 @@ static int is_busy(int rc)
     return (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED;
 }
 
-/* Another writer held the store past this call's deadline: skipped for this call only, said once. */
+/* Another writer held the store past this call's deadline: skipped for this call only, said once.
+ */
 static void busy(scm_capture *cap, const char *what)
 {
     static atomic_flag said = ATOMIC_FLAG_INIT;
     if (!atomic_flag_test_and_set(&said))
-        scm_log(SCM_LOG_WARN, "SCM_SHIM_CAPTURE=%s: locked by another process past the call's deadline; "
-                              "%s skipped for such calls", cap->path, what);
+        scm__log(SCM_LOG_WARN,
+                 "SCM_SHIM_CAPTURE=%s: locked by another process past the call's deadline; "
+                 "%s skipped for such calls",
+                 cap->path, what);
 }
 
-/* Waits for locks at most budget_ms (and never longer than CAPTURE_MAX_WAIT_MS); 0 when no time is left. */
+/* Waits for locks at most budget_ms (and never longer than CAPTURE_MAX_WAIT_MS); 0 when no time is
+ * left. */
 static int wait_at_most(scm_capture *cap, long budget_ms)
 {
     if (budget_ms <= 0)
         return 0;
-    sqlite3_busy_timeout(cap->db, (int)(budget_ms < CAPTURE_MAX_WAIT_MS ? budget_ms : CAPTURE_MAX_WAIT_MS));
+    sqlite3_busy_timeout(cap->db,
+                         (int)(budget_ms < CAPTURE_MAX_WAIT_MS ? budget_ms : CAPTURE_MAX_WAIT_MS));
     return 1;
 }
 
@@ -80,13 +87,15 @@ static int ready(scm_capture *cap)
     if ((rc = sqlite3_exec(cap->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL)) == SQLITE_OK)
         rc = sqlite3_exec(cap->db, SCHEMA, NULL, NULL, NULL);
     if (rc == SQLITE_OK &&
-        (rc = sqlite3_prepare_v2(cap->db,
-                                 "INSERT INTO captured (cert_id, field, element, value, captured_at) "
-                                 "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (cert_id, field, element) "
-                                 "DO UPDATE SET value = excluded.value, captured_at = excluded.captured_at",
-                                 -1, &cap->upsert, NULL)) == SQLITE_OK)
-        rc = sqlite3_prepare_v2(cap->db, "SELECT field, element, value, captured_at FROM captured WHERE cert_id = ?1",
-                                -1, &cap->select, NULL);
+        (rc = sqlite3_prepare_v2(
+             cap->db,
+             "INSERT INTO captured (cert_id, field, element, value, captured_at) "
+             "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (cert_id, field, element) "
+             "DO UPDATE SET value = excluded.value, captured_at = excluded.captured_at",
+             -1, &cap->upsert, NULL)) == SQLITE_OK)
+        rc = sqlite3_prepare_v2(
+            cap->db, "SELECT field, element, value, captured_at FROM captured WHERE cert_id = ?1",
+            -1, &cap->select, NULL);
     if (rc == SQLITE_OK)
         return 0;
     sqlite3_finalize(cap->upsert);
@@ -97,7 +106,7 @@ static int ready(scm_capture *cap)
     return -1;
 }
 
-scm_capture *scm_capture_open(const char *path, long budget_ms)
+scm_capture *scm__capture_open(const char *path, long budget_ms)
 {
     scm_capture *cap = calloc(1, sizeof *cap);
     char why[256], side[4200];
@@ -111,34 +120,38 @@ scm_capture *scm_capture_open(const char *path, long budget_ms)
      * Created (or vetted) here first: a regular file of ours, 0600, so SQLite's
      * -wal and -shm files, which copy its mode, are private too.
      */
-    if ((fd = scm_privfile_open(path, O_RDWR | O_CREAT, why, sizeof why)) < 0) {
+    if ((fd = scm__privfile_open(path, O_RDWR | O_CREAT, why, sizeof why)) < 0) {
         fail(cap, "open", why);
-        scm_capture_close(cap);
+        scm__capture_close(cap);
         return NULL;
     }
     close(fd);
-    if ((snprintf(side, sizeof side, "%s-wal", path) < (int)sizeof side && scm_privfile_check(side, why, sizeof why) != 0) ||
-        (snprintf(side, sizeof side, "%s-shm", path) < (int)sizeof side && scm_privfile_check(side, why, sizeof why) != 0)) {
+    if ((snprintf(side, sizeof side, "%s-wal", path) < (int)sizeof side &&
+         scm__privfile_check(side, why, sizeof why) != 0) ||
+        (snprintf(side, sizeof side, "%s-shm", path) < (int)sizeof side &&
+         scm__privfile_check(side, why, sizeof why) != 0)) {
         fail(cap, side, why);
-        scm_capture_close(cap);
+        scm__capture_close(cap);
         return NULL;
     }
     if (sqlite3_open_v2(path, &cap->db,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX |
+                            SQLITE_OPEN_NOFOLLOW,
                         NULL) != SQLITE_OK) {
         fail(cap, "open", NULL);
-        scm_capture_close(cap);
+        scm__capture_close(cap);
         return NULL;
     }
-    /* Several processes and threads write at once: WAL, and wait, but only as long as the caller can. */
+    /* Several processes and threads write at once: WAL, and wait, but only as long as the caller
+     * can. */
     if (wait_at_most(cap, budget_ms) && ready(cap) < 0) {
-        scm_capture_close(cap);
+        scm__capture_close(cap);
         return NULL;
     }
     return cap;
 }
 
-void scm_capture_close(scm_capture *cap)
+void scm__capture_close(scm_capture *cap)
 {
     if (cap == NULL)
         return;
@@ -150,7 +163,7 @@ void scm_capture_close(scm_capture *cap)
 }
 
 /* The fields worth keeping: v3 cannot supply them, or only in part. */
-int scm_capture_serves(const scm_map_row *r)
+int scm__capture_serves(const scm_map_row *r)
 {
     return r->type == SCM_FT_STRING && (r->cls == SCM_CLASS_MISSING || r->cls == SCM_CLASS_LOSSY);
 }
@@ -170,7 +183,8 @@ static int upsert(scm_capture *cap, const char *cert_id, const char *field, cons
     return rc == SQLITE_DONE ? 0 : -1;
 }
 
-int scm_capture_store(scm_capture *cap, const scm_map *map, const scm_cert_details *legacy, long budget_ms)
+int scm__capture_store(scm_capture *cap, const scm_map *map, const scm_cert_details *legacy,
+                       long budget_ms)
 {
     long long when = (long long)time(NULL);
     size_t i, k;
@@ -192,13 +206,14 @@ int scm_capture_store(scm_capture *cap, const scm_map *map, const scm_cert_detai
     }
     for (i = 0; ok && i < map->nrows; i++) {
         const scm_map_row *r = &map->rows[i];
-        if (!scm_capture_serves(r))
+        if (!scm__capture_serves(r))
             continue;
         if (!r->in_auth)
-            ok = upsert(cap, legacy->cert_id, r->legacy, "", *scm_details_str((void *)legacy, r), when) == 0;
+            ok = upsert(cap, legacy->cert_id, r->legacy, "", *scm__details_str((void *)legacy, r),
+                        when) == 0;
         for (k = 0; r->in_auth && ok && k < legacy->auth_count; k++)
             ok = upsert(cap, legacy->cert_id, r->legacy, legacy->auth[k].domain_name,
-                        *scm_details_str(&legacy->auth[k], r), when) == 0;
+                        *scm__details_str(&legacy->auth[k], r), when) == 0;
     }
     if (ok && is_busy(rc = sqlite3_exec(cap->db, "COMMIT", NULL, NULL, NULL))) {
         sqlite3_exec(cap->db, "ROLLBACK", NULL, NULL, NULL);
@@ -227,9 +242,9 @@ static int restore(char **slot, const scm_map_row *r, const char *value)
     return 1;
 }
 
-void scm_capture_fill(scm_capture *cap, const scm_map *map, scm_cert_details *d, long budget_ms)
+void scm__capture_fill(scm_capture *cap, const scm_map *map, scm_cert_details *d, long budget_ms)
 {
-    scm_report *report = scm_details_report(d);
+    scm_report *report = scm__details_report(d);
     size_t k;
     int rc;
 
@@ -249,23 +264,24 @@ void scm_capture_fill(scm_capture *cap, const scm_map *map, scm_cert_details *d,
         const char *value = (const char *)sqlite3_column_text(cap->select, 2);
         int value_len = sqlite3_column_bytes(cap->select, 2);
         long long when = sqlite3_column_int64(cap->select, 3);
-        const scm_map_row *r = scm_map_find(map, field);
-        int row = scm_report_index(field), done = 0;
+        const scm_map_row *r = scm__map_find(map, field);
+        int row = scm__report_index(field), done = 0;
 
         /* Only fields the table in force still calls missing or lossy are restored. */
-        if (r == NULL || row < 0 || !scm_capture_serves(r) || value == NULL || element == NULL)
+        if (r == NULL || row < 0 || !scm__capture_serves(r) || value == NULL || element == NULL)
             continue;
         /* A damaged store must not make the library return invalid UTF-8 (or invalid JSON). */
-        if (!scm_utf8_valid(value, (size_t)value_len)) {
-            scm_log(SCM_LOG_WARN, "SCM_SHIM_CAPTURE=%s: the value of %s for %s is not UTF-8 text; not served",
-                    cap->path, r->legacy, d->cert_id);
+        if (!scm__utf8_valid(value, (size_t)value_len)) {
+            scm__log(SCM_LOG_WARN,
+                     "SCM_SHIM_CAPTURE=%s: the value of %s for %s is not UTF-8 text; not served",
+                     cap->path, r->legacy, d->cert_id);
             continue;
         }
         if (!r->in_auth)
-            done = restore(scm_details_str(d, r), r, value);
+            done = restore(scm__details_str(d, r), r, value);
         for (k = 0; r->in_auth && k < d->auth_count; k++)
             if (strcmp(d->auth[k].domain_name, element) == 0)
-                done |= restore(scm_details_str(&d->auth[k], r), r, value);
+                done |= restore(scm__details_str(&d->auth[k], r), r, value);
         if (done) {
             report->cls[row] = SCM_CLASS_CAPTURED;
             if (when > report->captured_at[row])
@@ -279,7 +295,7 @@ void scm_capture_fill(scm_capture *cap, const scm_map *map, scm_cert_details *d,
     sqlite3_reset(cap->select);
 }
 
-int scm_capture_stats_get(scm_capture *cap, scm_capture_stats *out)
+int scm__capture_stats_get(scm_capture *cap, scm_capture_stats *out)
 {
     sqlite3_stmt *st;
     int rc;
@@ -299,13 +315,15 @@ int scm_capture_stats_get(scm_capture *cap, scm_capture_stats *out)
     return rc == SQLITE_ROW ? 0 : -1;
 }
 
-int scm_capture_field_counts(scm_capture *cap, void (*each)(const char *field, long long values, void *ctx),
-                             void *ctx)
+int scm__capture_field_counts(scm_capture *cap,
+                              void (*each)(const char *field, long long values, void *ctx),
+                              void *ctx)
 {
     sqlite3_stmt *st;
     int rc;
-    if (sqlite3_prepare_v2(cap->db, "SELECT field, COUNT(*) FROM captured GROUP BY field ORDER BY field",
-                           -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(cap->db,
+                           "SELECT field, COUNT(*) FROM captured GROUP BY field ORDER BY field", -1,
+                           &st, NULL) != SQLITE_OK)
         return -1;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
         each((const char *)sqlite3_column_text(st, 0), sqlite3_column_int64(st, 1), ctx);
@@ -313,7 +331,7 @@ int scm_capture_field_counts(scm_capture *cap, void (*each)(const char *field, l
     return rc == SQLITE_DONE ? 0 : -1;
 }
 
-int scm_capture_export(scm_capture *cap, FILE *out)
+int scm__capture_export(scm_capture *cap, FILE *out)
 {
     sqlite3_stmt *st;
     int rc;
@@ -343,12 +361,13 @@ int scm_capture_export(scm_capture *cap, FILE *out)
     return rc == SQLITE_DONE ? 0 : -1;
 }
 
-int scm_capture_purge(scm_capture *cap, const char *cert_id, long long *removed)
+int scm__capture_purge(scm_capture *cap, const char *cert_id, long long *removed)
 {
     sqlite3_stmt *st;
     int rc;
     if (sqlite3_prepare_v2(cap->db,
-                           cert_id != NULL ? "DELETE FROM captured WHERE cert_id = ?1" : "DELETE FROM captured",
+                           cert_id != NULL ? "DELETE FROM captured WHERE cert_id = ?1"
+                                           : "DELETE FROM captured",
                            -1, &st, NULL) != SQLITE_OK)
         return -1;
     if (cert_id != NULL)

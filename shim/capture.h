@@ -25,8 +25,8 @@ typedef struct scm_capture scm_capture;
  * Opens (creating with mode 0600) the store at path, or NULL (reported once)
  * when unusable. A store locked past budget_ms is set up on a later call.
  */
-scm_capture *scm_capture_open(const char *path, long budget_ms);
-void         scm_capture_close(scm_capture *cap);
+scm_capture *scm__capture_open(const char *path, long budget_ms);
+void scm__capture_close(scm_capture *cap);
 
 /*
  * Stores legacy's missing and lossy fields (as map classes them) for its
@@ -34,7 +34,8 @@ void         scm_capture_close(scm_capture *cap);
  * -1 when nothing can be stored (cap NULL or off, or the write failed:
  * reported once).
  */
-int scm_capture_store(scm_capture *cap, const scm_map *map, const scm_cert_details *legacy, long budget_ms);
+int scm__capture_store(scm_capture *cap, const scm_map *map, const scm_cert_details *legacy,
+                       long budget_ms);
 
 /*
  * Restores into d (rebuilt from v3 by map) the captured values of fields v3
@@ -42,24 +43,25 @@ int scm_capture_store(scm_capture *cap, const scm_map *map, const scm_cert_detai
  * while the captured value begins with what v3 says now. Restored fields are
  * classed captured in d's report, with their capture time.
  */
-void scm_capture_fill(scm_capture *cap, const scm_map *map, scm_cert_details *d, long budget_ms);
+void scm__capture_fill(scm_capture *cap, const scm_map *map, scm_cert_details *d, long budget_ms);
 
 /* For `scm-shim capture`: counts, JSON lines, and removal; 0, or -1 with err. */
 typedef struct scm_capture_stats {
     long long certificates, values, oldest, newest;
 } scm_capture_stats;
-int scm_capture_stats_get(scm_capture *cap, scm_capture_stats *out);
+int scm__capture_stats_get(scm_capture *cap, scm_capture_stats *out);
 /* Calls each(field, values held, ctx) for every field the store holds values of, by name. */
-int scm_capture_field_counts(scm_capture *cap, void (*each)(const char *field, long long values, void *ctx),
-                             void *ctx);
+int scm__capture_field_counts(scm_capture *cap,
+                              void (*each)(const char *field, long long values, void *ctx),
+                              void *ctx);
 /*
  * 1 when the store keeps and serves values of r: the table classes it missing
  * or lossy. A store filled under an older table may hold other fields: v3's
  * values win for those, and they are never served.
  */
-int scm_capture_serves(const scm_map_row *r);
-int scm_capture_export(scm_capture *cap, FILE *out);
+int scm__capture_serves(const scm_map_row *r);
+int scm__capture_export(scm_capture *cap, FILE *out);
 /* cert_id NULL purges everything; *removed gets the number of values removed. */
-int scm_capture_purge(scm_capture *cap, const char *cert_id, long long *removed);
+int scm__capture_purge(scm_capture *cap, const char *cert_id, long long *removed);
 
 #endif

@@ -19,17 +19,17 @@ static const char *const REASON_NAMES[] = {
 #undef X
 };
 
-const char *scm_cmp_name(scm_cmp c)
+const char *scm__cmp_name(scm_cmp c)
 {
     return (unsigned)c < SCM_CMP_COUNT_ ? CMP_NAMES[c] : "?";
 }
 
-const char *scm_cmp_reason_name(scm_cmp_reason w)
+const char *scm__cmp_reason_name(scm_cmp_reason w)
 {
     return (unsigned)w < SCM_WHY_COUNT_ ? REASON_NAMES[w] : "?";
 }
 
-scm_cmp_reason scm_cmp_reason_from_name(const char *name)
+scm_cmp_reason scm__cmp_reason_from_name(const char *name)
 {
     int w;
     for (w = SCM_WHY_NONE + 1; w < SCM_WHY_COUNT_; w++)
@@ -69,11 +69,11 @@ static scm_cmp worse(scm_cmp a, scm_cmp b)
     return a > b ? a : b;
 }
 
-scm_cmp scm_compare(const scm_cert_details *legacy, const scm_cert_details *v3, scm_cmp *out,
-                    scm_cmp_reason *why)
+scm_cmp scm__compare(const scm_cert_details *legacy, const scm_cert_details *v3, scm_cmp *out,
+                     scm_cmp_reason *why)
 {
-    const scm_map *m = &scm_map_builtin;
-    const scm_report *r = scm_details_report(v3);
+    const scm_map *m = &scm__map_builtin;
+    const scm_report *r = scm__details_report(v3);
     scm_cmp overall = SCM_CMP_MATCH;
     size_t i, k, n = legacy->auth_count < v3->auth_count ? legacy->auth_count : v3->auth_count;
 
@@ -83,18 +83,20 @@ scm_cmp scm_compare(const scm_cert_details *legacy, const scm_cert_details *v3, 
         why[i] = SCM_WHY_NONE;
         if (row->in_auth) {
             for (k = 0; k < n; k++)
-                c = worse(c, strcmp(*scm_details_str(&legacy->auth[k], row),
-                                    *scm_details_str(&v3->auth[k], row)) != 0
+                c = worse(c, strcmp(*scm__details_str(&legacy->auth[k], row),
+                                    *scm__details_str(&v3->auth[k], row)) != 0
                                  ? differ(r, i, &why[i])
                                  : equal(r, i));
         } else if (row->type == SCM_FT_ARRAY) {
             if (legacy->auth_count != v3->auth_count)
                 c = r->absent[i] ? differ(r, i, &why[i]) : SCM_CMP_MISMATCH;
         } else if (row->type == SCM_FT_INT) {
-            if (*scm_details_int((scm_cert_details *)legacy, row) != *scm_details_int((scm_cert_details *)v3, row))
+            if (*scm__details_int((scm_cert_details *)legacy, row) !=
+                *scm__details_int((scm_cert_details *)v3, row))
                 c = differ(r, i, &why[i]);
         } else {
-            c = strcmp(*scm_details_str((void *)legacy, row), *scm_details_str((void *)v3, row)) != 0
+            c = strcmp(*scm__details_str((void *)legacy, row),
+                       *scm__details_str((void *)v3, row)) != 0
                     ? differ(r, i, &why[i])
                     : equal(r, i);
         }
@@ -106,10 +108,10 @@ scm_cmp scm_compare(const scm_cert_details *legacy, const scm_cert_details *v3, 
     return overall;
 }
 
-scm_cmp scm_compare_failed(scm_cmp *out, scm_cmp_reason *why)
+scm_cmp scm__compare_failed(scm_cmp *out, scm_cmp_reason *why)
 {
     size_t i;
-    for (i = 0; i < scm_map_builtin.nrows; i++) {
+    for (i = 0; i < scm__map_builtin.nrows; i++) {
         out[i] = SCM_CMP_ERROR;
         why[i] = SCM_WHY_NONE;
     }

@@ -12,12 +12,12 @@
 #include <string.h>
 
 typedef struct conv {
-    const cJSON *top;     /* the v3 body */
-    const char  *object;  /* the nested object last looked up in top, and what it was */
+    const cJSON *top;   /* the v3 body */
+    const char *object; /* the nested object last looked up in top, and what it was */
     const cJSON *holder;
-    scm_report  *report;
-    char        *err;
-    size_t       errlen;
+    scm_report *report;
+    char *err;
+    size_t errlen;
 } conv;
 
 /*
@@ -51,7 +51,7 @@ static int lookup(conv *cv, const scm_map_row *r, const scm_source *src, const c
         it = cJSON_GetObjectItemCaseSensitive(holder, p->member);
         if (it == NULL || cJSON_IsNull(it))
             continue;
-        if (k > 0 && scm_report_set_spelling(cv->report, r->report_row, p->text) != 0)
+        if (k > 0 && scm__report_set_spelling(cv->report, r->report_row, p->text) != 0)
             return SCM_E_NOMEM;
         *out = it;
         *name = p->text;
@@ -93,8 +93,8 @@ static void join_entries(scm_buf *b, const char *list)
             e--;
         if (e > s) {
             if (b->len)
-                scm_buf_putc(b, ';');
-            scm_buf_append(b, s, (size_t)(e - s));
+                scm__buf_putc(b, ';');
+            scm__buf_append(b, s, (size_t)(e - s));
         }
         list = *end ? end + 1 : end;
     }
@@ -108,9 +108,9 @@ static void strip_domain(scm_buf *b, const char *name, const char *domain)
         domain += 2;
     dl = strlen(domain);
     if (dl > 0 && nl > dl + 1 && name[nl - dl - 1] == '.' && strcmp(name + nl - dl, domain) == 0)
-        scm_buf_append(b, name, nl - dl - 1);
+        scm__buf_append(b, name, nl - dl - 1);
     else
-        scm_buf_puts(b, name);
+        scm__buf_puts(b, name);
 }
 
 /* The legacy string a row yields for the body or for one authentification element el. */
@@ -126,24 +126,24 @@ static int string_value(conv *cv, const scm_map_row *r, const cJSON *el, char **
     if (r->nv3 > 1 && (rc = source(cv, r, 1, el, &b, &found)) != SCM_OK)
         return rc;
     if (r->nv3 > 0 && found == 0)
-        scm_report_set_absent(cv->report, r->report_row);
-    scm_buf_init(&v);
+        scm__report_set_absent(cv->report, r->report_row);
+    scm__buf_init(&v);
     switch (r->rule) {
     case SCM_RULE_ENUM:
         for (i = 0; i < r->nvalues && strcmp(r->values[i].from, a) != 0; i++)
             ;
         if (i < r->nvalues) {
-            scm_buf_puts(&v, r->values[i].to);
+            scm__buf_puts(&v, r->values[i].to);
             break;
         }
         /* An open enum: pass the value through and say so. */
         if (a[0] != '\0')
-            scm_report_set_unmapped(cv->report, r->report_row);
-        scm_buf_puts(&v, a);
+            scm__report_set_unmapped(cv->report, r->report_row);
+        scm__buf_puts(&v, a);
         break;
     case SCM_RULE_LOWER:
     case SCM_RULE_UPPER:
-        scm_buf_puts(&v, a);
+        scm__buf_puts(&v, a);
         for (i = 0; i < v.len; i++)
             v.data[i] = (char)(r->rule == SCM_RULE_LOWER ? tolower((unsigned char)v.data[i])
                                                          : toupper((unsigned char)v.data[i]));
@@ -158,10 +158,10 @@ static int string_value(conv *cv, const scm_map_row *r, const cJSON *el, char **
     case SCM_RULE_MISSING:
         break;
     default: /* copy */
-        scm_buf_puts(&v, a);
+        scm__buf_puts(&v, a);
         break;
     }
-    *out = scm_buf_take(&v);
+    *out = scm__buf_take(&v);
     return *out != NULL ? SCM_OK : SCM_E_NOMEM;
 }
 
@@ -175,10 +175,10 @@ static int int_value(conv *cv, const scm_map_row *r, int *out)
         return rc;
     if (it == NULL) {
         if (r->nv3)
-            scm_report_set_absent(cv->report, r->report_row);
+            scm__report_set_absent(cv->report, r->report_row);
         return SCM_OK;
     }
-    if (scm_json_int(it, out))
+    if (scm__json_int(it, out))
         return SCM_OK;
     snprintf(cv->err, cv->errlen, "v3 member \"%s\" is not an integer in int range", name);
     return SCM_E_PARSE;
@@ -194,7 +194,7 @@ static int array_value(conv *cv, const scm_map *map, const scm_map_row *arr, scm
     if ((rc = lookup(cv, arr, &arr->v3[0], NULL, &list, &name)) != SCM_OK)
         return rc;
     if (list == NULL) {
-        scm_report_set_absent(cv->report, arr->report_row);
+        scm__report_set_absent(cv->report, arr->report_row);
         return SCM_OK;
     }
     if (!cJSON_IsArray(list)) {
@@ -206,14 +206,16 @@ static int array_value(conv *cv, const scm_map *map, const scm_map_row *arr, scm
     if ((d->auth = calloc(n, sizeof *d->auth)) == NULL)
         return SCM_E_NOMEM;
     d->auth_count = n;
-    cJSON_ArrayForEach(el, list) {
+    cJSON_ArrayForEach(el, list)
+    {
         if (!cJSON_IsObject(el)) {
             snprintf(cv->err, cv->errlen, "an element of v3 member \"%s\" is not an object", name);
             return SCM_E_PARSE;
         }
         for (i = 0; i < map->nrows; i++) {
             const scm_map_row *r = &map->rows[i];
-            if (r->in_auth && (rc = string_value(cv, r, el, scm_details_str(&d->auth[k], r))) != SCM_OK)
+            if (r->in_auth &&
+                (rc = string_value(cv, r, el, scm__details_str(&d->auth[k], r))) != SCM_OK)
                 return rc;
         }
         k++;
@@ -229,7 +231,8 @@ static int reads(const scm_path *const *paths, size_t n, const char *object, con
     for (i = 0; i < n; i++) {
         const scm_path *p = paths[i];
         if (p->element == element && p->member[0] == member[0] && strcmp(p->member, member) == 0 &&
-            (object == NULL ? p->object == NULL : p->object != NULL && strcmp(p->object, object) == 0))
+            (object == NULL ? p->object == NULL
+                            : p->object != NULL && strcmp(p->object, object) == 0))
             return 1;
     }
     return 0;
@@ -250,15 +253,16 @@ static int unread_members(conv *cv, const scm_path *const *paths, size_t n, cons
                           const char *object, int element, scm_buf *name)
 {
     const cJSON *m;
-    cJSON_ArrayForEach(m, o) {
+    cJSON_ArrayForEach(m, o)
+    {
         if (m->string == NULL || reads(paths, n, object, m->string, element))
             continue;
         /* Whole names, however long: a cut one could end inside a UTF-8 character. */
-        scm_buf_reset(name);
-        scm_buf_puts(name, object);
-        scm_buf_puts(name, element ? "[]." : ".");
-        scm_buf_puts(name, m->string);
-        if (name->oom || scm_report_add_v3_only(cv->report, name->data) != 0)
+        scm__buf_reset(name);
+        scm__buf_puts(name, object);
+        scm__buf_puts(name, element ? "[]." : ".");
+        scm__buf_puts(name, m->string);
+        if (name->oom || scm__report_add_v3_only(cv->report, name->data) != 0)
             return SCM_E_NOMEM;
     }
     return SCM_OK;
@@ -279,29 +283,32 @@ static int collect_v3_only(conv *cv, const scm_map *map)
         for (j = 0; j < map->rows[i].nv3; j++)
             for (k = 0; k < map->rows[i].v3[j].nspellings; k++)
                 paths[n++] = &map->rows[i].v3[j].spelling[k];
-    scm_buf_init(&name);
-    cJSON_ArrayForEach(it, cv->top) {
+    scm__buf_init(&name);
+    cJSON_ArrayForEach(it, cv->top)
+    {
         if (rc != SCM_OK)
             break;
         if (!reads_inside(paths, n, it->string)) {
-            if (!reads(paths, n, NULL, it->string, 0) && scm_report_add_v3_only(cv->report, it->string) != 0)
+            if (!reads(paths, n, NULL, it->string, 0) &&
+                scm__report_add_v3_only(cv->report, it->string) != 0)
                 rc = SCM_E_NOMEM;
         } else if (cJSON_IsObject(it)) {
             rc = unread_members(cv, paths, n, it, it->string, 0, &name);
         } else if (cJSON_IsArray(it)) {
-            cJSON_ArrayForEach(el, it) {
+            cJSON_ArrayForEach(el, it)
+            {
                 if (rc == SCM_OK)
                     rc = unread_members(cv, paths, n, el, it->string, 1, &name);
             }
         }
     }
-    scm_buf_free(&name);
+    scm__buf_free(&name);
     free(paths);
     return rc;
 }
 
-int scm_convert_v3(const scm_map *map, const cJSON *v3, scm_cert_details **out, char *err,
-                   size_t errlen)
+int scm__convert_v3(const scm_map *map, const cJSON *v3, scm_cert_details **out, char *err,
+                    size_t errlen)
 {
     conv cv = {v3, NULL, NULL, NULL, err, errlen};
     scm_cert_details *d;
@@ -313,9 +320,9 @@ int scm_convert_v3(const scm_map *map, const cJSON *v3, scm_cert_details **out, 
         snprintf(err, errlen, "the v3 body is not a JSON object");
         return SCM_E_PARSE;
     }
-    if ((d = scm_details_new("v3")) == NULL)
+    if ((d = scm__details_new("v3")) == NULL)
         return SCM_E_NOMEM;
-    cv.report = scm_details_report(d);
+    cv.report = scm__details_report(d);
     for (i = 0; i < map->nrows; i++)
         cv.report->cls[map->rows[i].report_row] = map->rows[i].cls;
     for (i = 0; i < map->nrows && rc == SCM_OK; i++) {
@@ -323,15 +330,15 @@ int scm_convert_v3(const scm_map *map, const cJSON *v3, scm_cert_details **out, 
         if (r->in_auth)
             continue;
         if (r->type == SCM_FT_STRING)
-            rc = string_value(&cv, r, NULL, scm_details_str(d, r));
+            rc = string_value(&cv, r, NULL, scm__details_str(d, r));
         else if (r->type == SCM_FT_INT)
-            rc = int_value(&cv, r, scm_details_int(d, r));
+            rc = int_value(&cv, r, scm__details_int(d, r));
         else
             rc = array_value(&cv, map, r, d);
     }
     if (rc == SCM_OK)
         rc = collect_v3_only(&cv, map);
-    if (rc == SCM_OK && scm_details_fill_empty(d) != 0)
+    if (rc == SCM_OK && scm__details_fill_empty(d) != 0)
         rc = SCM_E_NOMEM;
     if (rc != SCM_OK) {
         scm_cert_details_free(d);

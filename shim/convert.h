@@ -14,7 +14,7 @@
  * field's class, the unmapped fields and the v3-only members. Returns SCM_OK,
  * SCM_E_PARSE (err says which member) or SCM_E_NOMEM.
  */
-int scm_convert_v3(const scm_map *map, const cJSON *v3, scm_cert_details **out, char *err,
-                   size_t errlen);
+int scm__convert_v3(const scm_map *map, const cJSON *v3, scm_cert_details **out, char *err,
+                    size_t errlen);
 
 #endif

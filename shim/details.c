@@ -21,18 +21,18 @@
 
 typedef struct details_box {
     scm_cert_details d;
-    unsigned         magic;
-    scm_report      *report;
+    unsigned magic;
+    scm_report *report;
 } details_box;
 
-scm_cert_details *scm_details_new(const char *backend)
+scm_cert_details *scm__details_new(const char *backend)
 {
     details_box *box = calloc(1, sizeof *box);
     if (box == NULL)
         return NULL;
-    if ((box->report = scm_report_new(backend, SCM_CLASS_EXACT)) == NULL ||
-        scm_registry_add(box) != 0) {
-        scm_report_free(box->report);
+    if ((box->report = scm__report_new(backend, SCM_CLASS_EXACT)) == NULL ||
+        scm__registry_add(box) != 0) {
+        scm__report_free(box->report);
         free(box);
         return NULL;
     }
@@ -40,23 +40,23 @@ scm_cert_details *scm_details_new(const char *backend)
     return &box->d;
 }
 
-int scm_details_is_ours(const scm_cert_details *d)
+int scm__details_is_ours(const scm_cert_details *d)
 {
-    return d != NULL && scm_registry_has(d);
+    return d != NULL && scm__registry_has(d);
 }
 
-scm_report *scm_details_report(const scm_cert_details *d)
+scm_report *scm__details_report(const scm_cert_details *d)
 {
     const details_box *box = (const details_box *)(const void *)d;
     return d != NULL && box->magic == BOX_MAGIC ? box->report : NULL;
 }
 
-char **scm_details_str(void *obj, const scm_map_row *row)
+char **scm__details_str(void *obj, const scm_map_row *row)
 {
     return (char **)(void *)((char *)obj + row->offset);
 }
 
-int *scm_details_int(scm_cert_details *d, const scm_map_row *row)
+int *scm__details_int(scm_cert_details *d, const scm_map_row *row)
 {
     return (int *)(void *)((char *)d + row->offset);
 }
@@ -64,19 +64,19 @@ int *scm_details_int(scm_cert_details *d, const scm_map_row *row)
 /* Calls fn on every string member; the built-in table holds the frozen layout. */
 static int each_string(scm_cert_details *d, int (*fn)(char **))
 {
-    const scm_map *m = &scm_map_builtin;
+    const scm_map *m = &scm__map_builtin;
     size_t i, k;
     for (i = 0; i < m->nrows; i++) {
         const scm_map_row *r = &m->rows[i];
         if (r->type != SCM_FT_STRING)
             continue;
         if (!r->in_auth) {
-            if (fn(scm_details_str(d, r)) != 0)
+            if (fn(scm__details_str(d, r)) != 0)
                 return -1;
             continue;
         }
         for (k = 0; k < d->auth_count; k++)
-            if (fn(scm_details_str(&d->auth[k], r)) != 0)
+            if (fn(scm__details_str(&d->auth[k], r)) != 0)
                 return -1;
     }
     return 0;
@@ -96,7 +96,7 @@ static int fill_one(char **s)
     return 0;
 }
 
-int scm_details_fill_empty(scm_cert_details *d)
+int scm__details_fill_empty(scm_cert_details *d)
 {
     return each_string(d, fill_one);
 }
@@ -107,18 +107,18 @@ SCM_EXPORT void scm_cert_details_free(scm_cert_details *details)
     details_box *box = (details_box *)(void *)details;
     if (details == NULL)
         return;
-    if (!scm_registry_remove(box)) {
+    if (!scm__registry_remove(box)) {
         /* Not ours (or freed already): touching it could corrupt the caller's memory. */
         if (!__atomic_exchange_n(&warned, 1, __ATOMIC_RELAXED))
-            scm_log(SCM_LOG_WARN, "scm_cert_details_free: not an object this library returned, "
-                                  "or freed already; left alone");
+            scm__log(SCM_LOG_WARN, "scm_cert_details_free: not an object this library returned, "
+                                   "or freed already; left alone");
         return;
     }
     if (details->auth == NULL)
         details->auth_count = 0;
     each_string(details, free_one);
     free(details->auth);
-    scm_report_free(box->report);
+    scm__report_free(box->report);
     box->magic = 0;
     free(box);
 }
@@ -128,7 +128,8 @@ SCM_EXPORT void scm_free(void *ptr)
     free(ptr);
 }
 
-/* Copies a string member; absent is left NULL (filled with "" later), any other type is an error. */
+/* Copies a string member; absent is left NULL (filled with "" later), any other type is an error.
+ */
 static int take_string(const cJSON *obj, const scm_map_row *r, char **dst, char *err, size_t errlen)
 {
     const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, r->key);
@@ -144,7 +145,7 @@ static int take_string(const cJSON *obj, const scm_map_row *r, char **dst, char 
 static int take_int(const cJSON *obj, const scm_map_row *r, int *dst, char *err, size_t errlen)
 {
     const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, r->key);
-    if (it == NULL || cJSON_IsNull(it) || scm_json_int(it, dst))
+    if (it == NULL || cJSON_IsNull(it) || scm__json_int(it, dst))
         return SCM_OK;
     snprintf(err, errlen, "member \"%s\" is not an integer in int range", r->legacy);
     return SCM_E_PARSE;
@@ -153,7 +154,7 @@ static int take_int(const cJSON *obj, const scm_map_row *r, int *dst, char *err,
 static int take_auth(const cJSON *doc, const scm_map_row *arr, scm_cert_details *d, char *err,
                      size_t errlen)
 {
-    const scm_map *m = &scm_map_builtin;
+    const scm_map *m = &scm__map_builtin;
     const cJSON *list = cJSON_GetObjectItemCaseSensitive(doc, arr->key), *el;
     size_t n, i;
     int rc;
@@ -171,24 +172,25 @@ static int take_auth(const cJSON *doc, const scm_map_row *arr, scm_cert_details 
         return SCM_E_NOMEM;
     d->auth_count = n;
     n = 0;
-    cJSON_ArrayForEach(el, list) {
+    cJSON_ArrayForEach(el, list)
+    {
         if (!cJSON_IsObject(el)) {
             snprintf(err, errlen, "an element of \"%s\" is not an object", arr->legacy);
             return SCM_E_PARSE;
         }
         for (i = 0; i < m->nrows; i++)
             if (m->rows[i].in_auth &&
-                (rc = take_string(el, &m->rows[i], scm_details_str(&d->auth[n], &m->rows[i]),
-                                  err, errlen)) != SCM_OK)
+                (rc = take_string(el, &m->rows[i], scm__details_str(&d->auth[n], &m->rows[i]), err,
+                                  errlen)) != SCM_OK)
                 return rc;
         n++;
     }
     return SCM_OK;
 }
 
-int scm_details_from_legacy(const cJSON *doc, scm_cert_details **out, char *err, size_t errlen)
+int scm__details_from_legacy(const cJSON *doc, scm_cert_details **out, char *err, size_t errlen)
 {
-    const scm_map *m = &scm_map_builtin;
+    const scm_map *m = &scm__map_builtin;
     scm_cert_details *d;
     size_t i;
     int rc = SCM_OK;
@@ -198,7 +200,7 @@ int scm_details_from_legacy(const cJSON *doc, scm_cert_details **out, char *err,
         snprintf(err, errlen, "the body is not a JSON object");
         return SCM_E_PARSE;
     }
-    if ((d = scm_details_new("legacy")) == NULL)
+    if ((d = scm__details_new("legacy")) == NULL)
         return SCM_E_NOMEM;
     for (i = 0; i < m->nrows && rc == SCM_OK; i++) {
         const scm_map_row *r = &m->rows[i];
@@ -206,17 +208,17 @@ int scm_details_from_legacy(const cJSON *doc, scm_cert_details **out, char *err,
             continue;
         switch (r->type) {
         case SCM_FT_STRING:
-            rc = take_string(doc, r, scm_details_str(d, r), err, errlen);
+            rc = take_string(doc, r, scm__details_str(d, r), err, errlen);
             break;
         case SCM_FT_INT:
-            rc = take_int(doc, r, scm_details_int(d, r), err, errlen);
+            rc = take_int(doc, r, scm__details_int(d, r), err, errlen);
             break;
         case SCM_FT_ARRAY:
             rc = take_auth(doc, r, d, err, errlen);
             break;
         }
     }
-    if (rc == SCM_OK && scm_details_fill_empty(d) != 0)
+    if (rc == SCM_OK && scm__details_fill_empty(d) != 0)
         rc = SCM_E_NOMEM;
     if (rc != SCM_OK) {
         scm_cert_details_free(d);

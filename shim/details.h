@@ -11,22 +11,22 @@ struct scm_shim_report;
  * A new zeroed object whose report names backend ("v3"/"legacy", static) and
  * classes every field exact; free with scm_cert_details_free. NULL on OOM.
  */
-scm_cert_details *scm_details_new(const char *backend);
-/* 1 when d is an object made by scm_details_new and not yet freed (any address is safe). */
-int scm_details_is_ours(const scm_cert_details *d);
-/* The report of an object made by scm_details_new. */
-struct scm_shim_report *scm_details_report(const scm_cert_details *d);
+scm_cert_details *scm__details_new(const char *backend);
+/* 1 when d is an object made by scm__details_new and not yet freed (any address is safe). */
+int scm__details_is_ours(const scm_cert_details *d);
+/* The report of an object made by scm__details_new. */
+struct scm_shim_report *scm__details_report(const scm_cert_details *d);
 
 /* The char * member a string row names, in d or in one auth element. */
-char **scm_details_str(void *obj, const scm_map_row *row);
-int   *scm_details_int(scm_cert_details *d, const scm_map_row *row);
+char **scm__details_str(void *obj, const scm_map_row *row);
+int *scm__details_int(scm_cert_details *d, const scm_map_row *row);
 
 /* Sets every NULL char * member (auth elements included) to ""; 0 or -1 on OOM. */
-int scm_details_fill_empty(scm_cert_details *d);
+int scm__details_fill_empty(scm_cert_details *d);
 
 /* Parses a legacy-layout body (the v2 API's) into *out; SCM_OK, SCM_E_PARSE or SCM_E_NOMEM. */
 struct cJSON;
-int scm_details_from_legacy(const struct cJSON *doc, scm_cert_details **out, char *err,
-                            size_t errlen);
+int scm__details_from_legacy(const struct cJSON *doc, scm_cert_details **out, char *err,
+                             size_t errlen);
 
 #endif

@@ -14,13 +14,13 @@
 /* Outlives no thread, is freed by no caller: libgit2's git_error_last, per thread. */
 static _Thread_local char last_error[512];
 
-void scm_last_error_set(const char *fmt, ...)
+void scm__last_error_set(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(last_error, sizeof last_error, fmt, ap);
     va_end(ap);
-    scm_utf8_cut(last_error);
+    scm__utf8_cut(last_error);
 }
 
 SCM_EXPORT const char *scm_shim_last_error(void)
@@ -28,7 +28,7 @@ SCM_EXPORT const char *scm_shim_last_error(void)
     return last_error;
 }
 
-void scm_error_clear(scm_error *e)
+void scm__error_clear(scm_error *e)
 {
     e->code[0] = '\0';
     e->msg[0] = '\0';
@@ -36,20 +36,20 @@ void scm_error_clear(scm_error *e)
     e->http_status = 0;
 }
 
-int scm_error_set(scm_error *e, int rc, long http_status, const char *code, const char *fmt, ...)
+int scm__error_set(scm_error *e, int rc, long http_status, const char *code, const char *fmt, ...)
 {
     va_list ap;
     snprintf(e->code, sizeof e->code, "%s", code);
     va_start(ap, fmt);
     vsnprintf(e->msg, sizeof e->msg, fmt, ap);
     va_end(ap);
-    scm_utf8_cut(e->msg);
+    scm__utf8_cut(e->msg);
     e->reason_len = strlen(e->msg);
     e->http_status = http_status;
     return rc;
 }
 
-void scm_error_note_request_id(scm_error *e, const char *request_id)
+void scm__error_note_request_id(scm_error *e, const char *request_id)
 {
     static const char PREFIX[] = " (request id ";
     size_t room, need = sizeof PREFIX - 1 + strlen(request_id) + 1;
@@ -59,7 +59,7 @@ void scm_error_note_request_id(scm_error *e, const char *request_id)
     room = sizeof e->msg - 1 - need; /* need is at most 14 + SCM_HTTP_REQUEST_ID_MAX */
     if (e->reason_len > room) {
         e->msg[room] = '\0';
-        scm_utf8_cut(e->msg);
+        scm__utf8_cut(e->msg);
         e->reason_len = strlen(e->msg);
     }
     snprintf(e->msg + e->reason_len, sizeof e->msg - e->reason_len, "%s%s)", PREFIX, request_id);

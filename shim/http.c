@@ -15,12 +15,12 @@ struct scm_http {
 };
 
 struct scm_http_req {
-    CURL              *easy;
+    CURL *easy;
     struct curl_slist *headers;
-    scm_http_response  resp;
-    CURLcode           rc;
-    int                too_large;
-    char               errbuf[CURL_ERROR_SIZE];
+    scm_http_response resp;
+    CURLcode rc;
+    int too_large;
+    char errbuf[CURL_ERROR_SIZE];
 };
 
 static pthread_once_t global_once = PTHREAD_ONCE_INIT;
@@ -31,22 +31,22 @@ static void global_init(void)
     global_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 
-int scm_http_global_init(void)
+int scm__http_global_init(void)
 {
     pthread_once(&global_once, global_init);
     return global_rc == CURLE_OK ? 0 : -1;
 }
 
-time_t scm_http_response_date(const scm_http_response *resp)
+time_t scm__http_response_date(const scm_http_response *resp)
 {
     time_t t = resp->date[0] != '\0' ? curl_getdate(resp->date, NULL) : 0;
     return t > 0 ? t : 0;
 }
 
-scm_http *scm_http_new(void)
+scm_http *scm__http_new(void)
 {
     scm_http *h;
-    if (scm_http_global_init() != 0 || (h = calloc(1, sizeof *h)) == NULL)
+    if (scm__http_global_init() != 0 || (h = calloc(1, sizeof *h)) == NULL)
         return NULL;
     if ((h->multi = curl_multi_init()) == NULL) {
         free(h);
@@ -55,7 +55,7 @@ scm_http *scm_http_new(void)
     return h;
 }
 
-void scm_http_free(scm_http *h)
+void scm__http_free(scm_http *h)
 {
     if (h == NULL)
         return;
@@ -71,7 +71,7 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *userdata)
         r->too_large = 1;
         return 0; /* makes curl stop the transfer with CURLE_WRITE_ERROR */
     }
-    return scm_buf_append(&r->resp.body, data, n) == 0 ? n : 0;
+    return scm__buf_append(&r->resp.body, data, n) == 0 ? n : 0;
 }
 
 /*
@@ -86,8 +86,8 @@ static void keep_request_id(char *dst, const char *v, size_t len)
         v++;
         len--;
     }
-    while (len > 0 && (v[len - 1] == '\r' || v[len - 1] == '\n' || v[len - 1] == ' ' ||
-                       v[len - 1] == '\t'))
+    while (len > 0 &&
+           (v[len - 1] == '\r' || v[len - 1] == '\n' || v[len - 1] == ' ' || v[len - 1] == '\t'))
         len--;
     if (len > SCM_HTTP_REQUEST_ID_MAX)
         len = SCM_HTTP_REQUEST_ID_MAX;
@@ -148,24 +148,25 @@ static size_t on_header(char *line, size_t size, size_t nitems, void *userdata)
     return n;
 }
 
-int scm_http_check_ca_file(const char *path, char *err, size_t errlen)
+int scm__http_check_ca_file(const char *path, char *err, size_t errlen)
 {
     X509_STORE *store = X509_STORE_new();
-    STACK_OF(X509_OBJECT) *objs;
+    STACK_OF(X509_OBJECT) * objs;
     int ok = store != NULL && X509_STORE_load_file(store, path) == 1 &&
              (objs = X509_STORE_get0_objects(store)) != NULL && sk_X509_OBJECT_num(objs) > 0;
     X509_STORE_free(store);
     if (!ok)
-        snprintf(err, errlen, "SCM_SHIM_CA_FILE=%s: not a readable PEM bundle of CA certificates", path);
+        snprintf(err, errlen, "SCM_SHIM_CA_FILE=%s: not a readable PEM bundle of CA certificates",
+                 path);
     return ok ? 0 : -1;
 }
 
-void scm_http_req_take_header(scm_http_req *r, const char *line, size_t len)
+void scm__http_req_take_header(scm_http_req *r, const char *line, size_t len)
 {
     on_header((char *)line, 1, len, r);
 }
 
-const scm_http_response *scm_http_req_response(const scm_http_req *r)
+const scm_http_response *scm__http_req_response(const scm_http_req *r)
 {
     return &r->resp;
 }
@@ -178,16 +179,16 @@ static CURLcode add_ca_file(CURL *easy, void *ssl_ctx, void *path)
     return X509_STORE_load_file(store, path) == 1 ? CURLE_OK : CURLE_SSL_CACERT_BADFILE;
 }
 
-scm_http_req *scm_http_req_new(void)
+scm_http_req *scm__http_req_new(void)
 {
     scm_http_req *r;
-    if (scm_http_global_init() != 0 || (r = calloc(1, sizeof *r)) == NULL)
+    if (scm__http_global_init() != 0 || (r = calloc(1, sizeof *r)) == NULL)
         return NULL;
     if ((r->easy = curl_easy_init()) == NULL) {
         free(r);
         return NULL;
     }
-    scm_buf_init(&r->resp.body);
+    scm__buf_init(&r->resp.body);
     /* Options that never change; curl_easy_reset is not used, so settings stay. */
     curl_easy_setopt(r->easy, CURLOPT_HTTPGET, 1L);
     curl_easy_setopt(r->easy, CURLOPT_NOSIGNAL, 1L);
@@ -205,22 +206,22 @@ scm_http_req *scm_http_req_new(void)
     return r;
 }
 
-void scm_http_req_free(scm_http_req *r)
+void scm__http_req_free(scm_http_req *r)
 {
     if (r == NULL)
         return;
     curl_easy_cleanup(r->easy);
     curl_slist_free_all(r->headers);
-    scm_buf_free(&r->resp.body);
+    scm__buf_free(&r->resp.body);
     free(r);
 }
 
-void scm_http_req_prepare(scm_http_req *r, const char *url, struct curl_slist *headers,
-                          long timeout_ms, long connect_timeout_ms, const char *ca_file)
+void scm__http_req_prepare(scm_http_req *r, const char *url, struct curl_slist *headers,
+                           long timeout_ms, long connect_timeout_ms, const char *ca_file)
 {
     curl_slist_free_all(r->headers);
     r->headers = headers;
-    scm_buf_reset(&r->resp.body);
+    scm__buf_reset(&r->resp.body);
     r->resp.status = 0;
     r->resp.seconds = 0;
     r->resp.retry_after = -1;
@@ -238,7 +239,7 @@ void scm_http_req_prepare(scm_http_req *r, const char *url, struct curl_slist *h
     curl_easy_setopt(r->easy, CURLOPT_SSL_CTX_DATA, (void *)ca_file);
 }
 
-void scm_http_run(scm_http *h, scm_http_req *const *reqs, size_t n)
+void scm__http_run(scm_http *h, scm_http_req *const *reqs, size_t n)
 {
     int running = 0, left;
     size_t i;
@@ -266,12 +267,12 @@ void scm_http_run(scm_http *h, scm_http_req *const *reqs, size_t n)
         curl_easy_getinfo(reqs[i]->easy, CURLINFO_TOTAL_TIME, &reqs[i]->resp.seconds);
         curl_multi_remove_handle(h->multi, reqs[i]->easy);
         /* An empty body leaves data NULL; callers always get a string. */
-        scm_buf_append(&reqs[i]->resp.body, "", 0);
+        scm__buf_append(&reqs[i]->resp.body, "", 0);
     }
 }
 
-scm_http_result scm_http_req_result(const scm_http_req *r, const scm_http_response **resp,
-                                    char *err, size_t errlen)
+scm_http_result scm__http_req_result(const scm_http_req *r, const scm_http_response **resp,
+                                     char *err, size_t errlen)
 {
     *resp = &r->resp;
     if (r->rc == CURLE_OK && r->resp.body.oom)
@@ -282,7 +283,8 @@ scm_http_result scm_http_req_result(const scm_http_req *r, const scm_http_respon
         snprintf(err, errlen, "response body larger than %ld bytes", SCM_HTTP_MAX_BODY);
         return SCM_HTTP_TOO_LARGE;
     }
-    /* Our body buffer could not grow. (curl's own CURLE_OUT_OF_MEMORY is mostly an oversized header.) */
+    /* Our body buffer could not grow. (curl's own CURLE_OUT_OF_MEMORY is mostly an oversized
+     * header.) */
     if (r->rc == CURLE_WRITE_ERROR)
         return SCM_HTTP_NOMEM;
     snprintf(err, errlen, "%s", r->errbuf[0] ? r->errbuf : curl_easy_strerror(r->rc));

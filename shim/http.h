@@ -2,7 +2,7 @@
  * http.h - the transport. A client owns one scm_http (a libcurl multi handle
  * whose connection cache keeps connections alive across calls) and one
  * scm_http_req per backend (an easy handle and its response buffer, reused).
- * scm_http_run performs one or two requests at once: the selected backend's
+ * scm__http_run performs one or two requests at once: the selected backend's
  * and, in shadow mode, the other one's.
  */
 #ifndef SCM_SHIM_HTTP_H
@@ -24,39 +24,40 @@
 #define SCM_HTTP_REQUEST_ID_MAX 128
 
 typedef enum {
-    SCM_HTTP_OK = 0,     /* an HTTP answer arrived (any status) */
-    SCM_HTTP_NETWORK,    /* DNS, connect, timeout, reset, truncated transfer, oversized header */
-    SCM_HTTP_TLS,        /* the peer's certificate did not verify, or the CA bundle is unusable: permanent */
-    SCM_HTTP_TOO_LARGE,  /* body past SCM_HTTP_MAX_BODY; status is set */
+    SCM_HTTP_OK = 0,  /* an HTTP answer arrived (any status) */
+    SCM_HTTP_NETWORK, /* DNS, connect, timeout, reset, truncated transfer, oversized header */
+    SCM_HTTP_TLS, /* the peer's certificate did not verify, or the CA bundle is unusable: permanent
+                   */
+    SCM_HTTP_TOO_LARGE, /* body past SCM_HTTP_MAX_BODY; status is set */
     SCM_HTTP_NOMEM
 } scm_http_result;
 
 typedef struct scm_http_response {
-    long    status;
-    scm_buf body;        /* NUL-terminated; owned by the request, valid until it is reused */
-    double  seconds;     /* total time of the transfer */
-    long    retry_after; /* Retry-After in seconds (0..SCM_HTTP_MAX_RETRY_AFTER), or -1 */
-    char    date[64];    /* the server's Date header as sent, or "" (scm_http_response_date) */
-    char    request_id[SCM_HTTP_REQUEST_ID_MAX + 1]; /* X-Request-Id, printable ASCII only, or "" */
+    long status;
+    scm_buf body;     /* NUL-terminated; owned by the request, valid until it is reused */
+    double seconds;   /* total time of the transfer */
+    long retry_after; /* Retry-After in seconds (0..SCM_HTTP_MAX_RETRY_AFTER), or -1 */
+    char date[64];    /* the server's Date header as sent, or "" (scm__http_response_date) */
+    char request_id[SCM_HTTP_REQUEST_ID_MAX + 1]; /* X-Request-Id, printable ASCII only, or "" */
 } scm_http_response;
 
 /* The Date header as a time, or 0 when there is none; parsed on demand, as few calls need it. */
-time_t scm_http_response_date(const scm_http_response *resp);
+time_t scm__http_response_date(const scm_http_response *resp);
 
 typedef struct scm_http scm_http;
 typedef struct scm_http_req scm_http_req;
 
 /* 0 when path is a PEM bundle holding at least one certificate, else -1 with err. */
-int scm_http_check_ca_file(const char *path, char *err, size_t errlen);
+int scm__http_check_ca_file(const char *path, char *err, size_t errlen);
 
 /* Initialises libcurl once per process (thread-safe); 0 or -1. */
-int scm_http_global_init(void);
+int scm__http_global_init(void);
 
-scm_http *scm_http_new(void);
-void      scm_http_free(scm_http *h);
+scm_http *scm__http_new(void);
+void scm__http_free(scm_http *h);
 
-scm_http_req *scm_http_req_new(void);
-void          scm_http_req_free(scm_http_req *r);
+scm_http_req *scm__http_req_new(void);
+void scm__http_req_free(scm_http_req *r);
 
 /*
  * Prepares a GET of url. The request takes ownership of headers (freed when
@@ -65,22 +66,22 @@ void          scm_http_req_free(scm_http_req *r);
  * when not NULL, is a PEM bundle trusted in addition to the system's CAs
  * (kept by the caller meanwhile).
  */
-void scm_http_req_prepare(scm_http_req *r, const char *url, struct curl_slist *headers,
-                          long timeout_ms, long connect_timeout_ms, const char *ca_file);
+void scm__http_req_prepare(scm_http_req *r, const char *url, struct curl_slist *headers,
+                           long timeout_ms, long connect_timeout_ms, const char *ca_file);
 
 /* Performs the n prepared requests concurrently; returns when all have ended. */
-void scm_http_run(scm_http *h, scm_http_req *const *reqs, size_t n);
+void scm__http_run(scm_http *h, scm_http_req *const *reqs, size_t n);
 
 /*
  * Feeds one raw response header line ("Name: value\r\n", len bytes, not
  * NUL-terminated) to r as libcurl's header callback does, and gives r's
  * response: for the header tests and fuzz harness.
  */
-void scm_http_req_take_header(scm_http_req *r, const char *line, size_t len);
-const scm_http_response *scm_http_req_response(const scm_http_req *r);
+void scm__http_req_take_header(scm_http_req *r, const char *line, size_t len);
+const scm_http_response *scm__http_req_response(const scm_http_req *r);
 
-/* The outcome of a request after scm_http_run; on SCM_HTTP_NETWORK err holds curl's reason. */
-scm_http_result scm_http_req_result(const scm_http_req *r, const scm_http_response **resp,
-                                    char *err, size_t errlen);
+/* The outcome of a request after scm__http_run; on SCM_HTTP_NETWORK err holds curl's reason. */
+scm_http_result scm__http_req_result(const scm_http_req *r, const scm_http_response **resp,
+                                     char *err, size_t errlen);
 
 #endif

@@ -33,7 +33,7 @@ static size_t utf8_len(const unsigned char *p, size_t n)
     return len;
 }
 
-int scm_utf8_valid(const char *s, size_t len)
+int scm__utf8_valid(const char *s, size_t len)
 {
     const unsigned char *p = (const unsigned char *)s, *end = p + len;
     while (p < end) {
@@ -47,14 +47,10 @@ int scm_utf8_valid(const char *s, size_t len)
 
 /* 1 for the ASCII bytes that cannot change acceptable()'s state: all but NUL, '"' and '\\'. */
 static const unsigned char PLAIN[256] = {
-    0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
 };
 
 /* Well-formed UTF-8, no NUL byte, and no \u0000 escape inside a string. */
@@ -85,7 +81,7 @@ static int acceptable(const char *data, size_t len)
     return 1;
 }
 
-cJSON *scm_json_parse(const char *data, size_t len)
+cJSON *scm__json_parse(const char *data, size_t len)
 {
     const char *end = NULL;
     cJSON *doc;
@@ -102,7 +98,7 @@ cJSON *scm_json_parse(const char *data, size_t len)
     return doc;
 }
 
-int scm_json_int(const cJSON *it, int *out)
+int scm__json_int(const cJSON *it, int *out)
 {
     double v;
     if (!cJSON_IsNumber(it))
@@ -115,11 +111,12 @@ int scm_json_int(const cJSON *it, int *out)
     return 1;
 }
 
-void scm_utf8_cut(char *s)
+void scm__utf8_cut(char *s)
 {
     size_t n = strlen(s), i = n;
     while (i > 0 && ((unsigned char)s[i - 1] & 0xC0) == 0x80)
         i--;
-    if (i > 0 && ((unsigned char)s[i - 1] & 0x80) && utf8_len((const unsigned char *)s + i - 1, n - i + 1) == 0)
+    if (i > 0 && ((unsigned char)s[i - 1] & 0x80) &&
+        utf8_len((const unsigned char *)s + i - 1, n - i + 1) == 0)
         s[i - 1] = '\0';
 }

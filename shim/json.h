@@ -12,14 +12,14 @@
  * deeper than cJSON's limit (CJSON_NESTING_LIMIT) is rejected by cJSON.
  * Returns NULL when the text is not that.
  */
-cJSON *scm_json_parse(const char *data, size_t len);
+cJSON *scm__json_parse(const char *data, size_t len);
 
 /* 1 when the len bytes at s are well-formed UTF-8 with no NUL byte. */
-int scm_utf8_valid(const char *s, size_t len);
+int scm__utf8_valid(const char *s, size_t len);
 /* Cuts an incomplete UTF-8 sequence off the end of s (as left by a truncating snprintf). */
-void scm_utf8_cut(char *s);
+void scm__utf8_cut(char *s);
 
 /* 1 and *out set when it is a number with an integral value in int range, else 0. */
-int scm_json_int(const cJSON *it, int *out);
+int scm__json_int(const cJSON *it, int *out);
 
 #endif

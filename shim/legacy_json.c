@@ -7,10 +7,10 @@
 #include <string.h>
 #include <time.h>
 
-void scm_json_put_string(scm_buf *b, const char *s)
+void scm__json_put_string(scm_buf *b, const char *s)
 {
     static const char HEX[] = "0123456789abcdef";
-    scm_buf_putc(b, '"');
+    scm__buf_putc(b, '"');
     while (*s) {
         const char *run = s;
         unsigned char c;
@@ -18,24 +18,38 @@ void scm_json_put_string(scm_buf *b, const char *s)
         while ((unsigned char)*s >= 0x20 && *s != '"' && *s != '\\')
             s++;
         if (s > run)
-            scm_buf_append(b, run, (size_t)(s - run));
+            scm__buf_append(b, run, (size_t)(s - run));
         if (*s == '\0')
             break;
         switch (c = (unsigned char)*s++) {
-        case '"': scm_buf_puts(b, "\\\""); break;
-        case '\\': scm_buf_puts(b, "\\\\"); break;
-        case '\n': scm_buf_puts(b, "\\n"); break;
-        case '\r': scm_buf_puts(b, "\\r"); break;
-        case '\t': scm_buf_puts(b, "\\t"); break;
-        case '\b': scm_buf_puts(b, "\\b"); break;
-        case '\f': scm_buf_puts(b, "\\f"); break;
+        case '"':
+            scm__buf_puts(b, "\\\"");
+            break;
+        case '\\':
+            scm__buf_puts(b, "\\\\");
+            break;
+        case '\n':
+            scm__buf_puts(b, "\\n");
+            break;
+        case '\r':
+            scm__buf_puts(b, "\\r");
+            break;
+        case '\t':
+            scm__buf_puts(b, "\\t");
+            break;
+        case '\b':
+            scm__buf_puts(b, "\\b");
+            break;
+        case '\f':
+            scm__buf_puts(b, "\\f");
+            break;
         default: {
             char esc[6] = {'\\', 'u', '0', '0', HEX[c >> 4], HEX[c & 15]};
-            scm_buf_append(b, esc, 6);
+            scm__buf_append(b, esc, 6);
         }
         }
     }
-    scm_buf_putc(b, '"');
+    scm__buf_putc(b, '"');
 }
 
 static void newline(scm_buf *b, int indent, int level)
@@ -43,15 +57,15 @@ static void newline(scm_buf *b, int indent, int level)
     int i;
     if (indent == 0)
         return;
-    scm_buf_putc(b, '\n');
+    scm__buf_putc(b, '\n');
     for (i = 0; i < indent * level; i++)
-        scm_buf_putc(b, ' ');
+        scm__buf_putc(b, ' ');
 }
 
 static void key(scm_buf *b, const char *k, int indent)
 {
-    scm_json_put_string(b, k);
-    scm_buf_puts(b, indent ? ": " : ":");
+    scm__json_put_string(b, k);
+    scm__buf_puts(b, indent ? ": " : ":");
 }
 
 /* Writes name(r, i) for i < n, skipping NULL, as a JSON array. */
@@ -59,29 +73,29 @@ static void put_names(scm_buf *b, const char *(*name)(const scm_report *, size_t
                       const scm_report *r, int indent, int level)
 {
     size_t i, written = 0;
-    scm_buf_putc(b, '[');
+    scm__buf_putc(b, '[');
     for (i = 0; i < n; i++) {
         const char *s = name(r, i);
         if (s == NULL)
             continue;
         if (written++)
-            scm_buf_putc(b, ',');
+            scm__buf_putc(b, ',');
         newline(b, indent, level + 1);
-        scm_json_put_string(b, s);
+        scm__json_put_string(b, s);
     }
     if (written)
         newline(b, indent, level);
-    scm_buf_putc(b, ']');
+    scm__buf_putc(b, ']');
 }
 
 static const char *unmapped_name(const scm_report *r, size_t i)
 {
-    return r->unmapped[i] ? scm_map_builtin.rows[i].legacy : NULL;
+    return r->unmapped[i] ? scm__map_builtin.rows[i].legacy : NULL;
 }
 
 static const char *absent_name(const scm_report *r, size_t i)
 {
-    return r->absent[i] ? scm_map_builtin.rows[i].legacy : NULL;
+    return r->absent[i] ? scm__map_builtin.rows[i].legacy : NULL;
 }
 
 static const char *v3_only_name(const scm_report *r, size_t i)
@@ -89,35 +103,35 @@ static const char *v3_only_name(const scm_report *r, size_t i)
     return r->v3_only[i];
 }
 
-void scm_report_put_json(scm_buf *b, const scm_report *r, int indent, int level)
+void scm__report_put_json(scm_buf *b, const scm_report *r, int indent, int level)
 {
-    const scm_map *m = &scm_map_builtin;
+    const scm_map *m = &scm__map_builtin;
     size_t i;
 
-    scm_buf_putc(b, '{');
+    scm__buf_putc(b, '{');
     newline(b, indent, level + 1);
     key(b, "backend", indent);
-    scm_json_put_string(b, r->backend);
-    scm_buf_putc(b, ',');
+    scm__json_put_string(b, r->backend);
+    scm__buf_putc(b, ',');
     newline(b, indent, level + 1);
     key(b, "fields", indent);
-    scm_buf_putc(b, '{');
+    scm__buf_putc(b, '{');
     for (i = 0; i < m->nrows; i++) {
         if (i)
-            scm_buf_putc(b, ',');
+            scm__buf_putc(b, ',');
         newline(b, indent, level + 2);
         key(b, m->rows[i].legacy, indent);
-        scm_json_put_string(b, scm_class_name(r->cls[i]));
+        scm__json_put_string(b, scm__class_name(r->cls[i]));
     }
     newline(b, indent, level + 1);
-    scm_buf_puts(b, "},");
+    scm__buf_puts(b, "},");
     for (i = 0; i < m->nrows && r->captured_at[i] == 0; i++)
         ;
     if (i < m->nrows) {
         size_t written = 0;
         newline(b, indent, level + 1);
         key(b, "captured_at", indent);
-        scm_buf_putc(b, '{');
+        scm__buf_putc(b, '{');
         for (i = 0; i < m->nrows; i++) {
             char when[32];
             time_t t = (time_t)r->captured_at[i];
@@ -126,93 +140,93 @@ void scm_report_put_json(scm_buf *b, const scm_report *r, int indent, int level)
                 continue;
             strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
             if (written++)
-                scm_buf_putc(b, ',');
+                scm__buf_putc(b, ',');
             newline(b, indent, level + 2);
             key(b, m->rows[i].legacy, indent);
-            scm_json_put_string(b, when);
+            scm__json_put_string(b, when);
         }
         newline(b, indent, level + 1);
-        scm_buf_puts(b, "},");
+        scm__buf_puts(b, "},");
     }
     if (r->spelling != NULL) {
         size_t written = 0;
         newline(b, indent, level + 1);
         key(b, "spellings", indent);
-        scm_buf_putc(b, '{');
+        scm__buf_putc(b, '{');
         for (i = 0; i < m->nrows; i++) {
             if (r->spelling[i] == NULL)
                 continue;
             if (written++)
-                scm_buf_putc(b, ',');
+                scm__buf_putc(b, ',');
             newline(b, indent, level + 2);
             key(b, m->rows[i].legacy, indent);
-            scm_json_put_string(b, r->spelling[i]);
+            scm__json_put_string(b, r->spelling[i]);
         }
         newline(b, indent, level + 1);
-        scm_buf_puts(b, "},");
+        scm__buf_puts(b, "},");
     }
     newline(b, indent, level + 1);
     key(b, "unmapped", indent);
     put_names(b, unmapped_name, m->nrows, r, indent, level + 1);
-    scm_buf_putc(b, ',');
+    scm__buf_putc(b, ',');
     newline(b, indent, level + 1);
     key(b, "absent", indent);
     put_names(b, absent_name, m->nrows, r, indent, level + 1);
-    scm_buf_putc(b, ',');
+    scm__buf_putc(b, ',');
     newline(b, indent, level + 1);
     key(b, "v3_only", indent);
     put_names(b, v3_only_name, r->nv3_only, r, indent, level + 1);
     newline(b, indent, level);
-    scm_buf_putc(b, '}');
+    scm__buf_putc(b, '}');
 }
 
-char *scm_legacy_json(const scm_cert_details *d, const scm_report *annotate)
+char *scm__legacy_json(const scm_cert_details *d, const scm_report *annotate)
 {
-    const scm_map *m = &scm_map_builtin;
+    const scm_map *m = &scm__map_builtin;
     char num[32];
     size_t i, k, j;
     int first = 1;
     scm_buf b;
 
-    scm_buf_init(&b);
-    scm_buf_putc(&b, '{');
+    scm__buf_init(&b);
+    scm__buf_putc(&b, '{');
     for (i = 0; i < m->nrows; i++) {
         const scm_map_row *r = &m->rows[i];
         if (r->in_auth)
             continue;
-        scm_buf_puts(&b, first ? "\n  " : ",\n  ");
+        scm__buf_puts(&b, first ? "\n  " : ",\n  ");
         first = 0;
         key(&b, r->key, 2);
         if (r->type == SCM_FT_STRING) {
-            scm_json_put_string(&b, *scm_details_str((void *)d, r));
+            scm__json_put_string(&b, *scm__details_str((void *)d, r));
         } else if (r->type == SCM_FT_INT) {
-            snprintf(num, sizeof num, "%d", *scm_details_int((scm_cert_details *)d, r));
-            scm_buf_puts(&b, num);
+            snprintf(num, sizeof num, "%d", *scm__details_int((scm_cert_details *)d, r));
+            scm__buf_puts(&b, num);
         } else if (d->auth_count == 0) {
-            scm_buf_puts(&b, "[]");
+            scm__buf_puts(&b, "[]");
         } else {
-            scm_buf_putc(&b, '[');
+            scm__buf_putc(&b, '[');
             for (k = 0; k < d->auth_count; k++) {
                 int first_member = 1;
-                scm_buf_puts(&b, k ? ",\n    {" : "\n    {");
+                scm__buf_puts(&b, k ? ",\n    {" : "\n    {");
                 for (j = 0; j < m->nrows; j++) {
                     if (!m->rows[j].in_auth)
                         continue;
-                    scm_buf_puts(&b, first_member ? "\n      " : ",\n      ");
+                    scm__buf_puts(&b, first_member ? "\n      " : ",\n      ");
                     first_member = 0;
                     key(&b, m->rows[j].key, 2);
-                    scm_json_put_string(&b, *scm_details_str(&d->auth[k], &m->rows[j]));
+                    scm__json_put_string(&b, *scm__details_str(&d->auth[k], &m->rows[j]));
                 }
-                scm_buf_puts(&b, "\n    }");
+                scm__buf_puts(&b, "\n    }");
             }
-            scm_buf_puts(&b, "\n  ]");
+            scm__buf_puts(&b, "\n  ]");
         }
     }
     if (annotate != NULL) {
-        scm_buf_puts(&b, ",\n  ");
+        scm__buf_puts(&b, ",\n  ");
         key(&b, "_shim", 2);
-        scm_report_put_json(&b, annotate, 2, 1);
+        scm__report_put_json(&b, annotate, 2, 1);
     }
-    scm_buf_puts(&b, "\n}\n");
-    return scm_buf_take(&b);
+    scm__buf_puts(&b, "\n}\n");
+    return scm__buf_take(&b);
 }

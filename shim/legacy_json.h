@@ -11,10 +11,10 @@
  * service wrote it, UTF-8 kept, a final newline. With annotate, a last
  * member "_shim" holds the report. malloc'd, or NULL on OOM.
  */
-char *scm_legacy_json(const scm_cert_details *d, const scm_report *annotate);
+char *scm__legacy_json(const scm_cert_details *d, const scm_report *annotate);
 
 /* Appends s as a JSON string literal (UTF-8 kept, controls escaped). */
-void scm_json_put_string(scm_buf *b, const char *s);
+void scm__json_put_string(scm_buf *b, const char *s);
 
 /*
  * Appends the report as one JSON object:
@@ -22,6 +22,6 @@ void scm_json_put_string(scm_buf *b, const char *s);
  *  "unmapped":[..],"absent":[..],"v3_only":[..]}
  * indented by indent spaces per level starting at level (0 = compact).
  */
-void scm_report_put_json(scm_buf *b, const scm_report *r, int indent, int level);
+void scm__report_put_json(scm_buf *b, const scm_report *r, int indent, int level);
 
 #endif

@@ -34,13 +34,13 @@ static void read_level(void)
     unknown_level = 1;
 }
 
-int scm_log_enabled(scm_log_level level)
+int scm__log_enabled(scm_log_level level)
 {
     pthread_once(&once, read_level);
     return level != SCM_LOG_OFF && level <= threshold;
 }
 
-void scm_log_escape(char *out, size_t n, const char *s)
+void scm__log_escape(char *out, size_t n, const char *s)
 {
     static const char HEX[] = "0123456789abcdef";
     size_t len = 0;
@@ -63,25 +63,25 @@ void scm_log_escape(char *out, size_t n, const char *s)
         }
     }
     out[len] = '\0';
-    scm_utf8_cut(out);
+    scm__utf8_cut(out);
 }
 
-void scm_log(scm_log_level level, const char *fmt, ...)
+void scm__log(scm_log_level level, const char *fmt, ...)
 {
     static int warned;
     char text[1024], line[1200];
     va_list ap;
     int n;
 
-    if (!scm_log_enabled(level))
+    if (!scm__log_enabled(level))
         return;
     if (unknown_level && !__atomic_exchange_n(&warned, 1, __ATOMIC_RELAXED))
-        scm_log(SCM_LOG_WARN, "SCM_SHIM_LOG takes off, error, warn, info or debug; using warn");
+        scm__log(SCM_LOG_WARN, "SCM_SHIM_LOG takes off, error, warn, info or debug; using warn");
     va_start(ap, fmt);
     vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
     n = snprintf(line, sizeof line, "scmshim: %s: ", LEVEL_NAMES[level]);
-    scm_log_escape(line + n, sizeof line - (size_t)n - 1, text);
+    scm__log_escape(line + n, sizeof line - (size_t)n - 1, text);
     strcat(line, "\n");
     /* One write, so lines from several threads do not interleave. */
     n = (int)write(STDERR_FILENO, line, strlen(line));

@@ -8,16 +8,23 @@
 
 #include <stddef.h>
 
-typedef enum { SCM_LOG_OFF = -1, SCM_LOG_ERROR, SCM_LOG_WARN, SCM_LOG_INFO, SCM_LOG_DEBUG } scm_log_level;
+typedef enum {
+    SCM_LOG_OFF = -1,
+    SCM_LOG_ERROR,
+    SCM_LOG_WARN,
+    SCM_LOG_INFO,
+    SCM_LOG_DEBUG
+} scm_log_level;
 
 /* Whether messages of this level are shown. */
-int  scm_log_enabled(scm_log_level level);
+int scm__log_enabled(scm_log_level level);
 /*
  * Copies s into out (n bytes with the NUL), control characters written as
  * \xNN, cut on a whole character when it does not fit.
  */
-void scm_log_escape(char *out, size_t n, const char *s);
-/* Writes "scmshim: <level>: <message>\n" as one write when the level is enabled, controls escaped. */
-void scm_log(scm_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void scm__log_escape(char *out, size_t n, const char *s);
+/* Writes "scmshim: <level>: <message>\n" as one write when the level is enabled, controls escaped.
+ */
+void scm__log(scm_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

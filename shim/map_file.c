@@ -1,4 +1,5 @@
-/* map_file.c - loads a replacement mapping table (SCM_SHIM_MAPPING) and binds it to the legacy layout. */
+/* map_file.c - loads a replacement mapping table (SCM_SHIM_MAPPING) and binds it to the legacy
+ * layout. */
 #include "maptable.h"
 
 #include <errno.h>
@@ -12,7 +13,7 @@
 /* The largest table file accepted; the real one is a few KiB. */
 #define MAP_FILE_MAX (1024 * 1024)
 
-int scm_map_load_file(const char *path, scm_map *out, char *err, size_t errlen)
+int scm__map_load_file(const char *path, scm_map *out, char *err, size_t errlen)
 {
     /* O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused just below. */
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
@@ -51,22 +52,22 @@ int scm_map_load_file(const char *path, scm_map *out, char *err, size_t errlen)
         snprintf(err, errlen, "%s: %s", path, rc ? "read error" : "larger than 1 MiB");
         return -1;
     }
-    rc = scm_map_parse(data, len, out, err, errlen);
+    rc = scm__map_parse(data, len, out, err, errlen);
     free(data);
-    if (rc == 0 && (rc = scm_map_bind(out, &scm_map_builtin, err, errlen)) != 0)
-        scm_map_free(out);
+    if (rc == 0 && (rc = scm__map_bind(out, &scm__map_builtin, err, errlen)) != 0)
+        scm__map_free(out);
     return rc;
 }
 
-int scm_map_from_env(scm_map *loaded, const scm_map **map, char *err, size_t errlen)
+int scm__map_from_env(scm_map *loaded, const scm_map **map, char *err, size_t errlen)
 {
     const char *path = getenv("SCM_SHIM_MAPPING");
     char why[512];
     memset(loaded, 0, sizeof *loaded);
-    *map = &scm_map_builtin;
+    *map = &scm__map_builtin;
     if (path == NULL || path[0] == '\0')
         return 0;
-    if (scm_map_load_file(path, loaded, why, sizeof why) != 0) {
+    if (scm__map_load_file(path, loaded, why, sizeof why) != 0) {
         snprintf(err, errlen, "SCM_SHIM_MAPPING=%s: %s", path, why);
         return -1;
     }

@@ -32,19 +32,19 @@ static const char *const TYPE_NAMES[] = {
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
-const char *scm_rule_name(scm_rule r)
+const char *scm__rule_name(scm_rule r)
 {
     return (size_t)r < COUNT(RULE_NAMES) ? RULE_NAMES[r] : "?";
 }
 
-const char *scm_class_name(scm_field_class c)
+const char *scm__class_name(scm_field_class c)
 {
     if (c == SCM_CLASS_CAPTURED)
         return "captured";
     return (size_t)c < COUNT(CLASS_NAMES) ? CLASS_NAMES[c] : "?";
 }
 
-const char *scm_field_type_name(scm_field_type t)
+const char *scm__field_type_name(scm_field_type t)
 {
     return (size_t)t < COUNT(TYPE_NAMES) ? TYPE_NAMES[t] : "?";
 }
@@ -84,7 +84,7 @@ static void free_row(scm_map_row *r)
     free((char *)r->description);
 }
 
-void scm_map_free(scm_map *map)
+void scm__map_free(scm_map *map)
 {
     size_t i;
     scm_map_row *rows = map->owned;
@@ -105,9 +105,7 @@ static const char *get_string(const cJSON *obj, const char *key)
 static int in_string_array(const cJSON *arr, const char *s)
 {
     const cJSON *it;
-    cJSON_ArrayForEach(it, arr)
-        if (cJSON_IsString(it) && strcmp(it->valuestring, s) == 0)
-            return 1;
+    cJSON_ArrayForEach(it, arr) if (cJSON_IsString(it) && strcmp(it->valuestring, s) == 0) return 1;
     return 0;
 }
 
@@ -139,14 +137,17 @@ static int resolve(const cJSON *schema, const char *text, const scm_map_row *r, 
     if (dot != NULL && (object = strndup(text, objlen)) == NULL)
         return fail(err, errlen, "out of memory");
     /* A nested member's holder is a top-level member whose members the schema lists. */
-    known = dot == NULL                                         ? members
-            : objlen > 0 && in_string_array(members, object) ? schema_list(schema, object, element ? "[]" : "")
-                                                              : NULL;
+    known = dot == NULL ? members
+            : objlen > 0 && in_string_array(members, object)
+                ? schema_list(schema, object, element ? "[]" : "")
+                : NULL;
     if (member[0] == '\0' || strpbrk(member, ".[") != NULL ||
         !(in_string_array(known, member) ||
-          (dot == NULL && in_string_array(cJSON_GetObjectItemCaseSensitive(schema, "older_members"), member)))) {
+          (dot == NULL &&
+           in_string_array(cJSON_GetObjectItemCaseSensitive(schema, "older_members"), member)))) {
         free(object);
-        return fail(err, errlen, "row %s: v3 member \"%s\" is not in the v3 schema", r->legacy, text);
+        return fail(err, errlen, "row %s: v3 member \"%s\" is not in the v3 schema", r->legacy,
+                    text);
     }
     if (element && !r->in_auth) {
         free(object);
@@ -168,22 +169,27 @@ static int parse_source(const cJSON *it, const cJSON *schema, const scm_map_row 
     const cJSON *spelling;
     if (cJSON_IsString(it))
         return it->valuestring[0] != '\0'
-                   ? resolve(schema, it->valuestring, r, &src->spelling[src->nspellings++], err, errlen)
+                   ? resolve(schema, it->valuestring, r, &src->spelling[src->nspellings++], err,
+                             errlen)
                    : fail(err, errlen, "row %s: v3 member names are non-empty strings", r->legacy);
-    if (!cJSON_IsArray(it) || cJSON_GetArraySize(it) < 1 || cJSON_GetArraySize(it) > SCM_MAP_MAX_SPELLINGS)
+    if (!cJSON_IsArray(it) || cJSON_GetArraySize(it) < 1 ||
+        cJSON_GetArraySize(it) > SCM_MAP_MAX_SPELLINGS)
         return fail(err, errlen, "row %s: a v3 source is a name or an array of 1 to %d spellings",
                     r->legacy, SCM_MAP_MAX_SPELLINGS);
-    cJSON_ArrayForEach(spelling, it) {
+    cJSON_ArrayForEach(spelling, it)
+    {
         if (!cJSON_IsString(spelling) || spelling->valuestring[0] == '\0')
             return fail(err, errlen, "row %s: v3 member names are non-empty strings", r->legacy);
-        if (resolve(schema, spelling->valuestring, r, &src->spelling[src->nspellings++], err, errlen) != 0)
+        if (resolve(schema, spelling->valuestring, r, &src->spelling[src->nspellings++], err,
+                    errlen) != 0)
             return -1;
     }
     return 0;
 }
 
 /* Fills one row from its JSON object; strings are copied into the row. */
-static int parse_row(const cJSON *obj, const cJSON *schema, scm_map_row *r, char *err, size_t errlen)
+static int parse_row(const cJSON *obj, const cJSON *schema, scm_map_row *r, char *err,
+                     size_t errlen)
 {
     const char *legacy = get_string(obj, "legacy"), *type, *rule, *cls, *desc;
     const cJSON *v3, *values, *it;
@@ -218,9 +224,11 @@ static int parse_row(const cJSON *obj, const cJSON *schema, scm_map_row *r, char
         return fail(err, errlen, "row %s: unknown class \"%s\"", legacy, cls ? cls : "");
     r->cls = (scm_field_class)idx;
     if ((r->rule == SCM_RULE_MISSING) != (r->cls == SCM_CLASS_MISSING))
-        return fail(err, errlen, "row %s: rule missing goes with class missing, and only with it", legacy);
+        return fail(err, errlen, "row %s: rule missing goes with class missing, and only with it",
+                    legacy);
     if ((r->rule == SCM_RULE_EACH) != (r->type == SCM_FT_ARRAY))
-        return fail(err, errlen, "row %s: rule each goes with type array, and only with it", legacy);
+        return fail(err, errlen, "row %s: rule each goes with type array, and only with it",
+                    legacy);
     if (r->type == SCM_FT_INT && r->rule != SCM_RULE_COPY && r->rule != SCM_RULE_MISSING)
         return fail(err, errlen, "row %s: an int field takes rule copy or missing", legacy);
 
@@ -230,29 +238,35 @@ static int parse_row(const cJSON *obj, const cJSON *schema, scm_map_row *r, char
     if (cJSON_GetArraySize(v3) != RULE_SOURCES[r->rule])
         return fail(err, errlen, "row %s: rule %s takes %d v3 member(s)", legacy, rule,
                     RULE_SOURCES[r->rule]);
-    cJSON_ArrayForEach(it, v3) {
+    cJSON_ArrayForEach(it, v3)
+    {
         if (parse_source(it, schema, r, &r->v3[r->nv3++], err, errlen) != 0)
             return -1;
     }
     if (r->rule == SCM_RULE_EACH &&
         (r->v3[0].nspellings != 1 || r->v3[0].spelling[0].object != NULL ||
          !cJSON_IsArray(schema_list(schema, r->v3[0].spelling[0].member, "[]"))))
-        return fail(err, errlen, "row %s: rule each reads a top-level array the v3 schema describes as \"name[]\"",
-                    legacy);
+        return fail(
+            err, errlen,
+            "row %s: rule each reads a top-level array the v3 schema describes as \"name[]\"",
+            legacy);
 
     values = cJSON_GetObjectItemCaseSensitive(obj, "values");
     if ((r->rule == SCM_RULE_ENUM) != (values != NULL))
-        return fail(err, errlen, "row %s: \"values\" goes with rule enum, and only with it", legacy);
+        return fail(err, errlen, "row %s: \"values\" goes with rule enum, and only with it",
+                    legacy);
     if (values != NULL) {
         scm_enum_pair *pairs;
         size_t n = 0;
         if (!cJSON_IsArray(values) || cJSON_GetArraySize(values) == 0)
-            return fail(err, errlen, "row %s: \"values\" must be a non-empty array of pairs", legacy);
+            return fail(err, errlen, "row %s: \"values\" must be a non-empty array of pairs",
+                        legacy);
         pairs = calloc((size_t)cJSON_GetArraySize(values), sizeof *pairs);
         if (pairs == NULL)
             return fail(err, errlen, "out of memory");
         r->values = pairs;
-        cJSON_ArrayForEach(it, values) {
+        cJSON_ArrayForEach(it, values)
+        {
             const cJSON *from = cJSON_GetArrayItem(it, 0), *to = cJSON_GetArrayItem(it, 1);
             size_t j;
             if (!cJSON_IsArray(it) || cJSON_GetArraySize(it) != 2 || !cJSON_IsString(from) ||
@@ -290,9 +304,9 @@ static int element_elsewhere(const scm_map_row *r, const char *array)
     return 0;
 }
 
-int scm_map_parse(const char *json, size_t len, scm_map *out, char *err, size_t errlen)
+int scm__map_parse(const char *json, size_t len, scm_map *out, char *err, size_t errlen)
 {
-    cJSON *doc = scm_json_parse(json, len);
+    cJSON *doc = scm__json_parse(json, len);
     const cJSON *fields, *schema, *format, *it;
     scm_map_row *rows = NULL;
     const char *array = NULL;
@@ -310,11 +324,14 @@ int scm_map_parse(const char *json, size_t len, scm_map *out, char *err, size_t 
         cJSON_Delete(doc);
         return fail(err, errlen, "the table needs a \"fields\" array and a \"v3_schema\" object");
     }
-    /* Format 1 named element members without their array: read now, they would mean top-level members. */
+    /* Format 1 named element members without their array: read now, they would mean top-level
+     * members. */
     if (!cJSON_IsNumber(format) || format->valuedouble != SCM_MAP_FORMAT) {
         cJSON_Delete(doc);
-        return fail(err, errlen, "the table's \"format\" must be %d (v3 sources are paths from the body's top, "
-                                 "element members as \"authentification[].domain\")", SCM_MAP_FORMAT);
+        return fail(err, errlen,
+                    "the table's \"format\" must be %d (v3 sources are paths from the body's top, "
+                    "element members as \"authentification[].domain\")",
+                    SCM_MAP_FORMAT);
     }
     rows = calloc((size_t)cJSON_GetArraySize(fields), sizeof *rows);
     if (rows == NULL) {
@@ -323,7 +340,8 @@ int scm_map_parse(const char *json, size_t len, scm_map *out, char *err, size_t 
     }
     out->rows = rows;
     out->owned = rows;
-    cJSON_ArrayForEach(it, fields) {
+    cJSON_ArrayForEach(it, fields)
+    {
         out->nrows = n + 1;
         if (!cJSON_IsObject(it)) {
             fail(err, errlen, "row %zu is not an object", n + 1);
@@ -357,11 +375,11 @@ int scm_map_parse(const char *json, size_t len, scm_map *out, char *err, size_t 
     return 0;
 bad:
     cJSON_Delete(doc);
-    scm_map_free(out);
+    scm__map_free(out);
     return -1;
 }
 
-const scm_map_row *scm_map_find(const scm_map *map, const char *legacy)
+const scm_map_row *scm__map_find(const scm_map *map, const char *legacy)
 {
     size_t i;
     for (i = 0; i < map->nrows; i++)
@@ -370,22 +388,22 @@ const scm_map_row *scm_map_find(const scm_map *map, const char *legacy)
     return NULL;
 }
 
-int scm_map_bind(scm_map *map, const scm_map *ref, char *err, size_t errlen)
+int scm__map_bind(scm_map *map, const scm_map *ref, char *err, size_t errlen)
 {
     scm_map_row *rows = map->owned;
     size_t i;
     for (i = 0; i < map->nrows; i++) {
-        const scm_map_row *r = scm_map_find(ref, rows[i].legacy);
+        const scm_map_row *r = scm__map_find(ref, rows[i].legacy);
         if (r == NULL)
             return fail(err, errlen, "row %s: not a field of the legacy response", rows[i].legacy);
         if (r->type != rows[i].type)
             return fail(err, errlen, "row %s: the legacy field's type is %s", rows[i].legacy,
-                        scm_field_type_name(r->type));
+                        scm__field_type_name(r->type));
         rows[i].offset = r->offset;
         rows[i].report_row = (size_t)(r - ref->rows);
     }
     for (i = 0; i < ref->nrows; i++)
-        if (scm_map_find(map, ref->rows[i].legacy) == NULL)
+        if (scm__map_find(map, ref->rows[i].legacy) == NULL)
             return fail(err, errlen, "row %s: missing (every legacy field needs one row)",
                         ref->rows[i].legacy);
     return 0;

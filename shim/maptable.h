@@ -12,21 +12,24 @@
 /* X-macros: one list drives the enums, the names accepted in the table and the docs. */
 #define SCM_FIELD_TYPES(X) X(STRING, "string") X(INT, "int") X(ARRAY, "array")
 
-#define SCM_RULES(X)                                                                   \
-    X(COPY, "copy", 1, "copy the v3 member")                                           \
-    X(ENUM, "enum", 1, "map through the row's value pairs; no pair: pass through, report unmapped") \
-    X(LOWER, "lower", 1, "lower-case the v3 value")                                    \
-    X(UPPER, "upper", 1, "upper-case the v3 value")                                    \
-    X(JOIN, "join", 2, "first member, then each ';'-separated entry of the second, joined with ';'") \
-    X(STRIP_DOMAIN, "strip_domain", 2, "drop '.' + the second member (its leading '*.' dropped first) from the end of the first") \
-    X(EACH, "each", 1, "one legacy element per element of the v3 array, same order")   \
+#define SCM_RULES(X)                                                                               \
+    X(COPY, "copy", 1, "copy the v3 member")                                                       \
+    X(ENUM, "enum", 1,                                                                             \
+      "map through the row's value pairs; no pair: pass through, report unmapped")                 \
+    X(LOWER, "lower", 1, "lower-case the v3 value")                                                \
+    X(UPPER, "upper", 1, "upper-case the v3 value")                                                \
+    X(JOIN, "join", 2,                                                                             \
+      "first member, then each ';'-separated entry of the second, joined with ';'")                \
+    X(STRIP_DOMAIN, "strip_domain", 2,                                                             \
+      "drop '.' + the second member (its leading '*.' dropped first) from the end of the first")   \
+    X(EACH, "each", 1, "one legacy element per element of the v3 array, same order")               \
     X(MISSING, "missing", 0, "no v3 source: \"\"")
 
-#define SCM_CLASSES(X)                                           \
-    X(EXACT, "exact", "same name, same value")                   \
-    X(RENAMED, "renamed", "other name, same value")              \
-    X(TRANSFORMED, "transformed", "value rebuilt by a fixed, lossless rule") \
-    X(LOSSY, "lossy", "v3 holds part of the information")        \
+#define SCM_CLASSES(X)                                                                             \
+    X(EXACT, "exact", "same name, same value")                                                     \
+    X(RENAMED, "renamed", "other name, same value")                                                \
+    X(TRANSFORMED, "transformed", "value rebuilt by a fixed, lossless rule")                       \
+    X(LOSSY, "lossy", "v3 holds part of the information")                                          \
     X(MISSING, "missing", "v3 has no source")
 
 typedef enum {
@@ -39,14 +42,14 @@ typedef enum {
 #define X(id, name, nsrc, doc) SCM_RULE_##id,
     SCM_RULES(X)
 #undef X
-    SCM_RULE_COUNT_
+        SCM_RULE_COUNT_
 } scm_rule;
 
 typedef enum {
 #define X(id, name, doc) SCM_CLASS_##id,
     SCM_CLASSES(X)
 #undef X
-    SCM_CLASS_COUNT_,
+        SCM_CLASS_COUNT_,
     /* Not a table class: a missing or lossy value restored from the capture store. */
     SCM_CLASS_CAPTURED = SCM_CLASS_COUNT_
 } scm_field_class;
@@ -65,15 +68,15 @@ typedef enum {
  * row's array (auth[] rows only).
  */
 typedef struct scm_path {
-    const char *text;    /* as written in the table */
-    const char *object;  /* "application_info", "authentification", or NULL for a top-level member */
-    const char *member;  /* the member read */
-    int         element; /* read from the current array element, not from object in the body */
+    const char *text;   /* as written in the table */
+    const char *object; /* "application_info", "authentification", or NULL for a top-level member */
+    const char *member; /* the member read */
+    int element;        /* read from the current array element, not from object in the body */
 } scm_path;
 
 typedef struct scm_source {
     scm_path spelling[SCM_MAP_MAX_SPELLINGS];
-    size_t   nspellings; /* the first one present in a body is read */
+    size_t nspellings; /* the first one present in a body is read */
 } scm_source;
 
 typedef struct scm_enum_pair {
@@ -82,56 +85,56 @@ typedef struct scm_enum_pair {
 } scm_enum_pair;
 
 typedef struct scm_map_row {
-    const char          *legacy;  /* "cert_id", "auth[].method" */
-    const char          *key;     /* JSON key within its object: "method" */
-    int                  in_auth; /* row describes a member of each auth element */
-    scm_field_type       type;
-    size_t               offset;  /* in scm_cert_details, or in scm_auth when in_auth */
-    scm_source           v3[SCM_MAP_MAX_SOURCES];
-    size_t               nv3;
-    scm_rule             rule;
-    scm_field_class      cls;
+    const char *legacy; /* "cert_id", "auth[].method" */
+    const char *key;    /* JSON key within its object: "method" */
+    int in_auth;        /* row describes a member of each auth element */
+    scm_field_type type;
+    size_t offset; /* in scm_cert_details, or in scm_auth when in_auth */
+    scm_source v3[SCM_MAP_MAX_SOURCES];
+    size_t nv3;
+    scm_rule rule;
+    scm_field_class cls;
     const scm_enum_pair *values;
-    size_t               nvalues;
-    const char          *description;
-    size_t               report_row; /* index of the field in the built-in table and in reports */
+    size_t nvalues;
+    const char *description;
+    size_t report_row; /* index of the field in the built-in table and in reports */
 } scm_map_row;
 
 typedef struct scm_map {
     const scm_map_row *rows;
-    size_t             nrows;
-    void              *owned; /* storage of a loaded table; NULL for the built-in one */
+    size_t nrows;
+    void *owned; /* storage of a loaded table; NULL for the built-in one */
 } scm_map;
 
 /* Prefix of auth element rows in the legacy column. */
 #define SCM_MAP_AUTH_PREFIX "auth[]."
 
 /* The table compiled from mapping/mapping.json (generated scm_map_default.c). */
-extern const scm_map scm_map_builtin;
+extern const scm_map scm__map_builtin;
 
-const char *scm_rule_name(scm_rule r);
-const char *scm_class_name(scm_field_class c);
-const char *scm_field_type_name(scm_field_type t);
+const char *scm__rule_name(scm_rule r);
+const char *scm__class_name(scm_field_class c);
+const char *scm__field_type_name(scm_field_type t);
 
 /*
  * Parses and checks a table (the mapping.json format). Offsets are left 0:
- * scm_map_bind() takes them from a reference table. On failure returns -1
+ * scm__map_bind() takes them from a reference table. On failure returns -1
  * and writes a message naming the row into err.
  */
-int  scm_map_parse(const char *json, size_t len, scm_map *out, char *err, size_t errlen);
+int scm__map_parse(const char *json, size_t len, scm_map *out, char *err, size_t errlen);
 /* Checks that map has exactly one row per row of ref and copies offsets. */
-int  scm_map_bind(scm_map *map, const scm_map *ref, char *err, size_t errlen);
+int scm__map_bind(scm_map *map, const scm_map *ref, char *err, size_t errlen);
 /* Reads a file, parses and binds it against the built-in table. */
-int  scm_map_load_file(const char *path, scm_map *out, char *err, size_t errlen);
-void scm_map_free(scm_map *map);
+int scm__map_load_file(const char *path, scm_map *out, char *err, size_t errlen);
+void scm__map_free(scm_map *map);
 
 /*
  * The table in force: SCM_SHIM_MAPPING's file when set (loaded into *loaded,
- * free it with scm_map_free), else the built-in one. 0 with *map set, or -1
+ * free it with scm__map_free), else the built-in one. 0 with *map set, or -1
  * with err saying "SCM_SHIM_MAPPING=<path>: <reason>".
  */
-int  scm_map_from_env(scm_map *loaded, const scm_map **map, char *err, size_t errlen);
+int scm__map_from_env(scm_map *loaded, const scm_map **map, char *err, size_t errlen);
 
-const scm_map_row *scm_map_find(const scm_map *map, const char *legacy);
+const scm_map_row *scm__map_find(const scm_map *map, const char *legacy);
 
 #endif

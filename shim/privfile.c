@@ -31,15 +31,16 @@ static int vet(int fd, char *err, size_t errlen)
     return 0;
 }
 
-int scm_privfile_open(const char *path, int flags, char *err, size_t errlen)
+int scm__privfile_open(const char *path, int flags, char *err, size_t errlen)
 {
     /* O_NONBLOCK: a FIFO must not hang the open; it is refused by vet() anyway. */
     int fd = open(path, flags | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0600);
     if (fd < 0) {
         /* ENXIO: a FIFO without a reader, opened for writing. */
-        snprintf(err, errlen, "%s", errno == ELOOP   ? "a symbolic link"
-                                    : errno == ENXIO ? "not a regular file"
-                                                     : strerror(errno));
+        snprintf(err, errlen, "%s",
+                 errno == ELOOP   ? "a symbolic link"
+                 : errno == ENXIO ? "not a regular file"
+                                  : strerror(errno));
         return -1;
     }
     if (vet(fd, err, errlen) != 0) {
@@ -54,7 +55,7 @@ int scm_privfile_open(const char *path, int flags, char *err, size_t errlen)
     return fd;
 }
 
-int scm_privfile_check(const char *path, char *err, size_t errlen)
+int scm__privfile_check(const char *path, char *err, size_t errlen)
 {
     int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK), rc;
     if (fd < 0) {

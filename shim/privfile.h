@@ -10,9 +10,10 @@
 #include <stddef.h>
 
 /* open(path, flags | O_NOFOLLOW | O_CLOEXEC, 0600) with those checks; the fd, or -1 with err. */
-int scm_privfile_open(const char *path, int flags, char *err, size_t errlen);
+int scm__privfile_open(const char *path, int flags, char *err, size_t errlen);
 
-/* The same checks on an existing file, when there is one (SQLite's -wal and -shm files); 0 or -1 with err. */
-int scm_privfile_check(const char *path, char *err, size_t errlen);
+/* The same checks on an existing file, when there is one (SQLite's -wal and -shm files); 0 or -1
+ * with err. */
+int scm__privfile_check(const char *path, char *err, size_t errlen);
 
 #endif

@@ -16,22 +16,22 @@
 #include <string.h>
 
 /* The public enum is the table's class list; the X-macro order must match it. */
-_Static_assert(SCM_CLASS_EXACT == (int)SCM_SHIM_CLASS_EXACT && SCM_CLASS_RENAMED == (int)SCM_SHIM_CLASS_RENAMED &&
+_Static_assert(SCM_CLASS_EXACT == (int)SCM_SHIM_CLASS_EXACT &&
+                   SCM_CLASS_RENAMED == (int)SCM_SHIM_CLASS_RENAMED &&
                    SCM_CLASS_TRANSFORMED == (int)SCM_SHIM_CLASS_TRANSFORMED &&
                    SCM_CLASS_LOSSY == (int)SCM_SHIM_CLASS_LOSSY &&
                    SCM_CLASS_MISSING == (int)SCM_SHIM_CLASS_MISSING && SCM_CLASS_COUNT_ == 5 &&
                    SCM_CLASS_CAPTURED == (int)SCM_SHIM_CLASS_CAPTURED,
                "scm_shim_class differs from the table's classes");
 
-
 SCM_EXPORT const char *scm_shim_class_name(scm_shim_class cls)
 {
-    return (unsigned)cls <= SCM_CLASS_CAPTURED ? scm_class_name((scm_field_class)cls) : NULL;
+    return (unsigned)cls <= SCM_CLASS_CAPTURED ? scm__class_name((scm_field_class)cls) : NULL;
 }
 
 SCM_EXPORT const scm_shim_report *scm_shim_details_report(const scm_cert_details *details)
 {
-    return scm_details_is_ours(details) ? scm_details_report(details) : NULL;
+    return scm__details_is_ours(details) ? scm__details_report(details) : NULL;
 }
 
 SCM_EXPORT const scm_shim_report *scm_shim_client_report(const scm_client *client)
@@ -46,22 +46,24 @@ SCM_EXPORT const char *scm_shim_report_backend(const scm_shim_report *r)
 
 SCM_EXPORT size_t scm_shim_report_field_count(const scm_shim_report *r)
 {
-    return r != NULL ? scm_map_builtin.nrows : 0;
+    return r != NULL ? scm__map_builtin.nrows : 0;
 }
 
 SCM_EXPORT const char *scm_shim_report_field_name(const scm_shim_report *r, size_t i)
 {
-    return r != NULL && i < scm_map_builtin.nrows ? scm_map_builtin.rows[i].legacy : NULL;
+    return r != NULL && i < scm__map_builtin.nrows ? scm__map_builtin.rows[i].legacy : NULL;
 }
 
 SCM_EXPORT scm_shim_class scm_shim_report_field_class(const scm_shim_report *r, size_t i)
 {
-    return r != NULL && i < scm_map_builtin.nrows ? (scm_shim_class)r->cls[i] : SCM_SHIM_CLASS_MISSING;
+    return r != NULL && i < scm__map_builtin.nrows ? (scm_shim_class)r->cls[i]
+                                                   : SCM_SHIM_CLASS_MISSING;
 }
 
-SCM_EXPORT int scm_shim_report_find(const scm_shim_report *r, const char *field, scm_shim_class *cls)
+SCM_EXPORT int scm_shim_report_find(const scm_shim_report *r, const char *field,
+                                    scm_shim_class *cls)
 {
-    int i = r != NULL && field != NULL ? scm_report_index(field) : -1;
+    int i = r != NULL && field != NULL ? scm__report_index(field) : -1;
     if (i < 0)
         return -1;
     if (cls != NULL)
@@ -71,7 +73,7 @@ SCM_EXPORT int scm_shim_report_find(const scm_shim_report *r, const char *field,
 
 SCM_EXPORT time_t scm_shim_report_field_captured_at(const scm_shim_report *r, size_t i)
 {
-    return r != NULL && i < scm_map_builtin.nrows ? (time_t)r->captured_at[i] : 0;
+    return r != NULL && i < scm__map_builtin.nrows ? (time_t)r->captured_at[i] : 0;
 }
 
 SCM_EXPORT size_t scm_shim_report_unmapped_count(const scm_shim_report *r)
@@ -82,9 +84,9 @@ SCM_EXPORT size_t scm_shim_report_unmapped_count(const scm_shim_report *r)
 SCM_EXPORT const char *scm_shim_report_unmapped(const scm_shim_report *r, size_t i)
 {
     size_t row;
-    for (row = 0; r != NULL && row < scm_map_builtin.nrows; row++)
+    for (row = 0; r != NULL && row < scm__map_builtin.nrows; row++)
         if (r->unmapped[row] && i-- == 0)
-            return scm_map_builtin.rows[row].legacy;
+            return scm__map_builtin.rows[row].legacy;
     return NULL;
 }
 
@@ -96,15 +98,15 @@ SCM_EXPORT size_t scm_shim_report_absent_count(const scm_shim_report *r)
 SCM_EXPORT const char *scm_shim_report_absent(const scm_shim_report *r, size_t i)
 {
     size_t row;
-    for (row = 0; r != NULL && row < scm_map_builtin.nrows; row++)
+    for (row = 0; r != NULL && row < scm__map_builtin.nrows; row++)
         if (r->absent[row] && i-- == 0)
-            return scm_map_builtin.rows[row].legacy;
+            return scm__map_builtin.rows[row].legacy;
     return NULL;
 }
 
 SCM_EXPORT const char *scm_shim_report_field_spelling(const scm_shim_report *r, size_t i)
 {
-    return r != NULL && r->spelling != NULL && i < scm_map_builtin.nrows ? r->spelling[i] : NULL;
+    return r != NULL && r->spelling != NULL && i < scm__map_builtin.nrows ? r->spelling[i] : NULL;
 }
 
 SCM_EXPORT size_t scm_shim_report_v3_only_count(const scm_shim_report *r)
@@ -122,14 +124,14 @@ SCM_EXPORT char *scm_shim_report_json(const scm_shim_report *r)
     scm_buf b;
     if (r == NULL)
         return NULL;
-    scm_buf_init(&b);
-    scm_report_put_json(&b, r, 0, 0);
-    return scm_buf_take(&b);
+    scm__buf_init(&b);
+    scm__report_put_json(&b, r, 0, 0);
+    return scm__buf_take(&b);
 }
 
 SCM_EXPORT void scm_shim_report_free(scm_shim_report *r)
 {
-    scm_report_free(r);
+    scm__report_free(r);
 }
 
 SCM_EXPORT int scm_shim_convert(const char *v3_json, size_t len, char **legacy_json,
@@ -146,45 +148,45 @@ SCM_EXPORT int scm_shim_convert(const char *v3_json, size_t len, char **legacy_j
         *legacy_json = NULL;
     if (report != NULL)
         *report = NULL;
-    scm_last_error_set("%s", "");
+    scm__last_error_set("%s", "");
     if (v3_json == NULL || legacy_json == NULL) {
-        scm_last_error_set("v3_json and legacy_json must not be NULL");
+        scm__last_error_set("v3_json and legacy_json must not be NULL");
         return SCM_E_INVALID_PARAM;
     }
-    if (scm_map_from_env(&loaded, &map, why, sizeof why) != 0) {
-        scm_last_error_set("%s", why);
+    if (scm__map_from_env(&loaded, &map, why, sizeof why) != 0) {
+        scm__last_error_set("%s", why);
         return SCM_E_INVALID_PARAM;
     }
-    doc = scm_json_parse(v3_json, len);
+    doc = scm__json_parse(v3_json, len);
     if (doc == NULL) {
-        scm_last_error_set("the v3 body is not valid JSON");
+        scm__last_error_set("the v3 body is not valid JSON");
         rc = SCM_E_PARSE;
-    } else if ((rc = scm_convert_v3(map, doc, &d, why, sizeof why)) == SCM_E_PARSE) {
-        scm_last_error_set("%s", why);
+    } else if ((rc = scm__convert_v3(map, doc, &d, why, sizeof why)) == SCM_E_PARSE) {
+        scm__last_error_set("%s", why);
     } else if (rc == SCM_OK) {
         const char *store = getenv("SCM_SHIM_CAPTURE");
         if (store != NULL && store[0] != '\0') {
-            scm_capture *cap = scm_capture_open(store, SCM_CAPTURE_WAIT_MS);
-            scm_capture_fill(cap, map, d, SCM_CAPTURE_WAIT_MS);
-            scm_capture_close(cap);
+            scm_capture *cap = scm__capture_open(store, SCM_CAPTURE_WAIT_MS);
+            scm__capture_fill(cap, map, d, SCM_CAPTURE_WAIT_MS);
+            scm__capture_close(cap);
         }
-        *legacy_json = scm_legacy_json(d, NULL);
+        *legacy_json = scm__legacy_json(d, NULL);
         if (report != NULL)
-            *report = scm_report_copy(scm_details_report(d));
+            *report = scm__report_copy(scm__details_report(d));
         if (*legacy_json == NULL || (report != NULL && *report == NULL)) {
             scm_free(*legacy_json);
             *legacy_json = NULL;
             if (report != NULL) {
-                scm_report_free(*report);
+                scm__report_free(*report);
                 *report = NULL;
             }
             rc = SCM_E_NOMEM;
         }
     }
     if (rc == SCM_E_NOMEM)
-        scm_last_error_set("out of memory");
+        scm__last_error_set("out of memory");
     scm_cert_details_free(d);
     cJSON_Delete(doc);
-    scm_map_free(&loaded);
+    scm__map_free(&loaded);
     return rc;
 }

@@ -6,9 +6,9 @@
 #ifndef SCM_SHIM_REGIONS_H
 #define SCM_SHIM_REGIONS_H
 
-#define SCM_REGIONS(X)                                                      \
-    X("cn-north-4", "https://scm.cn-north-4.myhuaweicloud.com")             \
-    X("ap-southeast-1", "https://scm.ap-southeast-1.myhuaweicloud.com")     \
+#define SCM_REGIONS(X)                                                                             \
+    X("cn-north-4", "https://scm.cn-north-4.myhuaweicloud.com")                                    \
+    X("ap-southeast-1", "https://scm.ap-southeast-1.myhuaweicloud.com")                            \
     X("my-kualalumpur-1", "https://scm.my-kualalumpur-1.myhuaweicloud.com")
 
 #endif

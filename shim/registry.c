@@ -41,7 +41,7 @@ static int grow(void)
     return 0;
 }
 
-int scm_registry_add(const void *p)
+int scm__registry_add(const void *p)
 {
     int rc = 0;
     pthread_mutex_lock(&lock);
@@ -59,7 +59,7 @@ int scm_registry_add(const void *p)
     return rc;
 }
 
-int scm_registry_remove(const void *p)
+int scm__registry_remove(const void *p)
 {
     size_t i, j, h;
     int found = 0;
@@ -82,7 +82,7 @@ int scm_registry_remove(const void *p)
     return found;
 }
 
-int scm_registry_has(const void *p)
+int scm__registry_has(const void *p)
 {
     int found;
     pthread_mutex_lock(&lock);

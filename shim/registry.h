@@ -8,10 +8,10 @@
 #define SCM_SHIM_REGISTRY_H
 
 /* Records p; 0, or -1 on OOM. */
-int scm_registry_add(const void *p);
+int scm__registry_add(const void *p);
 /* Forgets p; 1 when it was recorded, 0 when not. */
-int scm_registry_remove(const void *p);
+int scm__registry_remove(const void *p);
 /* 1 when p is recorded. */
-int scm_registry_has(const void *p);
+int scm__registry_has(const void *p);
 
 #endif

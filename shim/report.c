@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-scm_report *scm_report_new(const char *backend, scm_field_class all)
+scm_report *scm__report_new(const char *backend, scm_field_class all)
 {
-    size_t n = scm_map_builtin.nrows, i;
+    size_t n = scm__map_builtin.nrows, i;
     scm_report *r = calloc(1, sizeof *r);
     if (r == NULL)
         return NULL;
@@ -16,7 +16,7 @@ scm_report *scm_report_new(const char *backend, scm_field_class all)
     r->absent = calloc(n, 1);
     r->captured_at = calloc(n, sizeof *r->captured_at);
     if (r->cls == NULL || r->unmapped == NULL || r->absent == NULL || r->captured_at == NULL) {
-        scm_report_free(r);
+        scm__report_free(r);
         return NULL;
     }
     for (i = 0; i < n; i++)
@@ -24,10 +24,10 @@ scm_report *scm_report_new(const char *backend, scm_field_class all)
     return r;
 }
 
-scm_report *scm_report_copy(const scm_report *src)
+scm_report *scm__report_copy(const scm_report *src)
 {
-    size_t n = scm_map_builtin.nrows, i;
-    scm_report *r = scm_report_new(src->backend, SCM_CLASS_EXACT);
+    size_t n = scm__map_builtin.nrows, i;
+    scm_report *r = scm__report_new(src->backend, SCM_CLASS_EXACT);
     if (r == NULL)
         return NULL;
     memcpy(r->cls, src->cls, n * sizeof *r->cls);
@@ -37,19 +37,19 @@ scm_report *scm_report_copy(const scm_report *src)
     r->nunmapped = src->nunmapped;
     r->nabsent = src->nabsent;
     for (i = 0; src->spelling != NULL && i < n; i++)
-        if (src->spelling[i] != NULL && scm_report_set_spelling(r, i, src->spelling[i]) != 0) {
-            scm_report_free(r);
+        if (src->spelling[i] != NULL && scm__report_set_spelling(r, i, src->spelling[i]) != 0) {
+            scm__report_free(r);
             return NULL;
         }
     for (i = 0; i < src->nv3_only; i++)
-        if (scm_report_add_v3_only(r, src->v3_only[i]) != 0) {
-            scm_report_free(r);
+        if (scm__report_add_v3_only(r, src->v3_only[i]) != 0) {
+            scm__report_free(r);
             return NULL;
         }
     return r;
 }
 
-void scm_report_free(scm_report *r)
+void scm__report_free(scm_report *r)
 {
     size_t i;
     if (r == NULL)
@@ -57,7 +57,7 @@ void scm_report_free(scm_report *r)
     for (i = 0; i < r->nv3_only; i++)
         free(r->v3_only[i]);
     free(r->v3_only);
-    for (i = 0; r->spelling != NULL && i < scm_map_builtin.nrows; i++)
+    for (i = 0; r->spelling != NULL && i < scm__map_builtin.nrows; i++)
         free(r->spelling[i]);
     free(r->spelling);
     free(r->cls);
@@ -67,13 +67,13 @@ void scm_report_free(scm_report *r)
     free(r);
 }
 
-int scm_report_index(const char *legacy)
+int scm__report_index(const char *legacy)
 {
-    const scm_map_row *row = scm_map_find(&scm_map_builtin, legacy);
-    return row != NULL ? (int)(row - scm_map_builtin.rows) : -1;
+    const scm_map_row *row = scm__map_find(&scm__map_builtin, legacy);
+    return row != NULL ? (int)(row - scm__map_builtin.rows) : -1;
 }
 
-void scm_report_set_unmapped(scm_report *r, size_t row)
+void scm__report_set_unmapped(scm_report *r, size_t row)
 {
     if (!r->unmapped[row]) {
         r->unmapped[row] = 1;
@@ -81,7 +81,7 @@ void scm_report_set_unmapped(scm_report *r, size_t row)
     }
 }
 
-void scm_report_set_absent(scm_report *r, size_t row)
+void scm__report_set_absent(scm_report *r, size_t row)
 {
     if (!r->absent[row]) {
         r->absent[row] = 1;
@@ -89,10 +89,11 @@ void scm_report_set_absent(scm_report *r, size_t row)
     }
 }
 
-int scm_report_set_spelling(scm_report *r, size_t row, const char *spelling)
+int scm__report_set_spelling(scm_report *r, size_t row, const char *spelling)
 {
     char *copy;
-    if (r->spelling == NULL && (r->spelling = calloc(scm_map_builtin.nrows, sizeof *r->spelling)) == NULL)
+    if (r->spelling == NULL &&
+        (r->spelling = calloc(scm__map_builtin.nrows, sizeof *r->spelling)) == NULL)
         return -1;
     if (r->spelling[row] != NULL && strcmp(r->spelling[row], spelling) == 0)
         return 0;
@@ -103,7 +104,7 @@ int scm_report_set_spelling(scm_report *r, size_t row, const char *spelling)
     return 0;
 }
 
-int scm_report_add_v3_only(scm_report *r, const char *name)
+int scm__report_add_v3_only(scm_report *r, const char *name)
 {
     char **grown, *copy;
     size_t i;

@@ -13,30 +13,30 @@
 #include <stddef.h>
 
 struct scm_shim_report {
-    const char      *backend;  /* "v3" or "legacy" (static) */
-    scm_field_class *cls;      /* per built-in row */
-    unsigned char   *unmapped; /* per built-in row: a value passed through with no rule */
-    unsigned char   *absent;   /* per built-in row: every source absent or null in the body */
-    char           **spelling; /* per built-in row, NULL until needed: the older spelling that served it */
-    long long       *captured_at; /* per built-in row: capture time (Unix) of a restored value, or 0 */
-    char           **v3_only;  /* v3 member names, "authentification[].x" for element members */
-    size_t           nv3_only;
-    size_t           nunmapped;
-    size_t           nabsent;
+    const char *backend;     /* "v3" or "legacy" (static) */
+    scm_field_class *cls;    /* per built-in row */
+    unsigned char *unmapped; /* per built-in row: a value passed through with no rule */
+    unsigned char *absent;   /* per built-in row: every source absent or null in the body */
+    char **spelling; /* per built-in row, NULL until needed: the older spelling that served it */
+    long long *captured_at; /* per built-in row: capture time (Unix) of a restored value, or 0 */
+    char **v3_only;         /* v3 member names, "authentification[].x" for element members */
+    size_t nv3_only;
+    size_t nunmapped;
+    size_t nabsent;
 };
 typedef struct scm_shim_report scm_report;
 
 /* A report with every field of the given class, or NULL on OOM. */
-scm_report *scm_report_new(const char *backend, scm_field_class all);
-scm_report *scm_report_copy(const scm_report *r);
-void        scm_report_free(scm_report *r);
+scm_report *scm__report_new(const char *backend, scm_field_class all);
+scm_report *scm__report_copy(const scm_report *r);
+void scm__report_free(scm_report *r);
 /* Index of a legacy field in the built-in table, or -1. */
-int         scm_report_index(const char *legacy);
-void        scm_report_set_unmapped(scm_report *r, size_t row);
-void        scm_report_set_absent(scm_report *r, size_t row);
+int scm__report_index(const char *legacy);
+void scm__report_set_unmapped(scm_report *r, size_t row);
+void scm__report_set_absent(scm_report *r, size_t row);
 /* Records that row was read through spelling (not the table's first); 0 or -1 on OOM. */
-int         scm_report_set_spelling(scm_report *r, size_t row, const char *spelling);
+int scm__report_set_spelling(scm_report *r, size_t row, const char *spelling);
 /* Adds a v3-only member name once; 0 or -1 on OOM. */
-int         scm_report_add_v3_only(scm_report *r, const char *name);
+int scm__report_add_v3_only(scm_report *r, const char *name);
 
 #endif

@@ -15,13 +15,13 @@ static struct curl_slist *add(struct curl_slist *list, const char *name, const c
     struct curl_slist *next;
     if (list == NULL)
         return NULL;
-    scm_buf_init(&line);
-    scm_buf_puts(&line, name);
-    scm_buf_puts(&line, ": ");
-    scm_buf_puts(&line, value);
+    scm__buf_init(&line);
+    scm__buf_puts(&line, name);
+    scm__buf_puts(&line, ": ");
+    scm__buf_puts(&line, value);
     next = line.oom ? NULL : curl_slist_append(list, line.data);
     OPENSSL_cleanse(line.data, line.len);
-    scm_buf_free(&line);
+    scm__buf_free(&line);
     if (next == NULL)
         curl_slist_free_all(list);
     return next;
@@ -38,8 +38,8 @@ static const char *scope(const scm_settings *s, scm_backend b, const char **name
     return s->project_id;
 }
 
-struct curl_slist *scm_request_headers(const scm_settings *s, scm_backend b, const char *host,
-                                       const char *path, time_t now)
+struct curl_slist *scm__request_headers(const scm_settings *s, scm_backend b, const char *host,
+                                        const char *path, time_t now)
 {
     /* Not signed, like every header curl may also touch. */
     struct curl_slist *list = curl_slist_append(NULL, "Accept: application/json");
@@ -54,7 +54,7 @@ struct curl_slist *scm_request_headers(const scm_settings *s, scm_backend b, con
     if (s->token != NULL)
         return add(list, "X-Auth-Token", s->token);
 
-    scm_sign_format_date(now, date);
+    scm__sign_format_date(now, date);
     signed_hdrs[n++] = (scm_kv){"host", host};
     signed_hdrs[n++] = (scm_kv){"x-sdk-date", date};
     if (scope_value != NULL) /* sign.c lowercases and sorts the names */
@@ -64,7 +64,7 @@ struct curl_slist *scm_request_headers(const scm_settings *s, scm_backend b, con
         list = add(list, "X-Security-Token", s->security_token);
     }
     list = add(list, "X-Sdk-Date", date);
-    auth = scm_sign_authorization("GET", path, NULL, 0, signed_hdrs, n, "", 0, date, s->ak, s->sk);
+    auth = scm__sign_authorization("GET", path, NULL, 0, signed_hdrs, n, "", 0, date, s->ak, s->sk);
     if (auth == NULL) {
         curl_slist_free_all(list);
         return NULL;

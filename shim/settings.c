@@ -15,7 +15,7 @@
 
 #define MAX_ID_LEN 64
 
-int scm_valid_id(const char *id)
+int scm__valid_id(const char *id)
 {
     size_t n;
     if (id == NULL)
@@ -57,7 +57,7 @@ static void free_secret(char **s)
     }
 }
 
-const char *scm_backend_name(scm_backend b)
+const char *scm__backend_name(scm_backend b)
 {
     return b == SCM_BACKEND_LEGACY ? "legacy" : "v3";
 }
@@ -88,15 +88,16 @@ static int check_host(const char *url, const char *host, char *err, size_t errle
         int ok = v6 ? isxdigit(ch) || ch == ':' || ch == '.'
                     : (ch < 0x80 && isalnum(ch)) || ch == '-' || ch == '.';
         if (!ok) {
-            snprintf(err, errlen, "endpoint host must be ASCII letters, digits, '-' and '.' "
-                                  "(an IDN in its xn-- form), or an IPv6 literal in brackets");
+            snprintf(err, errlen,
+                     "endpoint host must be ASCII letters, digits, '-' and '.' "
+                     "(an IDN in its xn-- form), or an IPv6 literal in brackets");
             return -1;
         }
     }
     return 0;
 }
 
-int scm_endpoint_parse(scm_endpoint *ep, const char *endpoint, char *err, size_t errlen)
+int scm__endpoint_parse(scm_endpoint *ep, const char *endpoint, char *err, size_t errlen)
 {
     CURLU *u = curl_url();
     char *scheme = NULL, *host = NULL, *port = NULL, *path = NULL, *extra = NULL;
@@ -143,7 +144,8 @@ int scm_endpoint_parse(scm_endpoint *ep, const char *endpoint, char *err, size_t
     while (plen > 0 && path[plen - 1] == '/')
         plen--;
     /* The prefix is signed as sent: only characters that no canonical form re-encodes. */
-    if (strspn(path, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~/") != strlen(path)) {
+    if (strspn(path, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~/") !=
+        strlen(path)) {
         snprintf(err, errlen, "endpoint path prefix may hold only letters, digits and - . _ ~ /");
         goto out;
     }
@@ -222,14 +224,16 @@ static int read_shadow(scm_settings *s, char *err, size_t errlen)
             return -1;
         }
     }
-    s->shadow_timeout_ms = s->timeout_ms / 3 < SCM_DEFAULT_SHADOW_TIMEOUT_MS ? s->timeout_ms / 3
-                                                                         : SCM_DEFAULT_SHADOW_TIMEOUT_MS;
+    s->shadow_timeout_ms = s->timeout_ms / 3 < SCM_DEFAULT_SHADOW_TIMEOUT_MS
+                               ? s->timeout_ms / 3
+                               : SCM_DEFAULT_SHADOW_TIMEOUT_MS;
     if (s->shadow_timeout_ms < 1)
         s->shadow_timeout_ms = 1;
     if ((v = pick(NULL, "SCM_SHIM_SHADOW_TIMEOUT_MS")) != NULL) {
         s->shadow_timeout_ms = strtol(v, &end, 10);
         if (*end != '\0' || s->shadow_timeout_ms <= 0) {
-            snprintf(err, errlen, "SCM_SHIM_SHADOW_TIMEOUT_MS must be a positive number of milliseconds");
+            snprintf(err, errlen,
+                     "SCM_SHIM_SHADOW_TIMEOUT_MS must be a positive number of milliseconds");
             return -1;
         }
     }
@@ -240,7 +244,8 @@ static int read_shadow(scm_settings *s, char *err, size_t errlen)
     return 0;
 }
 
-/* SCM_SHIM_RETRIES, SCM_SHIM_CAPTURE and SCM_SHIM_CA_FILE: how hard to try, what to keep, whom to trust. */
+/* SCM_SHIM_RETRIES, SCM_SHIM_CAPTURE and SCM_SHIM_CA_FILE: how hard to try, what to keep, whom to
+ * trust. */
 static int read_transport(scm_settings *s, char *err, size_t errlen)
 {
     const char *v;
@@ -251,7 +256,8 @@ static int read_transport(scm_settings *s, char *err, size_t errlen)
     if ((v = pick(NULL, "SCM_SHIM_RETRIES")) != NULL) {
         n = strtol(v, &end, 10);
         if (*end != '\0' || n < 0 || n > SCM_MAX_RETRIES) {
-            snprintf(err, errlen, "SCM_SHIM_RETRIES must be a number from 0 to %d", SCM_MAX_RETRIES);
+            snprintf(err, errlen, "SCM_SHIM_RETRIES must be a number from 0 to %d",
+                     SCM_MAX_RETRIES);
             return -1;
         }
         s->retries = (int)n;
@@ -260,7 +266,8 @@ static int read_transport(scm_settings *s, char *err, size_t errlen)
     if ((v = pick(NULL, "SCM_SHIM_CONNECT_TIMEOUT_MS")) != NULL) {
         n = strtol(v, &end, 10);
         if (*end != '\0' || n < 1 || n > SCM_MAX_TIMEOUT_MS) {
-            snprintf(err, errlen, "SCM_SHIM_CONNECT_TIMEOUT_MS must be a positive number of milliseconds");
+            snprintf(err, errlen,
+                     "SCM_SHIM_CONNECT_TIMEOUT_MS must be a positive number of milliseconds");
             return -1;
         }
         s->connect_timeout_ms = n;
@@ -340,7 +347,8 @@ static int region_endpoint(scm_settings *s, const char **url, char *err, size_t 
             return 0;
         }
     /* Only a region-like value is repeated, so the reason stays one printable line. */
-    quotable = strlen(region) <= 64 && region[strspn(region, "abcdefghijklmnopqrstuvwxyz0123456789-")] == '\0';
+    quotable = strlen(region) <= 64 &&
+               region[strspn(region, "abcdefghijklmnopqrstuvwxyz0123456789-")] == '\0';
     n = (size_t)snprintf(err, errlen, "HUAWEICLOUD_SDK_REGION%s%s is not an SCM region; known:",
                          quotable ? "=" : "", quotable ? region : "");
     for (i = 0; i < sizeof REGIONS / sizeof REGIONS[0] && n < errlen; i++)
@@ -369,18 +377,19 @@ static int read_endpoint(scm_settings *s, scm_backend b, const char *given, char
     if (url == NULL) {
         if (!needed)
             return 0;
-        snprintf(err, errlen, "no endpoint given (config endpoint, %s or HUAWEICLOUD_SDK_REGION)", var);
+        snprintf(err, errlen, "no endpoint given (config endpoint, %s or HUAWEICLOUD_SDK_REGION)",
+                 var);
         return -1;
     }
-    if (scm_endpoint_parse(&s->ep[b], url, why, sizeof why) != 0) {
-        snprintf(err, errlen, "%s endpoint%s%s: %s", scm_backend_name(b), from ? " from " : "",
+    if (scm__endpoint_parse(&s->ep[b], url, why, sizeof why) != 0) {
+        snprintf(err, errlen, "%s endpoint%s%s: %s", scm__backend_name(b), from ? " from " : "",
                  from ? from : "", why);
         return -1;
     }
     return 0;
 }
 
-int scm_settings_init(scm_settings *s, const scm_config *config, char *err, size_t errlen)
+int scm__settings_init(scm_settings *s, const scm_config *config, char *err, size_t errlen)
 {
     const char *ak, *sk, *project, *domain, *stoken;
 
@@ -405,26 +414,29 @@ int scm_settings_init(scm_settings *s, const scm_config *config, char *err, size
         goto bad;
 
     project = pick(config->project_id, "HUAWEICLOUD_SDK_PROJECT_ID");
-    if (project != NULL && !scm_valid_id(project)) {
+    if (project != NULL && !scm__valid_id(project)) {
         snprintf(err, errlen, "project_id must be 1-64 characters of A-Z a-z 0-9 _ -");
         goto bad;
     }
     domain = pick(NULL, "HUAWEICLOUD_SDK_DOMAIN_ID");
-    if (domain != NULL && !scm_valid_id(domain)) {
-        snprintf(err, errlen, "HUAWEICLOUD_SDK_DOMAIN_ID must be 1-64 characters of A-Z a-z 0-9 _ -");
+    if (domain != NULL && !scm__valid_id(domain)) {
+        snprintf(err, errlen,
+                 "HUAWEICLOUD_SDK_DOMAIN_ID must be 1-64 characters of A-Z a-z 0-9 _ -");
         goto bad;
     }
     ak = pick(config->access_key, "HUAWEICLOUD_SDK_AK");
     sk = pick(config->secret_key, "HUAWEICLOUD_SDK_SK");
     stoken = pick(NULL, "HUAWEICLOUD_SDK_SECURITY_TOKEN");
     if (ak != NULL && sk == NULL) {
-        snprintf(err, errlen, "an access key was given without a secret key "
-                              "(secret_key or HUAWEICLOUD_SDK_SK)");
+        snprintf(err, errlen,
+                 "an access key was given without a secret key "
+                 "(secret_key or HUAWEICLOUD_SDK_SK)");
         goto bad;
     }
     if (ak == NULL && (config->auth_token == NULL || config->auth_token[0] == '\0')) {
-        snprintf(err, errlen, "no credentials: give access_key and secret_key "
-                              "(or HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK), or auth_token");
+        snprintf(err, errlen,
+                 "no credentials: give access_key and secret_key "
+                 "(or HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK), or auth_token");
         goto bad;
     }
     if (!header_safe(ak) || !header_safe(stoken) || !header_safe(ak ? NULL : config->auth_token)) {
@@ -432,19 +444,19 @@ int scm_settings_init(scm_settings *s, const scm_config *config, char *err, size
         goto bad;
     }
     if (dup_opt(&s->project_id, project) != 0 || dup_opt(&s->domain_id, domain) != 0 ||
-        dup_opt(&s->ak, ak) != 0 ||
-        dup_opt(&s->sk, ak ? sk : NULL) != 0 || dup_opt(&s->security_token, ak ? stoken : NULL) != 0 ||
+        dup_opt(&s->ak, ak) != 0 || dup_opt(&s->sk, ak ? sk : NULL) != 0 ||
+        dup_opt(&s->security_token, ak ? stoken : NULL) != 0 ||
         dup_opt(&s->token, ak ? NULL : config->auth_token) != 0) {
         snprintf(err, errlen, "out of memory");
         goto bad;
     }
     return 0;
 bad:
-    scm_settings_free(s);
+    scm__settings_free(s);
     return -1;
 }
 
-void scm_settings_free(scm_settings *s)
+void scm__settings_free(scm_settings *s)
 {
     int b;
     for (b = 0; b < SCM_BACKEND_COUNT; b++) {

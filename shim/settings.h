@@ -15,28 +15,29 @@ typedef enum { SCM_BACKEND_V3 = 0, SCM_BACKEND_LEGACY = 1 } scm_backend;
 #define SCM_BACKEND_COUNT 2
 
 typedef struct scm_endpoint {
-    char *base;           /* scheme://host[:port][/prefix], no trailing '/'; NULL when unset */
-    char *host;           /* Host header value: host, or host:port when not the default */
+    char *base; /* scheme://host[:port][/prefix], no trailing '/'; NULL when unset */
+    char *host; /* Host header value: host, or host:port when not the default */
 } scm_endpoint;
 
 typedef struct scm_settings {
-    scm_backend  backend; /* SCM_SHIM_BACKEND */
+    scm_backend backend; /* SCM_SHIM_BACKEND */
     scm_endpoint ep[SCM_BACKEND_COUNT];
-    char *project_id;     /* NULL when none was given */
-    char *domain_id;      /* global credentials: X-Domain-Id on v3 instead of X-Project-Id; or NULL */
-    char *ak;             /* AK/SK signing when both are set ... */
+    char *project_id; /* NULL when none was given */
+    char *domain_id;  /* global credentials: X-Domain-Id on v3 instead of X-Project-Id; or NULL */
+    char *ak;         /* AK/SK signing when both are set ... */
     char *sk;
     char *security_token; /* ... with X-Security-Token for temporary credentials */
     char *token;          /* X-Auth-Token when there is no AK */
-    long  timeout_ms;
-    int   annotate;          /* SCM_SHIM_ANNOTATE=1: "_shim" member in JSON bodies */
-    int   shadow;            /* SCM_SHIM_SHADOW=1: also ask the other backend and compare */
+    long timeout_ms;
+    int annotate;            /* SCM_SHIM_ANNOTATE=1: "_shim" member in JSON bodies */
+    int shadow;              /* SCM_SHIM_SHADOW=1: also ask the other backend and compare */
     double shadow_sample;    /* SCM_SHIM_SHADOW_SAMPLE: fraction of calls shadowed */
-    long  shadow_timeout_ms; /* SCM_SHIM_SHADOW_TIMEOUT_MS */
+    long shadow_timeout_ms;  /* SCM_SHIM_SHADOW_TIMEOUT_MS */
     char *audit_log;         /* SCM_SHIM_AUDIT_LOG: path, or NULL */
-    int   audit_values;      /* SCM_SHIM_AUDIT_VALUES=1: values in audit lines */
-    int   retries;           /* SCM_SHIM_RETRIES: retries after the first attempt */
-    long  connect_timeout_ms; /* SCM_SHIM_CONNECT_TIMEOUT_MS: one connection attempt, within the timeout */
+    int audit_values;        /* SCM_SHIM_AUDIT_VALUES=1: values in audit lines */
+    int retries;             /* SCM_SHIM_RETRIES: retries after the first attempt */
+    long connect_timeout_ms; /* SCM_SHIM_CONNECT_TIMEOUT_MS: one connection attempt, within the
+                                timeout */
     char *ca_file;           /* SCM_SHIM_CA_FILE: extra trusted CAs, or NULL */
     char *capture;           /* SCM_SHIM_CAPTURE: the capture store's path, or NULL */
     char *region_override;   /* HUAWEICLOUD_SDK_REGION_SCM_<REGION>'s endpoint, or NULL */
@@ -58,16 +59,16 @@ typedef struct scm_settings {
  * HUAWEICLOUD_SDK_REGION's from regions.h), annotation, shadow mode and the
  * audit log. Returns 0, or -1 with a one-line reason in err (never containing a secret).
  */
-int  scm_settings_init(scm_settings *s, const scm_config *config, char *err, size_t errlen);
-void scm_settings_free(scm_settings *s);
+int scm__settings_init(scm_settings *s, const scm_config *config, char *err, size_t errlen);
+void scm__settings_free(scm_settings *s);
 
 /* Parses and checks an endpoint URL into ep; 0 or -1 with err. */
-int  scm_endpoint_parse(scm_endpoint *ep, const char *url, char *err, size_t errlen);
+int scm__endpoint_parse(scm_endpoint *ep, const char *url, char *err, size_t errlen);
 
 /* "v3" or "legacy". */
-const char *scm_backend_name(scm_backend b);
+const char *scm__backend_name(scm_backend b);
 
 /* 1 when id is 1..64 characters of [A-Za-z0-9_-]: safe as one URL path segment. */
-int  scm_valid_id(const char *id);
+int scm__valid_id(const char *id);
 
 #endif

@@ -29,14 +29,15 @@ static void sha256_hex(const void *data, size_t len, char out[65])
     hex_lower(md, sizeof md, out);
 }
 
-void scm_sign_format_date(time_t t, char out[SCM_SIGN_DATE_LEN + 1])
+void scm__sign_format_date(time_t t, char out[SCM_SIGN_DATE_LEN + 1])
 {
     struct tm tm;
-    if (gmtime_r(&t, &tm) == NULL || strftime(out, SCM_SIGN_DATE_LEN + 1, "%Y%m%dT%H%M%SZ", &tm) == 0)
+    if (gmtime_r(&t, &tm) == NULL ||
+        strftime(out, SCM_SIGN_DATE_LEN + 1, "%Y%m%dT%H%M%SZ", &tm) == 0)
         strcpy(out, "19700101T000000Z"); /* unrepresentable: a date every server rejects */
 }
 
-int scm_sign_parse_date(const char *s, time_t *t)
+int scm__sign_parse_date(const char *s, time_t *t)
 {
     struct tm tm;
     int i;
@@ -52,14 +53,14 @@ int scm_sign_parse_date(const char *s, time_t *t)
     tm.tm_hour = (s[9] - '0') * 10 + (s[10] - '0');
     tm.tm_min = (s[11] - '0') * 10 + (s[12] - '0');
     tm.tm_sec = (s[13] - '0') * 10 + (s[14] - '0');
-    if (tm.tm_mon > 11 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 ||
-        tm.tm_min > 59 || tm.tm_sec > 59)
+    if (tm.tm_mon > 11 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 ||
+        tm.tm_sec > 59)
         return -1;
     *t = timegm(&tm);
     /* timegm normalises 31 February into March: reject what does not come back unchanged. */
     {
         char back[SCM_SIGN_DATE_LEN + 1];
-        scm_sign_format_date(*t, back);
+        scm__sign_format_date(*t, back);
         if (strcmp(back, s) != 0)
             return -1;
     }
@@ -68,21 +69,21 @@ int scm_sign_parse_date(const char *s, time_t *t)
 
 static int unreserved(unsigned char c)
 {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '_' || c == '.' || c == '~';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_' || c == '.' || c == '~';
 }
 
-int scm_sign_encode(scm_buf *out, const char *in, size_t len)
+int scm__sign_encode(scm_buf *out, const char *in, size_t len)
 {
     static const char HEX_UPPER[] = "0123456789ABCDEF";
     size_t i;
     for (i = 0; i < len; i++) {
         unsigned char c = (unsigned char)in[i];
         if (unreserved(c)) {
-            scm_buf_putc(out, (char)c);
+            scm__buf_putc(out, (char)c);
         } else {
             char esc[3] = {'%', HEX_UPPER[c >> 4], HEX_UPPER[c & 15]};
-            scm_buf_append(out, esc, 3);
+            scm__buf_append(out, esc, 3);
         }
     }
     return out->oom ? -1 : 0;
@@ -90,9 +91,9 @@ int scm_sign_encode(scm_buf *out, const char *in, size_t len)
 
 /* A header prepared for canonicalisation: lowercased name, trimmed value. */
 typedef struct canon_header {
-    char       *name;
+    char *name;
     const char *value;
-    size_t      value_len;
+    size_t value_len;
 } canon_header;
 
 static int cmp_header(const void *a, const void *b)
@@ -112,13 +113,13 @@ static void canonical_uri(scm_buf *out, const char *path)
     const char *p = path, *slash;
     if (*p == '/')
         p++;
-    scm_buf_putc(out, '/');
+    scm__buf_putc(out, '/');
     while (*p) {
         slash = strchr(p, '/');
         if (slash == NULL)
             slash = p + strlen(p);
-        scm_sign_encode(out, p, (size_t)(slash - p));
-        scm_buf_putc(out, '/');
+        scm__sign_encode(out, p, (size_t)(slash - p));
+        scm__buf_putc(out, '/');
         p = *slash ? slash + 1 : slash;
     }
 }
@@ -137,10 +138,10 @@ static int canonical_query(scm_buf *out, const scm_kv *query, size_t n)
     for (i = 0; i < n; i++) {
         const char *v = sorted[i].value ? sorted[i].value : "";
         if (i)
-            scm_buf_putc(out, '&');
-        scm_sign_encode(out, sorted[i].name, strlen(sorted[i].name));
-        scm_buf_putc(out, '=');
-        scm_sign_encode(out, v, strlen(v));
+            scm__buf_putc(out, '&');
+        scm__sign_encode(out, sorted[i].name, strlen(sorted[i].name));
+        scm__buf_putc(out, '=');
+        scm__sign_encode(out, v, strlen(v));
     }
     free(sorted);
     return 0;
@@ -172,11 +173,9 @@ static int prepare_headers(canon_header *h, const scm_kv *headers, size_t n)
     return 0;
 }
 
-char *scm_sign_canonical_request(const char *method, const char *path,
-                                 const scm_kv *query, size_t nquery,
-                                 const scm_kv *headers, size_t nheaders,
-                                 const void *body, size_t body_len,
-                                 char **signed_headers)
+char *scm__sign_canonical_request(const char *method, const char *path, const scm_kv *query,
+                                  size_t nquery, const scm_kv *headers, size_t nheaders,
+                                  const void *body, size_t body_len, char **signed_headers)
 {
     scm_buf req, names;
     canon_header *h;
@@ -192,32 +191,32 @@ char *scm_sign_canonical_request(const char *method, const char *path,
         free(h);
         return NULL;
     }
-    scm_buf_init(&req);
-    scm_buf_init(&names);
-    scm_buf_puts(&req, method);
-    scm_buf_putc(&req, '\n');
+    scm__buf_init(&req);
+    scm__buf_init(&names);
+    scm__buf_puts(&req, method);
+    scm__buf_putc(&req, '\n');
     canonical_uri(&req, path);
-    scm_buf_putc(&req, '\n');
+    scm__buf_putc(&req, '\n');
     if (canonical_query(&req, query, nquery) != 0)
         req.oom = 1;
-    scm_buf_putc(&req, '\n');
+    scm__buf_putc(&req, '\n');
     for (i = 0; i < nheaders; i++) {
-        scm_buf_puts(&req, h[i].name);
-        scm_buf_putc(&req, ':');
-        scm_buf_append(&req, h[i].value, h[i].value_len);
-        scm_buf_putc(&req, '\n');
+        scm__buf_puts(&req, h[i].name);
+        scm__buf_putc(&req, ':');
+        scm__buf_append(&req, h[i].value, h[i].value_len);
+        scm__buf_putc(&req, '\n');
         if (i)
-            scm_buf_putc(&names, ';');
-        scm_buf_puts(&names, h[i].name);
+            scm__buf_putc(&names, ';');
+        scm__buf_puts(&names, h[i].name);
         /* The SDKs let this header stand in for the body hash (UNSIGNED-PAYLOAD). */
         if (strcmp(h[i].name, "x-sdk-content-sha256") == 0) {
             payload_hash = h[i].value;
             payload_hash_len = h[i].value_len;
         }
     }
-    scm_buf_putc(&req, '\n');
-    scm_buf_append(&req, names.data ? names.data : "", names.len);
-    scm_buf_putc(&req, '\n');
+    scm__buf_putc(&req, '\n');
+    scm__buf_append(&req, names.data ? names.data : "", names.len);
+    scm__buf_putc(&req, '\n');
     if (payload_hash == NULL && body_len == 0) {
         /* Every GET has an empty body: its hash is a constant, no need to compute it. */
         payload_hash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
@@ -227,45 +226,45 @@ char *scm_sign_canonical_request(const char *method, const char *path,
         payload_hash = body_hash;
         payload_hash_len = 64;
     }
-    scm_buf_append(&req, payload_hash, payload_hash_len);
+    scm__buf_append(&req, payload_hash, payload_hash_len);
     for (i = 0; i < nheaders; i++)
         free(h[i].name);
     free(h);
     if (signed_headers && !req.oom)
-        *signed_headers = scm_buf_take(&names);
-    scm_buf_free(&names);
+        *signed_headers = scm__buf_take(&names);
+    scm__buf_free(&names);
     if (req.oom || (signed_headers && *signed_headers == NULL)) {
-        scm_buf_free(&req);
+        scm__buf_free(&req);
         return NULL;
     }
-    return scm_buf_take(&req);
+    return scm__buf_take(&req);
 }
 
-char *scm_sign_string_to_sign(const char *canonical_request, const char *date)
+char *scm__sign_string_to_sign(const char *canonical_request, const char *date)
 {
     scm_buf sts;
     char hash[65];
     sha256_hex(canonical_request, strlen(canonical_request), hash);
-    scm_buf_init(&sts);
-    scm_buf_puts(&sts, SCM_SIGN_ALGORITHM "\n");
-    scm_buf_puts(&sts, date);
-    scm_buf_putc(&sts, '\n');
-    scm_buf_puts(&sts, hash);
-    return scm_buf_take(&sts);
+    scm__buf_init(&sts);
+    scm__buf_puts(&sts, SCM_SIGN_ALGORITHM "\n");
+    scm__buf_puts(&sts, date);
+    scm__buf_putc(&sts, '\n');
+    scm__buf_puts(&sts, hash);
+    return scm__buf_take(&sts);
 }
 
-int scm_sign_signature(const char *canonical_request, const char *date,
-                       const char *sk, size_t sk_len, char out_hex[65])
+int scm__sign_signature(const char *canonical_request, const char *date, const char *sk,
+                        size_t sk_len, char out_hex[65])
 {
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int md_len = 0;
-    char *sts = scm_sign_string_to_sign(canonical_request, date);
+    char *sts = scm__sign_string_to_sign(canonical_request, date);
     int rc = -1;
     if (sts == NULL)
         return -1;
     if (sk_len <= (size_t)0x7fffffff &&
-        HMAC(EVP_sha256(), sk, (int)sk_len, (const unsigned char *)sts, strlen(sts), md,
-             &md_len) != NULL &&
+        HMAC(EVP_sha256(), sk, (int)sk_len, (const unsigned char *)sts, strlen(sts), md, &md_len) !=
+            NULL &&
         md_len == SHA256_DIGEST_LENGTH) {
         hex_lower(md, md_len, out_hex);
         rc = 0;
@@ -275,37 +274,36 @@ int scm_sign_signature(const char *canonical_request, const char *date,
     return rc;
 }
 
-char *scm_sign_authorization(const char *method, const char *path,
-                             const scm_kv *query, size_t nquery,
-                             const scm_kv *headers, size_t nheaders,
-                             const void *body, size_t body_len,
-                             const char *date, const char *ak, const char *sk)
+char *scm__sign_authorization(const char *method, const char *path, const scm_kv *query,
+                              size_t nquery, const scm_kv *headers, size_t nheaders,
+                              const void *body, size_t body_len, const char *date, const char *ak,
+                              const char *sk)
 {
     char *signed_headers = NULL, *canon, sig[65];
     scm_buf auth;
 
-    canon = scm_sign_canonical_request(method, path, query, nquery, headers, nheaders, body,
-                                       body_len, &signed_headers);
+    canon = scm__sign_canonical_request(method, path, query, nquery, headers, nheaders, body,
+                                        body_len, &signed_headers);
     if (canon == NULL)
         return NULL;
-    if (scm_sign_signature(canon, date, sk, strlen(sk), sig) != 0) {
+    if (scm__sign_signature(canon, date, sk, strlen(sk), sig) != 0) {
         free(canon);
         free(signed_headers);
         return NULL;
     }
-    scm_buf_init(&auth);
-    scm_buf_puts(&auth, SCM_SIGN_ALGORITHM " Access=");
-    scm_buf_puts(&auth, ak);
-    scm_buf_puts(&auth, ", SignedHeaders=");
-    scm_buf_puts(&auth, signed_headers);
-    scm_buf_puts(&auth, ", Signature=");
-    scm_buf_puts(&auth, sig);
+    scm__buf_init(&auth);
+    scm__buf_puts(&auth, SCM_SIGN_ALGORITHM " Access=");
+    scm__buf_puts(&auth, ak);
+    scm__buf_puts(&auth, ", SignedHeaders=");
+    scm__buf_puts(&auth, signed_headers);
+    scm__buf_puts(&auth, ", Signature=");
+    scm__buf_puts(&auth, sig);
     free(canon);
     free(signed_headers);
-    return scm_buf_take(&auth);
+    return scm__buf_take(&auth);
 }
 
-int scm_sign_equal(const char *a, const char *b)
+int scm__sign_equal(const char *a, const char *b)
 {
     size_t la = strlen(a), lb = strlen(b);
     if (la != lb)

@@ -19,16 +19,16 @@ typedef struct scm_kv {
 #define SCM_SIGN_DATE_LEN 16 /* YYYYMMDDTHHMMSSZ */
 
 /* Writes t as X-Sdk-Date into out (SCM_SIGN_DATE_LEN + 1 bytes). */
-void scm_sign_format_date(time_t t, char out[SCM_SIGN_DATE_LEN + 1]);
+void scm__sign_format_date(time_t t, char out[SCM_SIGN_DATE_LEN + 1]);
 /* Parses an X-Sdk-Date; returns 0 and sets *t, or -1 when malformed. */
-int  scm_sign_parse_date(const char *s, time_t *t);
+int scm__sign_parse_date(const char *s, time_t *t);
 
 /*
  * Percent-encodes len bytes of in (unreserved A-Z a-z 0-9 - _ . ~ kept),
  * appending to out. Returns 0, or -1 on allocation failure.
  */
 struct scm_buf;
-int scm_sign_encode(struct scm_buf *out, const char *in, size_t len);
+int scm__sign_encode(struct scm_buf *out, const char *in, size_t len);
 
 /*
  * Builds the canonical request. path is the decoded path (no trailing '/').
@@ -39,34 +39,31 @@ int scm_sign_encode(struct scm_buf *out, const char *in, size_t len);
  * a malloc'd string and, when signed_headers is not NULL, stores the malloc'd
  * SignedHeaders list there. Returns NULL on allocation failure.
  */
-char *scm_sign_canonical_request(const char *method, const char *path,
-                                 const scm_kv *query, size_t nquery,
-                                 const scm_kv *headers, size_t nheaders,
-                                 const void *body, size_t body_len,
-                                 char **signed_headers);
+char *scm__sign_canonical_request(const char *method, const char *path, const scm_kv *query,
+                                  size_t nquery, const scm_kv *headers, size_t nheaders,
+                                  const void *body, size_t body_len, char **signed_headers);
 
 /*
  * Computes the lowercase hex signature (65 bytes with NUL) of a canonical
  * request. date is the X-Sdk-Date value. Returns 0, or -1 on failure.
  */
-int scm_sign_signature(const char *canonical_request, const char *date,
-                       const char *sk, size_t sk_len, char out_hex[65]);
+int scm__sign_signature(const char *canonical_request, const char *date, const char *sk,
+                        size_t sk_len, char out_hex[65]);
 
 /* The string to sign for a canonical request (malloc'd), or NULL on OOM. */
-char *scm_sign_string_to_sign(const char *canonical_request, const char *date);
+char *scm__sign_string_to_sign(const char *canonical_request, const char *date);
 
 /*
  * Everything at once: returns the malloc'd Authorization header value
  * "SDK-HMAC-SHA256 Access=AK, SignedHeaders=..., Signature=...", or NULL.
  * headers must already contain host and x-sdk-date (value date).
  */
-char *scm_sign_authorization(const char *method, const char *path,
-                             const scm_kv *query, size_t nquery,
-                             const scm_kv *headers, size_t nheaders,
-                             const void *body, size_t body_len,
-                             const char *date, const char *ak, const char *sk);
+char *scm__sign_authorization(const char *method, const char *path, const scm_kv *query,
+                              size_t nquery, const scm_kv *headers, size_t nheaders,
+                              const void *body, size_t body_len, const char *date, const char *ak,
+                              const char *sk);
 
 /* Constant-time comparison of two NUL-terminated strings; 1 when equal. */
-int scm_sign_equal(const char *a, const char *b);
+int scm__sign_equal(const char *a, const char *b);
 
 #endif

@@ -7,5 +7,6 @@
 
 SCM_EXPORT const char *scm_shim_version(void)
 {
-    return STR(SCM_SHIM_VERSION_MAJOR) "." STR(SCM_SHIM_VERSION_MINOR) "." STR(SCM_SHIM_VERSION_PATCH);
+    return STR(SCM_SHIM_VERSION_MAJOR) "." STR(SCM_SHIM_VERSION_MINOR) "." STR(
+        SCM_SHIM_VERSION_PATCH);
 }

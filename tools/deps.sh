@@ -1,7 +1,7 @@
 #!/bin/sh
 # Installs the Debian packages the build and the tests need, when any is missing.
 set -eu
-packages="cmake make gcc clang pkg-config binutils valgrind openssl ca-certificates
+packages="cmake make gcc clang clang-format pkg-config binutils valgrind openssl ca-certificates
 libcurl4-openssl-dev libssl-dev libcjson-dev check libsubunit-dev libmicrohttpd-dev
 libsqlite3-dev"
 missing=""

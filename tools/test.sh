@@ -1,12 +1,16 @@
 #!/bin/sh
-# Builds and runs every test: gcc build, clang with ASan+UBSan, the integration tests under
-# valgrind memcheck, the thread test under ThreadSanitizer, and a short run of each fuzzer.
+# Checks the formatting (tools/format.sh), then builds and runs every test: gcc build, clang
+# with ASan+UBSan, the integration tests under valgrind memcheck, the thread test under
+# ThreadSanitizer, and a short run of each fuzzer.
 # Installs missing Debian packages first.
 set -eu
 cd "$(dirname "$0")/.."
 tools/deps.sh
 jobs=$(nproc)
 build=${SCM_BUILD_DIR:-build}
+
+echo "== clang-format: every C file as .clang-format says"
+tools/format.sh
 
 echo "== gcc, -Wall -Wextra -Werror: all tests"
 cmake -S . -B "$build/gcc" -DCMAKE_C_COMPILER=gcc -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSCM_WERROR=ON >/dev/null

@@ -2,14 +2,12 @@
 #include "scm_client.h"
 #include "layout.h"
 
-#define MEMBER(type, m) {#type "." #m " offset", offsetof(type, m)}, {#type "." #m " size", sizeof(((type *)0)->m)},
+#define MEMBER(type, m)                                                                            \
+    {#type "." #m " offset", offsetof(type, m)}, {#type "." #m " size", sizeof(((type *)0)->m)},
 #define CONSTANT(c) {#c, (size_t)(c)},
 
 const struct layout_entry layout_frozen[] = {
-    LAYOUT_MEMBERS(MEMBER)
-    LAYOUT_CONSTANTS(CONSTANT)
-    {"sizeof scm_config", sizeof(scm_config)},
+    LAYOUT_MEMBERS(MEMBER) LAYOUT_CONSTANTS(CONSTANT){"sizeof scm_config", sizeof(scm_config)},
     {"sizeof scm_auth", sizeof(scm_auth)},
     {"sizeof scm_cert_details", sizeof(scm_cert_details)},
-    {0, 0}
-};
+    {0, 0}};

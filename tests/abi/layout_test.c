@@ -11,7 +11,8 @@ int main(void)
 {
     size_t i, failures = 0;
     for (i = 0; layout_frozen[i].name != NULL; i++) {
-        if (layout_ours[i].name == NULL || strcmp(layout_frozen[i].name, layout_ours[i].name) != 0 ||
+        if (layout_ours[i].name == NULL ||
+            strcmp(layout_frozen[i].name, layout_ours[i].name) != 0 ||
             layout_frozen[i].value != layout_ours[i].value) {
             printf("DIFFER %s: frozen %lu, ours %lu\n", layout_frozen[i].name,
                    (unsigned long)layout_frozen[i].value, (unsigned long)layout_ours[i].value);

@@ -92,7 +92,7 @@ typedef struct resp {
 
 static size_t on_body(char *p, size_t size, size_t n, void *cls)
 {
-    scm_buf_append(cls, p, size * n);
+    scm__buf_append(cls, p, size * n);
     return size * n;
 }
 
@@ -129,7 +129,7 @@ static size_t on_header(char *p, size_t size, size_t n, void *cls)
 static void prepare(CURL *h, const char *url, struct curl_slist *headers, resp *r)
 {
     memset(r, 0, sizeof *r);
-    scm_buf_init(&r->body);
+    scm__buf_init(&r->body);
     curl_easy_setopt(h, CURLOPT_URL, url);
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
@@ -165,7 +165,7 @@ static void request(CURL *h, const char *method, const char *url, struct curl_sl
 
 static void resp_free(resp *r)
 {
-    scm_buf_free(&r->body);
+    scm__buf_free(&r->body);
 }
 
 static const char *body_of(const resp *r)
@@ -221,12 +221,12 @@ static struct curl_slist *signed_headers(const char *path, const scm_kv *query, 
     struct curl_slist *list = NULL;
 
     snprintf(host, sizeof host, "127.0.0.1:%d", E.port);
-    scm_sign_format_date(t, date);
+    scm__sign_format_date(t, date);
     h[nh++] = (scm_kv){"host", host};
     h[nh++] = (scm_kv){"x-sdk-date", date};
     if (with_project)
         h[nh++] = (scm_kv){"x-project-id", EMU_PROJECT_ID};
-    auth = scm_sign_authorization("GET", path, query, nquery, h, nh, "", 0, date, ak, sk);
+    auth = scm__sign_authorization("GET", path, query, nquery, h, nh, "", 0, date, ak, sk);
     ck_assert_ptr_nonnull(auth);
     snprintf(line, sizeof line, "X-Sdk-Date: %s", date);
     list = curl_slist_append(list, line);
@@ -245,12 +245,12 @@ static char *read_file(const char *path, size_t *len)
     char chunk[4096];
     size_t n;
     ck_assert_msg(f != NULL, "cannot open %s", path);
-    scm_buf_init(&b);
+    scm__buf_init(&b);
     while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        scm_buf_append(&b, chunk, n);
+        scm__buf_append(&b, chunk, n);
     fclose(f);
     *len = b.len;
-    return scm_buf_take(&b);
+    return scm__buf_take(&b);
 }
 
 static char *fixture(const char *id, const char *file, size_t *len)
@@ -657,12 +657,12 @@ static struct curl_slist *scoped_headers(const char *path, const char *name, con
     struct curl_slist *list = NULL;
 
     snprintf(host, sizeof host, "127.0.0.1:%d", E.port);
-    scm_sign_format_date(time(NULL), date);
+    scm__sign_format_date(time(NULL), date);
     h[nh++] = (scm_kv){"host", host};
     h[nh++] = (scm_kv){"x-sdk-date", date};
     if (sign_it)
         h[nh++] = (scm_kv){lname, value};
-    auth = scm_sign_authorization("GET", path, NULL, 0, h, nh, "", 0, date, EMU_AK, EMU_SK);
+    auth = scm__sign_authorization("GET", path, NULL, 0, h, nh, "", 0, date, EMU_AK, EMU_SK);
     snprintf(line, sizeof line, "X-Sdk-Date: %s", date);
     list = curl_slist_append(list, line);
     snprintf(line, sizeof line, "%s: %s", name, value);
@@ -680,8 +680,10 @@ START_TEST(aksk_scope_headers_must_be_signed)
         int sign_it;
         long status;
     } cases[] = {
-        {"X-Domain-Id", "x-domain-id", 1, 200},  {"X-Domain-Id", "x-domain-id", 0, 401},
-        {"X-Project-Id", "x-project-id", 1, 200}, {"X-Project-Id", "x-project-id", 0, 401},
+        {"X-Domain-Id", "x-domain-id", 1, 200},
+        {"X-Domain-Id", "x-domain-id", 0, 401},
+        {"X-Project-Id", "x-project-id", 1, 200},
+        {"X-Project-Id", "x-project-id", 0, 401},
     };
     char *p3 = v3_path(CERT);
     struct curl_slist *h;
@@ -714,9 +716,9 @@ START_TEST(aksk_signed_headers_must_include_host_and_date)
     resp r;
 
     start(NULL);
-    scm_sign_format_date(time(NULL), date);
+    scm__sign_format_date(time(NULL), date);
     only_date[0] = (scm_kv){"x-sdk-date", date};
-    auth = scm_sign_authorization("GET", p3, NULL, 0, only_date, 1, "", 0, date, EMU_AK, EMU_SK);
+    auth = scm__sign_authorization("GET", p3, NULL, 0, only_date, 1, "", 0, date, EMU_AK, EMU_SK);
     snprintf(line, sizeof line, "X-Sdk-Date: %s", date);
     h = curl_slist_append(h, line);
     snprintf(line, sizeof line, "Authorization: %s", auth);
@@ -830,9 +832,11 @@ END_TEST
 
 START_TEST(fault_code_and_shape)
 {
-    static const char *const args[] = {"--fault", CERT ":status=500,code=SCM.0016",
-                                       "--fault", CERT2 ":status=502,shape=code", "--fault",
-                                       MISSING ":api=v3,status=500,code=SCM.0016,shape=code", NULL};
+    static const char *const args[] = {
+        "--fault", CERT ":status=500,code=SCM.0016",
+        "--fault", CERT2 ":status=502,shape=code",
+        "--fault", MISSING ":api=v3,status=500,code=SCM.0016,shape=code",
+        NULL};
     struct curl_slist *auth = token_headers(EMU_TOKEN);
     char *a = v3_path(CERT), *b = v2_path(EMU_PROJECT_ID, CERT2), *c = v3_path(MISSING);
     resp r;
@@ -1277,16 +1281,16 @@ START_TEST(bad_command_lines_exit_2)
                                             "--fault",    CERT ":colour=red", NULL};
     static const char *const fault_id[] = {"--fixtures", FIXTURES,          "--no-auth",
                                            "--fault",    "../x:status=500", NULL};
-    static const char *const code_alone[] = {"--fixtures", FIXTURES, "--no-auth",
-                                             "--fault", CERT ":code=SCM.0016", NULL};
-    static const char *const shape_alone[] = {"--fixtures", FIXTURES, "--no-auth",
-                                              "--fault", CERT ":shape=code", NULL};
-    static const char *const bad_shape[] = {"--fixtures", FIXTURES, "--no-auth",
-                                            "--fault", CERT ":status=500,shape=xml", NULL};
-    static const char *const bad_code[] = {"--fixtures", FIXTURES, "--no-auth",
-                                           "--fault", CERT ":status=500,code=a\"b", NULL};
-    static const char *const empty_code[] = {"--fixtures", FIXTURES, "--no-auth",
-                                             "--fault", CERT ":status=500,code=", NULL};
+    static const char *const code_alone[] = {
+        "--fixtures", FIXTURES, "--no-auth", "--fault", CERT ":code=SCM.0016", NULL};
+    static const char *const shape_alone[] = {"--fixtures", FIXTURES,           "--no-auth",
+                                              "--fault",    CERT ":shape=code", NULL};
+    static const char *const bad_shape[] = {
+        "--fixtures", FIXTURES, "--no-auth", "--fault", CERT ":status=500,shape=xml", NULL};
+    static const char *const bad_code[] = {
+        "--fixtures", FIXTURES, "--no-auth", "--fault", CERT ":status=500,code=a\"b", NULL};
+    static const char *const empty_code[] = {
+        "--fixtures", FIXTURES, "--no-auth", "--fault", CERT ":status=500,code=", NULL};
     static const char *const bad_api[] = {"--fixtures",    FIXTURES, "--no-auth",
                                           "--disable-api", "v4",     NULL};
     static const char *const tls_half[] = {"--fixtures", FIXTURES,       "--no-auth",

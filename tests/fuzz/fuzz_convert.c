@@ -40,7 +40,8 @@ static const cJSON *legacy_fixture(void)
     free(text);
     FUZZ_CHECK(cJSON_IsObject(fixture));
     /* Element members are compared with the first auth element. */
-    FUZZ_CHECK(cJSON_IsObject(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(fixture, "auth"), 0)));
+    FUZZ_CHECK(
+        cJSON_IsObject(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(fixture, "auth"), 0)));
     atexit(drop_fixture);
     return fixture;
 }
@@ -49,7 +50,8 @@ static const cJSON *legacy_fixture(void)
 static void same_members(const cJSON *got, const cJSON *want)
 {
     const cJSON *g = got->child, *w;
-    cJSON_ArrayForEach(w, want) {
+    cJSON_ArrayForEach(w, want)
+    {
         FUZZ_CHECK(g != NULL && g->string != NULL && strcmp(g->string, w->string) == 0);
         FUZZ_CHECK((g->type & 0xFF) == (w->type & 0xFF));
         g = g->next;
@@ -68,8 +70,7 @@ static void check_body(const char *body)
     /* One JSON value and the final newline, nothing else. */
     FUZZ_CHECK(strcmp(end, "\n") == 0);
     same_members(got, want);
-    cJSON_ArrayForEach(el, cJSON_GetObjectItemCaseSensitive(got, "auth"))
-        same_members(el, want_el);
+    cJSON_ArrayForEach(el, cJSON_GetObjectItemCaseSensitive(got, "auth")) same_members(el, want_el);
     cJSON_Delete(got);
 }
 
@@ -81,7 +82,8 @@ static void same_names(const cJSON *arr, const scm_shim_report *r, size_t n,
     size_t i;
     FUZZ_CHECK(cJSON_IsArray(arr) && (size_t)cJSON_GetArraySize(arr) == n);
     for (i = 0; i < n; i++, it = it->next)
-        FUZZ_CHECK(cJSON_IsString(it) && name(r, i) != NULL && strcmp(it->valuestring, name(r, i)) == 0);
+        FUZZ_CHECK(cJSON_IsString(it) && name(r, i) != NULL &&
+                   strcmp(it->valuestring, name(r, i)) == 0);
     FUZZ_CHECK(name(r, n) == NULL);
 }
 
@@ -93,7 +95,7 @@ static void check_report(const scm_shim_report *r, const char *json)
     scm_shim_class cls;
 
     FUZZ_CHECK(strcmp(scm_shim_report_backend(r), "v3") == 0);
-    FUZZ_CHECK(n == scm_map_builtin.nrows && scm_shim_report_field_name(r, n) == NULL);
+    FUZZ_CHECK(n == scm__map_builtin.nrows && scm_shim_report_field_name(r, n) == NULL);
     FUZZ_CHECK(fuzz_utf8_ok(json) && cJSON_IsObject(doc));
     backend = cJSON_GetObjectItemCaseSensitive(doc, "backend");
     FUZZ_CHECK(cJSON_IsString(backend) && strcmp(backend->valuestring, "v3") == 0);
@@ -104,8 +106,10 @@ static void check_report(const scm_shim_report *r, const char *json)
         const char *name = scm_shim_report_field_name(r, i);
         const char *cname = scm_shim_class_name(scm_shim_report_field_class(r, i));
         FUZZ_CHECK(name != NULL && cname != NULL);
-        FUZZ_CHECK(scm_shim_report_find(r, name, &cls) == 0 && cls == scm_shim_report_field_class(r, i));
-        FUZZ_CHECK(strcmp(f->string, name) == 0 && cJSON_IsString(f) && strcmp(f->valuestring, cname) == 0);
+        FUZZ_CHECK(scm_shim_report_find(r, name, &cls) == 0 &&
+                   cls == scm_shim_report_field_class(r, i));
+        FUZZ_CHECK(strcmp(f->string, name) == 0 && cJSON_IsString(f) &&
+                   strcmp(f->valuestring, cname) == 0);
     }
     FUZZ_CHECK(scm_shim_report_find(r, "", &cls) == -1);
     same_names(cJSON_GetObjectItemCaseSensitive(doc, "unmapped"), r,
@@ -128,7 +132,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     rc = scm_shim_convert((const char *)data, size, &body, &r);
     if (rc != SCM_OK) {
         /* The built-in table and no allocation failure leave only bad input. */
-        FUZZ_CHECK(rc == SCM_E_PARSE && body == NULL && r == NULL && scm_shim_last_error()[0] != '\0');
+        FUZZ_CHECK(rc == SCM_E_PARSE && body == NULL && r == NULL &&
+                   scm_shim_last_error()[0] != '\0');
         return 0;
     }
     FUZZ_CHECK(body != NULL && r != NULL && scm_shim_last_error()[0] == '\0');

@@ -16,7 +16,8 @@ static int run_file(const char *path)
     uint8_t *data;
     long len;
 
-    if (f == NULL || fseek(f, 0, SEEK_END) != 0 || (len = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
+    if (f == NULL || fseek(f, 0, SEEK_END) != 0 || (len = ftell(f)) < 0 ||
+        fseek(f, 0, SEEK_SET) != 0) {
         perror(path);
         if (f != NULL)
             fclose(f);

@@ -19,23 +19,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const scm_http_response *resp;
     size_t i;
 
-    if (r == NULL && (r = scm_http_req_new()) == NULL)
+    if (r == NULL && (r = scm__http_req_new()) == NULL)
         abort();
-    scm_http_req_prepare(r, "http://127.0.0.1:1/", NULL, 1000, 1000, NULL);
+    scm__http_req_prepare(r, "http://127.0.0.1:1/", NULL, 1000, 1000, NULL);
     /* One call per line, as libcurl delivers them (each with its CRLF, never NUL-terminated). */
     while (p < end) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         size_t len = nl != NULL ? (size_t)(nl - p) + 1 : (size_t)(end - p);
-        scm_http_req_take_header(r, p, len);
+        scm__http_req_take_header(r, p, len);
         p += len;
     }
-    resp = scm_http_req_response(r);
+    resp = scm__http_req_response(r);
     FUZZ_CHECK(resp->retry_after >= -1 && resp->retry_after <= SCM_HTTP_MAX_RETRY_AFTER);
     FUZZ_CHECK(resp->retry_after <= LONG_MAX / 1000);
     FUZZ_CHECK(strlen(resp->request_id) <= SCM_HTTP_REQUEST_ID_MAX);
     for (i = 0; resp->request_id[i]; i++)
         FUZZ_CHECK(resp->request_id[i] >= 0x20 && resp->request_id[i] < 0x7f);
     FUZZ_CHECK(memchr(resp->date, '\0', sizeof resp->date) != NULL);
-    FUZZ_CHECK(scm_http_response_date(resp) >= 0);
+    FUZZ_CHECK(scm__http_response_date(resp) >= 0);
     return 0;
 }

@@ -1,6 +1,6 @@
 /*
  * fuzz_legacy.c - the legacy body parser (the legacy backend's path): strict
- * JSON parse, scm_details_from_legacy, then the legacy writer. What the
+ * JSON parse, scm__details_from_legacy, then the legacy writer. What the
  * writer produces must be well-formed UTF-8, parse again and read back to the
  * same bytes.
  */
@@ -15,20 +15,20 @@
 static scm_cert_details *read_legacy(const char *text, size_t len)
 {
     scm_cert_details *d = NULL;
-    cJSON *doc = scm_json_parse(text, len);
+    cJSON *doc = scm__json_parse(text, len);
     char err[256] = "";
     int rc;
 
     if (doc == NULL)
         return NULL;
-    rc = scm_details_from_legacy(doc, &d, err, sizeof err);
+    rc = scm__details_from_legacy(doc, &d, err, sizeof err);
     cJSON_Delete(doc);
     if (rc != SCM_OK) {
         /* No allocation fails under the fuzzer: only a bad member is left. */
         FUZZ_CHECK(rc == SCM_E_PARSE && d == NULL && err[0] != '\0');
         return NULL;
     }
-    FUZZ_CHECK(d != NULL && scm_details_report(d) != NULL);
+    FUZZ_CHECK(d != NULL && scm__details_report(d) != NULL);
     return d;
 }
 
@@ -39,14 +39,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     if (d == NULL)
         return 0;
-    body = scm_legacy_json(d, NULL);
-    annotated = scm_legacy_json(d, scm_details_report(d));
+    body = scm__legacy_json(d, NULL);
+    annotated = scm__legacy_json(d, scm__details_report(d));
     FUZZ_CHECK(body != NULL && annotated != NULL && fuzz_utf8_ok(body) && fuzz_utf8_ok(annotated));
 
     /* Reading the written body back gives the same object, so the same bytes. */
     again = read_legacy(body, strlen(body));
     FUZZ_CHECK(again != NULL);
-    body_again = scm_legacy_json(again, NULL);
+    body_again = scm__legacy_json(again, NULL);
     FUZZ_CHECK(body_again != NULL && strcmp(body, body_again) == 0);
     scm_free(body_again);
     scm_cert_details_free(again);
@@ -54,7 +54,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* The "_shim" member is unknown to the parser: the annotated body reads the same. */
     again = read_legacy(annotated, strlen(annotated));
     FUZZ_CHECK(again != NULL);
-    body_again = scm_legacy_json(again, NULL);
+    body_again = scm__legacy_json(again, NULL);
     FUZZ_CHECK(body_again != NULL && strcmp(body, body_again) == 0);
     scm_free(body_again);
     scm_cert_details_free(again);

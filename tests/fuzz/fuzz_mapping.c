@@ -1,6 +1,6 @@
 /*
  * fuzz_mapping.c - the mapping-table loader (what SCM_SHIM_MAPPING feeds):
- * scm_map_parse, scm_map_bind against the built-in table, and, for a table
+ * scm__map_parse, scm__map_bind against the built-in table, and, for a table
  * that binds, a conversion of one v3 body with it.
  */
 #include "convert.h"
@@ -18,15 +18,19 @@
  */
 static const char V3_BODY[] =
     "{\"id\":\"scs1\",\"status\":\"ISSUED\",\"order_id\":\"o-1\",\"name\":\"n\","
-    "\"type\":\"OV_SSL_CERT\",\"brand\":\"DigiCert\",\"push_support\":\"ON\",\"revoke_reason\":null,"
-    "\"signature_algorithm\":\"SHA384WITHECDSA\",\"validity_period\":12,\"validation_method\":\"DNS\","
-    "\"domain_type\":\"WILDCARD\",\"domain\":\"*.example.com\",\"sans\":\" a.example.com ;;b.example.com\","
+    "\"type\":\"OV_SSL_CERT\",\"brand\":\"DigiCert\",\"push_support\":\"ON\",\"revoke_reason\":"
+    "null,"
+    "\"signature_algorithm\":\"SHA384WITHECDSA\",\"validity_period\":12,\"validation_method\":"
+    "\"DNS\","
+    "\"domain_type\":\"WILDCARD\",\"domain\":\"*.example.com\",\"sans\":\" a.example.com "
+    ";;b.example.com\","
     "\"domain_count\":3,\"wildcard_count\":1,\"fingerprint\":\"ab12\",\"shared\":false,"
     "\"application_info\":{\"country\":\"CN\",\"company_name\":\"Acme \\\"Secure\\\" GmbH\","
     "\"company_city\":null,\"applicant_name\":\"Zo\\u00eb\",\"contact_email\":\"t@example.org\","
     "\"extra\":\"e\"},\"description\":\"d;e\",\"enterprise_project_id\":\"0\","
     "\"authentification\":[{\"record_name\":\"_dnsauth.example.com\",\"record_type\":\"TXT\","
-    "\"record_value\":\"v1\",\"domain\":\"*.example.com\"},{\"record_name\":\"x\",\"record_type\":\"CNAME\","
+    "\"record_value\":\"v1\",\"domain\":\"*.example.com\"},{\"record_name\":\"x\",\"record_type\":"
+    "\"CNAME\","
     "\"record_value\":\"v2\",\"domain\":\"b.example.com\",\"extra\":\"e\"}]}";
 
 static void convert_with(const scm_map *map)
@@ -37,14 +41,14 @@ static void convert_with(const scm_map *map)
     int rc;
 
     FUZZ_CHECK(doc != NULL);
-    rc = scm_convert_v3(map, doc, &d, err, sizeof err);
+    rc = scm__convert_v3(map, doc, &d, err, sizeof err);
     cJSON_Delete(doc);
     if (rc != SCM_OK) {
         /* A table may point a string field at a number member, or auth at a string. */
         FUZZ_CHECK(rc == SCM_E_PARSE && d == NULL && err[0] != '\0');
         return;
     }
-    body = scm_legacy_json(d, scm_details_report(d));
+    body = scm__legacy_json(d, scm__details_report(d));
     FUZZ_CHECK(body != NULL && fuzz_utf8_ok(body));
     doc = cJSON_Parse(body);
     FUZZ_CHECK(cJSON_IsObject(doc));
@@ -59,7 +63,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char err[256] = "";
     size_t i;
 
-    if (scm_map_parse((const char *)data, size, &map, err, sizeof err) != 0) {
+    if (scm__map_parse((const char *)data, size, &map, err, sizeof err) != 0) {
         FUZZ_CHECK(map.rows == NULL && map.nrows == 0 && map.owned == NULL && err[0] != '\0');
         return 0;
     }
@@ -68,13 +72,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         const scm_map_row *r = &map.rows[i];
         FUZZ_CHECK(r->nv3 <= SCM_MAP_MAX_SOURCES && (r->rule == SCM_RULE_ENUM) == (r->nvalues > 0));
         /* Rows are unique by legacy name. */
-        FUZZ_CHECK(scm_map_find(&map, r->legacy) == r);
+        FUZZ_CHECK(scm__map_find(&map, r->legacy) == r);
     }
-    if (scm_map_bind(&map, &scm_map_builtin, err, sizeof err) == 0) {
-        FUZZ_CHECK(map.nrows == scm_map_builtin.nrows);
+    if (scm__map_bind(&map, &scm__map_builtin, err, sizeof err) == 0) {
+        FUZZ_CHECK(map.nrows == scm__map_builtin.nrows);
         /* Each row now addresses its field exactly as the built-in row does. */
         for (i = 0; i < map.nrows; i++) {
-            const scm_map_row *r = &map.rows[i], *ref = scm_map_find(&scm_map_builtin, r->legacy);
+            const scm_map_row *r = &map.rows[i], *ref = scm__map_find(&scm__map_builtin, r->legacy);
             FUZZ_CHECK(ref != NULL && ref->offset == r->offset && ref->in_auth == r->in_auth &&
                        ref->type == r->type && strcmp(ref->key, r->key) == 0);
         }
@@ -82,6 +86,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     } else {
         FUZZ_CHECK(err[0] != '\0');
     }
-    scm_map_free(&map);
+    scm__map_free(&map);
     return 0;
 }

@@ -13,7 +13,7 @@ scm_config it_config(const emu *e);
 scm_client *it_client(const emu *e);
 /* The fixture IDs under dir (NULL-terminated, malloc'd; free with it_free_ids). */
 char **it_fixture_ids(const char *dir);
-void   it_free_ids(char **ids);
+void it_free_ids(char **ids);
 /* dir/<id>/<file> parsed, or NULL when absent. */
 cJSON *it_fixture_json(const char *dir, const char *id, const char *file);
 /* Milliseconds on a monotonic clock. */
@@ -22,7 +22,7 @@ double it_now_ms(void);
  * Runs a shell command and returns its exit status (-1 if it did not exit);
  * its stdout, NUL-terminated, in out (at most n - 1 bytes kept).
  */
-int    it_run(const char *cmd, char *out, size_t n);
+int it_run(const char *cmd, char *out, size_t n);
 /* The log's lines as parsed objects: a JSON array (cJSON_Delete it). */
 cJSON *it_log(const emu *e);
 

@@ -84,11 +84,12 @@ START_TEST(served_after_v2_is_gone)
         ck_assert_int_eq(scm_query_cert_details(c, ids[i], &d), SCM_OK);
         r = scm_shim_details_report(d);
         /* Every field as v2 said it, the restored ones flagged captured with a time. */
-        for (k = 0; k < scm_map_builtin.nrows; k++) {
-            const scm_map_row *row = &scm_map_builtin.rows[k];
+        for (k = 0; k < scm__map_builtin.nrows; k++) {
+            const scm_map_row *row = &scm__map_builtin.rows[k];
             if (row->type != SCM_FT_STRING || row->in_auth)
                 continue;
-            ck_assert_str_eq(*(char **)(void *)((char *)d + row->offset), legacy_str(legacy, row->key));
+            ck_assert_str_eq(*(char **)(void *)((char *)d + row->offset),
+                             legacy_str(legacy, row->key));
             if (row->cls == SCM_CLASS_MISSING || row->cls == SCM_CLASS_LOSSY) {
                 ck_assert_int_eq(scm_shim_report_field_class(r, k), SCM_SHIM_CLASS_CAPTURED);
                 ck_assert(scm_shim_report_field_captured_at(r, k) > 0);
@@ -97,7 +98,8 @@ START_TEST(served_after_v2_is_gone)
         auth = cJSON_GetObjectItemCaseSensitive(legacy, "auth");
         ck_assert_uint_eq(d->auth_count, (size_t)cJSON_GetArraySize(auth));
         for (k = 0; k < d->auth_count; k++)
-            ck_assert_str_eq(d->auth[k].status, legacy_str(cJSON_GetArrayItem(auth, (int)k), "status"));
+            ck_assert_str_eq(d->auth[k].status,
+                             legacy_str(cJSON_GetArrayItem(auth, (int)k), "status"));
         scm_cert_details_free(d);
         cJSON_Delete(legacy);
     }
@@ -115,7 +117,8 @@ START_TEST(sample_program_prints_every_field_as_v2_did)
     snprintf(out, sizeof out, "%s/report.out", GONE.dir);
     snprintf(cmd, sizeof cmd,
              "env -u SCM_SHIM_BACKEND SCM_ENDPOINT=%s SCM_PROJECT_ID=%s SCM_AK=%s SCM_SK=%s "
-             "SCM_SHIM_CAPTURE=%s %s/cert_report scs7788354407554 scs1159493232269 scs5387027233194 > %s",
+             "SCM_SHIM_CAPTURE=%s %s/cert_report scs7788354407554 scs1159493232269 "
+             "scs5387027233194 > %s",
              GONE.url, EMU_PROJECT_ID, EMU_AK, EMU_SK, store, SCM_CALLERS_DIR, out);
     ck_assert_int_eq(system(cmd), 0);
     got = tu_read_file(out, NULL);
@@ -194,13 +197,13 @@ START_TEST(four_processes_write_at_once)
         ck_assert_int_eq(waitpid(pids[i], &status, 0), pids[i]);
         ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
     }
-    cap = scm_capture_open(db, SCM_CAPTURE_WAIT_MS);
+    cap = scm__capture_open(db, SCM_CAPTURE_WAIT_MS);
     ck_assert_ptr_nonnull(cap);
-    ck_assert_int_eq(scm_capture_stats_get(cap, &st), 0);
+    ck_assert_int_eq(scm__capture_stats_get(cap, &st), 0);
     /* Every certificate, every missing or lossy field once: nothing lost, nothing doubled. */
     ck_assert_int_eq(st.certificates, 16);
     ck_assert_int_eq(st.values, 68);
-    scm_capture_close(cap);
+    scm__capture_close(cap);
 }
 END_TEST
 
@@ -263,13 +266,13 @@ START_TEST(offline_conversion_and_purge)
     ck_assert_int_eq(scm_shim_convert(v3, len, &out, NULL), SCM_OK);
     ck_assert_ptr_nonnull(strstr(out, "\"organization_unit\": \"IT\""));
     scm_free(out);
-    cap = scm_capture_open(db, SCM_CAPTURE_WAIT_MS);
-    ck_assert_int_eq(scm_capture_purge(cap, "scs7788354407554", &removed), 0);
+    cap = scm__capture_open(db, SCM_CAPTURE_WAIT_MS);
+    ck_assert_int_eq(scm__capture_purge(cap, "scs7788354407554", &removed), 0);
     ck_assert_int_eq(removed, 8); /* 3 fields + auth[].status of its 5 validation records */
-    ck_assert_int_eq(scm_capture_purge(cap, NULL, &removed), 0);
-    ck_assert_int_eq(scm_capture_stats_get(cap, &st), 0);
+    ck_assert_int_eq(scm__capture_purge(cap, NULL, &removed), 0);
+    ck_assert_int_eq(scm__capture_stats_get(cap, &st), 0);
     ck_assert_int_eq(st.values, 0);
-    scm_capture_close(cap);
+    scm__capture_close(cap);
     ck_assert_int_eq(scm_shim_convert(v3, len, &out, NULL), SCM_OK);
     ck_assert_ptr_nonnull(strstr(out, "\"organization_unit\": \"\""));
     scm_free(out);
@@ -282,12 +285,15 @@ END_TEST
 static int shim(const char *db, const char *args, char *out, size_t n)
 {
     char cmd[2048];
-    snprintf(cmd, sizeof cmd, "env SCM_ENDPOINT=%s SCM_PROJECT_ID=%s SCM_AK=%s SCM_SK=%s SCM_SHIM_CAPTURE=%s %s %s 2>/dev/null",
+    snprintf(cmd, sizeof cmd,
+             "env SCM_ENDPOINT=%s SCM_PROJECT_ID=%s SCM_AK=%s SCM_SK=%s SCM_SHIM_CAPTURE=%s %s %s "
+             "2>/dev/null",
              LIVE.url, EMU_PROJECT_ID, EMU_AK, EMU_SK, db, SCM_SHIM_CLI, args);
     return it_run(cmd, out, n);
 }
 
-/* A store captured from every fixture, then edited with sql (as another tool or an old table left it); returns the rows changed. */
+/* A store captured from every fixture, then edited with sql (as another tool or an old table left
+ * it); returns the rows changed. */
 static int captured_then(const char *db, const char *sql)
 {
     sqlite3 *h;
@@ -322,9 +328,12 @@ START_TEST(store_from_an_older_table_never_beats_v3)
     scm_shim_class cls;
 
     snprintf(db, sizeof db, "%s/older-table.db", LIVE.dir);
-    ck_assert_int_eq(captured_then(db, "INSERT INTO captured VALUES ('scs7788354407554', 'company_name', '', 'Stale Corp', 1),"
-                                       " ('scs7788354407554', 'cert_describe', '', 'stale description', 1)"),
-                     2);
+    ck_assert_int_eq(
+        captured_then(
+            db,
+            "INSERT INTO captured VALUES ('scs7788354407554', 'company_name', '', 'Stale Corp', 1),"
+            " ('scs7788354407554', 'cert_describe', '', 'stale description', 1)"),
+        2);
     convert_with_store(db, &out, &r);
     ck_assert_ptr_null(strstr(out, "Stale Corp"));
     ck_assert_ptr_null(strstr(out, "stale description"));
@@ -337,7 +346,8 @@ START_TEST(store_from_an_older_table_never_beats_v3)
     ck_assert_int_eq(cls, SCM_SHIM_CLASS_CAPTURED);
     /* --stats tells the operator which stored fields are no longer served. */
     ck_assert_int_eq(shim(db, "capture --stats", text, 1 << 16), 0);
-    ck_assert_ptr_nonnull(strstr(text, "  company_name                1  not served: v3 supplies it\n"));
+    ck_assert_ptr_nonnull(
+        strstr(text, "  company_name                1  not served: v3 supplies it\n"));
     ck_assert_ptr_nonnull(strstr(text, "  encrypt_type               16  served\n"));
     scm_shim_report_free(r);
     scm_free(out);
@@ -353,9 +363,10 @@ START_TEST(damaged_value_is_not_served)
     scm_shim_class cls;
 
     snprintf(db, sizeof db, "%s/damaged.db", LIVE.dir);
-    ck_assert_int_eq(captured_then(db, "UPDATE captured SET value = CAST(X'49ff54' AS TEXT) "
-                                       "WHERE cert_id = 'scs7788354407554' AND field = 'organization_unit'"),
-                     1);
+    ck_assert_int_eq(
+        captured_then(db, "UPDATE captured SET value = CAST(X'49ff54' AS TEXT) "
+                          "WHERE cert_id = 'scs7788354407554' AND field = 'organization_unit'"),
+        1);
     convert_with_store(db, &out, &r);
     ck_assert_ptr_nonnull(strstr(out, "\"organization_unit\": \"\""));
     ck_assert_ptr_null(strstr(out, "I\xffT"));
@@ -387,7 +398,8 @@ START_TEST(locked_store_does_not_stretch_the_deadline)
     snprintf(db, sizeof db, "%s/locked.db", LIVE.dir);
     capture_all(db);
     ck_assert_int_eq(sqlite3_open(db, &holder), SQLITE_OK);
-    ck_assert_int_eq(sqlite3_exec(holder, "DELETE FROM captured; BEGIN EXCLUSIVE", NULL, NULL, NULL), SQLITE_OK);
+    ck_assert_int_eq(
+        sqlite3_exec(holder, "DELETE FROM captured; BEGIN EXCLUSIVE", NULL, NULL, NULL), SQLITE_OK);
     setenv("SCM_SHIM_BACKEND", "legacy", 1);
     cfg.timeout_ms = 800;
     c = scm_client_new(&cfg);
@@ -405,10 +417,10 @@ START_TEST(locked_store_does_not_stretch_the_deadline)
     scm_client_free(c);
     unsetenv("SCM_SHIM_BACKEND");
     unsetenv("SCM_SHIM_CAPTURE");
-    cap = scm_capture_open(db, SCM_CAPTURE_WAIT_MS);
-    ck_assert_int_eq(scm_capture_stats_get(cap, &st), 0);
+    cap = scm__capture_open(db, SCM_CAPTURE_WAIT_MS);
+    ck_assert_int_eq(scm__capture_stats_get(cap, &st), 0);
     ck_assert_int_eq(st.certificates, 1);
-    scm_capture_close(cap);
+    scm__capture_close(cap);
 }
 END_TEST
 
@@ -418,7 +430,8 @@ START_TEST(capture_command)
     int lines = 0;
 
     snprintf(db, sizeof db, "%s/command.db", LIVE.dir);
-    snprintf(args, sizeof args, "capture --concurrency 4 --ids %s/fleet-ids.txt", SCM_TEST_DATA_DIR);
+    snprintf(args, sizeof args, "capture --concurrency 4 --ids %s/fleet-ids.txt",
+             SCM_TEST_DATA_DIR);
     /* The unknown certificate fails; the 16 others are kept. */
     ck_assert_int_eq(shim(db, args, out, 1 << 20), 1);
     ck_assert_str_eq(out, "captured 16 certificates, 1 failed\n");

@@ -1,4 +1,5 @@
-/* test_legacy.c - the legacy backend against scm-emulator: fixtures, errors, keep-alive, threads. */
+/* test_legacy.c - the legacy backend against scm-emulator: fixtures, errors, keep-alive, threads.
+ */
 #include "itest.h"
 #include "maptable.h"
 #include "testutil.h"
@@ -31,7 +32,7 @@ static void stop_main(void)
 /* Compares every member of d with the legacy body, through the table's offsets. */
 static void assert_details_equal(const scm_cert_details *d, const cJSON *legacy)
 {
-    const scm_map *m = &scm_map_builtin;
+    const scm_map *m = &scm__map_builtin;
     const cJSON *auth = cJSON_GetObjectItemCaseSensitive(legacy, "auth");
     size_t i, k;
 
@@ -42,14 +43,17 @@ static void assert_details_equal(const scm_cert_details *d, const cJSON *legacy)
         if (r->in_auth) {
             ck_assert_uint_eq(d->auth_count, (size_t)cJSON_GetArraySize(auth));
             for (k = 0; k < d->auth_count; k++) {
-                const cJSON *ev = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(auth, (int)k), r->key);
+                const cJSON *ev =
+                    cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(auth, (int)k), r->key);
                 ck_assert_msg(cJSON_IsString(ev), "%s", r->legacy);
-                ck_assert_str_eq(*(char *const *)(const void *)((const char *)&d->auth[k] + r->offset),
-                                 ev->valuestring);
+                ck_assert_str_eq(
+                    *(char *const *)(const void *)((const char *)&d->auth[k] + r->offset),
+                    ev->valuestring);
             }
         } else if (r->type == SCM_FT_STRING) {
             ck_assert_msg(cJSON_IsString(v), "%s", r->legacy);
-            ck_assert_str_eq(*(char *const *)(const void *)((const char *)d + r->offset), v->valuestring);
+            ck_assert_str_eq(*(char *const *)(const void *)((const char *)d + r->offset),
+                             v->valuestring);
         } else if (r->type == SCM_FT_INT) {
             ck_assert_int_eq(d->domain_number, v->valueint);
         }
@@ -111,7 +115,9 @@ START_TEST(token_auth)
     scm_cert_details_free(d);
     scm_client_free(c);
     log = it_log(&E);
-    ck_assert_str_eq(cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(log, cJSON_GetArraySize(log) - 1), "auth")->valuestring,
+    ck_assert_str_eq(cJSON_GetObjectItemCaseSensitive(
+                         cJSON_GetArrayItem(log, cJSON_GetArraySize(log) - 1), "auth")
+                         ->valuestring,
                      "ok-token");
     cJSON_Delete(log);
 }
@@ -178,9 +184,18 @@ START_TEST(not_found)
 }
 END_TEST
 
-static const char *const BAD_IDS[] = {"", "a/b", "..", "../scs7788354407554", "a%2Fb", "a?b", "a#b", "a b",
-                                      "a\r\nHost: x", "scs7788354407554\n",
-                                      "01234567890123456789012345678901234567890123456789012345678901234"};
+static const char *const BAD_IDS[] = {
+    "",
+    "a/b",
+    "..",
+    "../scs7788354407554",
+    "a%2Fb",
+    "a?b",
+    "a#b",
+    "a b",
+    "a\r\nHost: x",
+    "scs7788354407554\n",
+    "01234567890123456789012345678901234567890123456789012345678901234"};
 
 START_TEST(bad_cert_id_sends_nothing)
 {
@@ -201,7 +216,8 @@ START_TEST(bad_cert_id_sends_nothing)
     ck_assert_int_eq(scm_query_cert_details(c, "scs7788354407554", NULL), SCM_E_INVALID_PARAM);
     ck_assert_int_eq(scm_query_cert_details_json(c, "scs7788354407554", NULL), SCM_E_INVALID_PARAM);
     ck_assert_int_eq(scm_query_cert_details(NULL, "scs7788354407554", &d), SCM_E_INVALID_PARAM);
-    ck_assert_int_eq(scm_query_cert_details_json(NULL, "scs7788354407554", &body), SCM_E_INVALID_PARAM);
+    ck_assert_int_eq(scm_query_cert_details_json(NULL, "scs7788354407554", &body),
+                     SCM_E_INVALID_PARAM);
     ck_assert_int_eq(emu_log_count(&E, "\"path\""), before);
     scm_client_free(c);
     scm_client_free(NULL);
@@ -214,8 +230,8 @@ END_TEST
 START_TEST(keep_alive_one_connection)
 {
     scm_client *c = it_client(&E);
-    const char *ids[] = {"scs7788354407554", "scs1159493232269", "scs9595544421983", "scs0000000000000",
-                         "scs2603283540895"};
+    const char *ids[] = {"scs7788354407554", "scs1159493232269", "scs9595544421983",
+                         "scs0000000000000", "scs2603283540895"};
     cJSON *log, *line;
     int port = -1, seen = 0, start;
     size_t i;
@@ -230,7 +246,8 @@ START_TEST(keep_alive_one_connection)
     }
     log = it_log(&E);
     ck_assert_int_eq(cJSON_GetArraySize(log), start + 5);
-    cJSON_ArrayForEach(line, log) {
+    cJSON_ArrayForEach(line, log)
+    {
         int p;
         if (seen++ < start)
             continue;
@@ -303,17 +320,16 @@ static void start_faults(void)
 {
     /* These tests map each fault to its code; test_reliability.c covers retrying them. */
     setenv("SCM_SHIM_RETRIES", "0", 1);
-    static const char *const args[] = {
-        "--fault", "scs7788354407554:status=500",
-        "--fault", "scs1159493232269:status=403",
-        "--fault", "scs9595544421983:status=429,retry_after=1",
-        "--fault", "scs2603283540895:body=malformed",
-        "--fault", "scs4488023722227:body=truncated",
-        "--fault", "scs7396304647646:body=drop",
-        "--fault", "scs6935049258991:latency_ms=3000",
-        "--fault", "scs5387027233194:status=400",
-        "--fault", "scs3267718637407:status=502",
-        NULL};
+    static const char *const args[] = {"--fault", "scs7788354407554:status=500",
+                                       "--fault", "scs1159493232269:status=403",
+                                       "--fault", "scs9595544421983:status=429,retry_after=1",
+                                       "--fault", "scs2603283540895:body=malformed",
+                                       "--fault", "scs4488023722227:body=truncated",
+                                       "--fault", "scs7396304647646:body=drop",
+                                       "--fault", "scs6935049258991:latency_ms=3000",
+                                       "--fault", "scs5387027233194:status=400",
+                                       "--fault", "scs3267718637407:status=502",
+                                       NULL};
     ck_assert_int_eq(emu_start(&FAULTS, NULL, args), 0);
 }
 
@@ -328,10 +344,10 @@ static const struct {
     int rc;
     long status;
 } FAULT_CASES[] = {
-    {"scs7788354407554", SCM_E_SERVER, 500},  {"scs1159493232269", SCM_E_AUTH, 403},
-    {"scs9595544421983", SCM_E_SERVER, 429},  {"scs2603283540895", SCM_E_PARSE, 200},
-    {"scs4488023722227", SCM_E_NETWORK, 0},   {"scs7396304647646", SCM_E_NETWORK, 0},
-    {"scs5387027233194", SCM_E_SERVER, 400},  {"scs3267718637407", SCM_E_SERVER, 502},
+    {"scs7788354407554", SCM_E_SERVER, 500}, {"scs1159493232269", SCM_E_AUTH, 403},
+    {"scs9595544421983", SCM_E_SERVER, 429}, {"scs2603283540895", SCM_E_PARSE, 200},
+    {"scs4488023722227", SCM_E_NETWORK, 0},  {"scs7396304647646", SCM_E_NETWORK, 0},
+    {"scs5387027233194", SCM_E_SERVER, 400}, {"scs3267718637407", SCM_E_SERVER, 502},
 };
 
 START_TEST(fault_maps_to_code)
@@ -349,7 +365,8 @@ START_TEST(fault_maps_to_code)
     ck_assert_int_eq(scm_query_cert_details_json(c, FAULT_CASES[_i].id, &body), rc);
     if (rc == SCM_E_SERVER || rc == SCM_E_AUTH) {
         cJSON *doc = cJSON_Parse(body);
-        ck_assert_msg(cJSON_IsString(cJSON_GetObjectItemCaseSensitive(doc, "error_code")), "%s", body);
+        ck_assert_msg(cJSON_IsString(cJSON_GetObjectItemCaseSensitive(doc, "error_code")), "%s",
+                      body);
         cJSON_Delete(doc);
         scm_free(body);
     } else {

@@ -20,26 +20,28 @@
 static emu E;
 
 static const char *const FAULTS[] = {
-    "--fault", "scs7788354407554:status=503,count=2",     /* 503 twice then 200 */
-    "--fault", "scs1159493232269:status=500",             /* persistent 500, a gateway's code */
+    "--fault", "scs7788354407554:status=503,count=2",       /* 503 twice then 200 */
+    "--fault", "scs1159493232269:status=500",               /* persistent 500, a gateway's code */
     "--fault", "scs1343342290420:status=500,code=SCM.0016", /* a business error */
-    "--fault", "scs8543121890079:status=500,code=SCM.0016,shape=code",
-    "--fault", "scs9454356128061:status=502,shape=code",   /* {"code","message"}, transient */
+    "--fault", "scs8543121890079:status=500,code=SCM.0016,shape=code", "--fault",
+    "scs9454356128061:status=502,shape=code", /* {"code","message"}, transient */
     "--fault", "scs9859855983706:status=503,code=SCM.0503,count=1", /* only a 500 is business */
-    "--fault", "scs9595544421983:status=429,retry_after=1,count=1",
-    "--fault", "scs2603283540895:status=400",
-    "--fault", "scs3267718637407:status=403",
-    "--fault", "scs3918949485640:body=drop",              /* persistent drop */
-    "--fault", "scs4488023722227:body=drop,count=1",      /* one drop, then fine */
-    "--fault", "scs5387027233194:body=truncated,count=1",
-    "--fault", "scs6167076094451:body=malformed",
-    "--fault", "scs6674810927136:latency_ms=4000",
+    "--fault", "scs9595544421983:status=429,retry_after=1,count=1", "--fault",
+    "scs2603283540895:status=400", "--fault", "scs3267718637407:status=403", "--fault",
+    "scs3918949485640:body=drop",                    /* persistent drop */
+    "--fault", "scs4488023722227:body=drop,count=1", /* one drop, then fine */
+    "--fault", "scs5387027233194:body=truncated,count=1", "--fault",
+    "scs6167076094451:body=malformed", "--fault", "scs6674810927136:latency_ms=4000",
     /* Hostile headers, on IDs no fixture has: the fault's answer replaces the 404. */
     "--fault", "scs0000000000011:status=503,retry_after=9223372036854775807", /* LONG_MAX s */
     "--fault", "scs0000000000012:status=429,retry_after=9223372036854775",    /* x 1000 overflows */
-    "--fault", "scs0000000000013:status=503,retry_after=99999999999999999999999999999999", /* > 2^63 */
-    "--fault", "scs0000000000014:header_bytes=200000",    /* one 200 KB header line */
-    "--fault", "scs0000000000015:status=403,msg=denied\r\nscm-shim: all good\x1b[2J\x07", /* forged line, terminal escapes */
+    "--fault",
+    "scs0000000000013:status=503,retry_after=99999999999999999999999999999999", /* > 2^63 */
+    "--fault", "scs0000000000014:header_bytes=200000", /* one 200 KB header line */
+    "--fault",
+    "scs0000000000015:status=403,msg=denied\r\nscm-shim: all good\x1b[2J\x07", /* forged line,
+                                                                                  terminal escapes
+                                                                                */
     NULL};
 
 static void start(void)
@@ -69,16 +71,19 @@ static const struct {
     double min_ms, max_ms;
     const char *code; /* scm_client_error_code after the call */
 } CASES[] = {
-    {"scs7788354407554", SCM_OK, 3, 100, 3000, ""},           /* two backoffs */
-    {"scs1159493232269", SCM_E_SERVER, 4, 300, 3000, "APIGW.500"}, /* 1 + SCM_SHIM_RETRIES, inside the deadline */
-    {"scs9595544421983", SCM_OK, 2, 950, 3000, ""},           /* Retry-After: 1 honoured */
+    {"scs7788354407554", SCM_OK, 3, 100, 3000, ""}, /* two backoffs */
+    {"scs1159493232269", SCM_E_SERVER, 4, 300, 3000,
+     "APIGW.500"},                                  /* 1 + SCM_SHIM_RETRIES, inside the deadline */
+    {"scs9595544421983", SCM_OK, 2, 950, 3000, ""}, /* Retry-After: 1 honoured */
     {"scs2603283540895", SCM_E_SERVER, 1, 0, 1000, "APIGW.400"}, /* 4xx: never retried */
     {"scs3267718637407", SCM_E_AUTH, 1, 0, 1000, "APIGW.403"},
     {"scs3918949485640", SCM_E_NETWORK, 4, 100, 3000, "SCMSHIM.NETWORK"},
     {"scs4488023722227", SCM_OK, 2, 0, 3000, ""},
     {"scs5387027233194", SCM_OK, 2, 0, 3000, ""},
-    {"scs6167076094451", SCM_E_PARSE, 1, 0, 1000, "SCMSHIM.PARSE"}, /* garbage: not a transient failure */
-    {"scs1343342290420", SCM_E_SERVER, 1, 0, 1000, "SCM.0016"}, /* business error: asking again only adds latency */
+    {"scs6167076094451", SCM_E_PARSE, 1, 0, 1000,
+     "SCMSHIM.PARSE"}, /* garbage: not a transient failure */
+    {"scs1343342290420", SCM_E_SERVER, 1, 0, 1000,
+     "SCM.0016"}, /* business error: asking again only adds latency */
     {"scs8543121890079", SCM_E_SERVER, 1, 0, 1000, "SCM.0016"}, /* the same in {"code","message"} */
     {"scs9454356128061", SCM_E_SERVER, 4, 300, 3000, "APIGW.502"},
     {"scs9859855983706", SCM_OK, 2, 0, 3000, ""},
@@ -107,8 +112,8 @@ START_TEST(fault)
                   scm_client_error_msg(c), CASES[_i].rc);
     ck_assert_int_eq(requests_for(&E, CASES[_i].id) - before, CASES[_i].requests);
     ck_assert_str_eq(scm_client_error_code(c), CASES[_i].code);
-    ck_assert_msg(ms >= CASES[_i].min_ms && ms <= CASES[_i].max_ms, "%s took %.0f ms",
-                  CASES[_i].id, ms);
+    ck_assert_msg(ms >= CASES[_i].min_ms && ms <= CASES[_i].max_ms, "%s took %.0f ms", CASES[_i].id,
+                  ms);
     ck_assert((rc == SCM_OK) == (d != NULL));
     scm_cert_details_free(d);
     scm_client_free(c);
@@ -209,7 +214,8 @@ START_TEST(clock_skew_corrected_from_date)
     /* One rejected request, then two signed with the server's time. */
     ck_assert_int_eq(emu_log_count(&skewed, "\"status\":401"), 1);
     ck_assert_int_eq(emu_log_count(&skewed, "\"status\":200"), 2);
-    ck_assert_msg(strstr(err, "clock skew of +3600 s") != NULL || strstr(err, "clock skew of +3599 s") != NULL ||
+    ck_assert_msg(strstr(err, "clock skew of +3600 s") != NULL ||
+                      strstr(err, "clock skew of +3599 s") != NULL ||
                       strstr(err, "clock skew of +3601 s") != NULL,
                   "stderr: %s", err);
     free(err);
@@ -233,7 +239,8 @@ START_TEST(imposter_bodies_are_parse_errors)
         setenv("SCM_SHIM_BACKEND", backends[b], 1);
         c = it_client(&imp);
         for (i = 0; i < 3; i++) {
-            ck_assert_msg(scm_query_cert_details(c, ids[i], &d) == SCM_E_PARSE, "%s %s", backends[b], ids[i]);
+            ck_assert_msg(scm_query_cert_details(c, ids[i], &d) == SCM_E_PARSE, "%s %s",
+                          backends[b], ids[i]);
             ck_assert_ptr_null(d);
             ck_assert_str_eq(scm_client_error_code(c), "SCMSHIM.PARSE");
             ck_assert_int_eq(scm_query_cert_details_json(c, ids[i], &body), SCM_E_PARSE);
@@ -251,8 +258,10 @@ START_TEST(service_text_cannot_forge_output)
 {
     char log[] = "/tmp/scmshim-msg-XXXXXX", cmd[1200], out[256], *text;
     int fd = mkstemp(log);
-    snprintf(cmd, sizeof cmd, "env SCM_ENDPOINT=%s SCM_PROJECT_ID=%s SCM_AK=%s SCM_SK=%s %s get scs0000000000015 2>%s",
-             E.url, EMU_PROJECT_ID, EMU_AK, EMU_SK, SCM_SHIM_CLI, log);
+    snprintf(
+        cmd, sizeof cmd,
+        "env SCM_ENDPOINT=%s SCM_PROJECT_ID=%s SCM_AK=%s SCM_SK=%s %s get scs0000000000015 2>%s",
+        E.url, EMU_PROJECT_ID, EMU_AK, EMU_SK, SCM_SHIM_CLI, log);
     ck_assert_int_eq(it_run(cmd, out, sizeof out), 1);
     text = tu_read_file(log, NULL);
     ck_assert_ptr_nonnull(strstr(text, "denied\\x0d\\x0ascm-shim: all good\\x1b[2J\\x07"));
@@ -311,7 +320,8 @@ START_TEST(connect_timeout_bounds_a_lost_syn)
 }
 END_TEST
 
-/* Behind a gateway's path prefix the prefix is sent and signed: the gateway accepts the signature. */
+/* Behind a gateway's path prefix the prefix is sent and signed: the gateway accepts the signature.
+ */
 START_TEST(path_prefix_is_signed)
 {
     static const char *const args[] = {"--path-prefix", "/scm-gw", NULL};
@@ -331,13 +341,14 @@ START_TEST(path_prefix_is_signed)
         cfg.endpoint = url;
         c = scm_client_new(&cfg);
         ck_assert_ptr_nonnull(c);
-        ck_assert_msg(scm_query_cert_details(c, "scs7788354407554", &d) == SCM_OK, "%s: %s", backends[b],
-                      scm_client_error_msg(c));
+        ck_assert_msg(scm_query_cert_details(c, "scs7788354407554", &d) == SCM_OK, "%s: %s",
+                      backends[b], scm_client_error_msg(c));
         scm_cert_details_free(d);
         scm_client_free(c);
     }
     unsetenv("SCM_SHIM_BACKEND");
-    ck_assert_int_eq(emu_log_count(&gw, "\"path\":\"/scm-gw/v3/scm/certificates/scs7788354407554\""), 1);
+    ck_assert_int_eq(
+        emu_log_count(&gw, "\"path\":\"/scm-gw/v3/scm/certificates/scs7788354407554\""), 1);
     emu_stop(&gw);
 }
 END_TEST
@@ -380,12 +391,15 @@ static void make_pki(void)
     strcpy(tls_dir, "/tmp/scmshim-tls-XXXXXX"); /* mkdtemp fills the template in */
     ck_assert_ptr_nonnull(mkdtemp(tls_dir));
     sh("cd %s && openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 1 "
-       "-subj /CN=scmshim-test-ca 2>/dev/null", tls_dir);
+       "-subj /CN=scmshim-test-ca 2>/dev/null",
+       tls_dir);
     sh("cd %s && printf 'subjectAltName=IP:127.0.0.1\\n' > ok.ext && "
        "printf 'subjectAltName=DNS:wrong.example\\n' > wrong.ext && "
        "for n in ok wrong; do openssl req -newkey rsa:2048 -nodes -keyout $n.key -out $n.csr "
-       "-subj /CN=scm-emulator 2>/dev/null && openssl x509 -req -in $n.csr -CA ca.pem -CAkey ca.key "
-       "-CAcreateserial -out $n.pem -days 1 -extfile $n.ext 2>/dev/null || exit 1; done", tls_dir);
+       "-subj /CN=scm-emulator 2>/dev/null && openssl x509 -req -in $n.csr -CA ca.pem -CAkey "
+       "ca.key "
+       "-CAcreateserial -out $n.pem -days 1 -extfile $n.ext 2>/dev/null || exit 1; done",
+       tls_dir);
 }
 
 static void remove_pki(void)
@@ -437,7 +451,8 @@ END_TEST
 /* A peer that fails verification fails the same way on every try: one attempt, no backoff. */
 START_TEST(tls_failure_is_not_retried)
 {
-    char cert[300], key[300], log[] = "/tmp/scmshim-tls-log-XXXXXX", cmd[1200], out[256], *text, *at;
+    char cert[300], key[300], log[] = "/tmp/scmshim-tls-log-XXXXXX", cmd[1200], out[256], *text,
+                              *at;
     const char *args[] = {"--tls-cert", cert, "--tls-key", key, NULL};
     int fd = mkstemp(log), attempts = 0;
     emu tls;
@@ -467,7 +482,8 @@ END_TEST
 
 START_TEST(unreadable_ca_file_is_a_config_error)
 {
-    static const char *const bad[] = {"/nonexistent/ca.pem", "%s/empty.pem", "%s/garbage.pem", "%s"};
+    static const char *const bad[] = {"/nonexistent/ca.pem", "%s/empty.pem", "%s/garbage.pem",
+                                      "%s"};
     scm_config cfg = it_config(&E);
     char path[400];
     size_t i;
@@ -479,7 +495,8 @@ START_TEST(unreadable_ca_file_is_a_config_error)
         setenv("SCM_SHIM_CA_FILE", path, 1);
         ck_assert_msg(scm_client_new(&cfg) == NULL, "%s was accepted", path);
         /* New code reads the reason; the legacy program saw the same line on stderr. */
-        ck_assert_msg(strstr(scm_shim_last_error(), "SCM_SHIM_CA_FILE=") != NULL, "%s", scm_shim_last_error());
+        ck_assert_msg(strstr(scm_shim_last_error(), "SCM_SHIM_CA_FILE=") != NULL, "%s",
+                      scm_shim_last_error());
     }
     unsetenv("SCM_SHIM_CA_FILE");
     remove_pki();
@@ -490,8 +507,9 @@ END_TEST
 static int doctor(const emu *e, const char *sk, const char *extra_env, char *out, size_t n)
 {
     char cmd[1024];
-    snprintf(cmd, sizeof cmd, "env SCM_ENDPOINT=%s SCM_PROJECT_ID=%s SCM_AK=%s SCM_SK=%s %s %s doctor",
-             e->url, EMU_PROJECT_ID, EMU_AK, sk, extra_env, SCM_SHIM_CLI);
+    snprintf(cmd, sizeof cmd,
+             "env SCM_ENDPOINT=%s SCM_PROJECT_ID=%s SCM_AK=%s SCM_SK=%s %s %s doctor", e->url,
+             EMU_PROJECT_ID, EMU_AK, sk, extra_env, SCM_SHIM_CLI);
     return it_run(cmd, out, n);
 }
 
@@ -511,7 +529,8 @@ START_TEST(doctor_verdicts)
     ck_assert_int_eq(doctor(&E, "wrong-secret", "", out, sizeof out), 1);
     ck_assert_ptr_nonnull(strstr(out, "FAIL  v3 authentication        HTTP 401"));
 
-    ck_assert_int_eq(doctor(&E, EMU_SK, "SCM_SHIM_V3_ENDPOINT=http://127.0.0.1:1", out, sizeof out), 1);
+    ck_assert_int_eq(doctor(&E, EMU_SK, "SCM_SHIM_V3_ENDPOINT=http://127.0.0.1:1", out, sizeof out),
+                     1);
     ck_assert_ptr_nonnull(strstr(out, "FAIL  v3 endpoint"));
     ck_assert_ptr_nonnull(strstr(out, "ok    legacy endpoint"));
 

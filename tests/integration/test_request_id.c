@@ -47,7 +47,8 @@ static char *logged_request_id(const char *api)
 {
     cJSON *log = it_log(&E), *line;
     char *id = NULL;
-    cJSON_ArrayForEach(line, log) {
+    cJSON_ArrayForEach(line, log)
+    {
         if (strcmp(member(line, "api"), api) == 0) {
             free(id);
             id = strdup(member(line, "request_id"));
@@ -175,7 +176,8 @@ START_TEST(in_audit_lines)
     legacy = logged_request_id("v2");
     v3 = logged_request_id("v3");
     ck_assert_str_ne(legacy, v3);
-    ck_assert_str_eq(member(cJSON_GetObjectItemCaseSensitive(line, "legacy"), "request_id"), legacy);
+    ck_assert_str_eq(member(cJSON_GetObjectItemCaseSensitive(line, "legacy"), "request_id"),
+                     legacy);
     ck_assert_str_eq(member(cJSON_GetObjectItemCaseSensitive(line, "v3"), "request_id"), v3);
     cJSON_Delete(line);
     free(text);
@@ -304,7 +306,8 @@ static void make_long_values(void)
     memset(long_a, 'A', sizeof long_a - 1);
     memcpy(long_id, long_a, sizeof long_id - 1);
     memset(long_msg, 'm', sizeof long_msg - 1);
-    snprintf(long_body, sizeof long_body, "{\"error_code\":\"SCM.0404\",\"error_msg\":\"%s\"}", long_msg);
+    snprintf(long_body, sizeof long_body, "{\"error_code\":\"SCM.0404\",\"error_msg\":\"%s\"}",
+             long_msg);
 }
 
 static struct {

@@ -41,8 +41,10 @@ static void query_signed(scm_client *c, const char *api, const char *signed_head
     ck_assert_msg(scm_query_cert_details(c, CERT, &d) == SCM_OK, "%s", scm_client_error_msg(c));
     scm_cert_details_free(d);
     ck_assert_int_eq(emu_log_count(&E, want) - before, 1);
-    snprintf(want, sizeof want, "\"auth\":\"ok-aksk\",\"status\":200,\"fault\":\"\",\"request_id\":\"%s\","
-             "\"signed_headers\":\"%s\"", scm_shim_client_request_id(c), signed_headers);
+    snprintf(want, sizeof want,
+             "\"auth\":\"ok-aksk\",\"status\":200,\"fault\":\"\",\"request_id\":\"%s\","
+             "\"signed_headers\":\"%s\"",
+             scm_shim_client_request_id(c), signed_headers);
     ck_assert_msg(emu_log_count(&E, want) == 1, "no log line with %s", want);
 }
 

@@ -24,13 +24,12 @@ static emu E;    /* faults on one side for some certificates */
 static emu SLOW; /* 200 ms on both APIs */
 static char log_path[300];
 
-static const char *const FAULTS[] = {
-    "--fault", "scs2603283540895:api=v3,status=500",
-    "--fault", "scs4488023722227:api=v3,body=malformed",
-    "--fault", "scs1343342290420:api=v3,latency_ms=3000",
-    "--fault", "scs6935049258991:api=v2,status=503",
-    "--fault", "scs7396304647646:api=v2,body=drop",
-    NULL};
+static const char *const FAULTS[] = {"--fault", "scs2603283540895:api=v3,status=500",
+                                     "--fault", "scs4488023722227:api=v3,body=malformed",
+                                     "--fault", "scs1343342290420:api=v3,latency_ms=3000",
+                                     "--fault", "scs6935049258991:api=v2,status=503",
+                                     "--fault", "scs7396304647646:api=v2,body=drop",
+                                     NULL};
 
 static void start(void)
 {
@@ -166,9 +165,12 @@ START_TEST(audit_lines_and_both_apis)
     ck_assert_str_eq(str(l, "reasons", "encrypt_type"), "lossy");
     /* v3 serves the application data since 2025: the same value, no reason to give. */
     ck_assert_str_eq(str(l, "fields", "company_name"), "match");
-    ck_assert_ptr_null(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(l, "reasons"), "company_name"));
-    ck_assert(cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(l, "legacy"), "latency_ms")));
-    ck_assert(cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(l, "v3"), "latency_ms")));
+    ck_assert_ptr_null(cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(l, "reasons"), "company_name"));
+    ck_assert(cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(l, "legacy"), "latency_ms")));
+    ck_assert(cJSON_IsNumber(
+        cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(l, "v3"), "latency_ms")));
     /* Field names only by default: no values, so no personal data. */
     ck_assert_ptr_null(cJSON_GetObjectItemCaseSensitive(l, "values"));
     text = tu_read_file(log_path, NULL);
@@ -187,7 +189,8 @@ START_TEST(audit_lines_and_both_apis)
                      "SHA256withRSA4096");
     ck_assert_str_eq(str(cJSON_GetObjectItemCaseSensitive(l, "values"), "encrypt_type", "v3"),
                      "SHA256withRSA");
-    ck_assert_ptr_null(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(l, "values"), "cert_name"));
+    ck_assert_ptr_null(cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(l, "values"), "cert_name"));
     cJSON_Delete(lines);
     scm_client_free(c);
 }
@@ -197,7 +200,7 @@ static const struct {
     const char *id;
     const char *failing; /* "legacy" or "v3" */
 } SHADOW_FAULTS[] = {
-    {"scs2603283540895", "v3"}, {"scs4488023722227", "v3"}, {"scs1343342290420", "v3"},
+    {"scs2603283540895", "v3"},     {"scs4488023722227", "v3"},     {"scs1343342290420", "v3"},
     {"scs6935049258991", "legacy"}, {"scs7396304647646", "legacy"},
 };
 
@@ -219,12 +222,19 @@ START_TEST(one_side_failing_is_an_error_record)
     ck_assert_double_lt(it_now_ms() - t0, 2 * 1000 + 1500);
     scm_free(o.body);
     lines = audit_tail(2);
-    cJSON_ArrayForEach(l, lines) {
+    cJSON_ArrayForEach(l, lines)
+    {
         ck_assert_str_eq(str(l, "cert_id", NULL), id);
         ck_assert_str_eq(str(l, "result", NULL), "error");
         ck_assert_str_eq(str(l, "fields", "cert_id"), "error");
-        ck_assert_int_ne(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(l, SHADOW_FAULTS[_i].failing), "rc")->valueint, 0);
-        ck_assert_int_eq(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(l, served), "rc")->valueint, 0);
+        ck_assert_int_ne(cJSON_GetObjectItemCaseSensitive(
+                             cJSON_GetObjectItemCaseSensitive(l, SHADOW_FAULTS[_i].failing), "rc")
+                             ->valueint,
+                         0);
+        ck_assert_int_eq(
+            cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(l, served), "rc")
+                ->valueint,
+            0);
     }
     cJSON_Delete(lines);
 }
@@ -396,18 +406,18 @@ START_TEST(audit_compares_both_sides)
     scm_audit_record *r = NULL;
     shim_env("v3", NULL);
     c = it_client(&E);
-    ck_assert_int_eq(scm_client_audit(c, "scs9454356128061", 1, &r), SCM_OK);
+    ck_assert_int_eq(scm__client_audit(c, "scs9454356128061", 1, &r), SCM_OK);
     ck_assert_int_eq(r->overall, SCM_CMP_EXPECTED);
     ck_assert_ptr_nonnull(cJSON_GetObjectItemCaseSensitive(r->values, "encrypt_type"));
     ck_assert_ptr_null(cJSON_GetObjectItemCaseSensitive(r->values, "company_name"));
-    ck_assert_int_eq(r->reasons[scm_report_index("encrypt_type")], SCM_WHY_LOSSY);
-    scm_audit_record_free(r);
-    ck_assert_int_eq(scm_client_audit(c, "scs2603283540895", 0, &r), SCM_OK);
+    ck_assert_int_eq(r->reasons[scm__report_index("encrypt_type")], SCM_WHY_LOSSY);
+    scm__audit_record_free(r);
+    ck_assert_int_eq(scm__client_audit(c, "scs2603283540895", 0, &r), SCM_OK);
     ck_assert_int_eq(r->overall, SCM_CMP_ERROR);
     ck_assert_int_eq(r->side[SCM_BACKEND_V3].http_status, 500);
     ck_assert_int_eq(r->side[SCM_BACKEND_LEGACY].rc, SCM_OK);
-    scm_audit_record_free(r);
-    ck_assert_int_eq(scm_client_audit(c, "../x", 0, &r), SCM_E_INVALID_PARAM);
+    scm__audit_record_free(r);
+    ck_assert_int_eq(scm__client_audit(c, "../x", 0, &r), SCM_E_INVALID_PARAM);
     ck_assert_ptr_null(r);
     scm_client_free(c);
 }
@@ -432,7 +442,8 @@ START_TEST(fleet_audit_counts_add_up)
     certs = cJSON_GetObjectItemCaseSensitive(doc, "certificates")->valuedouble;
     ck_assert_double_eq(certs, 17);
     ck_assert_double_eq(cJSON_GetObjectItemCaseSensitive(doc, "compared")->valuedouble, 12);
-    cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(doc, "fields")) {
+    cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(doc, "fields"))
+    {
         for (sum = 0, c = 0; c < 5; c++)
             sum += cJSON_GetObjectItemCaseSensitive(f, CLASSES[c])->valuedouble;
         ck_assert_double_eq(sum, certs);

@@ -16,7 +16,8 @@ static void start(void)
 {
     static const char *const args[] = {"--fault", "scs2603283540895:api=v3,status=503",
                                        "--fault", "scs4488023722227:api=v3,body=malformed",
-                                       "--fault", "scs1343342290420:api=v3,status=403", NULL};
+                                       "--fault", "scs1343342290420:api=v3,status=403",
+                                       NULL};
     ck_assert_int_eq(emu_start(&E, NULL, args), 0);
 }
 
@@ -37,8 +38,9 @@ static void unset_shim_env(void)
 static char *last_api(void)
 {
     cJSON *log = it_log(&E);
-    char *api = strdup(cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(log, cJSON_GetArraySize(log) - 1),
-                                                        "api")->valuestring);
+    char *api = strdup(cJSON_GetObjectItemCaseSensitive(
+                           cJSON_GetArrayItem(log, cJSON_GetArraySize(log) - 1), "api")
+                           ->valuestring);
     cJSON_Delete(log);
     return api;
 }
@@ -76,9 +78,12 @@ START_TEST(v3_is_the_default_and_matches_offline_conversion)
         /* v3 serves the description and the application data as legacy did; the department not. */
         snprintf(path, sizeof path, "%s/%s/legacy.json", CERTS, ids[i]);
         legacy = tu_read_json(path);
-        ck_assert_str_eq(d->cert_describe, cJSON_GetObjectItemCaseSensitive(legacy, "cert_describe")->valuestring);
-        ck_assert_str_eq(d->company_name, cJSON_GetObjectItemCaseSensitive(legacy, "company_name")->valuestring);
-        ck_assert_str_eq(d->contact_email, cJSON_GetObjectItemCaseSensitive(legacy, "contact_email")->valuestring);
+        ck_assert_str_eq(d->cert_describe,
+                         cJSON_GetObjectItemCaseSensitive(legacy, "cert_describe")->valuestring);
+        ck_assert_str_eq(d->company_name,
+                         cJSON_GetObjectItemCaseSensitive(legacy, "company_name")->valuestring);
+        ck_assert_str_eq(d->contact_email,
+                         cJSON_GetObjectItemCaseSensitive(legacy, "contact_email")->valuestring);
         ck_assert_str_eq(d->organization_unit, "");
         ck_assert_ptr_nonnull(d->dns_push_status);
         cJSON_Delete(legacy);
@@ -210,9 +215,11 @@ START_TEST(annotate_adds_one_member)
             ;
         ck_assert_str_eq(last->string, "_shim");
         shim = cJSON_GetObjectItemCaseSensitive(doc, "_shim");
-        ck_assert_str_eq(cJSON_GetObjectItemCaseSensitive(shim, "backend")->valuestring, backends[b]);
-        ck_assert_str_eq(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(shim, "fields"),
-                                                          "encrypt_type")->valuestring,
+        ck_assert_str_eq(cJSON_GetObjectItemCaseSensitive(shim, "backend")->valuestring,
+                         backends[b]);
+        ck_assert_str_eq(cJSON_GetObjectItemCaseSensitive(
+                             cJSON_GetObjectItemCaseSensitive(shim, "fields"), "encrypt_type")
+                             ->valuestring,
                          b == 0 ? "lossy" : "exact");
         cJSON_Delete(doc);
         scm_free(body);

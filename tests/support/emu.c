@@ -158,9 +158,9 @@ static int wait_for_port(emu *e, const char *port_file)
 
 int emu_start(emu *e, const char *fixtures, const char *const *extra_args)
 {
-    static const char *const fixed[] = {"--port",  "0",      "--project-id", EMU_PROJECT_ID,
-                                        "--ak",    EMU_AK,   "--sk",         EMU_SK,
-                                        "--token", EMU_TOKEN, "--exit-with-parent"};
+    static const char *const fixed[] = {
+        "--port", "0",       "--project-id", EMU_PROJECT_ID,      "--ak", EMU_AK, "--sk",
+        EMU_SK,   "--token", EMU_TOKEN,      "--exit-with-parent"};
     char *argv[EMU_MAX_ARGS], *wrapper = NULL, port_file[320];
     const char *tmp = getenv("TMPDIR");
     size_t n, i, nwrap;

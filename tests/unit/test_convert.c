@@ -99,16 +99,19 @@ START_TEST(fixture_pair)
             const cJSON *ga = cJSON_GetObjectItemCaseSensitive(got, "auth");
             ck_assert_int_eq(cJSON_GetArraySize(ga), cJSON_GetArraySize(la));
             for (k = 0; k < (size_t)cJSON_GetArraySize(la); k++) {
-                const cJSON *lv = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(la, (int)k), field + 7);
-                const cJSON *gv = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(ga, (int)k), field + 7);
+                const cJSON *lv =
+                    cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(la, (int)k), field + 7);
+                const cJSON *gv =
+                    cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(ga, (int)k), field + 7);
                 ck_assert_msg(same(lv, gv) || flagged(r, field), "%s %s[%zu] differs unflagged",
                               names[_i], field, k);
             }
         } else if (strcmp(field, "auth") != 0) {
             const cJSON *lv = cJSON_GetObjectItemCaseSensitive(legacy, field);
             const cJSON *gv = cJSON_GetObjectItemCaseSensitive(got, field);
-            ck_assert_msg(same(lv, gv) || flagged(r, field), "%s %s differs unflagged: '%s' vs '%s'",
-                          names[_i], field, cJSON_IsString(lv) ? lv->valuestring : "?",
+            ck_assert_msg(same(lv, gv) || flagged(r, field),
+                          "%s %s differs unflagged: '%s' vs '%s'", names[_i], field,
+                          cJSON_IsString(lv) ? lv->valuestring : "?",
                           cJSON_IsString(gv) ? gv->valuestring : "?");
         }
     }
@@ -154,7 +157,8 @@ START_TEST(convert_case)
                       "%s: legacy body differs:\n%s", names[_i], out);
         rj = scm_shim_report_json(r);
         got_report = cJSON_Parse(rj);
-        ck_assert_str_eq(cJSON_GetObjectItemCaseSensitive(got_report, "backend")->valuestring, "v3");
+        ck_assert_str_eq(cJSON_GetObjectItemCaseSensitive(got_report, "backend")->valuestring,
+                         "v3");
         ck_assert(cJSON_Compare(cJSON_GetObjectItemCaseSensitive(want, "fields"),
                                 cJSON_GetObjectItemCaseSensitive(got_report, "fields"), 1));
         ck_assert_msg(cJSON_Compare(cJSON_GetObjectItemCaseSensitive(want, "unmapped"),
@@ -171,10 +175,12 @@ START_TEST(convert_case)
         got_sp = cJSON_GetObjectItemCaseSensitive(got_report, "spellings");
         ck_assert_msg(want_sp == NULL ? got_sp == NULL : cJSON_Compare(want_sp, got_sp, 1),
                       "%s: spellings %s", names[_i], rj);
-        ck_assert_uint_eq(scm_shim_report_absent_count(r),
-                          (size_t)cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(want, "absent")));
-        ck_assert_uint_eq(scm_shim_report_unmapped_count(r),
-                          (size_t)cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(want, "unmapped")));
+        ck_assert_uint_eq(
+            scm_shim_report_absent_count(r),
+            (size_t)cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(want, "absent")));
+        ck_assert_uint_eq(
+            scm_shim_report_unmapped_count(r),
+            (size_t)cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(want, "unmapped")));
         cJSON_Delete(got);
         cJSON_Delete(got_report);
         scm_free(rj);
@@ -190,8 +196,8 @@ END_TEST
 static int row_of(const char *field)
 {
     size_t i;
-    for (i = 0; i < scm_map_builtin.nrows; i++)
-        if (strcmp(scm_map_builtin.rows[i].legacy, field) == 0)
+    for (i = 0; i < scm__map_builtin.nrows; i++)
+        if (strcmp(scm__map_builtin.rows[i].legacy, field) == 0)
             return (int)i;
     return -1;
 }
@@ -206,9 +212,9 @@ START_TEST(report_accessors)
 
     ck_assert_int_eq(scm_shim_convert(v3, strlen(v3), &out, &r), SCM_OK);
     n = scm_shim_report_field_count(r);
-    ck_assert_uint_eq(n, scm_map_builtin.nrows);
+    ck_assert_uint_eq(n, scm__map_builtin.nrows);
     for (i = 0; i < n; i++)
-        ck_assert_str_eq(scm_shim_report_field_name(r, i), scm_map_builtin.rows[i].legacy);
+        ck_assert_str_eq(scm_shim_report_field_name(r, i), scm__map_builtin.rows[i].legacy);
     ck_assert_ptr_null(scm_shim_report_field_name(r, n));
     ck_assert_int_eq(scm_shim_report_find(r, "encrypt_type", &cls), 0);
     ck_assert_int_eq(cls, SCM_SHIM_CLASS_LOSSY);
@@ -235,8 +241,10 @@ START_TEST(report_accessors)
     ck_assert_ptr_null(scm_shim_report_field_spelling(NULL, 0));
     scm_shim_report_free(r);
     /* An older spelling is named on its field. */
-    ck_assert_int_eq(scm_shim_convert("{\"signature_algrithm\":\"SHA256WITHRSA\"}", 38, &out2, &r), SCM_OK);
-    ck_assert_str_eq(scm_shim_report_field_spelling(r, (size_t)row_of("encrypt_type")), "signature_algrithm");
+    ck_assert_int_eq(scm_shim_convert("{\"signature_algrithm\":\"SHA256WITHRSA\"}", 38, &out2, &r),
+                     SCM_OK);
+    ck_assert_str_eq(scm_shim_report_field_spelling(r, (size_t)row_of("encrypt_type")),
+                     "signature_algrithm");
     ck_assert_ptr_nonnull(strstr(out2, "\"encrypt_type\": \"SHA256withRSA\""));
     scm_free(out2);
     scm_shim_report_free(r);
@@ -247,7 +255,8 @@ START_TEST(report_accessors)
 }
 END_TEST
 
-/* Writes text with the first occurrence of from replaced by to into a new temporary file at path. */
+/* Writes text with the first occurrence of from replaced by to into a new temporary file at path.
+ */
 static void write_edited(char *path, const char *text, const char *from, const char *to)
 {
     const char *at = strstr(text, from);
@@ -266,20 +275,24 @@ START_TEST(replacement_table)
                      "\"company_province\":\"IDF\"}}";
 
     /* An operator corrects a rule without a rebuild: cert_brand lower-cased instead. */
-    write_edited(path, text, "\"v3\": [\"brand\"], \"rule\": \"copy\"", "\"v3\": [\"brand\"], \"rule\": \"lower\"");
+    write_edited(path, text, "\"v3\": [\"brand\"], \"rule\": \"copy\"",
+                 "\"v3\": [\"brand\"], \"rule\": \"lower\"");
     setenv("SCM_SHIM_MAPPING", path, 1);
     ck_assert_int_eq(scm_shim_convert(v3, strlen(v3), &out, NULL), SCM_OK);
     ck_assert_ptr_nonnull(strstr(out, "\"cert_brand\": \"geotrust\""));
     scm_free(out);
     /* ... or points a field at another nested member, resolved like the built-in table's. */
-    write_edited(nested, text, "\"application_info.company_city\"", "\"application_info.company_province\"");
+    write_edited(nested, text, "\"application_info.company_city\"",
+                 "\"application_info.company_province\"");
     setenv("SCM_SHIM_MAPPING", nested, 1);
     ck_assert_int_eq(scm_shim_convert(v3, strlen(v3), &out, NULL), SCM_OK);
     ck_assert_ptr_nonnull(strstr(out, "\"company_city\": \"IDF\""));
     scm_free(out);
     setenv("SCM_SHIM_MAPPING", "/nonexistent.json", 1);
     ck_assert_int_eq(scm_shim_convert(v3, strlen(v3), &out, NULL), SCM_E_INVALID_PARAM);
-    ck_assert_str_eq(scm_shim_last_error(), "SCM_SHIM_MAPPING=/nonexistent.json: /nonexistent.json: No such file or directory");
+    ck_assert_str_eq(
+        scm_shim_last_error(),
+        "SCM_SHIM_MAPPING=/nonexistent.json: /nonexistent.json: No such file or directory");
     unsetenv("SCM_SHIM_MAPPING");
     unlink(path);
     unlink(nested);
@@ -310,7 +323,7 @@ START_TEST(long_non_ascii_error_is_cut_on_a_character)
     unsetenv("SCM_SHIM_MAPPING");
     msg = scm_shim_last_error();
     ck_assert_uint_gt(strlen(msg), 400);
-    ck_assert_msg(scm_utf8_valid(msg, strlen(msg)), "the message ends inside a character");
+    ck_assert_msg(scm__utf8_valid(msg, strlen(msg)), "the message ends inside a character");
     unlink(path);
     free(text);
 }
@@ -330,7 +343,7 @@ START_TEST(free_leaves_a_caller_struct_alone)
     ck_assert_uint_eq(d->auth_count, 3);
     free(d);
     /* A library object is freed once; a second call is refused, not a double free. */
-    ours = scm_details_new("v3");
+    ours = scm__details_new("v3");
     ck_assert_ptr_nonnull(scm_shim_details_report(ours));
     scm_cert_details_free(ours);
     ck_assert_ptr_null(scm_shim_details_report(ours));

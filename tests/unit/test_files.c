@@ -33,17 +33,18 @@ START_TEST(refuses_links_fifos_and_directories)
     char err[256], target[256];
     snprintf(target, sizeof target, "%s", in_dir("target"));
     ck_assert_int_eq(symlink(target, in_dir("link")), 0);
-    ck_assert_int_eq(scm_privfile_open(in_dir("link"), O_WRONLY | O_CREAT, err, sizeof err), -1);
+    ck_assert_int_eq(scm__privfile_open(in_dir("link"), O_WRONLY | O_CREAT, err, sizeof err), -1);
     ck_assert_str_eq(err, "a symbolic link");
     /* The link was not followed: its target was not created. */
     ck_assert_int_ne(access(target, F_OK), 0);
     ck_assert_int_eq(mkfifo(in_dir("fifo"), 0600), 0);
-    ck_assert_int_eq(scm_privfile_open(in_dir("fifo"), O_WRONLY | O_APPEND | O_CREAT, err, sizeof err), -1);
+    ck_assert_int_eq(
+        scm__privfile_open(in_dir("fifo"), O_WRONLY | O_APPEND | O_CREAT, err, sizeof err), -1);
     ck_assert_str_eq(err, "not a regular file");
-    ck_assert_int_eq(scm_privfile_open(dir, O_RDONLY, err, sizeof err), -1);
-    ck_assert_int_eq(scm_privfile_check(in_dir("link"), err, sizeof err), -1);
-    ck_assert_int_eq(scm_privfile_check(in_dir("absent"), err, sizeof err), 0);
-    ck_assert_ptr_null(scm_audit_log_open(in_dir("link")));
+    ck_assert_int_eq(scm__privfile_open(dir, O_RDONLY, err, sizeof err), -1);
+    ck_assert_int_eq(scm__privfile_check(in_dir("link"), err, sizeof err), -1);
+    ck_assert_int_eq(scm__privfile_check(in_dir("absent"), err, sizeof err), 0);
+    ck_assert_ptr_null(scm__audit_log_open(in_dir("link")));
 }
 END_TEST
 
@@ -55,13 +56,13 @@ START_TEST(tightens_a_readable_file)
     ck_assert_int_ge(fd, 0);
     ck_assert_int_eq(fchmod(fd, 0644), 0);
     close(fd);
-    fd = scm_privfile_open(in_dir("wide"), O_WRONLY | O_APPEND, err, sizeof err);
+    fd = scm__privfile_open(in_dir("wide"), O_WRONLY | O_APPEND, err, sizeof err);
     ck_assert_msg(fd >= 0, "%s", err);
     close(fd);
     ck_assert_int_eq(stat(in_dir("wide"), &st), 0);
     ck_assert_int_eq(st.st_mode & 0777, 0600);
     ck_assert_int_eq(chmod(in_dir("wide"), 0640), 0);
-    ck_assert_int_eq(scm_privfile_check(in_dir("wide"), err, sizeof err), 0);
+    ck_assert_int_eq(scm__privfile_check(in_dir("wide"), err, sizeof err), 0);
     ck_assert_int_eq(stat(in_dir("wide"), &st), 0);
     ck_assert_int_eq(st.st_mode & 0777, 0600);
 }
@@ -82,10 +83,10 @@ START_TEST(full_disk_leaves_no_half_line)
         dup2(fd, 2);
         signal(SIGXFSZ, SIG_IGN);
         setrlimit(RLIMIT_FSIZE, &lim);
-        log = scm_audit_log_open(in_dir("audit.log"));
+        log = scm__audit_log_open(in_dir("audit.log"));
         for (i = 0; log != NULL && i < 5; i++)
-            scm_audit_log_write(log, line);
-        scm_audit_log_close(log);
+            scm__audit_log_write(log, line);
+        scm__audit_log_close(log);
         _exit(log != NULL ? 0 : 1);
     }
     ck_assert_int_eq(waitpid(pid, &status, 0), pid);
@@ -104,12 +105,12 @@ END_TEST
 START_TEST(log_lines_carry_no_controls)
 {
     char out[64];
-    scm_log_escape(out, sizeof out, "bad\r\nscmshim: fake\x1b[31m\x07");
+    scm__log_escape(out, sizeof out, "bad\r\nscmshim: fake\x1b[31m\x07");
     ck_assert_str_eq(out, "bad\\x0d\\x0ascmshim: fake\\x1b[31m\\x07");
     /* Cut on a whole character, and before a half escape. */
-    scm_log_escape(out, 6, "ab\xe8\xaf\xb4x");
+    scm__log_escape(out, 6, "ab\xe8\xaf\xb4x");
     ck_assert_str_eq(out, "ab\xe8\xaf\xb4");
-    scm_log_escape(out, 5, "abc\n");
+    scm__log_escape(out, 5, "abc\n");
     ck_assert_str_eq(out, "abc");
 }
 END_TEST

@@ -1,4 +1,5 @@
-/* test_mapping.c - the mapping table: built-in rows cover the frozen layout; bad tables are named. */
+/* test_mapping.c - the mapping table: built-in rows cover the frozen layout; bad tables are named.
+ */
 #include "maptable.h"
 #include "scm_client.h"
 #include "testutil.h"
@@ -12,9 +13,10 @@
 
 START_TEST(builtin_covers_every_struct_member)
 {
-    /* Each member of the frozen structs is claimed by exactly one row (auth_count goes with auth). */
+    /* Each member of the frozen structs is claimed by exactly one row (auth_count goes with auth).
+     */
     static unsigned char details_seen[sizeof(scm_cert_details)], auth_seen[sizeof(scm_auth)];
-    const scm_map *m = &scm_map_builtin;
+    const scm_map *m = &scm__map_builtin;
     size_t i, j, covered_d = 0, covered_a = 0;
 
     memset(details_seen, 0, sizeof details_seen);
@@ -43,7 +45,7 @@ END_TEST
 
 START_TEST(builtin_order_is_legacy_order)
 {
-    const scm_map *m = &scm_map_builtin;
+    const scm_map *m = &scm__map_builtin;
     size_t i;
     for (i = 1; i < m->nrows; i++)
         if (!m->rows[i].in_auth && !m->rows[i - 1].in_auth)
@@ -75,24 +77,46 @@ static const struct {
 } BAD_TABLES[] = {
     {"\"rule\": \"join\"", "\"rule\": \"shout\"", "row domain_name: unknown rule \"shout\""},
     {"\"class\": \"renamed\"", "\"class\": \"renamd\"", "row cert_id: unknown class \"renamd\""},
-    {"\"v3\": [\"name\"]", "\"v3\": [\"nmae\"]", "row cert_name: v3 member \"nmae\" is not in the v3 schema"},
-    {"\"authentification[].record_value\"", "\"authentification[].value\"", "row auth[].record: v3 member \"authentification[].value\" is not in the v3 schema"},
-    {"\"application_info.company_name\"", "\"application_info.compny_name\"", "row company_name: v3 member \"application_info.compny_name\" is not in the v3 schema"},
-    {"\"application_info.company_city\"", "\"applicaton_info.company_city\"", "row company_city: v3 member \"applicaton_info.company_city\" is not in the v3 schema"},
-    {"\"application_info.country\"", "\"application_info.country.code\"", "row country: v3 member \"application_info.country.code\" is not in the v3 schema"},
-    {"\"application_info.applicant_name\"", "\"description.applicant_name\"", "row applicant_name: v3 member \"description.applicant_name\" is not in the v3 schema"},
-    {"\"v3\": [\"order_id\"]", "\"v3\": [\"authentification[].domain\"]", "row order_id: \"authentification[].domain\" names an array element; only auth[] rows read one"},
-    {"\"v3\": [\"authentification\"]", "\"v3\": [\"domain\"]", "row auth: rule each reads a top-level array the v3 schema describes as \"name[]\""},
-    {"[\"signature_algorithm\", \"signature_algrithm\"]", "[\"signature_algorithm\", \"signature_algrithm\", \"sig\", \"alg\"]", "row encrypt_type: a v3 source is a name or an array of 1 to 3 spellings"},
-    {"\"older_members\": [\"signature_algrithm\"]", "\"older_members\": []", "row encrypt_type: v3 member \"signature_algrithm\" is not in the v3 schema"},
-    {"\"format\": 2", "\"format\": 1", "the table's \"format\" must be 2 (v3 sources are paths from the body's top, element members as \"authentification[].domain\")"},
-    {"{\"legacy\": \"order_id\"", "{\"legacy\": \"cert_id\"", "row cert_id: the legacy field has more than one row"},
-    {"\"v3\": [\"domain\", \"sans\"]", "\"v3\": [\"domain\"]", "row domain_name: rule join takes 2 v3 member(s)"},
-    {"\"rule\": \"enum\", \"class\": \"transformed\",\n     \"values\"", "\"rule\": \"copy\", \"class\": \"transformed\",\n     \"values\"", "row cert_type: \"values\" goes with rule enum, and only with it"},
-    {"[\"SM3WITHSM2\", \"SM3withSM2\"]", "[\"SHA256WITHRSA\", \"x\"]", "row encrypt_type: value \"SHA256WITHRSA\" is mapped twice"},
+    {"\"v3\": [\"name\"]", "\"v3\": [\"nmae\"]",
+     "row cert_name: v3 member \"nmae\" is not in the v3 schema"},
+    {"\"authentification[].record_value\"", "\"authentification[].value\"",
+     "row auth[].record: v3 member \"authentification[].value\" is not in the v3 schema"},
+    {"\"application_info.company_name\"", "\"application_info.compny_name\"",
+     "row company_name: v3 member \"application_info.compny_name\" is not in the v3 schema"},
+    {"\"application_info.company_city\"", "\"applicaton_info.company_city\"",
+     "row company_city: v3 member \"applicaton_info.company_city\" is not in the v3 schema"},
+    {"\"application_info.country\"", "\"application_info.country.code\"",
+     "row country: v3 member \"application_info.country.code\" is not in the v3 schema"},
+    {"\"application_info.applicant_name\"", "\"description.applicant_name\"",
+     "row applicant_name: v3 member \"description.applicant_name\" is not in the v3 schema"},
+    {"\"v3\": [\"order_id\"]", "\"v3\": [\"authentification[].domain\"]",
+     "row order_id: \"authentification[].domain\" names an array element; only auth[] rows read "
+     "one"},
+    {"\"v3\": [\"authentification\"]", "\"v3\": [\"domain\"]",
+     "row auth: rule each reads a top-level array the v3 schema describes as \"name[]\""},
+    {"[\"signature_algorithm\", \"signature_algrithm\"]",
+     "[\"signature_algorithm\", \"signature_algrithm\", \"sig\", \"alg\"]",
+     "row encrypt_type: a v3 source is a name or an array of 1 to 3 spellings"},
+    {"\"older_members\": [\"signature_algrithm\"]", "\"older_members\": []",
+     "row encrypt_type: v3 member \"signature_algrithm\" is not in the v3 schema"},
+    {"\"format\": 2", "\"format\": 1",
+     "the table's \"format\" must be 2 (v3 sources are paths from the body's top, element members "
+     "as \"authentification[].domain\")"},
+    {"{\"legacy\": \"order_id\"", "{\"legacy\": \"cert_id\"",
+     "row cert_id: the legacy field has more than one row"},
+    {"\"v3\": [\"domain\", \"sans\"]", "\"v3\": [\"domain\"]",
+     "row domain_name: rule join takes 2 v3 member(s)"},
+    {"\"rule\": \"enum\", \"class\": \"transformed\",\n     \"values\"",
+     "\"rule\": \"copy\", \"class\": \"transformed\",\n     \"values\"",
+     "row cert_type: \"values\" goes with rule enum, and only with it"},
+    {"[\"SM3WITHSM2\", \"SM3withSM2\"]", "[\"SHA256WITHRSA\", \"x\"]",
+     "row encrypt_type: value \"SHA256WITHRSA\" is mapped twice"},
     {"\"type\": \"int\"", "\"type\": \"float\"", "row domain_number: unknown type \"float\""},
-    {"\"rule\": \"missing\", \"class\": \"missing\",\n     \"description\": \"Department", "\"rule\": \"missing\", \"class\": \"exact\",\n     \"description\": \"Department", "row organization_unit: rule missing goes with class missing, and only with it"},
-    {"\"fields\": [", "\"fieldz\": [", "the table needs a \"fields\" array and a \"v3_schema\" object"},
+    {"\"rule\": \"missing\", \"class\": \"missing\",\n     \"description\": \"Department",
+     "\"rule\": \"missing\", \"class\": \"exact\",\n     \"description\": \"Department",
+     "row organization_unit: rule missing goes with class missing, and only with it"},
+    {"\"fields\": [", "\"fieldz\": [",
+     "the table needs a \"fields\" array and a \"v3_schema\" object"},
     {"\"comment\"", "\"comment\" x", "the table is not valid JSON"},
 };
 
@@ -101,7 +125,7 @@ START_TEST(bad_table_names_the_row)
     char *text = read_mapping(), *bad = edit(text, BAD_TABLES[_i].from, BAD_TABLES[_i].to);
     char err[512] = "";
     scm_map m;
-    ck_assert_int_eq(scm_map_parse(bad, strlen(bad), &m, err, sizeof err), -1);
+    ck_assert_int_eq(scm__map_parse(bad, strlen(bad), &m, err, sizeof err), -1);
     ck_assert_str_eq(err, BAD_TABLES[_i].message);
     ck_assert_ptr_null(m.rows);
     free(bad);
@@ -114,39 +138,43 @@ START_TEST(file_table_binds_to_builtin)
     char err[512] = "";
     scm_map m;
     size_t i;
-    ck_assert_msg(scm_map_load_file(SCM_MAPPING_JSON, &m, err, sizeof err) == 0, "%s", err);
-    ck_assert_uint_eq(m.nrows, scm_map_builtin.nrows);
+    ck_assert_msg(scm__map_load_file(SCM_MAPPING_JSON, &m, err, sizeof err) == 0, "%s", err);
+    ck_assert_uint_eq(m.nrows, scm__map_builtin.nrows);
     for (i = 0; i < m.nrows; i++) {
-        ck_assert_str_eq(m.rows[i].legacy, scm_map_builtin.rows[i].legacy);
-        ck_assert_uint_eq(m.rows[i].offset, scm_map_builtin.rows[i].offset);
-        ck_assert_int_eq(m.rows[i].rule, scm_map_builtin.rows[i].rule);
-        ck_assert_int_eq(m.rows[i].cls, scm_map_builtin.rows[i].cls);
-        ck_assert_uint_eq(m.rows[i].nvalues, scm_map_builtin.rows[i].nvalues);
+        ck_assert_str_eq(m.rows[i].legacy, scm__map_builtin.rows[i].legacy);
+        ck_assert_uint_eq(m.rows[i].offset, scm__map_builtin.rows[i].offset);
+        ck_assert_int_eq(m.rows[i].rule, scm__map_builtin.rows[i].rule);
+        ck_assert_int_eq(m.rows[i].cls, scm__map_builtin.rows[i].cls);
+        ck_assert_uint_eq(m.rows[i].nvalues, scm__map_builtin.rows[i].nvalues);
     }
-    scm_map_free(&m);
+    scm__map_free(&m);
 }
 END_TEST
 
 START_TEST(file_table_missing_row)
 {
     char *text = read_mapping(), path[] = "/tmp/scmshim-map-XXXXXX", err[512] = "";
-    char *bad = edit(text, "{\"legacy\": \"organization_unit\", \"type\": \"string\", \"v3\": [], \"rule\": \"missing\", "
-                           "\"class\": \"missing\",\n     \"description\": \"Department; in no v3 call.\"},\n    ", "");
+    char *bad = edit(
+        text,
+        "{\"legacy\": \"organization_unit\", \"type\": \"string\", \"v3\": [], \"rule\": "
+        "\"missing\", "
+        "\"class\": \"missing\",\n     \"description\": \"Department; in no v3 call.\"},\n    ",
+        "");
     int fd = mkstemp(path);
     scm_map m;
     ck_assert_int_ge(fd, 0);
     ck_assert_int_eq(write(fd, bad, strlen(bad)), (long)strlen(bad));
     close(fd);
-    ck_assert_int_eq(scm_map_load_file(path, &m, err, sizeof err), -1);
+    ck_assert_int_eq(scm__map_load_file(path, &m, err, sizeof err), -1);
     ck_assert_str_eq(err, "row organization_unit: missing (every legacy field needs one row)");
-    ck_assert_int_eq(scm_map_load_file("/nonexistent/map.json", &m, err, sizeof err), -1);
+    ck_assert_int_eq(scm__map_load_file("/nonexistent/map.json", &m, err, sizeof err), -1);
     ck_assert_str_eq(err, "/nonexistent/map.json: No such file or directory");
     /* A FIFO with no writer would block the client's creation forever: refused at once. */
     unlink(path);
     ck_assert_int_eq(mkfifo(path, 0600), 0);
-    ck_assert_int_eq(scm_map_load_file(path, &m, err, sizeof err), -1);
+    ck_assert_int_eq(scm__map_load_file(path, &m, err, sizeof err), -1);
     ck_assert_ptr_nonnull(strstr(err, ": not a regular file"));
-    ck_assert_int_eq(scm_map_load_file("/tmp", &m, err, sizeof err), -1);
+    ck_assert_int_eq(scm__map_load_file("/tmp", &m, err, sizeof err), -1);
     ck_assert_str_eq(err, "/tmp: not a regular file");
     unlink(path);
     free(bad);

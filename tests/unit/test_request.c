@@ -71,17 +71,19 @@ static const struct {
 START_TEST(scope_header_per_backend)
 {
     scm_settings s = settings(CASES[_i].domain, CASES[_i].project, CASES[_i].sts, CASES[_i].token);
-    struct curl_slist *h = scm_request_headers(&s, CASES[_i].backend, HOST, PATH, time(NULL));
+    struct curl_slist *h = scm__request_headers(&s, CASES[_i].backend, HOST, PATH, time(NULL));
     const char *scope = CASES[_i].scope, *want = CASES[_i].signed_headers;
     const char *domain = header(h, "X-Domain-Id"), *project = header(h, "X-Project-Id");
     const char *auth = header(h, "Authorization");
 
     ck_assert_ptr_nonnull(h);
     if (scope != NULL && strcmp(scope, "X-Domain-Id") == 0) {
-        ck_assert_msg(domain != NULL && strcmp(domain, DOMAIN) == 0, "%s: X-Domain-Id", CASES[_i].what);
+        ck_assert_msg(domain != NULL && strcmp(domain, DOMAIN) == 0, "%s: X-Domain-Id",
+                      CASES[_i].what);
         ck_assert_msg(project == NULL, "%s: X-Project-Id sent too", CASES[_i].what);
     } else if (scope != NULL) {
-        ck_assert_msg(project != NULL && strcmp(project, PROJECT) == 0, "%s: X-Project-Id", CASES[_i].what);
+        ck_assert_msg(project != NULL && strcmp(project, PROJECT) == 0, "%s: X-Project-Id",
+                      CASES[_i].what);
         ck_assert_msg(domain == NULL, "%s: X-Domain-Id sent too", CASES[_i].what);
     } else {
         ck_assert(domain == NULL && project == NULL);
@@ -123,8 +125,8 @@ START_TEST(domain_signature_matches_the_sdk)
     struct curl_slist *h;
     time_t t;
 
-    ck_assert_int_eq(scm_sign_parse_date("20261128T193000Z", &t), 0);
-    h = scm_request_headers(&s, SCM_BACKEND_V3, HOST, PATH, t);
+    ck_assert_int_eq(scm__sign_parse_date("20261128T193000Z", &t), 0);
+    h = scm__request_headers(&s, SCM_BACKEND_V3, HOST, PATH, t);
     ck_assert_str_eq(header(h, "Authorization"), SDK_VECTORS[_i].authorization);
     ck_assert_str_eq(header(h, "X-Sdk-Date"), "20261128T193000Z");
     ck_assert_str_eq(header(h, "Host"), HOST);

@@ -13,10 +13,13 @@
 #include <unistd.h>
 
 static const char *const SDK_VARS[] = {
-    "HUAWEICLOUD_SDK_AK",   "HUAWEICLOUD_SDK_SK",       "HUAWEICLOUD_SDK_PROJECT_ID",
-    "HUAWEICLOUD_SDK_SECURITY_TOKEN", "HUAWEICLOUD_SDK_DOMAIN_ID", "HUAWEICLOUD_SDK_REGION",
-    "SCM_SHIM_BACKEND", "SCM_SHIM_V3_ENDPOINT", "SCM_SHIM_LEGACY_ENDPOINT", "SCM_SHIM_ANNOTATE",
-    "SCM_SHIM_MAPPING", "SCM_SHIM_SHADOW", "SCM_SHIM_SHADOW_SAMPLE"};
+    "HUAWEICLOUD_SDK_AK",         "HUAWEICLOUD_SDK_SK",
+    "HUAWEICLOUD_SDK_PROJECT_ID", "HUAWEICLOUD_SDK_SECURITY_TOKEN",
+    "HUAWEICLOUD_SDK_DOMAIN_ID",  "HUAWEICLOUD_SDK_REGION",
+    "SCM_SHIM_BACKEND",           "SCM_SHIM_V3_ENDPOINT",
+    "SCM_SHIM_LEGACY_ENDPOINT",   "SCM_SHIM_ANNOTATE",
+    "SCM_SHIM_MAPPING",           "SCM_SHIM_SHADOW",
+    "SCM_SHIM_SHADOW_SAMPLE"};
 
 static void clear_env(void)
 {
@@ -77,7 +80,7 @@ START_TEST(huge_host_is_refused)
     url[70 * 1024 - 1] = '\0';
     clear_env();
     c.endpoint = url;
-    ck_assert_int_eq(scm_settings_init(&s, &c, err, sizeof err), -1);
+    ck_assert_int_eq(scm__settings_init(&s, &c, err, sizeof err), -1);
     ck_assert_ptr_nonnull(strstr(err, "at most 253 characters"));
     free(url);
 }
@@ -92,7 +95,7 @@ START_TEST(endpoint_parsing)
 
     clear_env();
     c.endpoint = ENDPOINTS[_i].endpoint;
-    rc = scm_settings_init(&s, &c, err, sizeof err);
+    rc = scm__settings_init(&s, &c, err, sizeof err);
     if (ENDPOINTS[_i].base == NULL) {
         ck_assert_msg(rc == -1, "%s accepted", c.endpoint);
         ck_assert_msg(err[0] != '\0' && strchr(err, '\n') == NULL, "reason: '%s'", err);
@@ -102,7 +105,7 @@ START_TEST(endpoint_parsing)
     ck_assert_str_eq(s.ep[SCM_BACKEND_V3].base, ENDPOINTS[_i].base);
     ck_assert_str_eq(s.ep[SCM_BACKEND_LEGACY].base, ENDPOINTS[_i].base);
     ck_assert_str_eq(s.ep[SCM_BACKEND_V3].host, ENDPOINTS[_i].host);
-    scm_settings_free(&s);
+    scm__settings_free(&s);
 }
 END_TEST
 
@@ -119,7 +122,7 @@ START_TEST(env_fallback)
     setenv("HUAWEICLOUD_SDK_PROJECT_ID", "envproject", 1);
     setenv("HUAWEICLOUD_SDK_SECURITY_TOKEN", "ENVTOKEN", 1);
     setenv("HUAWEICLOUD_SDK_DOMAIN_ID", "envdomain", 1);
-    ck_assert_int_eq(scm_settings_init(&s, &c, err, sizeof err), 0);
+    ck_assert_int_eq(scm__settings_init(&s, &c, err, sizeof err), 0);
     ck_assert_str_eq(s.domain_id, "envdomain");
     ck_assert_str_eq(s.ak, "ENVAK");
     ck_assert_str_eq(s.sk, "ENVSK");
@@ -127,25 +130,25 @@ START_TEST(env_fallback)
     ck_assert_str_eq(s.security_token, "ENVTOKEN");
     ck_assert_ptr_null(s.token);
     ck_assert_int_eq(s.timeout_ms, SCM_DEFAULT_TIMEOUT_MS);
-    scm_settings_free(&s);
+    scm__settings_free(&s);
 
     /* The caller's values win over the environment. */
     c = base_config();
     c.timeout_ms = 1500;
-    ck_assert_int_eq(scm_settings_init(&s, &c, err, sizeof err), 0);
+    ck_assert_int_eq(scm__settings_init(&s, &c, err, sizeof err), 0);
     ck_assert_str_eq(s.ak, "AKEXAMPLE");
     ck_assert_str_eq(s.project_id, "0a1b2c3d4e5f60718293a4b5c6d7e8f9");
     ck_assert_int_eq(s.timeout_ms, 1500);
-    scm_settings_free(&s);
+    scm__settings_free(&s);
     /* A timeout near LONG_MAX would overflow every deadline sum: clamped to a day. */
     c.timeout_ms = LONG_MAX;
-    ck_assert_int_eq(scm_settings_init(&s, &c, err, sizeof err), 0);
+    ck_assert_int_eq(scm__settings_init(&s, &c, err, sizeof err), 0);
     ck_assert_int_eq(s.timeout_ms, SCM_MAX_TIMEOUT_MS);
-    scm_settings_free(&s);
+    scm__settings_free(&s);
     clear_env();
-    ck_assert_int_eq(scm_settings_init(&s, &c, err, sizeof err), 0);
+    ck_assert_int_eq(scm__settings_init(&s, &c, err, sizeof err), 0);
     ck_assert_ptr_null(s.domain_id);
-    scm_settings_free(&s);
+    scm__settings_free(&s);
 }
 END_TEST
 
@@ -158,17 +161,17 @@ START_TEST(token_auth)
     clear_env();
     c.access_key = c.secret_key = NULL;
     c.auth_token = "MIItoken";
-    ck_assert_int_eq(scm_settings_init(&s, &c, err, sizeof err), 0);
+    ck_assert_int_eq(scm__settings_init(&s, &c, err, sizeof err), 0);
     ck_assert_ptr_null(s.ak);
     ck_assert_str_eq(s.token, "MIItoken");
-    scm_settings_free(&s);
+    scm__settings_free(&s);
 
     /* An AK takes precedence; the token is then unused. */
     c = base_config();
     c.auth_token = "MIItoken";
-    ck_assert_int_eq(scm_settings_init(&s, &c, err, sizeof err), 0);
+    ck_assert_int_eq(scm__settings_init(&s, &c, err, sizeof err), 0);
     ck_assert_ptr_null(s.token);
-    scm_settings_free(&s);
+    scm__settings_free(&s);
 }
 END_TEST
 
@@ -192,10 +195,22 @@ static char *new_client_stderr(const scm_config *c, scm_client **out)
     return text;
 }
 
-static void no_endpoint(scm_config *c) { c->endpoint = NULL; }
-static void bad_endpoint(scm_config *c) { c->endpoint = "not a url"; }
-static void no_credentials(scm_config *c) { c->access_key = c->secret_key = NULL; }
-static void ak_without_sk(scm_config *c) { c->secret_key = NULL; }
+static void no_endpoint(scm_config *c)
+{
+    c->endpoint = NULL;
+}
+static void bad_endpoint(scm_config *c)
+{
+    c->endpoint = "not a url";
+}
+static void no_credentials(scm_config *c)
+{
+    c->access_key = c->secret_key = NULL;
+}
+static void ak_without_sk(scm_config *c)
+{
+    c->secret_key = NULL;
+}
 static void no_project(scm_config *c)
 {
     c->project_id = NULL;
@@ -226,7 +241,10 @@ static void no_endpoint_for_backend(scm_config *c)
     c->endpoint = NULL;
     setenv("SCM_SHIM_LEGACY_ENDPOINT", "https://legacy.example.com", 1);
 }
-static void bad_project(scm_config *c) { c->project_id = "../etc"; }
+static void bad_project(scm_config *c)
+{
+    c->project_id = "../etc";
+}
 static void unknown_region(scm_config *c)
 {
     c->endpoint = NULL;
@@ -253,7 +271,10 @@ static void sample_nan(scm_config *c)
     (void)c;
     setenv("SCM_SHIM_SHADOW_SAMPLE", "nan", 1);
 }
-static void negative_timeout(scm_config *c) { c->timeout_ms = -1; }
+static void negative_timeout(scm_config *c)
+{
+    c->timeout_ms = -1;
+}
 static void header_injection(scm_config *c)
 {
     c->access_key = NULL;
@@ -264,16 +285,23 @@ static const struct {
     const char *what;
     void (*edit)(scm_config *);
 } BAD_CONFIGS[] = {
-    {"no endpoint", no_endpoint},       {"malformed endpoint", bad_endpoint},
-    {"no credentials", no_credentials}, {"AK without SK", ak_without_sk},
-    {"no project ID", no_project},      {"bad project ID", bad_project},
-    {"negative timeout", negative_timeout}, {"CR/LF in token", header_injection},
-    {"SCM_SHIM_BACKEND", bad_backend},  {"SCM_SHIM_ANNOTATE", bad_annotate},
-    {"SCM_SHIM_MAPPING", bad_mapping},  {"SCM_SHIM_V3_ENDPOINT", bad_v3_endpoint},
+    {"no endpoint", no_endpoint},
+    {"malformed endpoint", bad_endpoint},
+    {"no credentials", no_credentials},
+    {"AK without SK", ak_without_sk},
+    {"no project ID", no_project},
+    {"bad project ID", bad_project},
+    {"negative timeout", negative_timeout},
+    {"CR/LF in token", header_injection},
+    {"SCM_SHIM_BACKEND", bad_backend},
+    {"SCM_SHIM_ANNOTATE", bad_annotate},
+    {"SCM_SHIM_MAPPING", bad_mapping},
+    {"SCM_SHIM_V3_ENDPOINT", bad_v3_endpoint},
     {"SCM_SHIM_V3_ENDPOINT", no_endpoint_for_backend},
     {"HUAWEICLOUD_SDK_DOMAIN_ID", bad_domain},
     {"HUAWEICLOUD_SDK_REGION", unknown_region},
-    {"SCM_SHIM_SHADOW_SAMPLE", sample_above_one}, {"SCM_SHIM_SHADOW_SAMPLE", sample_negative},
+    {"SCM_SHIM_SHADOW_SAMPLE", sample_above_one},
+    {"SCM_SHIM_SHADOW_SAMPLE", sample_negative},
     {"SCM_SHIM_SHADOW_SAMPLE", sample_nan},
 };
 
@@ -318,22 +346,22 @@ START_TEST(backend_and_endpoint_overrides)
     char err[256];
 
     clear_env();
-    ck_assert_int_eq(scm_settings_init(&s, &c, err, sizeof err), 0);
+    ck_assert_int_eq(scm__settings_init(&s, &c, err, sizeof err), 0);
     ck_assert_int_eq(s.backend, SCM_BACKEND_V3);
-    scm_settings_free(&s);
+    scm__settings_free(&s);
     setenv("SCM_SHIM_BACKEND", "", 1);
-    ck_assert_int_eq(scm_settings_init(&s, &c, err, sizeof err), 0);
+    ck_assert_int_eq(scm__settings_init(&s, &c, err, sizeof err), 0);
     ck_assert_int_eq(s.backend, SCM_BACKEND_V3);
-    scm_settings_free(&s);
+    scm__settings_free(&s);
     setenv("SCM_SHIM_BACKEND", "legacy", 1);
     setenv("SCM_SHIM_V3_ENDPOINT", "http://127.0.0.1:9000", 1);
     setenv("SCM_SHIM_LEGACY_ENDPOINT", "https://legacy.example.com:8443/", 1);
-    ck_assert_int_eq(scm_settings_init(&s, &c, err, sizeof err), 0);
+    ck_assert_int_eq(scm__settings_init(&s, &c, err, sizeof err), 0);
     ck_assert_int_eq(s.backend, SCM_BACKEND_LEGACY);
     ck_assert_str_eq(s.ep[SCM_BACKEND_V3].base, "http://127.0.0.1:9000");
     ck_assert_str_eq(s.ep[SCM_BACKEND_LEGACY].base, "https://legacy.example.com:8443");
     ck_assert_str_eq(s.ep[SCM_BACKEND_LEGACY].host, "legacy.example.com:8443");
-    scm_settings_free(&s);
+    scm__settings_free(&s);
     clear_env();
 }
 END_TEST
@@ -372,11 +400,11 @@ START_TEST(region_gives_the_endpoint)
     clear_env();
     c.endpoint = NULL;
     setenv("HUAWEICLOUD_SDK_REGION", REGION_ENDPOINTS[_i].region, 1);
-    ck_assert_msg(scm_settings_init(&s, &c, err, sizeof err) == 0, "%s", err);
+    ck_assert_msg(scm__settings_init(&s, &c, err, sizeof err) == 0, "%s", err);
     ck_assert_str_eq(s.ep[SCM_BACKEND_V3].base, REGION_ENDPOINTS[_i].base);
     ck_assert_str_eq(s.ep[SCM_BACKEND_V3].host, REGION_ENDPOINTS[_i].host);
     ck_assert_str_eq(s.ep[SCM_BACKEND_LEGACY].base, REGION_ENDPOINTS[_i].base);
-    scm_settings_free(&s);
+    scm__settings_free(&s);
     clear_env();
 }
 END_TEST
@@ -390,22 +418,23 @@ START_TEST(region_comes_last)
     clear_env();
     setenv("HUAWEICLOUD_SDK_REGION", "ap-southeast-1", 1);
     /* The caller's endpoint wins over the region. */
-    ck_assert_int_eq(scm_settings_init(&s, &c, err, sizeof err), 0);
+    ck_assert_int_eq(scm__settings_init(&s, &c, err, sizeof err), 0);
     ck_assert_str_eq(s.ep[SCM_BACKEND_V3].base, "https://scm.cn-north-4.myhuaweicloud.com");
     ck_assert_str_eq(s.ep[SCM_BACKEND_LEGACY].base, "https://scm.cn-north-4.myhuaweicloud.com");
-    scm_settings_free(&s);
+    scm__settings_free(&s);
     /* An empty endpoint is none. */
     c.endpoint = "";
-    ck_assert_int_eq(scm_settings_init(&s, &c, err, sizeof err), 0);
+    ck_assert_int_eq(scm__settings_init(&s, &c, err, sizeof err), 0);
     ck_assert_str_eq(s.ep[SCM_BACKEND_V3].base, "https://scm.ap-southeast-1.myhuaweicloud.com");
-    scm_settings_free(&s);
-    /* An override wins for its backend; the other one, with no endpoint given, takes the region's. */
+    scm__settings_free(&s);
+    /* An override wins for its backend; the other one, with no endpoint given, takes the region's.
+     */
     c.endpoint = NULL;
     setenv("SCM_SHIM_V3_ENDPOINT", "http://127.0.0.1:9000", 1);
-    ck_assert_int_eq(scm_settings_init(&s, &c, err, sizeof err), 0);
+    ck_assert_int_eq(scm__settings_init(&s, &c, err, sizeof err), 0);
     ck_assert_str_eq(s.ep[SCM_BACKEND_V3].base, "http://127.0.0.1:9000");
     ck_assert_str_eq(s.ep[SCM_BACKEND_LEGACY].base, "https://scm.ap-southeast-1.myhuaweicloud.com");
-    scm_settings_free(&s);
+    scm__settings_free(&s);
     clear_env();
 }
 END_TEST
@@ -419,32 +448,33 @@ START_TEST(unknown_region_named_with_the_known_ones)
     clear_env();
     c.endpoint = NULL;
     setenv("HUAWEICLOUD_SDK_REGION", "cn-north-1", 1);
-    ck_assert_int_eq(scm_settings_init(&s, &c, err, sizeof err), -1);
+    ck_assert_int_eq(scm__settings_init(&s, &c, err, sizeof err), -1);
     ck_assert_str_eq(err, "HUAWEICLOUD_SDK_REGION=cn-north-1 is not an SCM region; known: "
                           "cn-north-4, ap-southeast-1, my-kualalumpur-1");
     /* A value that is no region name is not repeated: the reason stays one line. */
     setenv("HUAWEICLOUD_SDK_REGION", "x\nscmshim: forged", 1);
-    ck_assert_int_eq(scm_settings_init(&s, &c, err, sizeof err), -1);
+    ck_assert_int_eq(scm__settings_init(&s, &c, err, sizeof err), -1);
     ck_assert_str_eq(err, "HUAWEICLOUD_SDK_REGION is not an SCM region; known: "
                           "cn-north-4, ap-southeast-1, my-kualalumpur-1");
     /* Other tools share the variable: an endpoint given makes the region irrelevant. */
     c = base_config();
-    ck_assert_int_eq(scm_settings_init(&s, &c, err, sizeof err), 0);
-    scm_settings_free(&s);
+    ck_assert_int_eq(scm__settings_init(&s, &c, err, sizeof err), 0);
+    scm__settings_free(&s);
     /* So does an override for the backend in use, unless shadow mode needs the other one. */
     c.endpoint = NULL;
     setenv("SCM_SHIM_V3_ENDPOINT", "http://127.0.0.1:9000", 1);
-    ck_assert_int_eq(scm_settings_init(&s, &c, err, sizeof err), 0);
+    ck_assert_int_eq(scm__settings_init(&s, &c, err, sizeof err), 0);
     ck_assert_ptr_null(s.ep[SCM_BACKEND_LEGACY].base);
-    scm_settings_free(&s);
+    scm__settings_free(&s);
     setenv("SCM_SHIM_SHADOW", "1", 1);
-    ck_assert_int_eq(scm_settings_init(&s, &c, err, sizeof err), -1);
+    ck_assert_int_eq(scm__settings_init(&s, &c, err, sizeof err), -1);
     ck_assert_ptr_nonnull(strstr(err, "not an SCM region"));
     clear_env();
 }
 END_TEST
 
-/* The SDKs' own per-region endpoint override, HUAWEICLOUD_SDK_REGION_SCM_<REGION>, wins, even for a region the table lacks. */
+/* The SDKs' own per-region endpoint override, HUAWEICLOUD_SDK_REGION_SCM_<REGION>, wins, even for a
+ * region the table lacks. */
 START_TEST(sdk_region_override_is_honoured)
 {
     scm_config c = base_config();
@@ -454,15 +484,16 @@ START_TEST(sdk_region_override_is_honoured)
     clear_env();
     c.endpoint = NULL;
     setenv("HUAWEICLOUD_SDK_REGION", "ap-southeast-1", 1);
-    setenv("HUAWEICLOUD_SDK_REGION_SCM_AP_SOUTHEAST_1", "https://scm.example.net,https://scm2.example.net", 1);
-    ck_assert_msg(scm_settings_init(&s, &c, err, sizeof err) == 0, "%s", err);
+    setenv("HUAWEICLOUD_SDK_REGION_SCM_AP_SOUTHEAST_1",
+           "https://scm.example.net,https://scm2.example.net", 1);
+    ck_assert_msg(scm__settings_init(&s, &c, err, sizeof err) == 0, "%s", err);
     ck_assert_str_eq(s.ep[SCM_BACKEND_V3].base, "https://scm.example.net");
-    scm_settings_free(&s);
+    scm__settings_free(&s);
     setenv("HUAWEICLOUD_SDK_REGION", "eu-west-101", 1);
     setenv("HUAWEICLOUD_SDK_REGION_SCM_EU_WEST_101", "https://scm.eu-west-101.example.eu", 1);
-    ck_assert_msg(scm_settings_init(&s, &c, err, sizeof err) == 0, "%s", err);
+    ck_assert_msg(scm__settings_init(&s, &c, err, sizeof err) == 0, "%s", err);
     ck_assert_str_eq(s.ep[SCM_BACKEND_V3].base, "https://scm.eu-west-101.example.eu");
-    scm_settings_free(&s);
+    scm__settings_free(&s);
     unsetenv("HUAWEICLOUD_SDK_REGION_SCM_AP_SOUTHEAST_1");
     unsetenv("HUAWEICLOUD_SDK_REGION_SCM_EU_WEST_101");
     clear_env();
@@ -486,8 +517,10 @@ START_TEST(domain_id_set_copied_checked_and_removed)
     ck_assert_int_eq(scm_shim_client_set_domain_id(client, "a/b"), SCM_E_INVALID_PARAM);
     ck_assert_str_eq(scm_client_error_code(client), "SCMSHIM.INVALID_PARAM");
     ck_assert_ptr_nonnull(strstr(scm_client_error_msg(client), "domain_id"));
-    ck_assert_int_eq(scm_shim_client_set_domain_id(client, "0123456789012345678901234567890123456789012345678901234567890123x"),
-                     SCM_E_INVALID_PARAM);
+    ck_assert_int_eq(
+        scm_shim_client_set_domain_id(
+            client, "0123456789012345678901234567890123456789012345678901234567890123x"),
+        SCM_E_INVALID_PARAM);
     ck_assert_str_eq(client->cfg.domain_id, "0b1c2d3e4f5a60718293a4b5c6d7e8f9");
     ck_assert_int_eq(scm_shim_client_set_domain_id(client, ""), SCM_OK);
     ck_assert_str_eq(scm_client_error_code(client), "");
@@ -504,16 +537,28 @@ static const struct {
     const char *id;
     int valid;
 } IDS[] = {
-    {"scs1481110651012", 1}, {"a", 1}, {"A-b_9", 1},
+    {"scs1481110651012", 1},
+    {"a", 1},
+    {"A-b_9", 1},
     {"0123456789012345678901234567890123456789012345678901234567890123", 1},
     {"01234567890123456789012345678901234567890123456789012345678901234", 0},
-    {"", 0}, {NULL, 0}, {"a/b", 0}, {"..", 0}, {"a%2F", 0}, {"a?b", 0}, {"a#b", 0},
-    {"a b", 0}, {"a\r\nb", 0}, {"a\n", 0}, {"a.b", 0}, {"\xe8\xaf\x81", 0},
+    {"", 0},
+    {NULL, 0},
+    {"a/b", 0},
+    {"..", 0},
+    {"a%2F", 0},
+    {"a?b", 0},
+    {"a#b", 0},
+    {"a b", 0},
+    {"a\r\nb", 0},
+    {"a\n", 0},
+    {"a.b", 0},
+    {"\xe8\xaf\x81", 0},
 };
 
 START_TEST(cert_id_validation)
 {
-    ck_assert_int_eq(scm_valid_id(IDS[_i].id), IDS[_i].valid);
+    ck_assert_int_eq(scm__valid_id(IDS[_i].id), IDS[_i].valid);
 }
 END_TEST
 

@@ -20,9 +20,11 @@ static const char *str(const cJSON *o, const char *k)
 static size_t collect(const cJSON *obj, scm_kv *kv, size_t n)
 {
     const cJSON *it, *v;
-    cJSON_ArrayForEach(it, obj) {
+    cJSON_ArrayForEach(it, obj)
+    {
         if (cJSON_IsArray(it)) {
-            cJSON_ArrayForEach(v, it) {
+            cJSON_ArrayForEach(v, it)
+            {
                 ck_assert(n < MAX_KV);
                 kv[n++] = (scm_kv){it->string, v->valuestring};
             }
@@ -56,17 +58,17 @@ START_TEST(vector_reproduced)
     char *signed_headers = NULL, *canon, *sts, *auth, sig[65];
 
     nh = collect(cJSON_GetObjectItemCaseSensitive(v, "headers_added_by_signer"), headers, nh);
-    canon = scm_sign_canonical_request(str(v, "method"), str(v, "path"), query, nq, headers, nh,
-                                       body, strlen(body), &signed_headers);
+    canon = scm__sign_canonical_request(str(v, "method"), str(v, "path"), query, nq, headers, nh,
+                                        body, strlen(body), &signed_headers);
     ck_assert_ptr_nonnull(canon);
     ck_assert_str_eq(canon, str(v, "canonical_request"));
     ck_assert_str_eq(signed_headers, str(v, "signed_headers"));
-    sts = scm_sign_string_to_sign(canon, date);
+    sts = scm__sign_string_to_sign(canon, date);
     ck_assert_str_eq(sts, str(v, "string_to_sign"));
-    ck_assert_int_eq(scm_sign_signature(canon, date, str(v, "sk"), strlen(str(v, "sk")), sig), 0);
+    ck_assert_int_eq(scm__sign_signature(canon, date, str(v, "sk"), strlen(str(v, "sk")), sig), 0);
     ck_assert_str_eq(sig, str(v, "signature"));
-    auth = scm_sign_authorization(str(v, "method"), str(v, "path"), query, nq, headers, nh, body,
-                                  strlen(body), date, str(v, "ak"), str(v, "sk"));
+    auth = scm__sign_authorization(str(v, "method"), str(v, "path"), query, nq, headers, nh, body,
+                                   strlen(body), date, str(v, "ak"), str(v, "sk"));
     ck_assert_str_eq(auth, str(v, "authorization"));
     free(auth);
     free(sts);
@@ -85,23 +87,24 @@ START_TEST(date_round_trip)
 {
     char buf[SCM_SIGN_DATE_LEN + 1];
     time_t t = 0;
-    ck_assert_int_eq(scm_sign_parse_date("20261128T193000Z", &t), 0);
-    scm_sign_format_date(t, buf);
+    ck_assert_int_eq(scm__sign_parse_date("20261128T193000Z", &t), 0);
+    scm__sign_format_date(t, buf);
     ck_assert_str_eq(buf, "20261128T193000Z");
-    ck_assert_int_eq(scm_sign_parse_date("20261128T193000", &t), -1);
-    ck_assert_int_eq(scm_sign_parse_date("2026112XT193000Z", &t), -1);
-    ck_assert_int_eq(scm_sign_parse_date("20261328T193000Z", &t), -1);
-    ck_assert_int_eq(scm_sign_parse_date("20260231T193000Z", &t), -1);
-    ck_assert_int_eq(scm_sign_parse_date("20261128T193060Z", &t), -1);
-    ck_assert_int_eq(scm_sign_parse_date(NULL, &t), -1);
+    ck_assert_int_eq(scm__sign_parse_date("20261128T193000", &t), -1);
+    ck_assert_int_eq(scm__sign_parse_date("2026112XT193000Z", &t), -1);
+    ck_assert_int_eq(scm__sign_parse_date("20261328T193000Z", &t), -1);
+    ck_assert_int_eq(scm__sign_parse_date("20260231T193000Z", &t), -1);
+    ck_assert_int_eq(scm__sign_parse_date("20261128T193060Z", &t), -1);
+    ck_assert_int_eq(scm__sign_parse_date(NULL, &t), -1);
 }
 END_TEST
 
 START_TEST(content_sha256_header_is_trimmed)
 {
-    scm_kv h[] = {{"host", "h"}, {"x-sdk-date", "20261128T193000Z"},
+    scm_kv h[] = {{"host", "h"},
+                  {"x-sdk-date", "20261128T193000Z"},
                   {"X-Sdk-Content-Sha256", " UNSIGNED-PAYLOAD "}};
-    char *canon = scm_sign_canonical_request("PUT", "/a", NULL, 0, h, 3, "x", 1, NULL);
+    char *canon = scm__sign_canonical_request("PUT", "/a", NULL, 0, h, 3, "x", 1, NULL);
     const char *tail = canon + strlen(canon) - strlen("\nUNSIGNED-PAYLOAD");
     ck_assert_str_eq(tail, "\nUNSIGNED-PAYLOAD");
     free(canon);
@@ -111,18 +114,18 @@ END_TEST
 START_TEST(encoding)
 {
     scm_buf b;
-    scm_buf_init(&b);
-    ck_assert_int_eq(scm_sign_encode(&b, "a b~*/+!'()\xe8\xaf\x81", 14), 0);
+    scm__buf_init(&b);
+    ck_assert_int_eq(scm__sign_encode(&b, "a b~*/+!'()\xe8\xaf\x81", 14), 0);
     ck_assert_str_eq(b.data, "a%20b~%2A%2F%2B%21%27%28%29%E8%AF%81");
-    scm_buf_free(&b);
+    scm__buf_free(&b);
 }
 END_TEST
 
 START_TEST(constant_time_equal)
 {
-    ck_assert_int_eq(scm_sign_equal("abc", "abc"), 1);
-    ck_assert_int_eq(scm_sign_equal("abc", "abd"), 0);
-    ck_assert_int_eq(scm_sign_equal("abc", "ab"), 0);
+    ck_assert_int_eq(scm__sign_equal("abc", "abc"), 1);
+    ck_assert_int_eq(scm__sign_equal("abc", "abd"), 0);
+    ck_assert_int_eq(scm__sign_equal("abc", "ab"), 0);
 }
 END_TEST
 

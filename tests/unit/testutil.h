@@ -6,13 +6,13 @@
 #include <stddef.h>
 
 /* Reads a whole file (NUL-terminated, malloc'd) or NULL. */
-char  *tu_read_file(const char *path, size_t *len);
+char *tu_read_file(const char *path, size_t *len);
 /* Parses a JSON file or aborts the test. */
 cJSON *tu_read_json(const char *path);
 /* Sets or unsets (value NULL) an environment variable. */
-void   tu_setenv(const char *name, const char *value);
+void tu_setenv(const char *name, const char *value);
 /* Runs a Check suite; returns the process exit status. */
 struct Suite;
-int    tu_run(struct Suite *s);
+int tu_run(struct Suite *s);
 
 #endif

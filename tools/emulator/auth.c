@@ -134,7 +134,7 @@ static enum emu_auth_result check_signature(const emu_auth_config *a, struct MHD
         headers[nh].value = value;
         nh++;
     }
-    if (!has_host || !has_date || scm_sign_parse_date(date, &t) != 0 ||
+    if (!has_host || !has_date || scm__sign_parse_date(date, &t) != 0 ||
         (!has_project && MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Project-Id") != NULL) ||
         (!has_domain && MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Domain-Id") != NULL))
         return EMU_AUTH_BAD_SIGNATURE;
@@ -149,9 +149,9 @@ static enum emu_auth_result check_signature(const emu_auth_config *a, struct MHD
             return EMU_AUTH_BAD_SIGNATURE;
         MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_arg, &q);
     }
-    canon = scm_sign_canonical_request(method, path, q.v, q.n, headers, nh, "", 0, NULL);
-    if (canon != NULL && scm_sign_signature(canon, date, a->sk, strlen(a->sk), sig) == 0 &&
-        scm_sign_equal(sig, signature))
+    canon = scm__sign_canonical_request(method, path, q.v, q.n, headers, nh, "", 0, NULL);
+    if (canon != NULL && scm__sign_signature(canon, date, a->sk, strlen(a->sk), sig) == 0 &&
+        scm__sign_equal(sig, signature))
         r = EMU_AUTH_OK_AKSK;
     free(canon);
     free(q.v);
@@ -173,7 +173,7 @@ static enum emu_auth_result check_aksk(const emu_auth_config *a, struct MHD_Conn
         return EMU_AUTH_BAD_SIGNATURE;
     }
     snprintf(signed_headers, n, "%s", signed_list); /* before check_signature cuts it up */
-    if (a->ak == NULL || !scm_sign_equal(access, a->ak))
+    if (a->ak == NULL || !scm__sign_equal(access, a->ak))
         r = EMU_AUTH_UNKNOWN_AK;
     else
         r = check_signature(a, c, method, path, signed_list, signature);
@@ -192,7 +192,7 @@ enum emu_auth_result emu_auth_check(const emu_auth_config *a, struct MHD_Connect
         return EMU_AUTH_OFF;
     token = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Auth-Token");
     authorization = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
-    if (token != NULL && a->token != NULL && scm_sign_equal(token, a->token))
+    if (token != NULL && a->token != NULL && scm__sign_equal(token, a->token))
         return EMU_AUTH_OK_TOKEN;
     /* A valid signature is enough even next to a wrong token; otherwise name what failed. */
     if (authorization != NULL)

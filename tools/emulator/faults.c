@@ -54,7 +54,8 @@ static int parse_pair(emu_fault *ft, char *pair, char *err, size_t errlen)
     } else if (strcmp(pair, "code") == 0) {
         /* An error code is one word: nothing that needs escaping or spans a line. */
         if (val[0] == '\0' || strlen(val) > EMU_FAULT_CODE_MAX ||
-            val[strspn(val, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-")] != '\0')
+            val[strspn(val, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-")] !=
+                '\0')
             goto bad;
         strcpy(ft->code, val);
     } else if (strcmp(pair, "shape") == 0) {
@@ -68,7 +69,8 @@ static int parse_pair(emu_fault *ft, char *pair, char *err, size_t errlen)
         if (parse_num(val, 1, 1000000000L, &ft->remaining) != 0)
             goto bad;
     } else if (strcmp(pair, "retry_after") == 0) {
-        if (val[0] == '\0' || strlen(val) > EMU_FAULT_RETRY_AFTER_MAX || val[strspn(val, "0123456789")] != '\0')
+        if (val[0] == '\0' || strlen(val) > EMU_FAULT_RETRY_AFTER_MAX ||
+            val[strspn(val, "0123456789")] != '\0')
             goto bad;
         strcpy(ft->retry_after, val);
     } else if (strcmp(pair, "msg") == 0) {

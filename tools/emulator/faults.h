@@ -25,16 +25,16 @@ enum emu_fault_shape {
 #define EMU_FAULT_RETRY_AFTER_MAX 64
 
 typedef struct emu_fault {
-    char *spec;                /* as given on the command line, for the log */
-    char cert[EMU_ID_MAX + 1]; /* "*" matches every certificate */
-    unsigned apis;             /* bit set of EMU_API_V2, EMU_API_V3 */
-    unsigned status;           /* 0: keep the normal status and body */
+    char *spec;                        /* as given on the command line, for the log */
+    char cert[EMU_ID_MAX + 1];         /* "*" matches every certificate */
+    unsigned apis;                     /* bit set of EMU_API_V2, EMU_API_V3 */
+    unsigned status;                   /* 0: keep the normal status and body */
     char code[EMU_FAULT_CODE_MAX + 1]; /* the status body's code; "": APIGW.<status> */
     enum emu_fault_shape shape;        /* the status body's members */
-    long remaining;            /* requests left to hit; -1: every request */
+    long remaining;                    /* requests left to hit; -1: every request */
     char retry_after[EMU_FAULT_RETRY_AFTER_MAX + 1]; /* "": no Retry-After header */
     char msg[EMU_FAULT_MSG_MAX + 1]; /* the status body's message; "": "injected fault" */
-    long header_bytes;         /* 0, or the size of an extra X-Padding header value */
+    long header_bytes;               /* 0, or the size of an extra X-Padding header value */
     unsigned latency_ms;
     enum emu_fault_body body;
 } emu_fault;

@@ -62,18 +62,18 @@ void emu_log_request(emu_log *l, const emu_log_entry *e)
     cJSON_Delete(o);
     if (line == NULL)
         return;
-    scm_buf_init(&out);
-    scm_buf_puts(&out, line);
-    scm_buf_putc(&out, '\n');
+    scm__buf_init(&out);
+    scm__buf_puts(&out, line);
+    scm__buf_putc(&out, '\n');
     free(line);
     if (out.oom) {
-        scm_buf_free(&out);
+        scm__buf_free(&out);
         return;
     }
     pthread_mutex_lock(&l->lock);
     write_all(l->fd, out.data, out.len);
     pthread_mutex_unlock(&l->lock);
-    scm_buf_free(&out);
+    scm__buf_free(&out);
 }
 
 void emu_log_close(emu_log *l)

@@ -18,7 +18,7 @@ typedef struct emu_log_entry {
     const char *auth;
     unsigned status; /* 0 when the connection was dropped without a response */
     const char *fault;
-    const char *request_id; /* the X-Request-Id of the answer (also kept for body=drop) */
+    const char *request_id;     /* the X-Request-Id of the answer (also kept for body=drop) */
     const char *signed_headers; /* the SignedHeaders list of a signed request, or "" */
 } emu_log_entry;
 

@@ -25,7 +25,7 @@ typedef struct options {
     const char *tls_cert;
     const char *tls_key;
     int help;
-    int exit_with_parent; /* --exit-with-parent: a test's emulator never outlives the test */
+    int exit_with_parent;  /* --exit-with-parent: a test's emulator never outlives the test */
     emu_server_config srv; /* everything the server takes straight from the command line */
 } options;
 

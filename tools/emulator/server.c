@@ -292,7 +292,8 @@ static enum MHD_Result respond(emu_server *s, struct MHD_Connection *c, const ch
         MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
     if (rp.fault != NULL && rp.fault->retry_after[0] != '\0')
         MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, rp.fault->retry_after);
-    if (rp.fault != NULL && rp.fault->header_bytes > 0 && (padding = malloc((size_t)rp.fault->header_bytes + 1)) != NULL) {
+    if (rp.fault != NULL && rp.fault->header_bytes > 0 &&
+        (padding = malloc((size_t)rp.fault->header_bytes + 1)) != NULL) {
         memset(padding, 'a', (size_t)rp.fault->header_bytes);
         padding[rp.fault->header_bytes] = '\0';
         MHD_add_response_header(resp, "X-Padding", padding);
@@ -393,7 +394,8 @@ emu_server *emu_server_start(const emu_server_config *cfg, char *err, size_t err
     s->cfg = *cfg;
     if (getrandom(&s->request_id_prefix, sizeof s->request_id_prefix, 0) !=
         (ssize_t)sizeof s->request_id_prefix)
-        s->request_id_prefix = (unsigned long long)time(NULL) ^ ((unsigned long long)getpid() << 32);
+        s->request_id_prefix =
+            (unsigned long long)time(NULL) ^ ((unsigned long long)getpid() << 32);
     atomic_init(&s->next_request_id, 0UL);
     s->daemon = MHD_start_daemon(flags, (uint16_t)cfg->port, NULL, NULL, handle, s,
                                  MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, NULL, MHD_OPTION_ARRAY,

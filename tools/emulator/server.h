@@ -20,7 +20,8 @@ typedef struct emu_server_config {
     unsigned connection_limit;
     unsigned latency_ms;
     unsigned disabled_apis; /* bit set of EMU_API_V2, EMU_API_V3 */
-    const char *path_prefix; /* NULL, or "/gw": served under it, as behind a gateway; signed with it */
+    const char
+        *path_prefix; /* NULL, or "/gw": served under it, as behind a gateway; signed with it */
     const emu_store *store;
     emu_faults *faults;
     emu_log *log;

@@ -20,8 +20,9 @@ int cli_error(int status, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
-    /* Messages carry the service's error_msg and input lines: no CR, LF, ESC or BEL gets through. */
-    scm_log_escape(shown, sizeof shown, text);
+    /* Messages carry the service's error_msg and input lines: no CR, LF, ESC or BEL gets through.
+     */
+    scm__log_escape(shown, sizeof shown, text);
     fprintf(stderr, "scm-shim: %s\n", shown);
     return status;
 }
@@ -71,27 +72,35 @@ int cli_shared_option(cli_config *c, int argc, char **argv, int *i, void (*help)
 
 void cli_config_help(FILE *out)
 {
-    fputs("Connection options:\n"
-          "  --endpoint URL      SCM endpoint (default: $SCM_ENDPOINT)\n"
-          "  --region ID         an SCM region, whose endpoint serves when no endpoint is\n"
-          "                      given (default: $HUAWEICLOUD_SDK_REGION), one of\n"
-          "                     " SCM_REGIONS(REGION_ID) "\n"
-          "  --project-id ID     project ID (default: $SCM_PROJECT_ID, $HUAWEICLOUD_SDK_PROJECT_ID)\n"
-          "  --timeout-ms N      whole-request timeout (default 30000)\n"
-          "Environment (secrets are read only from here):\n"
-          "  SCM_AK, SCM_SK      access key and secret key (or HUAWEICLOUD_SDK_AK, _SK)\n"
-          "  SCM_TOKEN           IAM token for X-Auth-Token, when there is no AK\n"
-          "  HUAWEICLOUD_SDK_SECURITY_TOKEN  temporary credentials' security token\n"
-          "  HUAWEICLOUD_SDK_DOMAIN_ID  account ID: global credentials, X-Domain-Id on v3\n"
-          "                      instead of X-Project-Id\n"
-          "  SCM_SHIM_BACKEND    v3 (default) or legacy\n"
-          "  SCM_SHIM_V3_ENDPOINT, SCM_SHIM_LEGACY_ENDPOINT  per-backend endpoint overrides\n"
-          "  SCM_SHIM_MAPPING    a replacement mapping table (mapping/mapping.json format)\n"
-          "  SCM_SHIM_ANNOTATE   1: append the \"_shim\" field report to JSON bodies\n"
-          "  SCM_SHIM_SHADOW     1: also ask the other backend and compare (see README)\n"
-          "  SCM_SHIM_SHADOW_SAMPLE, SCM_SHIM_SHADOW_TIMEOUT_MS, SCM_SHIM_AUDIT_LOG,\n"
-          "  SCM_SHIM_AUDIT_VALUES  shadow sampling, its timeout, and its audit log\n",
-          out);
+    fputs(
+        "Connection options:\n"
+        "  --endpoint URL      SCM endpoint (default: $SCM_ENDPOINT)\n"
+        "  --region ID         an SCM region, whose endpoint serves when no endpoint is\n"
+        "                      given (default: $HUAWEICLOUD_SDK_REGION), one of\n"
+        "                     " SCM_REGIONS(
+            REGION_ID) "\n"
+                       "  --project-id ID     project ID (default: $SCM_PROJECT_ID, "
+                       "$HUAWEICLOUD_SDK_PROJECT_ID)\n"
+                       "  --timeout-ms N      whole-request timeout (default 30000)\n"
+                       "Environment (secrets are read only from here):\n"
+                       "  SCM_AK, SCM_SK      access key and secret key (or HUAWEICLOUD_SDK_AK, "
+                       "_SK)\n"
+                       "  SCM_TOKEN           IAM token for X-Auth-Token, when there is no AK\n"
+                       "  HUAWEICLOUD_SDK_SECURITY_TOKEN  temporary credentials' security token\n"
+                       "  HUAWEICLOUD_SDK_DOMAIN_ID  account ID: global credentials, X-Domain-Id "
+                       "on v3\n"
+                       "                      instead of X-Project-Id\n"
+                       "  SCM_SHIM_BACKEND    v3 (default) or legacy\n"
+                       "  SCM_SHIM_V3_ENDPOINT, SCM_SHIM_LEGACY_ENDPOINT  per-backend endpoint "
+                       "overrides\n"
+                       "  SCM_SHIM_MAPPING    a replacement mapping table (mapping/mapping.json "
+                       "format)\n"
+                       "  SCM_SHIM_ANNOTATE   1: append the \"_shim\" field report to JSON bodies\n"
+                       "  SCM_SHIM_SHADOW     1: also ask the other backend and compare (see "
+                       "README)\n"
+                       "  SCM_SHIM_SHADOW_SAMPLE, SCM_SHIM_SHADOW_TIMEOUT_MS, SCM_SHIM_AUDIT_LOG,\n"
+                       "  SCM_SHIM_AUDIT_VALUES  shadow sampling, its timeout, and its audit log\n",
+        out);
 }
 
 char *cli_read_all(const char *path, size_t *len)

@@ -37,7 +37,7 @@ void cli_config_init(cli_config *c);
  * Returns CLI_TAKEN, CLI_NOT_OURS, CLI_OK after --help, or CLI_USAGE for a
  * bad value (reported); the last two are the command's exit status.
  */
-int  cli_shared_option(cli_config *c, int argc, char **argv, int *i, void (*help)(FILE *));
+int cli_shared_option(cli_config *c, int argc, char **argv, int *i, void (*help)(FILE *));
 /* Help text for those options and the environment. */
 void cli_config_help(FILE *out);
 

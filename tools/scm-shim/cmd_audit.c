@@ -37,16 +37,16 @@ static void help(FILE *out)
 
 /* What the workers fill in, by input position. */
 typedef struct audit_job {
-    char             **ids;
-    int                values;
+    char **ids;
+    int values;
     scm_audit_record **records;
-    char             **failures; /* why a record is missing */
+    char **failures; /* why a record is missing */
 } audit_job;
 
 static void audit_one(scm_client *c, size_t i, void *ctx)
 {
     audit_job *j = ctx;
-    if (scm_client_audit(c, j->ids[i], j->values, &j->records[i]) != SCM_OK)
+    if (scm__client_audit(c, j->ids[i], j->values, &j->records[i]) != SCM_OK)
         j->failures[i] = strdup(scm_client_error_msg(c));
 }
 
@@ -56,7 +56,7 @@ static cJSON *record_errors(const scm_audit_record *r)
     cJSON *o = cJSON_CreateObject();
     int b;
     for (b = 0; b < SCM_BACKEND_COUNT; b++) {
-        cJSON *s = cJSON_AddObjectToObject(o, scm_backend_name((scm_backend)b));
+        cJSON *s = cJSON_AddObjectToObject(o, scm__backend_name((scm_backend)b));
         cJSON_AddNumberToObject(s, "rc", r->side[b].rc);
         cJSON_AddNumberToObject(s, "http_status", (double)r->side[b].http_status);
         cJSON_AddStringToObject(s, "error_code", r->side[b].error_code);
@@ -67,11 +67,11 @@ static cJSON *record_errors(const scm_audit_record *r)
 /* An input line that is no certificate ID: an error of the audit, not of either backend. */
 static int add_unusable_id(summary *sum, const char *id)
 {
-    scm_cmp *cls = calloc(scm_map_builtin.nrows, sizeof *cls);
+    scm_cmp *cls = calloc(scm__map_builtin.nrows, sizeof *cls);
     cJSON *errors = cJSON_CreateObject(), *input = cJSON_AddObjectToObject(errors, "input");
     size_t i;
     int rc;
-    for (i = 0; cls != NULL && i < scm_map_builtin.nrows; i++)
+    for (i = 0; cls != NULL && i < scm__map_builtin.nrows; i++)
         cls[i] = SCM_CMP_ERROR;
     rc = cls != NULL && input != NULL &&
                  cJSON_AddStringToObject(input, "error_code", "not a certificate ID") != NULL &&
@@ -110,11 +110,12 @@ static int run_fleet(cli_config *conf, char **ids, size_t nids, int concurrency,
             rc = cli_error(CLI_USAGE, "%s: %s", ids[i], j.failures[i] ? j.failures[i] : "failed");
         } else if (rc == CLI_OK) {
             cJSON *errors = r->overall == SCM_CMP_ERROR ? record_errors(r) : NULL;
-            if (summary_add(sum, r->cert_id, r->overall, r->fields, r->reasons, r->values, errors) != 0)
+            if (summary_add(sum, r->cert_id, r->overall, r->fields, r->reasons, r->values,
+                            errors) != 0)
                 rc = cli_error(CLI_FAIL, "out of memory");
             cJSON_Delete(errors);
         }
-        scm_audit_record_free(r);
+        scm__audit_record_free(r);
         free(j.failures[i]);
     }
     free(j.records);
@@ -128,11 +129,12 @@ static int is_record(const cJSON *line)
 {
     const cJSON *result = cJSON_GetObjectItemCaseSensitive(line, "result");
     int c;
-    if (!cJSON_IsString(cJSON_GetObjectItemCaseSensitive(line, "cert_id")) || !cJSON_IsString(result) ||
+    if (!cJSON_IsString(cJSON_GetObjectItemCaseSensitive(line, "cert_id")) ||
+        !cJSON_IsString(result) ||
         !cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(line, "fields")))
         return 0;
     for (c = 0; c < SCM_CMP_COUNT_; c++)
-        if (strcmp(result->valuestring, scm_cmp_name((scm_cmp)c)) == 0)
+        if (strcmp(result->valuestring, scm__cmp_name((scm_cmp)c)) == 0)
             return 1;
     return 0;
 }
@@ -153,30 +155,32 @@ static int add_log_line(summary *sum, const cJSON *line, int values, size_t line
     if (!cJSON_IsString(id) || !cJSON_IsString(result) || !cJSON_IsObject(fields))
         return cli_error(CLI_FAIL, "line %zu: not an audit record", lineno);
     for (c = 0; c < SCM_CMP_COUNT_; c++)
-        if (strcmp(result->valuestring, scm_cmp_name((scm_cmp)c)) == 0)
+        if (strcmp(result->valuestring, scm__cmp_name((scm_cmp)c)) == 0)
             overall = (scm_cmp)c;
     if (overall == SCM_CMP_COUNT_)
         return cli_error(CLI_FAIL, "line %zu: unknown result \"%s\"", lineno, result->valuestring);
-    cls = calloc(scm_map_builtin.nrows, sizeof *cls);
-    why = calloc(scm_map_builtin.nrows, sizeof *why);
+    cls = calloc(scm__map_builtin.nrows, sizeof *cls);
+    why = calloc(scm__map_builtin.nrows, sizeof *why);
     if (cls == NULL || why == NULL) {
         free(cls);
         free(why);
         return cli_error(CLI_FAIL, "out of memory");
     }
-    for (i = 0; i < scm_map_builtin.nrows; i++) {
-        const cJSON *f = cJSON_GetObjectItemCaseSensitive(fields, scm_map_builtin.rows[i].legacy);
-        const cJSON *w = cJSON_GetObjectItemCaseSensitive(reasons, scm_map_builtin.rows[i].legacy);
+    for (i = 0; i < scm__map_builtin.nrows; i++) {
+        const cJSON *f = cJSON_GetObjectItemCaseSensitive(fields, scm__map_builtin.rows[i].legacy);
+        const cJSON *w = cJSON_GetObjectItemCaseSensitive(reasons, scm__map_builtin.rows[i].legacy);
         /* Lines written before reasons were recorded leave them unknown. */
-        why[i] = cJSON_IsString(w) ? scm_cmp_reason_from_name(w->valuestring) : SCM_WHY_NONE;
+        why[i] = cJSON_IsString(w) ? scm__cmp_reason_from_name(w->valuestring) : SCM_WHY_NONE;
         cls[i] = SCM_CMP_ERROR;
         for (c = 0; cJSON_IsString(f) && c < SCM_CMP_COUNT_; c++)
-            if (strcmp(f->valuestring, scm_cmp_name((scm_cmp)c)) == 0)
+            if (strcmp(f->valuestring, scm__cmp_name((scm_cmp)c)) == 0)
                 cls[i] = (scm_cmp)c;
     }
     if (overall == SCM_CMP_ERROR && (errors = cJSON_CreateObject()) != NULL) {
-        cJSON_AddItemToObject(errors, "legacy", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(line, "legacy"), 1));
-        cJSON_AddItemToObject(errors, "v3", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(line, "v3"), 1));
+        cJSON_AddItemToObject(errors, "legacy",
+                              cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(line, "legacy"), 1));
+        cJSON_AddItemToObject(errors, "v3",
+                              cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(line, "v3"), 1));
     }
     rc = summary_add(sum, id->valuestring, overall, cls, why,
                      values ? cJSON_GetObjectItemCaseSensitive(line, "values") : NULL, errors);
@@ -195,10 +199,11 @@ static int run_log(const char *path, int values, summary *sum)
         return cli_error(CLI_USAGE, "cannot read %s: %s", path, strerror(errno));
     for (line = strtok_r(text, "\n", &save); line != NULL && rc == CLI_OK;
          line = strtok_r(NULL, "\n", &save)) {
-        cJSON *doc = scm_json_parse(line, strlen(line));
+        cJSON *doc = scm__json_parse(line, strlen(line));
         lineno++;
         if (doc == NULL || !is_record(doc)) {
-            /* A line cut short by a full disk or a crash: skipped and counted, the rest still read. */
+            /* A line cut short by a full disk or a crash: skipped and counted, the rest still read.
+             */
             cli_error(CLI_FAIL, "%s: line %zu is not an audit record; skipped", path, lineno);
             summary_damaged_line(sum);
         } else {

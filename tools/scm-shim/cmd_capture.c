@@ -30,11 +30,11 @@ static void help(FILE *out)
 }
 
 typedef struct capture_job {
-    char           **ids;
-    scm_capture     *store;  /* one connection, its writes serialised by lock */
-    const scm_map   *map;
-    pthread_mutex_t  lock;
-    atomic_size_t    failed;
+    char **ids;
+    scm_capture *store; /* one connection, its writes serialised by lock */
+    const scm_map *map;
+    pthread_mutex_t lock;
+    atomic_size_t failed;
 } capture_job;
 
 /* Reads one certificate from v2, then stores it as its own step, so a store failure is counted. */
@@ -49,7 +49,7 @@ static void capture_one(scm_client *c, size_t i, void *ctx)
         return;
     }
     pthread_mutex_lock(&j->lock);
-    stored = scm_capture_store(j->store, j->map, d, SCM_CAPTURE_WAIT_MS);
+    stored = scm__capture_store(j->store, j->map, d, SCM_CAPTURE_WAIT_MS);
     pthread_mutex_unlock(&j->lock);
     if (stored != 0) {
         cli_error(CLI_FAIL, "%s: read from v2 but not stored", j->ids[i]);
@@ -59,7 +59,8 @@ static void capture_one(scm_client *c, size_t i, void *ctx)
 }
 
 /* Captures the fleet into store; the exit status. */
-static int capture_fleet(cli_config *conf, const char *store, char **ids, size_t nids, int concurrency)
+static int capture_fleet(cli_config *conf, const char *store, char **ids, size_t nids,
+                         int concurrency)
 {
     unsigned char *bad = calloc(nids ? nids : 1, 1);
     size_t unusable;
@@ -70,18 +71,20 @@ static int capture_fleet(cli_config *conf, const char *store, char **ids, size_t
 
     if (bad == NULL)
         return cli_error(CLI_FAIL, "out of memory");
-    if (scm_map_from_env(&loaded, &j.map, err, sizeof err) != 0) {
+    if (scm__map_from_env(&loaded, &j.map, err, sizeof err) != 0) {
         free(bad);
         return cli_error(CLI_USAGE, "%s", err);
     }
     /* The store must work before a single certificate is read: it is the whole point. */
-    if ((j.store = scm_capture_open(store, SCM_CAPTURE_WAIT_MS)) == NULL) {
-        scm_map_free(&loaded);
+    if ((j.store = scm__capture_open(store, SCM_CAPTURE_WAIT_MS)) == NULL) {
+        scm__map_free(&loaded);
         free(bad);
-        return cli_error(CLI_USAGE, "SCM_SHIM_CAPTURE=%s: the store cannot be used; nothing captured", store);
+        return cli_error(CLI_USAGE,
+                         "SCM_SHIM_CAPTURE=%s: the store cannot be used; nothing captured", store);
     }
     unusable = fleet_unusable_ids(ids, nids, bad);
-    /* Capturing asks the legacy backend, whichever one the environment selects; this command stores. */
+    /* Capturing asks the legacy backend, whichever one the environment selects; this command
+     * stores. */
     setenv("SCM_SHIM_BACKEND", "legacy", 1);
     unsetenv("SCM_SHIM_SHADOW");
     unsetenv("SCM_SHIM_CAPTURE");
@@ -91,13 +94,14 @@ static int capture_fleet(cli_config *conf, const char *store, char **ids, size_t
     rc = fleet_run(&conf->cfg, nids, bad, concurrency, "captured", capture_one, &j);
     if (rc == CLI_OK) {
         size_t failed = atomic_load(&j.failed);
-        printf("captured %zu certificate%s, %zu failed\n", nids - failed, nids - failed == 1 ? "" : "s", failed);
+        printf("captured %zu certificate%s, %zu failed\n", nids - failed,
+               nids - failed == 1 ? "" : "s", failed);
         if (failed > 0)
             rc = CLI_FAIL;
     }
     pthread_mutex_destroy(&j.lock);
-    scm_capture_close(j.store);
-    scm_map_free(&loaded);
+    scm__capture_close(j.store);
+    scm__map_free(&loaded);
     free(bad);
     return rc;
 }
@@ -115,17 +119,17 @@ static void print_time(const char *label, long long t)
 /* One line of --stats per field held: whether the table in force still lets the store serve it. */
 static void print_field(const char *field, long long values, void *ctx)
 {
-    const scm_map_row *r = field != NULL ? scm_map_find(ctx, field) : NULL;
+    const scm_map_row *r = field != NULL ? scm__map_find(ctx, field) : NULL;
     printf("  %-20s %8lld  %s\n", field != NULL ? field : "?", values,
-           r == NULL               ? "not served: no such field in the table"
-           : scm_capture_serves(r) ? "served"
-                                   : "not served: v3 supplies it");
+           r == NULL                ? "not served: no such field in the table"
+           : scm__capture_serves(r) ? "served"
+                                    : "not served: v3 supplies it");
 }
 
 /* --stats, --export, --purge: work on the store itself. */
 static int maintain(const char *store, const char *action, const char *cert_id)
 {
-    scm_capture *cap = scm_capture_open(store, SCM_CAPTURE_WAIT_MS);
+    scm_capture *cap = scm__capture_open(store, SCM_CAPTURE_WAIT_MS);
     scm_capture_stats st;
     const scm_map *map;
     scm_map loaded;
@@ -136,35 +140,36 @@ static int maintain(const char *store, const char *action, const char *cert_id)
     if (cap == NULL)
         return CLI_USAGE; /* the reason is on stderr */
     if (strcmp(action, "--stats") == 0) {
-        if (scm_map_from_env(&loaded, &map, err, sizeof err) != 0) {
+        if (scm__map_from_env(&loaded, &map, err, sizeof err) != 0) {
             rc = cli_error(CLI_USAGE, "%s", err);
-        } else if (scm_capture_stats_get(cap, &st) != 0) {
+        } else if (scm__capture_stats_get(cap, &st) != 0) {
             rc = cli_error(CLI_FAIL, "%s: cannot read the store", store);
         } else {
             printf("%-13s%lld\n%-13s%lld\n", "certificates", st.certificates, "values", st.values);
             print_time("oldest", st.oldest);
             print_time("newest", st.newest);
             printf("fields (values; whether the store serves them under the table in force):\n");
-            if (scm_capture_field_counts(cap, print_field, (void *)map) != 0)
+            if (scm__capture_field_counts(cap, print_field, (void *)map) != 0)
                 rc = cli_error(CLI_FAIL, "%s: cannot read the store", store);
         }
-        scm_map_free(&loaded);
+        scm__map_free(&loaded);
     } else if (strcmp(action, "--export") == 0) {
-        if (scm_capture_export(cap, stdout) != 0)
+        if (scm__capture_export(cap, stdout) != 0)
             rc = cli_error(CLI_FAIL, "%s: cannot read the store", store);
-    } else if (scm_capture_purge(cap, cert_id, &removed) != 0) {
+    } else if (scm__capture_purge(cap, cert_id, &removed) != 0) {
         rc = cli_error(CLI_FAIL, "%s: cannot purge", store);
     } else {
-        printf("purged %lld value%s%s%s\n", removed, removed == 1 ? "" : "s",
-               cert_id ? " of " : "", cert_id ? cert_id : "");
+        printf("purged %lld value%s%s%s\n", removed, removed == 1 ? "" : "s", cert_id ? " of " : "",
+               cert_id ? cert_id : "");
     }
-    scm_capture_close(cap);
+    scm__capture_close(cap);
     return rc;
 }
 
 int cmd_capture(int argc, char **argv)
 {
-    const char *ids_file = NULL, *action = NULL, *purge_id = NULL, *store = getenv("SCM_SHIM_CAPTURE");
+    const char *ids_file = NULL, *action = NULL, *purge_id = NULL,
+               *store = getenv("SCM_SHIM_CAPTURE");
     char **ids = NULL;
     size_t nids = 0, k;
     int concurrency = 8, i, rc = CLI_OK;

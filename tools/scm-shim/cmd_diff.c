@@ -30,12 +30,12 @@ static int load_side(const char *path, scm_backend b, const scm_map *map, scm_ce
 
     if (text == NULL)
         return cli_error(CLI_USAGE, "cannot read %s: %s", path, strerror(errno));
-    doc = scm_json_parse(text, len);
+    doc = scm__json_parse(text, len);
     free(text);
     if (doc == NULL)
         return cli_error(CLI_FAIL, "%s: not valid JSON", path);
-    rc = b == SCM_BACKEND_LEGACY ? scm_details_from_legacy(doc, out, why, sizeof why)
-                                 : scm_convert_v3(map, doc, out, why, sizeof why);
+    rc = b == SCM_BACKEND_LEGACY ? scm__details_from_legacy(doc, out, why, sizeof why)
+                                 : scm__convert_v3(map, doc, out, why, sizeof why);
     cJSON_Delete(doc);
     if (rc != SCM_OK)
         return cli_error(CLI_FAIL, "%s: %s", path, rc == SCM_E_NOMEM ? "out of memory" : why);
@@ -76,25 +76,27 @@ int cmd_diff(int argc, char **argv)
         help(stderr);
         return cli_error(CLI_USAGE, "diff takes LEGACY.json and V3.json");
     }
-    if (scm_map_from_env(&loaded, &map, err, sizeof err) != 0)
+    if (scm__map_from_env(&loaded, &map, err, sizeof err) != 0)
         return cli_error(CLI_USAGE, "%s", err);
     rc = load_side(files[0], SCM_BACKEND_LEGACY, map, &d[SCM_BACKEND_LEGACY]);
     if (rc == CLI_OK)
         rc = load_side(files[1], SCM_BACKEND_V3, map, &d[SCM_BACKEND_V3]);
     if (rc == CLI_OK) {
         memset(answers, 0, sizeof answers);
-        r = scm_audit_compare(d[SCM_BACKEND_LEGACY]->cert_id[0] ? d[SCM_BACKEND_LEGACY]->cert_id : files[0],
-                              SCM_BACKEND_V3, answers, (const scm_cert_details *const *)d, opts.values);
+        r = scm__audit_compare(
+            d[SCM_BACKEND_LEGACY]->cert_id[0] ? d[SCM_BACKEND_LEGACY]->cert_id : files[0],
+            SCM_BACKEND_V3, answers, (const scm_cert_details *const *)d, opts.values);
         sum = summary_new();
-        if (r == NULL || sum == NULL || summary_add(sum, r->cert_id, r->overall, r->fields, r->reasons, r->values, NULL) != 0)
+        if (r == NULL || sum == NULL ||
+            summary_add(sum, r->cert_id, r->overall, r->fields, r->reasons, r->values, NULL) != 0)
             rc = cli_error(CLI_FAIL, "out of memory");
     }
     if (rc == CLI_OK)
         rc = summary_finish(sum, &opts);
     summary_free(sum);
-    scm_audit_record_free(r);
+    scm__audit_record_free(r);
     scm_cert_details_free(d[0]);
     scm_cert_details_free(d[1]);
-    scm_map_free(&loaded);
+    scm__map_free(&loaded);
     return rc;
 }

@@ -30,7 +30,7 @@ static void verdict(const char *v, const char *check, const char *fmt, ...)
     vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
     /* Verdicts quote what the service answered: controls escaped. */
-    scm_log_escape(shown, sizeof shown, text);
+    scm__log_escape(shown, sizeof shown, text);
     printf("%-4s  %-24s %s\n", v, check, shown);
     if (strcmp(v, "FAIL") == 0)
         failures++;
@@ -39,7 +39,7 @@ static void verdict(const char *v, const char *check, const char *fmt, ...)
 static void check_backend(scm_client *c, scm_backend b)
 {
     const scm_endpoint *ep = &c->cfg.ep[b];
-    const char *name = scm_backend_name(b);
+    const char *name = scm__backend_name(b);
     char check[32];
     scm_answer a;
     long skew;
@@ -53,10 +53,10 @@ static void check_backend(scm_client *c, scm_backend b)
         verdict("skip", check, "no project ID (the legacy path needs one)");
         return;
     }
-    scm_backend_probe(c, b, PROBE_ID, &a);
+    scm__backend_probe(c, b, PROBE_ID, &a);
     if (a.rc == SCM_E_NETWORK) {
         verdict("FAIL", check, "%s: %s", ep->base, a.err.msg);
-        scm_answer_clear(&a);
+        scm__answer_clear(&a);
         return;
     }
     verdict("ok", check, "%s answered HTTP %ld in %.0f ms", ep->base, a.resp->status,
@@ -75,10 +75,10 @@ static void check_backend(scm_client *c, scm_backend b)
     else
         verdict("warn", check, "undetermined: HTTP %ld %s", a.resp->status, a.err.code);
     snprintf(check, sizeof check, "%s clock", name);
-    if (scm_http_response_date(a.resp) == 0) {
+    if (scm__http_response_date(a.resp) == 0) {
         verdict("warn", check, "no Date header to compare with");
     } else {
-        skew = (long)(scm_http_response_date(a.resp) - time(NULL));
+        skew = (long)(scm__http_response_date(a.resp) - time(NULL));
         if (labs(skew) <= SKEW_WARN_S)
             verdict("ok", check, "skew %+ld s", skew);
         else
@@ -87,7 +87,7 @@ static void check_backend(scm_client *c, scm_backend b)
                     "corrects its clock after one 401, but fix the system clock)",
                     skew);
     }
-    scm_answer_clear(&a);
+    scm__answer_clear(&a);
 }
 
 static void help(FILE *out)
@@ -121,11 +121,12 @@ int cmd_doctor(int argc, char **argv)
         verdict("FAIL", "configuration", "unusable (the reason is above)");
         return CLI_USAGE;
     }
-    verdict("ok", "configuration", "backend %s, %s%s", scm_backend_name(c->cfg.backend),
+    verdict("ok", "configuration", "backend %s, %s%s", scm__backend_name(c->cfg.backend),
             c->cfg.ak != NULL ? (c->cfg.security_token ? "AK/SK with a security token" : "AK/SK")
                               : "X-Auth-Token",
-            c->cfg.domain_id != NULL ? ", global credentials (X-Domain-Id on v3)"
-            : c->cfg.project_id != NULL ? ", project credentials (X-Project-Id)" : "");
+            c->cfg.domain_id != NULL    ? ", global credentials (X-Domain-Id on v3)"
+            : c->cfg.project_id != NULL ? ", project credentials (X-Project-Id)"
+                                        : "");
     check_backend(c, SCM_BACKEND_V3);
     check_backend(c, SCM_BACKEND_LEGACY);
     scm_client_free(c);

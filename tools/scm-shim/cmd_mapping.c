@@ -25,7 +25,8 @@ static void print_legend(void)
 {
     puts("Rules:");
     puts("");
-#define X(id, name, nsrc, doc) printf("- `%s` (%d v3 member%s): %s\n", name, nsrc, nsrc == 1 ? "" : "s", doc);
+#define X(id, name, nsrc, doc)                                                                     \
+    printf("- `%s` (%d v3 member%s): %s\n", name, nsrc, nsrc == 1 ? "" : "s", doc);
     SCM_RULES(X)
 #undef X
     puts("");
@@ -49,10 +50,10 @@ static void print_markdown(const scm_map *map)
         for (j = 0; j < r->nv3; j++)
             for (k = 0; k < r->v3[j].nspellings; k++)
                 printf("%s`%s`", k ? " or " : j ? ", " : "", r->v3[j].spelling[k].text);
-        printf(" | %s", scm_rule_name(r->rule));
+        printf(" | %s", scm__rule_name(r->rule));
         for (j = 0; j < r->nvalues; j++)
             printf("%s`%s`→`%s`", j ? ", " : ": ", r->values[j].from, r->values[j].to);
-        printf(" | %s | ", scm_class_name(r->cls));
+        printf(" | %s | ", scm__class_name(r->cls));
         cell(r->description);
         puts(" |");
     }
@@ -70,7 +71,7 @@ static int print_json(const scm_map *map)
         row = cJSON_CreateObject();
         cJSON_AddItemToArray(rows, row);
         cJSON_AddStringToObject(row, "legacy", r->legacy);
-        cJSON_AddStringToObject(row, "type", scm_field_type_name(r->type));
+        cJSON_AddStringToObject(row, "type", scm__field_type_name(r->type));
         arr = cJSON_AddArrayToObject(row, "v3");
         /* As in mapping.json: a path, or the array of its spellings. */
         for (j = 0; j < r->nv3; j++) {
@@ -83,8 +84,8 @@ static int print_json(const scm_map *map)
             for (k = 0; k < r->v3[j].nspellings; k++)
                 cJSON_AddItemToArray(alt, cJSON_CreateString(r->v3[j].spelling[k].text));
         }
-        cJSON_AddStringToObject(row, "rule", scm_rule_name(r->rule));
-        cJSON_AddStringToObject(row, "class", scm_class_name(r->cls));
+        cJSON_AddStringToObject(row, "rule", scm__rule_name(r->rule));
+        cJSON_AddStringToObject(row, "class", scm__class_name(r->cls));
         if (r->nvalues > 0) {
             cJSON *values = cJSON_AddObjectToObject(row, "values");
             for (j = 0; j < r->nvalues; j++)
@@ -118,13 +119,13 @@ int cmd_mapping(int argc, char **argv)
     }
     if (strcmp(format, "markdown") != 0 && strcmp(format, "json") != 0)
         return cli_error(CLI_USAGE, "--format takes markdown or json");
-    if (scm_map_from_env(&loaded, &map, err, sizeof err) != 0)
+    if (scm__map_from_env(&loaded, &map, err, sizeof err) != 0)
         return cli_error(CLI_USAGE, "%s", err);
     rc = CLI_OK;
     if (strcmp(format, "markdown") == 0)
         print_markdown(map);
     else
         rc = print_json(map);
-    scm_map_free(&loaded);
+    scm__map_free(&loaded);
     return rc;
 }

@@ -15,12 +15,12 @@
 
 typedef struct fleet {
     const scm_config *cfg;
-    size_t            n;
-    fleet_fn          fn;
+    size_t n;
+    fleet_fn fn;
     const unsigned char *skip;
-    void             *ctx;
-    atomic_size_t     next;
-    atomic_size_t     done;
+    void *ctx;
+    atomic_size_t next;
+    atomic_size_t done;
 } fleet;
 
 static void *worker(void *arg)
@@ -125,10 +125,11 @@ size_t fleet_unusable_ids(char *const *ids, size_t n, unsigned char *bad)
 {
     size_t i, count = 0;
     for (i = 0; i < n; i++)
-        if ((bad[i] = !scm_valid_id(ids[i])) != 0) {
+        if ((bad[i] = !scm__valid_id(ids[i])) != 0) {
             char shown[200];
-            scm_log_escape(shown, sizeof shown, ids[i]);
-            cli_error(CLI_FAIL, "'%s' is not a certificate ID (1 to 64 of A-Z a-z 0-9 _ -): skipped", shown);
+            scm__log_escape(shown, sizeof shown, ids[i]);
+            cli_error(CLI_FAIL,
+                      "'%s' is not a certificate ID (1 to 64 of A-Z a-z 0-9 _ -): skipped", shown);
             count++;
         }
     return count;

@@ -1,4 +1,5 @@
-/* fleet.h - running one call per certificate over a fleet: N clients in flight, progress on a terminal. */
+/* fleet.h - running one call per certificate over a fleet: N clients in flight, progress on a
+ * terminal. */
 #ifndef SCM_SHIM_FLEET_H
 #define SCM_SHIM_FLEET_H
 

@@ -6,19 +6,21 @@
 
 static void usage(FILE *out)
 {
-    fprintf(out, "usage: scm-shim COMMAND [OPTIONS]\n"
-                 "Commands:\n"
-                 "  get [--backend legacy|v3] [--annotate] CERT_ID   the legacy-layout body\n"
-                 "  convert [FILE|-]                 a v3 body in, legacy body and field report out\n"
-                 "  mapping [--format markdown|json] the field mapping table\n"
-                 "  audit [--ids FILE | CERT_ID...]  both backends per certificate: where fields diverge\n"
-                 "  audit --log FILE                 the same summary over a shadow-mode audit log\n"
-                 "  diff LEGACY.json V3.json         two captured bodies compared offline\n"
-                 "  doctor                           checks configuration, endpoints, TLS, auth, clock\n"
-                 "  capture [--ids FILE | CERT_ID...] keeps what only v2 knows (SCM_SHIM_CAPTURE)\n"
-                 "  capture --stats|--export|--purge CERT_ID|--purge --all  the capture store\n"
-                 "  version                          the library version\n"
-                 "Run 'scm-shim COMMAND --help' for a command's options.\n");
+    fprintf(
+        out,
+        "usage: scm-shim COMMAND [OPTIONS]\n"
+        "Commands:\n"
+        "  get [--backend legacy|v3] [--annotate] CERT_ID   the legacy-layout body\n"
+        "  convert [FILE|-]                 a v3 body in, legacy body and field report out\n"
+        "  mapping [--format markdown|json] the field mapping table\n"
+        "  audit [--ids FILE | CERT_ID...]  both backends per certificate: where fields diverge\n"
+        "  audit --log FILE                 the same summary over a shadow-mode audit log\n"
+        "  diff LEGACY.json V3.json         two captured bodies compared offline\n"
+        "  doctor                           checks configuration, endpoints, TLS, auth, clock\n"
+        "  capture [--ids FILE | CERT_ID...] keeps what only v2 knows (SCM_SHIM_CAPTURE)\n"
+        "  capture --stats|--export|--purge CERT_ID|--purge --all  the capture store\n"
+        "  version                          the library version\n"
+        "Run 'scm-shim COMMAND --help' for a command's options.\n");
 }
 
 int main(int argc, char **argv)
@@ -45,9 +47,11 @@ int main(int argc, char **argv)
         printf("scm-shim %s\n", scm_shim_version());
         return CLI_OK;
     }
-    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
         usage(stdout);
         return CLI_OK;
     }
-    return cli_error(CLI_USAGE, "unknown command '%s'; 'scm-shim --help' lists the commands", argv[1]);
+    return cli_error(CLI_USAGE, "unknown command '%s'; 'scm-shim --help' lists the commands",
+                     argv[1]);
 }

@@ -12,15 +12,15 @@
 typedef struct field_stats {
     size_t count[SCM_CMP_COUNT_];
     size_t because[SCM_WHY_COUNT_]; /* the expected ones, by reason */
-    char  *examples[SCM_CMP_COUNT_][SUMMARY_EXAMPLES];
+    char *examples[SCM_CMP_COUNT_][SUMMARY_EXAMPLES];
 } field_stats;
 
 struct summary {
-    field_stats *fields;       /* one per built-in row */
-    size_t       certs;
-    size_t       damaged;      /* audit-log lines that were not records */
-    size_t       results[SCM_CMP_COUNT_];
-    cJSON       *problems;     /* [{"cert_id", "result", "fields", "values"?, "errors"?}] */
+    field_stats *fields; /* one per built-in row */
+    size_t certs;
+    size_t damaged; /* audit-log lines that were not records */
+    size_t results[SCM_CMP_COUNT_];
+    cJSON *problems; /* [{"cert_id", "result", "fields", "values"?, "errors"?}] */
 };
 
 summary *summary_new(void)
@@ -28,7 +28,7 @@ summary *summary_new(void)
     summary *s = calloc(1, sizeof *s);
     if (s == NULL)
         return NULL;
-    s->fields = calloc(scm_map_builtin.nrows, sizeof *s->fields);
+    s->fields = calloc(scm__map_builtin.nrows, sizeof *s->fields);
     s->problems = cJSON_CreateArray();
     if (s->fields == NULL || s->problems == NULL) {
         summary_free(s);
@@ -42,7 +42,7 @@ void summary_free(summary *s)
     size_t i, c, k;
     if (s == NULL)
         return;
-    for (i = 0; s->fields != NULL && i < scm_map_builtin.nrows; i++)
+    for (i = 0; s->fields != NULL && i < scm__map_builtin.nrows; i++)
         for (c = 0; c < SCM_CMP_COUNT_; c++)
             for (k = 0; k < SUMMARY_EXAMPLES; k++)
                 free(s->fields[i].examples[c][k]);
@@ -59,7 +59,7 @@ int summary_add(summary *s, const char *cert_id, scm_cmp result, const scm_cmp *
 
     s->certs++;
     s->results[result]++;
-    for (i = 0; i < scm_map_builtin.nrows; i++) {
+    for (i = 0; i < scm__map_builtin.nrows; i++) {
         field_stats *f = &s->fields[i];
         size_t n = f->count[fields[i]]++;
         if (fields[i] == SCM_CMP_EXPECTED)
@@ -74,17 +74,18 @@ int summary_add(summary *s, const char *cert_id, scm_cmp result, const scm_cmp *
         return -1;
     cJSON_AddItemToArray(s->problems, p);
     cJSON_AddStringToObject(p, "cert_id", cert_id);
-    cJSON_AddStringToObject(p, "result", scm_cmp_name(result));
+    cJSON_AddStringToObject(p, "result", scm__cmp_name(result));
     names = cJSON_AddArrayToObject(p, "fields");
-    for (i = 0; result == SCM_CMP_MISMATCH && i < scm_map_builtin.nrows; i++)
+    for (i = 0; result == SCM_CMP_MISMATCH && i < scm__map_builtin.nrows; i++)
         if (fields[i] == SCM_CMP_MISMATCH)
-            cJSON_AddItemToArray(names, cJSON_CreateString(scm_map_builtin.rows[i].legacy));
+            cJSON_AddItemToArray(names, cJSON_CreateString(scm__map_builtin.rows[i].legacy));
     if (values != NULL && result == SCM_CMP_MISMATCH) {
         cJSON *v = cJSON_CreateObject();
         cJSON_AddItemToObject(p, "values", v);
         for (k = 0; k < (size_t)cJSON_GetArraySize(names); k++) {
             const char *name = cJSON_GetArrayItem(names, (int)k)->valuestring;
-            cJSON_AddItemToObject(v, name, cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(values, name), 1));
+            cJSON_AddItemToObject(
+                v, name, cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(values, name), 1));
         }
     }
     if (errors != NULL && result == SCM_CMP_ERROR)
@@ -131,22 +132,24 @@ static cJSON *to_json(const summary *s)
     cJSON_AddNumberToObject(o, "damaged_lines", (double)s->damaged);
     results = cJSON_AddObjectToObject(o, "results");
     for (c = 0; c < SCM_CMP_COUNT_; c++)
-        cJSON_AddNumberToObject(results, scm_cmp_name((scm_cmp)c), (double)s->results[c]);
+        cJSON_AddNumberToObject(results, scm__cmp_name((scm_cmp)c), (double)s->results[c]);
     fields = cJSON_AddArrayToObject(o, "fields");
-    for (i = 0; i < scm_map_builtin.nrows; i++) {
+    for (i = 0; i < scm__map_builtin.nrows; i++) {
         f = cJSON_CreateObject();
         cJSON_AddItemToArray(fields, f);
-        cJSON_AddStringToObject(f, "field", scm_map_builtin.rows[i].legacy);
+        cJSON_AddStringToObject(f, "field", scm__map_builtin.rows[i].legacy);
         for (c = 0; c < SCM_CMP_COUNT_; c++)
-            cJSON_AddNumberToObject(f, scm_cmp_name((scm_cmp)c), (double)s->fields[i].count[c]);
+            cJSON_AddNumberToObject(f, scm__cmp_name((scm_cmp)c), (double)s->fields[i].count[c]);
         because = cJSON_AddObjectToObject(f, "expected_because");
         for (c = 0; c < SCM_WHY_COUNT_; c++)
             if (s->fields[i].because[c] > 0)
-                cJSON_AddNumberToObject(because, c == SCM_WHY_NONE ? "unknown" : scm_cmp_reason_name((scm_cmp_reason)c),
+                cJSON_AddNumberToObject(because,
+                                        c == SCM_WHY_NONE ? "unknown"
+                                                          : scm__cmp_reason_name((scm_cmp_reason)c),
                                         (double)s->fields[i].because[c]);
         ex = cJSON_AddObjectToObject(f, "examples");
         for (c = SCM_CMP_MATCH + 1; c < SCM_CMP_COUNT_; c++) {
-            cJSON *list = cJSON_AddArrayToObject(ex, scm_cmp_name((scm_cmp)c));
+            cJSON *list = cJSON_AddArrayToObject(ex, scm__cmp_name((scm_cmp)c));
             for (k = 0; k < SUMMARY_EXAMPLES && s->fields[i].examples[c][k] != NULL; k++)
                 cJSON_AddItemToArray(list, cJSON_CreateString(s->fields[i].examples[c][k]));
         }
@@ -164,7 +167,7 @@ static void examples_text(const field_stats *f, char *out, size_t n)
         if (f->examples[c][0] == NULL)
             continue;
         len += (size_t)snprintf(out + len, len < n ? n - len : 0, "%s%s:", len ? "; " : "",
-                                scm_cmp_name((scm_cmp)c));
+                                scm__cmp_name((scm_cmp)c));
         for (k = 0; k < SUMMARY_EXAMPLES && f->examples[c][k] != NULL; k++)
             len += (size_t)snprintf(out + len, len < n ? n - len : 0, " %s", f->examples[c][k]);
     }
@@ -178,7 +181,8 @@ static void because_text(const field_stats *f, char *out, size_t n)
     for (c = 0; c < SCM_WHY_COUNT_; c++)
         if (f->because[c] > 0)
             len += (size_t)snprintf(out + len, len < n ? n - len : 0, "%s%s %zu", len ? ", " : "",
-                                    c == SCM_WHY_NONE ? "unknown" : scm_cmp_reason_name((scm_cmp_reason)c),
+                                    c == SCM_WHY_NONE ? "unknown"
+                                                      : scm__cmp_reason_name((scm_cmp_reason)c),
                                     f->because[c]);
 }
 
@@ -194,51 +198,56 @@ static void print_table(const summary *s, FILE *out)
 
     fprintf(out, "%-20s", "field");
     for (c = 0; c < SCM_CMP_COUNT_; c++)
-        fprintf(out, " %8s", scm_cmp_name((scm_cmp)c));
+        fprintf(out, " %8s", scm__cmp_name((scm_cmp)c));
     fprintf(out, "  examples\n");
-    for (i = 0; i < scm_map_builtin.nrows; i++) {
+    for (i = 0; i < scm__map_builtin.nrows; i++) {
         const field_stats *f = &s->fields[i];
         examples_text(f, ex, sizeof ex);
         if (strlen(ex) > EXAMPLES_WIDTH)
             strcpy(ex + EXAMPLES_WIDTH - 3, "...");
-        fprintf(out, "%-20s", scm_map_builtin.rows[i].legacy);
+        fprintf(out, "%-20s", scm__map_builtin.rows[i].legacy);
         for (c = 0; c < SCM_CMP_COUNT_; c++)
             fprintf(out, " %8zu", f->count[c]);
         fprintf(out, "  %s\n", ex);
     }
-    for (i = 0; i < scm_map_builtin.nrows; i++) {
+    for (i = 0; i < scm__map_builtin.nrows; i++) {
         because_text(&s->fields[i], ex, sizeof ex);
         if (ex[0] == '\0')
             continue;
         if (!why_title++)
             fprintf(out, "\nwhy the expected differences are expected:\n");
-        fprintf(out, "  %-20s %s\n", scm_map_builtin.rows[i].legacy, ex);
+        fprintf(out, "  %-20s %s\n", scm__map_builtin.rows[i].legacy, ex);
     }
     fprintf(out, "\n%zu certificate%s, %zu compared:", s->certs, s->certs == 1 ? "" : "s",
             s->certs - s->results[SCM_CMP_ERROR]);
     for (c = 0; c < SCM_CMP_COUNT_; c++)
-        fprintf(out, "%s %zu %s", c ? "," : "", s->results[c], scm_cmp_name((scm_cmp)c));
+        fprintf(out, "%s %zu %s", c ? "," : "", s->results[c], scm__cmp_name((scm_cmp)c));
     fputc('\n', out);
     if (s->damaged > 0)
         fprintf(out, "%zu damaged line%s skipped\n", s->damaged, s->damaged == 1 ? "" : "s");
     if (cJSON_GetArraySize(s->problems) == 0)
         return;
     fprintf(out, "\ncertificates with a mismatch or an error:\n");
-    cJSON_ArrayForEach(p, s->problems) {
+    cJSON_ArrayForEach(p, s->problems)
+    {
         const cJSON *values = cJSON_GetObjectItemCaseSensitive(p, "values");
         fprintf(out, "  %-20s %-8s", cJSON_GetObjectItemCaseSensitive(p, "cert_id")->valuestring,
                 cJSON_GetObjectItemCaseSensitive(p, "result")->valuestring);
         cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(p, "fields"))
             fprintf(out, " %s", it->valuestring);
-        cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(p, "errors")) {
+        cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(p, "errors"))
+        {
             const cJSON *code = cJSON_GetObjectItemCaseSensitive(it, "error_code");
             char shown[2 * SCM_ERR_CODE_MAX];
             /* The service chose that code: shown with its control characters escaped. */
-            scm_log_escape(shown, sizeof shown, cJSON_IsString(code) && code->valuestring[0] ? code->valuestring : "ok");
+            scm__log_escape(shown, sizeof shown,
+                            cJSON_IsString(code) && code->valuestring[0] ? code->valuestring
+                                                                         : "ok");
             fprintf(out, " %s: %s", it->string, shown);
         }
         fputc('\n', out);
-        cJSON_ArrayForEach(it, values) {
+        cJSON_ArrayForEach(it, values)
+        {
             char *l = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(it, "legacy"));
             char *v = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(it, "v3"));
             fprintf(out, "      %s: legacy %s, v3 %s\n", it->string, l ? l : "?", v ? v : "?");
@@ -272,12 +281,12 @@ static void print_csv(const summary *s, FILE *out)
 
     fputs("field", out);
     for (c = 0; c < SCM_CMP_COUNT_; c++)
-        fprintf(out, ",%s", scm_cmp_name((scm_cmp)c));
+        fprintf(out, ",%s", scm__cmp_name((scm_cmp)c));
     fputs(",examples,expected_because\n", out);
-    for (i = 0; i < scm_map_builtin.nrows; i++) {
+    for (i = 0; i < scm__map_builtin.nrows; i++) {
         const field_stats *f = &s->fields[i];
         examples_text(f, ex, sizeof ex);
-        csv_field(out, scm_map_builtin.rows[i].legacy);
+        csv_field(out, scm__map_builtin.rows[i].legacy);
         for (c = 0; c < SCM_CMP_COUNT_; c++)
             fprintf(out, ",%zu", f->count[c]);
         fputc(',', out);
@@ -288,12 +297,13 @@ static void print_csv(const summary *s, FILE *out)
         fputc('\n', out);
     }
     fputs("\ncert_id,result,fields\n", out);
-    cJSON_ArrayForEach(p, s->problems) {
+    cJSON_ArrayForEach(p, s->problems)
+    {
         char names[1024] = "";
         size_t len = 0;
-        cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(p, "fields"))
-            len += (size_t)snprintf(names + len, len < sizeof names ? sizeof names - len : 0, "%s%s",
-                                    len ? " " : "", it->valuestring);
+        cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(p, "fields")) len +=
+            (size_t)snprintf(names + len, len < sizeof names ? sizeof names - len : 0, "%s%s",
+                             len ? " " : "", it->valuestring);
         csv_field(out, cJSON_GetObjectItemCaseSensitive(p, "cert_id")->valuestring);
         fprintf(out, ",%s,", cJSON_GetObjectItemCaseSensitive(p, "result")->valuestring);
         csv_field(out, names);

@@ -18,7 +18,7 @@ typedef enum { SUMMARY_TABLE, SUMMARY_JSON, SUMMARY_CSV } summary_format;
 typedef struct summary summary;
 
 summary *summary_new(void);
-void     summary_free(summary *s);
+void summary_free(summary *s);
 
 /*
  * Adds one certificate: its result, one class and one reason (why an
@@ -35,11 +35,12 @@ void summary_damaged_line(summary *s);
 /* The output options audit and diff share. */
 typedef struct summary_opts {
     summary_format format;
-    int            values;           /* --values */
-    int            fail_on_mismatch; /* --fail-on-mismatch */
+    int values;           /* --values */
+    int fail_on_mismatch; /* --fail-on-mismatch */
 } summary_opts;
 
-/* Takes --format/--values/--fail-on-mismatch at argv[*i]: CLI_TAKEN, CLI_NOT_OURS, or CLI_USAGE (said). */
+/* Takes --format/--values/--fail-on-mismatch at argv[*i]: CLI_TAKEN, CLI_NOT_OURS, or CLI_USAGE
+ * (said). */
 int summary_option(summary_opts *o, int argc, char **argv, int *i);
 
 /*
