@@ -133,6 +133,32 @@ int scm_shim_convert(const char *v3_json, size_t len, char **legacy_json, scm_sh
  */
 const char *scm_shim_last_error(void);
 
+/* ---- Error codes ---- */
+
+/*
+ * scm_client_error_code() is the service's error_code (such as "SCM.0016")
+ * when the answer carried one, else one of these, each listed with the
+ * SCM_E_* code it comes with and the message it has when there is no more
+ * detail. SCMSHIM.HTTP (a status without an SCM error body) returns
+ * SCM_E_AUTH, SCM_E_NOT_FOUND or SCM_E_SERVER by status; SCMSHIM.PARSE
+ * returns the status's code when a non-2xx body is unreadable.
+ */
+#define SCM_SHIM_ERR_INVALID_PARAM "SCMSHIM.INVALID_PARAM"
+#define SCM_SHIM_ERR_NETWORK "SCMSHIM.NETWORK"
+#define SCM_SHIM_ERR_TLS "SCMSHIM.TLS"
+#define SCM_SHIM_ERR_PARSE "SCMSHIM.PARSE"
+#define SCM_SHIM_ERR_NOMEM "SCMSHIM.NOMEM"
+#define SCM_SHIM_ERR_HTTP "SCMSHIM.HTTP"
+
+/* X(NAME, SCM_E_*, default message): NAME's code is SCM_SHIM_ERR_NAME. */
+#define SCM_SHIM_ERRORS(X)                                                                         \
+    X(INVALID_PARAM, SCM_E_INVALID_PARAM, "invalid parameter")                                     \
+    X(NETWORK, SCM_E_NETWORK, "network failure")                                                   \
+    X(TLS, SCM_E_NETWORK, "TLS failure")                                                           \
+    X(PARSE, SCM_E_PARSE, "the answer is not the expected JSON")                                   \
+    X(NOMEM, SCM_E_NOMEM, "out of memory")                                                         \
+    X(HTTP, SCM_E_SERVER, "an HTTP status without an SCM error body")
+
 /* ---- Service identity: request IDs and credentials' scope ---- */
 
 /*

@@ -86,8 +86,8 @@ static void answer_error(scm_answer *a)
     }
     cJSON_Delete(a->doc);
     a->doc = NULL;
-    a->rc = scm__error_set(&a->err, status_rc(status), status, SCM_SHIM_ERR_HTTP,
-                           "HTTP %ld without an SCM error body", status);
+    a->rc = scm__fail_status(&a->err, SCM__ERR_HTTP, status_rc(status), status,
+                             "HTTP %ld without an SCM error body", status);
 }
 
 /* What the request got: SCM_OK with the body parsed, or the failure. */
@@ -98,20 +98,21 @@ static void read_answer(scm_client *c, scm_backend b, scm_answer *a)
 
     switch (scm__http_req_result(c->req[b], &a->resp, why, sizeof why)) {
     case SCM_HTTP_NETWORK:
-        a->rc = scm__error_set(&a->err, SCM_E_NETWORK, 0, SCM_SHIM_ERR_NETWORK, "%s", why);
+        a->rc = scm__fail(&a->err, SCM__ERR_NETWORK, "%s", why);
         return;
     case SCM_HTTP_TLS:
         /* Another try would fail the same way, only later. */
         a->permanent = 1;
-        a->rc = scm__error_set(&a->err, SCM_E_NETWORK, 0, SCM_SHIM_ERR_TLS, "%s", why);
+        a->rc = scm__fail(&a->err, SCM__ERR_TLS, "%s", why);
         return;
     case SCM_HTTP_NOMEM:
-        a->rc = scm__error_set(&a->err, SCM_E_NOMEM, 0, SCM_SHIM_ERR_NOMEM, "out of memory");
+        a->rc = scm__fail(&a->err, SCM__ERR_NOMEM, NULL);
         return;
     case SCM_HTTP_TOO_LARGE:
         status = a->resp->status;
-        a->rc = scm__error_set(&a->err, status / 100 == 2 ? SCM_E_PARSE : status_rc(status), status,
-                               SCM_SHIM_ERR_PARSE, "%s", why);
+        a->rc = scm__fail_status(&a->err, SCM__ERR_PARSE,
+                                 status / 100 == 2 ? SCM_E_PARSE : status_rc(status), status, "%s",
+                                 why);
         return;
     case SCM_HTTP_OK:
         break;
@@ -124,8 +125,8 @@ static void read_answer(scm_client *c, scm_backend b, scm_answer *a)
     if (!cJSON_IsObject(a->doc)) {
         cJSON_Delete(a->doc);
         a->doc = NULL;
-        a->rc = scm__error_set(&a->err, SCM_E_PARSE, a->resp->status, SCM_SHIM_ERR_PARSE,
-                               "HTTP %ld answer is not a JSON object", a->resp->status);
+        a->rc = scm__fail_status(&a->err, SCM__ERR_PARSE, SCM_E_PARSE, a->resp->status,
+                                 "HTTP %ld answer is not a JSON object", a->resp->status);
         return;
     }
     a->rc = SCM_OK;
@@ -150,9 +151,10 @@ int scm__answer_expect_id(scm_answer *a, const char *cert_id)
                                           a->backend == SCM_BACKEND_LEGACY ? "cert_id" : "id");
     if (cJSON_IsString(id) && strcmp(id->valuestring, cert_id) == 0)
         return SCM_OK;
-    a->rc = scm__error_set(&a->err, SCM_E_PARSE, a->resp->status, SCM_SHIM_ERR_PARSE,
-                           "HTTP %ld answer is not certificate %s's details (%s)", a->resp->status,
-                           cert_id, cJSON_IsString(id) ? "another certificate's ID" : "no ID");
+    a->rc =
+        scm__fail_status(&a->err, SCM__ERR_PARSE, SCM_E_PARSE, a->resp->status,
+                         "HTTP %ld answer is not certificate %s's details (%s)", a->resp->status,
+                         cert_id, cJSON_IsString(id) ? "another certificate's ID" : "no ID");
     cJSON_Delete(a->doc);
     a->doc = NULL;
     return a->rc;
@@ -168,10 +170,10 @@ int scm__answer_details(const scm_client *c, scm_answer *a, scm_cert_details **o
     rc = a->backend == SCM_BACKEND_LEGACY ? scm__details_from_legacy(a->doc, out, why, sizeof why)
                                           : scm__convert_v3(c->map, a->doc, out, why, sizeof why);
     if (rc == SCM_E_PARSE) {
-        a->rc = scm__error_set(&a->err, rc, a->resp->status, SCM_SHIM_ERR_PARSE, "%s", why);
+        a->rc = scm__fail_status(&a->err, SCM__ERR_PARSE, rc, a->resp->status, "%s", why);
         scm__error_note_request_id(&a->err, a->resp->request_id);
     } else if (rc == SCM_E_NOMEM)
-        a->rc = scm__error_set(&a->err, rc, 0, SCM_SHIM_ERR_NOMEM, "out of memory");
+        a->rc = scm__fail(&a->err, SCM__ERR_NOMEM, NULL);
     else if (a->backend == SCM_BACKEND_V3)
         scm__capture_fill(c->capture, c->map, *out, c->deadline - scm__now_ms());
     else
@@ -191,7 +193,7 @@ void scm__backend_probe(scm_client *c, scm_backend b, const char *cert_id, scm_a
     memset(a, 0, sizeof *a);
     a->backend = b;
     if (scm__backend_prepare(c, b, cert_id, c->cfg.timeout_ms) != SCM_OK) {
-        a->rc = scm__error_set(&a->err, SCM_E_NOMEM, 0, SCM_SHIM_ERR_NOMEM, "out of memory");
+        a->rc = scm__fail(&a->err, SCM__ERR_NOMEM, NULL);
         return;
     }
     scm__http_run(c->http, &req, 1);

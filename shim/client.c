@@ -189,8 +189,8 @@ static int ask(scm_client *c, const char *cert_id, int both, long other_timeout,
     answers[SCM_BACKEND_V3].backend = SCM_BACKEND_V3;
     answers[SCM_BACKEND_LEGACY].backend = SCM_BACKEND_LEGACY;
     if (!scm__valid_id(cert_id))
-        return a->rc = scm__error_set(&a->err, SCM_E_INVALID_PARAM, 0, SCM_SHIM_ERR_INVALID_PARAM,
-                                      "cert_id must be 1-64 characters of A-Z a-z 0-9 _ -");
+        return a->rc = scm__fail(&a->err, SCM__ERR_INVALID_PARAM,
+                                 "cert_id must be 1-64 characters of A-Z a-z 0-9 _ -");
     /* The shadow request may use the caller's time, never more: the served answer waits for it. */
     if (both && other_timeout > c->cfg.timeout_ms)
         other_timeout = c->cfg.timeout_ms;
@@ -199,8 +199,7 @@ static int ask(scm_client *c, const char *cert_id, int both, long other_timeout,
         left = deadline - scm__now_ms();
         if (scm__backend_prepare(c, primary, cert_id, left > 0 ? left : 1) != SCM_OK ||
             (both && scm__backend_prepare(c, other, cert_id, other_timeout) != SCM_OK))
-            return a->rc =
-                       scm__error_set(&a->err, SCM_E_NOMEM, 0, SCM_SHIM_ERR_NOMEM, "out of memory");
+            return a->rc = scm__fail(&a->err, SCM__ERR_NOMEM, NULL);
         reqs[n++] = c->req[primary];
         if (both)
             reqs[n++] = c->req[other];
@@ -310,8 +309,7 @@ static int end(scm_client *c, scm_answer *served, const scm_cert_details *d)
     if (served->resp != NULL)
         memcpy(c->request_id, served->resp->request_id, sizeof c->request_id);
     if (served->rc == SCM_OK && (c->last_report = scm__report_copy(scm__details_report(d))) == NULL)
-        served->rc =
-            scm__error_set(&served->err, SCM_E_NOMEM, 0, SCM_SHIM_ERR_NOMEM, "out of memory");
+        served->rc = scm__fail(&served->err, SCM__ERR_NOMEM, NULL);
     if (served->rc != SCM_OK)
         c->err = served->err;
     return served->rc;
@@ -329,8 +327,7 @@ SCM_EXPORT int scm_query_cert_details(scm_client *client, const char *cert_id,
         return SCM_E_INVALID_PARAM;
     begin(client);
     if (out == NULL)
-        return scm__error_set(&client->err, SCM_E_INVALID_PARAM, 0, SCM_SHIM_ERR_INVALID_PARAM,
-                              "out must not be NULL");
+        return scm__fail(&client->err, SCM__ERR_INVALID_PARAM, "out must not be NULL");
     served = &answers[client->cfg.backend];
     shadowed = scm__valid_id(cert_id) && sampled(client);
     ask(client, cert_id, shadowed, client->cfg.shadow_timeout_ms, answers);
@@ -401,8 +398,7 @@ SCM_EXPORT int scm_query_cert_details_json(scm_client *client, const char *cert_
         return SCM_E_INVALID_PARAM;
     begin(client);
     if (json_out == NULL)
-        return scm__error_set(&client->err, SCM_E_INVALID_PARAM, 0, SCM_SHIM_ERR_INVALID_PARAM,
-                              "json_out must not be NULL");
+        return scm__fail(&client->err, SCM__ERR_INVALID_PARAM, "json_out must not be NULL");
     served = &answers[client->cfg.backend];
     shadowed = scm__valid_id(cert_id) && sampled(client);
     ask(client, cert_id, shadowed, client->cfg.shadow_timeout_ms, answers);
@@ -416,8 +412,7 @@ SCM_EXPORT int scm_query_cert_details_json(scm_client *client, const char *cert_
     /* A legacy answer's report: every field exact. */
     if (served->rc == SCM_OK && served->backend == SCM_BACKEND_LEGACY &&
         (d = scm__details_new("legacy")) == NULL)
-        served->rc =
-            scm__error_set(&served->err, SCM_E_NOMEM, 0, SCM_SHIM_ERR_NOMEM, "out of memory");
+        served->rc = scm__fail(&served->err, SCM__ERR_NOMEM, NULL);
     rc = end(client, served, d);
     if (rc == SCM_OK && served->backend == SCM_BACKEND_LEGACY)
         *json_out = legacy_body(client, served, client->last_report);
@@ -429,7 +424,7 @@ SCM_EXPORT int scm_query_cert_details_json(scm_client *client, const char *cert_
     else if (scm__is_service_error(rc))
         *json_out = error_body(&client->err);
     if (*json_out == NULL && (rc == SCM_OK || scm__is_service_error(rc))) {
-        rc = scm__error_set(&client->err, SCM_E_NOMEM, 0, SCM_SHIM_ERR_NOMEM, "out of memory");
+        rc = scm__fail(&client->err, SCM__ERR_NOMEM, NULL);
         scm__report_free(client->last_report);
         client->last_report = NULL;
     }
@@ -446,16 +441,13 @@ int scm__client_audit(scm_client *client, const char *cert_id, int values, scm_a
     begin(client);
     if (client->cfg.ep[SCM_BACKEND_V3].base == NULL ||
         client->cfg.ep[SCM_BACKEND_LEGACY].base == NULL || client->cfg.project_id == NULL)
-        return scm__error_set(
-            &client->err, SCM_E_INVALID_PARAM, 0, SCM_SHIM_ERR_INVALID_PARAM,
-            "an audit needs both backends: an endpoint for each and a project ID");
+        return scm__fail(&client->err, SCM__ERR_INVALID_PARAM,
+                         "an audit needs both backends: an endpoint for each and a project ID");
     if (ask(client, cert_id, 1, client->cfg.timeout_ms, answers) == SCM_E_INVALID_PARAM)
-        return scm__error_set(&client->err, SCM_E_INVALID_PARAM, 0, SCM_SHIM_ERR_INVALID_PARAM,
-                              "cert_id must be 1-64 characters of A-Z a-z 0-9 _ -");
+        return scm__fail(&client->err, SCM__ERR_INVALID_PARAM,
+                         "cert_id must be 1-64 characters of A-Z a-z 0-9 _ -");
     *out = compare_answers(client, cert_id, answers, NULL, values);
     scm__answer_clear(&answers[0]);
     scm__answer_clear(&answers[1]);
-    return *out != NULL
-               ? SCM_OK
-               : scm__error_set(&client->err, SCM_E_NOMEM, 0, SCM_SHIM_ERR_NOMEM, "out of memory");
+    return *out != NULL ? SCM_OK : scm__fail(&client->err, SCM__ERR_NOMEM, NULL);
 }

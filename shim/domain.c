@@ -17,11 +17,10 @@ SCM_EXPORT int scm_shim_client_set_domain_id(scm_client *client, const char *dom
         return SCM_E_INVALID_PARAM;
     if (domain_id != NULL && domain_id[0] != '\0') {
         if (!scm__valid_id(domain_id))
-            return scm__error_set(&client->err, SCM_E_INVALID_PARAM, 0, SCM_SHIM_ERR_INVALID_PARAM,
-                                  "domain_id must be 1-64 characters of A-Z a-z 0-9 _ -");
+            return scm__fail(&client->err, SCM__ERR_INVALID_PARAM,
+                             "domain_id must be 1-64 characters of A-Z a-z 0-9 _ -");
         if ((copy = strdup(domain_id)) == NULL)
-            return scm__error_set(&client->err, SCM_E_NOMEM, 0, SCM_SHIM_ERR_NOMEM,
-                                  "out of memory");
+            return scm__fail(&client->err, SCM__ERR_NOMEM, NULL);
     }
     free(client->cfg.domain_id);
     client->cfg.domain_id = copy;

@@ -49,6 +49,63 @@ int scm__error_set(scm_error *e, int rc, long http_status, const char *code, con
     return rc;
 }
 
+#define ROW(name, rc, message) {SCM_SHIM_ERR_##name, rc, message},
+static const struct {
+    const char *code;
+    int rc;
+    const char *message;
+} ERRORS[SCM__ERR_KIND_COUNT] = {SCM_SHIM_ERRORS(ROW)};
+#undef ROW
+
+const char *scm__error_code(scm__err_kind kind)
+{
+    return ERRORS[kind].code;
+}
+
+int scm__error_rc(scm__err_kind kind)
+{
+    return ERRORS[kind].rc;
+}
+
+const char *scm__error_default(scm__err_kind kind)
+{
+    return ERRORS[kind].message;
+}
+
+static int vfail(scm_error *e, scm__err_kind kind, int rc, long http_status, const char *fmt,
+                 va_list ap)
+{
+    snprintf(e->code, sizeof e->code, "%s", ERRORS[kind].code);
+    if (fmt != NULL)
+        vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+    else
+        snprintf(e->msg, sizeof e->msg, "%s", ERRORS[kind].message);
+    scm__utf8_cut(e->msg);
+    e->reason_len = strlen(e->msg);
+    e->http_status = http_status;
+    return rc;
+}
+
+int scm__fail(scm_error *e, scm__err_kind kind, const char *fmt, ...)
+{
+    va_list ap;
+    int rc;
+    va_start(ap, fmt);
+    rc = vfail(e, kind, ERRORS[kind].rc, 0, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+int scm__fail_status(scm_error *e, scm__err_kind kind, int rc, long http_status, const char *fmt,
+                     ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    rc = vfail(e, kind, rc, http_status, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
 void scm__error_note_request_id(scm_error *e, const char *request_id)
 {
     static const char PREFIX[] = " (request id ";
