@@ -4,8 +4,8 @@
  * SCM_SHIM_). C89-clean; the frozen structs are not changed.
  *
  * The library answers every scm_query_cert_details* call from the backend
- * chosen by SCM_SHIM_BACKEND (v3 by default, or legacy) when the client is
- * created. On the v3 backend the legacy layout is rebuilt through the mapping
+ * chosen when the client is created (SCM_SHIM_BACKEND or the client's options:
+ * v3 by default, or legacy). On the v3 backend the legacy layout is rebuilt through the mapping
  * table, and a report says, per legacy field, how its value relates to what
  * the legacy API would have said.
  *
@@ -128,10 +128,67 @@ int scm_shim_convert(const char *v3_json, size_t len, char **legacy_json, scm_sh
 
 /*
  * The reason of the calling thread's last failed call without a client ("" if
- * none): scm_shim_convert, and scm_client_new when it returns NULL (the same
- * line it prints on stderr unless SCM_SHIM_LOG=off). Owned by the library.
+ * none): scm_shim_convert, and scm_client_new or scm_shim_client_new when it
+ * returns NULL (the same line it prints on stderr unless SCM_SHIM_LOG=off).
+ * Owned by the library.
  */
 const char *scm_shim_last_error(void);
+
+/* ---- Client options: configuration in code rather than in the environment ---- */
+
+/*
+ * A versioned options struct (the libgit2 pattern): initialise it with
+ * SCM_SHIM_CLIENT_OPTIONS_INIT, then set the members wanted. Each member
+ * names the environment variable it replaces; what a member does not set
+ * comes from that variable, and what neither sets from the default (the
+ * variables and defaults are in README.md). A string member left NULL falls
+ * through to the environment; "" sets "none" (no endpoint override, no region,
+ * no domain ID, the built-in table, no audit log, no extra CAs, no capture
+ * store; the v3 backend). A number left SCM_SHIM_UNSET falls through; any
+ * other value out of the variable's range makes the constructor fail.
+ * Strings are copied (or read) while the client is made: the caller keeps
+ * them. SCM_SHIM_LOG stays process-wide and is read from the environment.
+ */
+#define SCM_SHIM_CLIENT_OPTIONS_VERSION 1
+#define SCM_SHIM_UNSET (-1)
+
+typedef struct scm_shim_client_options {
+    unsigned int version;        /* SCM_SHIM_CLIENT_OPTIONS_VERSION the caller was built with */
+    const char *backend;         /* SCM_SHIM_BACKEND: "v3" or "legacy" */
+    const char *v3_endpoint;     /* SCM_SHIM_V3_ENDPOINT */
+    const char *legacy_endpoint; /* SCM_SHIM_LEGACY_ENDPOINT */
+    const char *region;          /* HUAWEICLOUD_SDK_REGION */
+    const char *domain_id;       /* HUAWEICLOUD_SDK_DOMAIN_ID */
+    const char *mapping;         /* SCM_SHIM_MAPPING: a replacement mapping table's path */
+    int annotate;                /* SCM_SHIM_ANNOTATE: 0 or 1 */
+    int shadow;                  /* SCM_SHIM_SHADOW: 0 or 1 */
+    double shadow_sample;        /* SCM_SHIM_SHADOW_SAMPLE: 0.0 to 1.0 */
+    long shadow_timeout_ms;      /* SCM_SHIM_SHADOW_TIMEOUT_MS: positive */
+    const char *audit_log;       /* SCM_SHIM_AUDIT_LOG: path */
+    int audit_values;            /* SCM_SHIM_AUDIT_VALUES: 0 or 1 */
+    int retries;                 /* SCM_SHIM_RETRIES: 0 to 10 */
+    long connect_timeout_ms;     /* SCM_SHIM_CONNECT_TIMEOUT_MS: positive */
+    const char *ca_file;         /* SCM_SHIM_CA_FILE: PEM bundle's path */
+    const char *capture;         /* SCM_SHIM_CAPTURE: the capture store's path */
+} scm_shim_client_options;
+
+/* Every member unset: the same client as scm_client_new(). */
+#define SCM_SHIM_CLIENT_OPTIONS_INIT                                                               \
+    {                                                                                              \
+        SCM_SHIM_CLIENT_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, SCM_SHIM_UNSET,       \
+            SCM_SHIM_UNSET, SCM_SHIM_UNSET, SCM_SHIM_UNSET, NULL, SCM_SHIM_UNSET, SCM_SHIM_UNSET,  \
+            SCM_SHIM_UNSET, NULL, NULL                                                             \
+    }
+
+/*
+ * scm_client_new() with options over the environment: defaults, then the
+ * environment, then options. options NULL is scm_client_new(config). An
+ * options->version of 0 or newer than this library's
+ * SCM_SHIM_CLIENT_OPTIONS_VERSION is refused. Returns a client owned by the
+ * caller (free it with scm_client_free), or NULL when the configuration is
+ * unusable: scm_shim_last_error() says why.
+ */
+scm_client *scm_shim_client_new(const scm_config *config, const scm_shim_client_options *options);
 
 /* ---- Error codes ---- */
 

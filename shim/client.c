@@ -23,69 +23,6 @@
 #include <time.h>
 #include <unistd.h>
 
-SCM_EXPORT scm_client *scm_client_new(const scm_config *config)
-{
-    char err[768];
-    scm_client *c = calloc(1, sizeof *c);
-    int b;
-
-    scm__last_error_set("%s", "");
-    if (c == NULL) {
-        scm__last_error_set("out of memory");
-        scm__log(SCM_LOG_ERROR, "out of memory");
-        return NULL;
-    }
-    if (scm__settings_init(&c->cfg, config, err, sizeof err) != 0 ||
-        scm__map_from_env(&c->loaded, &c->map, err, sizeof err) != 0)
-        goto bad;
-    /* A CA bundle that cannot work would fail every call, late: refuse it now. */
-    if (c->cfg.ca_file != NULL && scm__http_check_ca_file(c->cfg.ca_file, err, sizeof err) != 0)
-        goto bad;
-    if ((c->cfg.backend == SCM_BACKEND_LEGACY || c->cfg.shadow) && c->cfg.project_id == NULL) {
-        snprintf(err, sizeof err,
-                 "the legacy backend%s needs a project ID: give project_id or "
-                 "HUAWEICLOUD_SDK_PROJECT_ID",
-                 c->cfg.backend == SCM_BACKEND_LEGACY ? "" : " (shadowed by SCM_SHIM_SHADOW)");
-        goto bad;
-    }
-    c->http = scm__http_new();
-    for (b = 0; b < SCM_BACKEND_COUNT; b++)
-        c->req[b] = scm__http_req_new();
-    if (c->http == NULL || c->req[0] == NULL || c->req[1] == NULL) {
-        snprintf(err, sizeof err, "cannot initialise libcurl");
-        goto bad;
-    }
-    if (c->cfg.shadow && c->cfg.audit_log != NULL)
-        c->audit_log = scm__audit_log_open(c->cfg.audit_log);
-    if (c->cfg.capture != NULL)
-        c->capture = scm__capture_open(c->cfg.capture, c->cfg.timeout_ms);
-    c->rng = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32) ^ (uint64_t)(uintptr_t)c;
-    return c;
-bad:
-    scm__utf8_cut(err);
-    /* Legacy programs see the reason on stderr (unless SCM_SHIM_LOG=off); new code reads it. */
-    scm__last_error_set("%s", err);
-    scm__log(SCM_LOG_ERROR, "%s", err);
-    scm_client_free(c);
-    return NULL;
-}
-
-SCM_EXPORT void scm_client_free(scm_client *client)
-{
-    int b;
-    if (client == NULL)
-        return;
-    for (b = 0; b < SCM_BACKEND_COUNT; b++)
-        scm__http_req_free(client->req[b]);
-    scm__http_free(client->http);
-    scm__audit_log_close(client->audit_log);
-    scm__capture_close(client->capture);
-    scm__settings_free(&client->cfg);
-    scm__map_free(&client->loaded);
-    scm__report_free(client->last_report);
-    free(client);
-}
-
 /* xorshift64*: sampling and jitter need no cryptographic quality. */
 static double uniform(scm_client *c)
 {

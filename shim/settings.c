@@ -1,4 +1,10 @@
-/* settings.c - resolves and checks a client's configuration. */
+/*
+ * settings.c - resolves and checks a client's configuration: defaults, the
+ * environment, scm_config and scm_shim_client_options, in that order.
+ * owns: scm_settings, endpoint parsing, the regions' endpoints, every getenv of
+ * a client setting; must not: open files or connections (client_new.c does),
+ * or print (the caller reports err).
+ */
 #include "settings.h"
 
 #include "regions.h"
@@ -6,6 +12,7 @@
 #include <ctype.h>
 #include <curl/curl.h>
 #include <errno.h>
+#include <limits.h>
 #include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,74 +77,71 @@ const char *scm__backend_name(scm_backend b)
  * written in the URL itself (curl would take "http:///x" as host "x", and
  * percent-decode or pass non-ASCII bytes through).
  */
-static int check_host(const char *url, const char *host, char *err, size_t errlen)
+static int check_host(const char *url, const char *host, scm_error *err)
 {
     const char *after = strstr(url, "://");
     size_t n = strlen(host), i;
     int v6 = n >= 2 && host[0] == '[' && host[n - 1] == ']';
     if (after == NULL || after[3] == '/' || n == 0 || n > HOST_MAX) {
-        snprintf(err, errlen, "endpoint URL needs a host name of at most %d characters", HOST_MAX);
-        return -1;
+        return scm__fail(err, SCM__ERR_INVALID_PARAM,
+                         "endpoint URL needs a host name of at most %d characters", HOST_MAX);
     }
     if (memchr(after + 3, '%', strcspn(after + 3, "/?#")) != NULL) {
-        snprintf(err, errlen, "endpoint host must not be percent-encoded");
-        return -1;
+        return scm__fail(err, SCM__ERR_INVALID_PARAM, "endpoint host must not be percent-encoded");
     }
     for (i = v6; i < n - (size_t)v6; i++) {
         unsigned char ch = (unsigned char)host[i];
         int ok = v6 ? isxdigit(ch) || ch == ':' || ch == '.'
                     : (ch < 0x80 && isalnum(ch)) || ch == '-' || ch == '.';
-        if (!ok) {
-            snprintf(err, errlen,
-                     "endpoint host must be ASCII letters, digits, '-' and '.' "
-                     "(an IDN in its xn-- form), or an IPv6 literal in brackets");
-            return -1;
-        }
+        if (!ok)
+            return scm__fail(err, SCM__ERR_INVALID_PARAM,
+                             "endpoint host must be ASCII letters, digits, '-' and '.' "
+                             "(an IDN in its xn-- form), or an IPv6 literal in brackets");
     }
     return 0;
 }
 
-int scm__endpoint_parse(scm_endpoint *ep, const char *endpoint, char *err, size_t errlen)
+int scm__endpoint_parse(scm_endpoint *ep, const char *endpoint, scm_error *err)
 {
     CURLU *u = curl_url();
     char *scheme = NULL, *host = NULL, *port = NULL, *path = NULL, *extra = NULL;
     char *base = NULL, *hosthdr = NULL;
     size_t plen, blen, hlen;
-    int rc = -1, https;
+    int rc = SCM_E_INVALID_PARAM, https;
 
-    if (u == NULL) {
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
+    if (u == NULL)
+        return scm__fail(err, SCM__ERR_NOMEM, NULL);
     if (endpoint == NULL || endpoint[0] == '\0') {
-        snprintf(err, errlen, "no endpoint given");
+        rc = scm__fail(err, SCM__ERR_INVALID_PARAM, "no endpoint given");
         goto out;
     }
     if (strncasecmp(endpoint, "http://", 7) != 0 && strncasecmp(endpoint, "https://", 8) != 0) {
-        snprintf(err, errlen, "endpoint must start with https:// or http://");
+        rc = scm__fail(err, SCM__ERR_INVALID_PARAM, "endpoint must start with https:// or http://");
         goto out;
     }
     if (curl_url_set(u, CURLUPART_URL, endpoint, 0) != CURLUE_OK ||
         curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
         curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK || host[0] == '\0') {
-        snprintf(err, errlen, "malformed endpoint URL");
+        rc = scm__fail(err, SCM__ERR_INVALID_PARAM, "malformed endpoint URL");
         goto out;
     }
     if (curl_url_get(u, CURLUPART_USER, &extra, 0) == CURLUE_OK ||
         curl_url_get(u, CURLUPART_QUERY, &extra, 0) == CURLUE_OK ||
         curl_url_get(u, CURLUPART_FRAGMENT, &extra, 0) == CURLUE_OK) {
-        snprintf(err, errlen, "endpoint URL must not contain user info, a query or a fragment");
+        rc = scm__fail(err, SCM__ERR_INVALID_PARAM,
+                       "endpoint URL must not contain user info, a query or a fragment");
         goto out;
     }
-    if (check_host(endpoint, host, err, errlen) != 0)
+    if ((rc = check_host(endpoint, host, err)) != 0)
         goto out;
+    rc = SCM_E_INVALID_PARAM;
     curl_url_get(u, CURLUPART_PORT, &port, 0);
     if (port != NULL && strtol(port, NULL, 10) < 1) {
-        snprintf(err, errlen, "endpoint port must be 1 to 65535");
+        rc = scm__fail(err, SCM__ERR_INVALID_PARAM, "endpoint port must be 1 to 65535");
         goto out;
     }
     if (curl_url_get(u, CURLUPART_PATH, &path, 0) != CURLUE_OK) {
-        snprintf(err, errlen, "malformed endpoint URL");
+        rc = scm__fail(err, SCM__ERR_INVALID_PARAM, "malformed endpoint URL");
         goto out;
     }
     plen = strlen(path);
@@ -146,7 +150,8 @@ int scm__endpoint_parse(scm_endpoint *ep, const char *endpoint, char *err, size_
     /* The prefix is signed as sent: only characters that no canonical form re-encodes. */
     if (strspn(path, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~/") !=
         strlen(path)) {
-        snprintf(err, errlen, "endpoint path prefix may hold only letters, digits and - . _ ~ /");
+        rc = scm__fail(err, SCM__ERR_INVALID_PARAM,
+                       "endpoint path prefix may hold only letters, digits and - . _ ~ /");
         goto out;
     }
     https = strcmp(scheme, "https") == 0;
@@ -160,7 +165,7 @@ int scm__endpoint_parse(scm_endpoint *ep, const char *endpoint, char *err, size_
     base = malloc(blen);
     hosthdr = malloc(hlen);
     if (base == NULL || hosthdr == NULL) {
-        snprintf(err, errlen, "out of memory");
+        rc = scm__fail(err, SCM__ERR_NOMEM, NULL);
         free(base);
         free(hosthdr);
         goto out;
@@ -180,111 +185,152 @@ out:
     return rc;
 }
 
-/* SCM_SHIM_BACKEND: "v3" (also when unset or empty) or "legacy". */
-static int read_backend(scm_backend *b, char *err, size_t errlen)
+/* Every member unset: the environment alone. */
+static const scm_shim_client_options NO_OPTIONS = SCM_SHIM_CLIENT_OPTIONS_INIT;
+
+/* An option's string over its variable: NULL falls through, "" is none. */
+static const char *opt_str(const char *given, const char *env_name)
 {
-    const char *v = getenv("SCM_SHIM_BACKEND");
+    if (given != NULL)
+        return given[0] != '\0' ? given : NULL;
+    return pick(NULL, env_name);
+}
+
+/* Names an options member in a reason. */
+#define OPT "scm_shim_client_options."
+
+/* SCM_SHIM_BACKEND (or options->backend): "v3" (also when unset or empty) or "legacy". */
+static int read_backend(scm_backend *b, const char *given, scm_error *err)
+{
+    const char *v = given != NULL ? given : getenv("SCM_SHIM_BACKEND");
     if (v == NULL || v[0] == '\0' || strcmp(v, "v3") == 0)
         *b = SCM_BACKEND_V3;
     else if (strcmp(v, "legacy") == 0)
         *b = SCM_BACKEND_LEGACY;
-    else {
-        snprintf(err, errlen, "SCM_SHIM_BACKEND must be \"v3\" or \"legacy\" (or unset)");
-        return -1;
-    }
+    else
+        return scm__fail(err, SCM__ERR_INVALID_PARAM, "%s must be \"v3\" or \"legacy\" (or unset)",
+                         given != NULL ? OPT "backend" : "SCM_SHIM_BACKEND");
     return 0;
 }
 
-/* A boolean SCM_SHIM_* variable: unset, "" or "0" is off, "1" on, anything else an error. */
-static int read_flag(const char *name, int *on, char *err, size_t errlen)
+/*
+ * A boolean SCM_SHIM_* variable: unset, "" or "0" is off, "1" on, anything
+ * else an error; then the option member, when set (0 or 1).
+ */
+static int read_flag(const char *name, int given, const char *member, int *on, scm_error *err)
 {
     const char *v = getenv(name);
     *on = v != NULL && strcmp(v, "1") == 0;
-    if (v != NULL && v[0] != '\0' && strcmp(v, "0") != 0 && strcmp(v, "1") != 0) {
-        snprintf(err, errlen, "%s must be 1 or 0", name);
-        return -1;
-    }
+    if (v != NULL && v[0] != '\0' && strcmp(v, "0") != 0 && strcmp(v, "1") != 0)
+        return scm__fail(err, SCM__ERR_INVALID_PARAM, "%s must be 1 or 0", name);
+    if (given == SCM_SHIM_UNSET)
+        return 0;
+    if (given != 0 && given != 1)
+        return scm__fail(err, SCM__ERR_INVALID_PARAM, OPT "%s must be 1, 0 or SCM_SHIM_UNSET",
+                         member);
+    *on = given;
     return 0;
 }
 
+/* 1 to max milliseconds, from the variable, then the option member when set. */
+static int read_ms(const char *name, long given, const char *member, long max, long *ms,
+                   scm_error *err)
+{
+    const char *v = pick(NULL, name);
+    char *end;
+    long n;
+    if (v != NULL) {
+        n = strtol(v, &end, 10);
+        if (*end != '\0' || n < 1 || n > max)
+            return scm__fail(err, SCM__ERR_INVALID_PARAM,
+                             "%s must be a positive number of milliseconds", name);
+        *ms = n;
+    }
+    if (given == SCM_SHIM_UNSET)
+        return 0;
+    if (given < 1 || given > max)
+        return scm__fail(err, SCM__ERR_INVALID_PARAM,
+                         OPT "%s must be a positive number of milliseconds or SCM_SHIM_UNSET",
+                         member);
+    *ms = given;
+    return 0;
+}
+
+/* A copy of a path setting, NULL when none. */
+static int dup_path(char **dst, const char *v, scm_error *err)
+{
+    return dup_opt(dst, v) == 0 ? 0 : scm__fail(err, SCM__ERR_NOMEM, NULL);
+}
+
 /* SCM_SHIM_SHADOW*, SCM_SHIM_AUDIT_*: shadow mode and its audit log. */
-static int read_shadow(scm_settings *s, char *err, size_t errlen)
+static int read_shadow(scm_settings *s, const scm_shim_client_options *o, scm_error *err)
 {
     const char *v;
     char *end;
+    int rc;
 
-    if (read_flag("SCM_SHIM_SHADOW", &s->shadow, err, errlen) != 0 ||
-        read_flag("SCM_SHIM_AUDIT_VALUES", &s->audit_values, err, errlen) != 0)
-        return -1;
+    if ((rc = read_flag("SCM_SHIM_SHADOW", o->shadow, "shadow", &s->shadow, err)) != 0 ||
+        (rc = read_flag("SCM_SHIM_AUDIT_VALUES", o->audit_values, "audit_values", &s->audit_values,
+                        err)) != 0)
+        return rc;
     s->shadow_sample = 1.0;
     if ((v = pick(NULL, "SCM_SHIM_SHADOW_SAMPLE")) != NULL) {
         s->shadow_sample = strtod(v, &end);
-        if (*end != '\0' || !(s->shadow_sample >= 0.0 && s->shadow_sample <= 1.0)) {
-            snprintf(err, errlen, "SCM_SHIM_SHADOW_SAMPLE must be a number from 0.0 to 1.0");
-            return -1;
-        }
+        if (*end != '\0' || !(s->shadow_sample >= 0.0 && s->shadow_sample <= 1.0))
+            return scm__fail(err, SCM__ERR_INVALID_PARAM,
+                             "SCM_SHIM_SHADOW_SAMPLE must be a number from 0.0 to 1.0");
+    }
+    if (o->shadow_sample != SCM_SHIM_UNSET) {
+        if (!(o->shadow_sample >= 0.0 && o->shadow_sample <= 1.0))
+            return scm__fail(err, SCM__ERR_INVALID_PARAM,
+                             OPT "shadow_sample must be from 0.0 to 1.0 or SCM_SHIM_UNSET");
+        s->shadow_sample = o->shadow_sample;
     }
     s->shadow_timeout_ms = s->timeout_ms / 3 < SCM_DEFAULT_SHADOW_TIMEOUT_MS
                                ? s->timeout_ms / 3
                                : SCM_DEFAULT_SHADOW_TIMEOUT_MS;
     if (s->shadow_timeout_ms < 1)
         s->shadow_timeout_ms = 1;
-    if ((v = pick(NULL, "SCM_SHIM_SHADOW_TIMEOUT_MS")) != NULL) {
-        s->shadow_timeout_ms = strtol(v, &end, 10);
-        if (*end != '\0' || s->shadow_timeout_ms <= 0) {
-            snprintf(err, errlen,
-                     "SCM_SHIM_SHADOW_TIMEOUT_MS must be a positive number of milliseconds");
-            return -1;
-        }
-    }
-    if ((v = pick(NULL, "SCM_SHIM_AUDIT_LOG")) != NULL && (s->audit_log = strdup(v)) == NULL) {
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
-    return 0;
+    if ((rc = read_ms("SCM_SHIM_SHADOW_TIMEOUT_MS", o->shadow_timeout_ms, "shadow_timeout_ms",
+                      LONG_MAX, &s->shadow_timeout_ms, err)) != 0)
+        return rc;
+    return dup_path(&s->audit_log, opt_str(o->audit_log, "SCM_SHIM_AUDIT_LOG"), err);
 }
 
 /* SCM_SHIM_RETRIES, SCM_SHIM_CAPTURE and SCM_SHIM_CA_FILE: how hard to try, what to keep, whom to
  * trust. */
-static int read_transport(scm_settings *s, char *err, size_t errlen)
+static int read_transport(scm_settings *s, const scm_shim_client_options *o, scm_error *err)
 {
     const char *v;
     char *end;
     long n;
+    int rc;
 
     s->retries = SCM_DEFAULT_RETRIES;
     if ((v = pick(NULL, "SCM_SHIM_RETRIES")) != NULL) {
         n = strtol(v, &end, 10);
-        if (*end != '\0' || n < 0 || n > SCM_MAX_RETRIES) {
-            snprintf(err, errlen, "SCM_SHIM_RETRIES must be a number from 0 to %d",
-                     SCM_MAX_RETRIES);
-            return -1;
-        }
+        if (*end != '\0' || n < 0 || n > SCM_MAX_RETRIES)
+            return scm__fail(err, SCM__ERR_INVALID_PARAM,
+                             "SCM_SHIM_RETRIES must be a number from 0 to %d", SCM_MAX_RETRIES);
         s->retries = (int)n;
     }
+    if (o->retries != SCM_SHIM_UNSET) {
+        if (o->retries < 0 || o->retries > SCM_MAX_RETRIES)
+            return scm__fail(err, SCM__ERR_INVALID_PARAM,
+                             OPT "retries must be from 0 to %d or SCM_SHIM_UNSET", SCM_MAX_RETRIES);
+        s->retries = o->retries;
+    }
     s->connect_timeout_ms = SCM_DEFAULT_CONNECT_TIMEOUT_MS;
-    if ((v = pick(NULL, "SCM_SHIM_CONNECT_TIMEOUT_MS")) != NULL) {
-        n = strtol(v, &end, 10);
-        if (*end != '\0' || n < 1 || n > SCM_MAX_TIMEOUT_MS) {
-            snprintf(err, errlen,
-                     "SCM_SHIM_CONNECT_TIMEOUT_MS must be a positive number of milliseconds");
-            return -1;
-        }
-        s->connect_timeout_ms = n;
-    }
-    if ((v = pick(NULL, "SCM_SHIM_CAPTURE")) != NULL && (s->capture = strdup(v)) == NULL) {
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
-    if ((v = pick(NULL, "SCM_SHIM_CA_FILE")) != NULL) {
-        if (access(v, R_OK) != 0) {
-            snprintf(err, errlen, "SCM_SHIM_CA_FILE=%s: %s", v, strerror(errno));
-            return -1;
-        }
-        if ((s->ca_file = strdup(v)) == NULL) {
-            snprintf(err, errlen, "out of memory");
-            return -1;
-        }
+    if ((rc = read_ms("SCM_SHIM_CONNECT_TIMEOUT_MS", o->connect_timeout_ms, "connect_timeout_ms",
+                      SCM_MAX_TIMEOUT_MS, &s->connect_timeout_ms, err)) != 0 ||
+        (rc = dup_path(&s->capture, opt_str(o->capture, "SCM_SHIM_CAPTURE"), err)) != 0)
+        return rc;
+    if ((v = opt_str(o->ca_file, "SCM_SHIM_CA_FILE")) != NULL) {
+        if (access(v, R_OK) != 0)
+            return scm__fail(err, SCM__ERR_INVALID_PARAM, "%s=%s: %s",
+                             o->ca_file != NULL ? OPT "ca_file" : "SCM_SHIM_CA_FILE", v,
+                             strerror(errno));
+        return dup_path(&s->ca_file, v, err);
     }
     return 0;
 }
@@ -299,19 +345,13 @@ static const struct {
 };
 
 /*
- * HUAWEICLOUD_SDK_REGION's endpoint in *url, NULL when it is unset; -1 with
- * err for a region SCM does not have. Asked only when no endpoint is given
- * otherwise: other Huawei Cloud tools share the variable, with regions of
- * their own.
- */
-/*
  * The official SDKs' own endpoint override for a region, as their env region
  * provider reads it: HUAWEICLOUD_SDK_REGION_SCM_<REGION> (upper case, '-' as
  * '_'), a comma-separated list whose first entry is used. It may name a region
  * the table does not know. *url stays NULL when it is unset.
  */
-static int sdk_region_override(scm_settings *s, const char *region, const char **url, char *err,
-                               size_t errlen)
+static int sdk_region_override(scm_settings *s, const char *region, const char **url,
+                               scm_error *err)
 {
     char name[128];
     const char *v;
@@ -322,138 +362,153 @@ static int sdk_region_override(scm_settings *s, const char *region, const char *
     if (region[i] != '\0' || (v = pick(NULL, name)) == NULL)
         return 0;
     free(s->region_override);
-    if ((s->region_override = strndup(v, strcspn(v, ","))) == NULL) {
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
+    if ((s->region_override = strndup(v, strcspn(v, ","))) == NULL)
+        return scm__fail(err, SCM__ERR_NOMEM, NULL);
     *url = s->region_override;
     return 0;
 }
 
-static int region_endpoint(scm_settings *s, const char **url, char *err, size_t errlen)
+/*
+ * The region's endpoint (options->region, else HUAWEICLOUD_SDK_REGION) in
+ * *url, NULL when there is none; an error for a region SCM does not have.
+ * Asked only when no endpoint is given otherwise: other Huawei Cloud tools
+ * share the variable, with regions of their own.
+ */
+static int region_endpoint(scm_settings *s, const char *given, const char **url, scm_error *err)
 {
-    const char *region = pick(NULL, "HUAWEICLOUD_SDK_REGION");
-    size_t i, n;
-    int quotable;
+    const char *region = opt_str(given, "HUAWEICLOUD_SDK_REGION");
+    char known[256];
+    size_t i, n = 0;
+    int quotable, rc;
 
     *url = NULL;
     if (region == NULL)
         return 0;
-    if (sdk_region_override(s, region, url, err, errlen) != 0 || *url != NULL)
-        return *url != NULL ? 0 : -1;
+    if ((rc = sdk_region_override(s, region, url, err)) != 0 || *url != NULL)
+        return rc;
     for (i = 0; i < sizeof REGIONS / sizeof REGIONS[0]; i++)
         if (strcmp(region, REGIONS[i].id) == 0) {
             *url = REGIONS[i].endpoint;
             return 0;
         }
+    for (i = 0; i < sizeof REGIONS / sizeof REGIONS[0] && n < sizeof known; i++)
+        n += (size_t)snprintf(known + n, sizeof known - n, "%s %s", i ? "," : "", REGIONS[i].id);
     /* Only a region-like value is repeated, so the reason stays one printable line. */
     quotable = strlen(region) <= 64 &&
                region[strspn(region, "abcdefghijklmnopqrstuvwxyz0123456789-")] == '\0';
-    n = (size_t)snprintf(err, errlen, "HUAWEICLOUD_SDK_REGION%s%s is not an SCM region; known:",
-                         quotable ? "=" : "", quotable ? region : "");
-    for (i = 0; i < sizeof REGIONS / sizeof REGIONS[0] && n < errlen; i++)
-        n += (size_t)snprintf(err + n, errlen - n, "%s %s", i ? "," : "", REGIONS[i].id);
-    return -1;
+    return scm__fail(err, SCM__ERR_INVALID_PARAM, "%s%s%s is not an SCM region; known:%s",
+                     given != NULL ? OPT "region" : "HUAWEICLOUD_SDK_REGION", quotable ? "=" : "",
+                     quotable ? region : "", known);
 }
 
-/* A backend's endpoint: its SCM_SHIM_*_ENDPOINT override, else the caller's, else the region's. */
-static int read_endpoint(scm_settings *s, scm_backend b, const char *given, char *err,
-                         size_t errlen)
+/* A backend's endpoint: its override (option, else SCM_SHIM_*_ENDPOINT), else the caller's, else
+ * the region's. */
+static int read_endpoint(scm_settings *s, scm_backend b, const char *given,
+                         const scm_shim_client_options *o, scm_error *err)
 {
     const char *var = b == SCM_BACKEND_LEGACY ? "SCM_SHIM_LEGACY_ENDPOINT" : "SCM_SHIM_V3_ENDPOINT";
-    const char *url = pick(NULL, var), *from = var;
+    const char *opt = b == SCM_BACKEND_LEGACY ? o->legacy_endpoint : o->v3_endpoint;
+    const char *url = opt_str(opt, var), *from;
     /* Only the backend in use needs one (shadow mode needs both). */
-    int needed = b == s->backend || s->shadow;
-    char why[200];
+    int needed = b == s->backend || s->shadow, rc;
+    scm_error why;
+
+    from =
+        opt != NULL ? (b == SCM_BACKEND_LEGACY ? OPT "legacy_endpoint" : OPT "v3_endpoint") : var;
     if (url == NULL) {
         url = given;
         from = NULL;
     }
     if (url == NULL || url[0] == '\0') {
-        if (region_endpoint(s, &url, err, errlen) != 0 && needed)
-            return -1;
+        if ((rc = region_endpoint(s, o->region, &url, err)) != 0 && needed)
+            return rc;
         from = "HUAWEICLOUD_SDK_REGION";
     }
     if (url == NULL) {
         if (!needed)
             return 0;
-        snprintf(err, errlen, "no endpoint given (config endpoint, %s or HUAWEICLOUD_SDK_REGION)",
-                 var);
-        return -1;
+        return scm__fail(err, SCM__ERR_INVALID_PARAM,
+                         "no endpoint given (config endpoint, %s or HUAWEICLOUD_SDK_REGION)", var);
     }
-    if (scm__endpoint_parse(&s->ep[b], url, why, sizeof why) != 0) {
-        snprintf(err, errlen, "%s endpoint%s%s: %s", scm__backend_name(b), from ? " from " : "",
-                 from ? from : "", why);
-        return -1;
-    }
+    scm__error_clear(&why);
+    if ((rc = scm__endpoint_parse(&s->ep[b], url, &why)) != 0)
+        return scm__fail(err, rc == SCM_E_NOMEM ? SCM__ERR_NOMEM : SCM__ERR_INVALID_PARAM,
+                         "%s endpoint%s%s: %s", scm__backend_name(b), from ? " from " : "",
+                         from ? from : "", why.msg);
     return 0;
 }
 
-int scm__settings_init(scm_settings *s, const scm_config *config, char *err, size_t errlen)
+/* The credentials and their scope: config, else the SDK environment (the domain ID: options). */
+static int read_identity(scm_settings *s, const scm_config *config,
+                         const scm_shim_client_options *o, scm_error *err)
 {
     const char *ak, *sk, *project, *domain, *stoken;
 
+    project = pick(config->project_id, "HUAWEICLOUD_SDK_PROJECT_ID");
+    if (project != NULL && !scm__valid_id(project))
+        return scm__fail(err, SCM__ERR_INVALID_PARAM,
+                         "project_id must be 1-64 characters of A-Z a-z 0-9 _ -");
+    domain = opt_str(o->domain_id, "HUAWEICLOUD_SDK_DOMAIN_ID");
+    if (domain != NULL && !scm__valid_id(domain))
+        return scm__fail(err, SCM__ERR_INVALID_PARAM,
+                         "%s must be 1-64 characters of A-Z a-z 0-9 _ -",
+                         o->domain_id != NULL ? OPT "domain_id" : "HUAWEICLOUD_SDK_DOMAIN_ID");
+    ak = pick(config->access_key, "HUAWEICLOUD_SDK_AK");
+    sk = pick(config->secret_key, "HUAWEICLOUD_SDK_SK");
+    stoken = pick(NULL, "HUAWEICLOUD_SDK_SECURITY_TOKEN");
+    if (ak != NULL && sk == NULL)
+        return scm__fail(err, SCM__ERR_INVALID_PARAM,
+                         "an access key was given without a secret key "
+                         "(secret_key or HUAWEICLOUD_SDK_SK)");
+    if (ak == NULL && (config->auth_token == NULL || config->auth_token[0] == '\0'))
+        return scm__fail(err, SCM__ERR_INVALID_PARAM,
+                         "no credentials: give access_key and secret_key "
+                         "(or HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK), or auth_token");
+    if (!header_safe(ak) || !header_safe(stoken) || !header_safe(ak ? NULL : config->auth_token))
+        return scm__fail(err, SCM__ERR_INVALID_PARAM,
+                         "credentials must be printable ASCII without spaces");
+    if (dup_opt(&s->project_id, project) != 0 || dup_opt(&s->domain_id, domain) != 0 ||
+        dup_opt(&s->ak, ak) != 0 || dup_opt(&s->sk, ak ? sk : NULL) != 0 ||
+        dup_opt(&s->security_token, ak ? stoken : NULL) != 0 ||
+        dup_opt(&s->token, ak ? NULL : config->auth_token) != 0)
+        return scm__fail(err, SCM__ERR_NOMEM, NULL);
+    return 0;
+}
+
+int scm__settings_init(scm_settings *s, const scm_config *config,
+                       const scm_shim_client_options *opt, scm_error *err)
+{
+    int rc;
+
     memset(s, 0, sizeof *s);
-    if (config == NULL) {
-        snprintf(err, errlen, "no configuration given");
-        return -1;
-    }
-    if (config->timeout_ms < 0) {
-        snprintf(err, errlen, "timeout_ms must not be negative");
-        goto bad;
-    }
+    if (config == NULL)
+        return scm__fail(err, SCM__ERR_INVALID_PARAM, "no configuration given");
+    /* A caller built against a newer header may have set members this library cannot see. */
+    if (opt != NULL && (opt->version == 0 || opt->version > SCM_SHIM_CLIENT_OPTIONS_VERSION))
+        return scm__fail(err, SCM__ERR_INVALID_PARAM,
+                         "scm_shim_client_options version %u is not supported: this library "
+                         "(%s) knows versions 1 to %d",
+                         opt->version, scm_shim_version(), SCM_SHIM_CLIENT_OPTIONS_VERSION);
+    if (opt == NULL)
+        opt = &NO_OPTIONS;
+    if (config->timeout_ms < 0)
+        return scm__fail(err, SCM__ERR_INVALID_PARAM, "timeout_ms must not be negative");
     s->timeout_ms = config->timeout_ms ? config->timeout_ms : SCM_DEFAULT_TIMEOUT_MS;
     /* A day is patience enough, and keeps every deadline sum far from overflow. */
     if (s->timeout_ms > SCM_MAX_TIMEOUT_MS)
         s->timeout_ms = SCM_MAX_TIMEOUT_MS;
-    if (read_backend(&s->backend, err, errlen) != 0 ||
-        read_flag("SCM_SHIM_ANNOTATE", &s->annotate, err, errlen) != 0 ||
-        read_shadow(s, err, errlen) != 0 || read_transport(s, err, errlen) != 0 ||
-        read_endpoint(s, SCM_BACKEND_V3, config->endpoint, err, errlen) != 0 ||
-        read_endpoint(s, SCM_BACKEND_LEGACY, config->endpoint, err, errlen) != 0)
-        goto bad;
-
-    project = pick(config->project_id, "HUAWEICLOUD_SDK_PROJECT_ID");
-    if (project != NULL && !scm__valid_id(project)) {
-        snprintf(err, errlen, "project_id must be 1-64 characters of A-Z a-z 0-9 _ -");
-        goto bad;
+    if ((rc = read_backend(&s->backend, opt->backend, err)) != 0 ||
+        (rc = read_flag("SCM_SHIM_ANNOTATE", opt->annotate, "annotate", &s->annotate, err)) != 0 ||
+        (rc = read_shadow(s, opt, err)) != 0 || (rc = read_transport(s, opt, err)) != 0 ||
+        (rc = read_endpoint(s, SCM_BACKEND_V3, config->endpoint, opt, err)) != 0 ||
+        (rc = read_endpoint(s, SCM_BACKEND_LEGACY, config->endpoint, opt, err)) != 0 ||
+        (rc = read_identity(s, config, opt, err)) != 0) {
+        scm__settings_free(s);
+        return rc;
     }
-    domain = pick(NULL, "HUAWEICLOUD_SDK_DOMAIN_ID");
-    if (domain != NULL && !scm__valid_id(domain)) {
-        snprintf(err, errlen,
-                 "HUAWEICLOUD_SDK_DOMAIN_ID must be 1-64 characters of A-Z a-z 0-9 _ -");
-        goto bad;
-    }
-    ak = pick(config->access_key, "HUAWEICLOUD_SDK_AK");
-    sk = pick(config->secret_key, "HUAWEICLOUD_SDK_SK");
-    stoken = pick(NULL, "HUAWEICLOUD_SDK_SECURITY_TOKEN");
-    if (ak != NULL && sk == NULL) {
-        snprintf(err, errlen,
-                 "an access key was given without a secret key "
-                 "(secret_key or HUAWEICLOUD_SDK_SK)");
-        goto bad;
-    }
-    if (ak == NULL && (config->auth_token == NULL || config->auth_token[0] == '\0')) {
-        snprintf(err, errlen,
-                 "no credentials: give access_key and secret_key "
-                 "(or HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK), or auth_token");
-        goto bad;
-    }
-    if (!header_safe(ak) || !header_safe(stoken) || !header_safe(ak ? NULL : config->auth_token)) {
-        snprintf(err, errlen, "credentials must be printable ASCII without spaces");
-        goto bad;
-    }
-    if (dup_opt(&s->project_id, project) != 0 || dup_opt(&s->domain_id, domain) != 0 ||
-        dup_opt(&s->ak, ak) != 0 || dup_opt(&s->sk, ak ? sk : NULL) != 0 ||
-        dup_opt(&s->security_token, ak ? stoken : NULL) != 0 ||
-        dup_opt(&s->token, ak ? NULL : config->auth_token) != 0) {
-        snprintf(err, errlen, "out of memory");
-        goto bad;
-    }
+    /* An unknown region not needed by any endpoint is no failure. */
+    scm__error_clear(err);
     return 0;
-bad:
-    scm__settings_free(s);
-    return -1;
 }
 
 void scm__settings_free(scm_settings *s)

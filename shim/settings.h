@@ -1,8 +1,13 @@
-/* settings.h - a client's resolved configuration: caller's scm_config, then the SDK environment. */
+/*
+ * settings.h - a client's resolved configuration: defaults, the SDK and
+ * SCM_SHIM_* environment, the caller's scm_config and scm_shim_client_options.
+ */
 #ifndef SCM_SHIM_SETTINGS_H
 #define SCM_SHIM_SETTINGS_H
 
+#include "error.h"
 #include "scm_client.h"
+#include "scm_shim.h"
 
 #include <stddef.h>
 
@@ -57,13 +62,17 @@ typedef struct scm_settings {
  * has no member for, gives the domain ID) and the SCM_SHIM_* environment: the backend,
  * an endpoint per backend (SCM_SHIM_*_ENDPOINT, else config->endpoint, else
  * HUAWEICLOUD_SDK_REGION's from regions.h), annotation, shadow mode and the
- * audit log. Returns 0, or -1 with a one-line reason in err (never containing a secret).
+ * audit log. Each member opt sets replaces its variable (opt NULL: the
+ * environment alone); an opt->version this library does not know is refused.
+ * Returns 0, or an SCM_E_* code with a one-line reason in err (never
+ * containing a secret); on failure s holds nothing.
  */
-int scm__settings_init(scm_settings *s, const scm_config *config, char *err, size_t errlen);
+int scm__settings_init(scm_settings *s, const scm_config *config,
+                       const scm_shim_client_options *opt, scm_error *err);
 void scm__settings_free(scm_settings *s);
 
-/* Parses and checks an endpoint URL into ep; 0 or -1 with err. */
-int scm__endpoint_parse(scm_endpoint *ep, const char *url, char *err, size_t errlen);
+/* Parses and checks an endpoint URL into ep; 0, or an SCM_E_* code with err. */
+int scm__endpoint_parse(scm_endpoint *ep, const char *url, scm_error *err);
 
 /* "v3" or "legacy". */
 const char *scm__backend_name(scm_backend b);

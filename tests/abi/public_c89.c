@@ -5,5 +5,7 @@
 int public_c89_compiles(void);
 int public_c89_compiles(void)
 {
-    return SCM_OK;
+    /* The options initialiser is a C89 aggregate initialiser too. */
+    scm_shim_client_options options = SCM_SHIM_CLIENT_OPTIONS_INIT;
+    return options.version == SCM_SHIM_CLIENT_OPTIONS_VERSION ? SCM_OK : SCM_E_INVALID_PARAM;
 }

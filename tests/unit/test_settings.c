@@ -73,15 +73,16 @@ static const struct {
 START_TEST(huge_host_is_refused)
 {
     scm_config c = base_config();
-    char *url = malloc(70 * 1024), err[256] = "";
+    char *url = malloc(70 * 1024);
+    scm_error err = {0};
     scm_settings s;
     strcpy(url, "https://");
     memset(url + 8, 'a', 70 * 1024 - 9);
     url[70 * 1024 - 1] = '\0';
     clear_env();
     c.endpoint = url;
-    ck_assert_int_eq(scm__settings_init(&s, &c, err, sizeof err), -1);
-    ck_assert_ptr_nonnull(strstr(err, "at most 253 characters"));
+    ck_assert_int_eq(scm__settings_init(&s, &c, NULL, &err), SCM_E_INVALID_PARAM);
+    ck_assert_ptr_nonnull(strstr(err.msg, "at most 253 characters"));
     free(url);
 }
 END_TEST
@@ -90,18 +91,18 @@ START_TEST(endpoint_parsing)
 {
     scm_config c = base_config();
     scm_settings s;
-    char err[256] = "";
+    scm_error err = {0};
     int rc;
 
     clear_env();
     c.endpoint = ENDPOINTS[_i].endpoint;
-    rc = scm__settings_init(&s, &c, err, sizeof err);
+    rc = scm__settings_init(&s, &c, NULL, &err);
     if (ENDPOINTS[_i].base == NULL) {
-        ck_assert_msg(rc == -1, "%s accepted", c.endpoint);
-        ck_assert_msg(err[0] != '\0' && strchr(err, '\n') == NULL, "reason: '%s'", err);
+        ck_assert_msg(rc == SCM_E_INVALID_PARAM, "%s accepted", c.endpoint);
+        ck_assert_msg(err.msg[0] != '\0' && strchr(err.msg, '\n') == NULL, "reason: '%s'", err.msg);
         return;
     }
-    ck_assert_msg(rc == 0, "%s rejected: %s", c.endpoint, err);
+    ck_assert_msg(rc == 0, "%s rejected: %s", c.endpoint, err.msg);
     ck_assert_str_eq(s.ep[SCM_BACKEND_V3].base, ENDPOINTS[_i].base);
     ck_assert_str_eq(s.ep[SCM_BACKEND_LEGACY].base, ENDPOINTS[_i].base);
     ck_assert_str_eq(s.ep[SCM_BACKEND_V3].host, ENDPOINTS[_i].host);
@@ -113,7 +114,7 @@ START_TEST(env_fallback)
 {
     scm_config c = base_config();
     scm_settings s;
-    char err[256];
+    scm_error err = {0};
 
     clear_env();
     c.access_key = c.secret_key = c.project_id = NULL;
@@ -122,7 +123,7 @@ START_TEST(env_fallback)
     setenv("HUAWEICLOUD_SDK_PROJECT_ID", "envproject", 1);
     setenv("HUAWEICLOUD_SDK_SECURITY_TOKEN", "ENVTOKEN", 1);
     setenv("HUAWEICLOUD_SDK_DOMAIN_ID", "envdomain", 1);
-    ck_assert_int_eq(scm__settings_init(&s, &c, err, sizeof err), 0);
+    ck_assert_int_eq(scm__settings_init(&s, &c, NULL, &err), 0);
     ck_assert_str_eq(s.domain_id, "envdomain");
     ck_assert_str_eq(s.ak, "ENVAK");
     ck_assert_str_eq(s.sk, "ENVSK");
@@ -135,18 +136,18 @@ START_TEST(env_fallback)
     /* The caller's values win over the environment. */
     c = base_config();
     c.timeout_ms = 1500;
-    ck_assert_int_eq(scm__settings_init(&s, &c, err, sizeof err), 0);
+    ck_assert_int_eq(scm__settings_init(&s, &c, NULL, &err), 0);
     ck_assert_str_eq(s.ak, "AKEXAMPLE");
     ck_assert_str_eq(s.project_id, "0a1b2c3d4e5f60718293a4b5c6d7e8f9");
     ck_assert_int_eq(s.timeout_ms, 1500);
     scm__settings_free(&s);
     /* A timeout near LONG_MAX would overflow every deadline sum: clamped to a day. */
     c.timeout_ms = LONG_MAX;
-    ck_assert_int_eq(scm__settings_init(&s, &c, err, sizeof err), 0);
+    ck_assert_int_eq(scm__settings_init(&s, &c, NULL, &err), 0);
     ck_assert_int_eq(s.timeout_ms, SCM_MAX_TIMEOUT_MS);
     scm__settings_free(&s);
     clear_env();
-    ck_assert_int_eq(scm__settings_init(&s, &c, err, sizeof err), 0);
+    ck_assert_int_eq(scm__settings_init(&s, &c, NULL, &err), 0);
     ck_assert_ptr_null(s.domain_id);
     scm__settings_free(&s);
 }
@@ -156,12 +157,12 @@ START_TEST(token_auth)
 {
     scm_config c = base_config();
     scm_settings s;
-    char err[256];
+    scm_error err = {0};
 
     clear_env();
     c.access_key = c.secret_key = NULL;
     c.auth_token = "MIItoken";
-    ck_assert_int_eq(scm__settings_init(&s, &c, err, sizeof err), 0);
+    ck_assert_int_eq(scm__settings_init(&s, &c, NULL, &err), 0);
     ck_assert_ptr_null(s.ak);
     ck_assert_str_eq(s.token, "MIItoken");
     scm__settings_free(&s);
@@ -169,7 +170,7 @@ START_TEST(token_auth)
     /* An AK takes precedence; the token is then unused. */
     c = base_config();
     c.auth_token = "MIItoken";
-    ck_assert_int_eq(scm__settings_init(&s, &c, err, sizeof err), 0);
+    ck_assert_int_eq(scm__settings_init(&s, &c, NULL, &err), 0);
     ck_assert_ptr_null(s.token);
     scm__settings_free(&s);
 }
@@ -343,20 +344,20 @@ START_TEST(backend_and_endpoint_overrides)
 {
     scm_config c = base_config();
     scm_settings s;
-    char err[256];
+    scm_error err = {0};
 
     clear_env();
-    ck_assert_int_eq(scm__settings_init(&s, &c, err, sizeof err), 0);
+    ck_assert_int_eq(scm__settings_init(&s, &c, NULL, &err), 0);
     ck_assert_int_eq(s.backend, SCM_BACKEND_V3);
     scm__settings_free(&s);
     setenv("SCM_SHIM_BACKEND", "", 1);
-    ck_assert_int_eq(scm__settings_init(&s, &c, err, sizeof err), 0);
+    ck_assert_int_eq(scm__settings_init(&s, &c, NULL, &err), 0);
     ck_assert_int_eq(s.backend, SCM_BACKEND_V3);
     scm__settings_free(&s);
     setenv("SCM_SHIM_BACKEND", "legacy", 1);
     setenv("SCM_SHIM_V3_ENDPOINT", "http://127.0.0.1:9000", 1);
     setenv("SCM_SHIM_LEGACY_ENDPOINT", "https://legacy.example.com:8443/", 1);
-    ck_assert_int_eq(scm__settings_init(&s, &c, err, sizeof err), 0);
+    ck_assert_int_eq(scm__settings_init(&s, &c, NULL, &err), 0);
     ck_assert_int_eq(s.backend, SCM_BACKEND_LEGACY);
     ck_assert_str_eq(s.ep[SCM_BACKEND_V3].base, "http://127.0.0.1:9000");
     ck_assert_str_eq(s.ep[SCM_BACKEND_LEGACY].base, "https://legacy.example.com:8443");
@@ -395,12 +396,12 @@ START_TEST(region_gives_the_endpoint)
 {
     scm_config c = base_config();
     scm_settings s;
-    char err[256] = "";
+    scm_error err = {0};
 
     clear_env();
     c.endpoint = NULL;
     setenv("HUAWEICLOUD_SDK_REGION", REGION_ENDPOINTS[_i].region, 1);
-    ck_assert_msg(scm__settings_init(&s, &c, err, sizeof err) == 0, "%s", err);
+    ck_assert_msg(scm__settings_init(&s, &c, NULL, &err) == 0, "%s", err.msg);
     ck_assert_str_eq(s.ep[SCM_BACKEND_V3].base, REGION_ENDPOINTS[_i].base);
     ck_assert_str_eq(s.ep[SCM_BACKEND_V3].host, REGION_ENDPOINTS[_i].host);
     ck_assert_str_eq(s.ep[SCM_BACKEND_LEGACY].base, REGION_ENDPOINTS[_i].base);
@@ -413,25 +414,25 @@ START_TEST(region_comes_last)
 {
     scm_config c = base_config();
     scm_settings s;
-    char err[256] = "";
+    scm_error err = {0};
 
     clear_env();
     setenv("HUAWEICLOUD_SDK_REGION", "ap-southeast-1", 1);
     /* The caller's endpoint wins over the region. */
-    ck_assert_int_eq(scm__settings_init(&s, &c, err, sizeof err), 0);
+    ck_assert_int_eq(scm__settings_init(&s, &c, NULL, &err), 0);
     ck_assert_str_eq(s.ep[SCM_BACKEND_V3].base, "https://scm.cn-north-4.myhuaweicloud.com");
     ck_assert_str_eq(s.ep[SCM_BACKEND_LEGACY].base, "https://scm.cn-north-4.myhuaweicloud.com");
     scm__settings_free(&s);
     /* An empty endpoint is none. */
     c.endpoint = "";
-    ck_assert_int_eq(scm__settings_init(&s, &c, err, sizeof err), 0);
+    ck_assert_int_eq(scm__settings_init(&s, &c, NULL, &err), 0);
     ck_assert_str_eq(s.ep[SCM_BACKEND_V3].base, "https://scm.ap-southeast-1.myhuaweicloud.com");
     scm__settings_free(&s);
     /* An override wins for its backend; the other one, with no endpoint given, takes the region's.
      */
     c.endpoint = NULL;
     setenv("SCM_SHIM_V3_ENDPOINT", "http://127.0.0.1:9000", 1);
-    ck_assert_int_eq(scm__settings_init(&s, &c, err, sizeof err), 0);
+    ck_assert_int_eq(scm__settings_init(&s, &c, NULL, &err), 0);
     ck_assert_str_eq(s.ep[SCM_BACKEND_V3].base, "http://127.0.0.1:9000");
     ck_assert_str_eq(s.ep[SCM_BACKEND_LEGACY].base, "https://scm.ap-southeast-1.myhuaweicloud.com");
     scm__settings_free(&s);
@@ -443,32 +444,32 @@ START_TEST(unknown_region_named_with_the_known_ones)
 {
     scm_config c = base_config();
     scm_settings s;
-    char err[256] = "";
+    scm_error err = {0};
 
     clear_env();
     c.endpoint = NULL;
     setenv("HUAWEICLOUD_SDK_REGION", "cn-north-1", 1);
-    ck_assert_int_eq(scm__settings_init(&s, &c, err, sizeof err), -1);
-    ck_assert_str_eq(err, "HUAWEICLOUD_SDK_REGION=cn-north-1 is not an SCM region; known: "
-                          "cn-north-4, ap-southeast-1, my-kualalumpur-1");
+    ck_assert_int_eq(scm__settings_init(&s, &c, NULL, &err), SCM_E_INVALID_PARAM);
+    ck_assert_str_eq(err.msg, "HUAWEICLOUD_SDK_REGION=cn-north-1 is not an SCM region; known: "
+                              "cn-north-4, ap-southeast-1, my-kualalumpur-1");
     /* A value that is no region name is not repeated: the reason stays one line. */
     setenv("HUAWEICLOUD_SDK_REGION", "x\nscmshim: forged", 1);
-    ck_assert_int_eq(scm__settings_init(&s, &c, err, sizeof err), -1);
-    ck_assert_str_eq(err, "HUAWEICLOUD_SDK_REGION is not an SCM region; known: "
-                          "cn-north-4, ap-southeast-1, my-kualalumpur-1");
+    ck_assert_int_eq(scm__settings_init(&s, &c, NULL, &err), SCM_E_INVALID_PARAM);
+    ck_assert_str_eq(err.msg, "HUAWEICLOUD_SDK_REGION is not an SCM region; known: "
+                              "cn-north-4, ap-southeast-1, my-kualalumpur-1");
     /* Other tools share the variable: an endpoint given makes the region irrelevant. */
     c = base_config();
-    ck_assert_int_eq(scm__settings_init(&s, &c, err, sizeof err), 0);
+    ck_assert_int_eq(scm__settings_init(&s, &c, NULL, &err), 0);
     scm__settings_free(&s);
     /* So does an override for the backend in use, unless shadow mode needs the other one. */
     c.endpoint = NULL;
     setenv("SCM_SHIM_V3_ENDPOINT", "http://127.0.0.1:9000", 1);
-    ck_assert_int_eq(scm__settings_init(&s, &c, err, sizeof err), 0);
+    ck_assert_int_eq(scm__settings_init(&s, &c, NULL, &err), 0);
     ck_assert_ptr_null(s.ep[SCM_BACKEND_LEGACY].base);
     scm__settings_free(&s);
     setenv("SCM_SHIM_SHADOW", "1", 1);
-    ck_assert_int_eq(scm__settings_init(&s, &c, err, sizeof err), -1);
-    ck_assert_ptr_nonnull(strstr(err, "not an SCM region"));
+    ck_assert_int_eq(scm__settings_init(&s, &c, NULL, &err), SCM_E_INVALID_PARAM);
+    ck_assert_ptr_nonnull(strstr(err.msg, "not an SCM region"));
     clear_env();
 }
 END_TEST
@@ -479,19 +480,19 @@ START_TEST(sdk_region_override_is_honoured)
 {
     scm_config c = base_config();
     scm_settings s;
-    char err[256] = "";
+    scm_error err = {0};
 
     clear_env();
     c.endpoint = NULL;
     setenv("HUAWEICLOUD_SDK_REGION", "ap-southeast-1", 1);
     setenv("HUAWEICLOUD_SDK_REGION_SCM_AP_SOUTHEAST_1",
            "https://scm.example.net,https://scm2.example.net", 1);
-    ck_assert_msg(scm__settings_init(&s, &c, err, sizeof err) == 0, "%s", err);
+    ck_assert_msg(scm__settings_init(&s, &c, NULL, &err) == 0, "%s", err.msg);
     ck_assert_str_eq(s.ep[SCM_BACKEND_V3].base, "https://scm.example.net");
     scm__settings_free(&s);
     setenv("HUAWEICLOUD_SDK_REGION", "eu-west-101", 1);
     setenv("HUAWEICLOUD_SDK_REGION_SCM_EU_WEST_101", "https://scm.eu-west-101.example.eu", 1);
-    ck_assert_msg(scm__settings_init(&s, &c, err, sizeof err) == 0, "%s", err);
+    ck_assert_msg(scm__settings_init(&s, &c, NULL, &err) == 0, "%s", err.msg);
     ck_assert_str_eq(s.ep[SCM_BACKEND_V3].base, "https://scm.eu-west-101.example.eu");
     scm__settings_free(&s);
     unsetenv("HUAWEICLOUD_SDK_REGION_SCM_AP_SOUTHEAST_1");
