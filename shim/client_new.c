@@ -55,7 +55,8 @@ static int client_init(scm_client *c, const scm_config *config,
         return scm__fail(err, SCM__ERR_INVALID_PARAM,
                          "the legacy backend%s needs a project ID: give project_id or "
                          "HUAWEICLOUD_SDK_PROJECT_ID",
-                         c->cfg.backend == SCM_BACKEND_LEGACY ? "" : " (shadowed by SCM_SHIM_SHADOW)");
+                         c->cfg.backend == SCM_BACKEND_LEGACY ? ""
+                                                              : " (shadowed by SCM_SHIM_SHADOW)");
     c->http = scm__http_new();
     for (b = 0; b < SCM_BACKEND_COUNT; b++)
         c->req[b] = scm__http_req_new();

@@ -393,12 +393,13 @@ static int region_endpoint(scm_settings *s, const char *given, const char **url,
         }
     for (i = 0; i < sizeof REGIONS / sizeof REGIONS[0] && n < sizeof known; i++)
         n += (size_t)snprintf(known + n, sizeof known - n, "%s %s", i ? "," : "", REGIONS[i].id);
-    /* Only a region-like value is repeated, so the reason stays one printable line. */
+    /* Only a region-like value is repeated, so the reason stays one printable line. The
+     * variable names the setting whichever way it came (options->region replaces it). */
     quotable = strlen(region) <= 64 &&
                region[strspn(region, "abcdefghijklmnopqrstuvwxyz0123456789-")] == '\0';
-    return scm__fail(err, SCM__ERR_INVALID_PARAM, "%s%s%s is not an SCM region; known:%s",
-                     given != NULL ? OPT "region" : "HUAWEICLOUD_SDK_REGION", quotable ? "=" : "",
-                     quotable ? region : "", known);
+    return scm__fail(err, SCM__ERR_INVALID_PARAM,
+                     "HUAWEICLOUD_SDK_REGION%s%s is not an SCM region; known:%s",
+                     quotable ? "=" : "", quotable ? region : "", known);
 }
 
 /* A backend's endpoint: its override (option, else SCM_SHIM_*_ENDPOINT), else the caller's, else

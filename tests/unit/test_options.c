@@ -13,13 +13,23 @@
 #include <string.h>
 
 /* Every variable an options member replaces, cleared around each test. */
-static const char *const VARS[] = {
-    "SCM_SHIM_BACKEND",         "SCM_SHIM_V3_ENDPOINT",       "SCM_SHIM_LEGACY_ENDPOINT",
-    "HUAWEICLOUD_SDK_REGION",   "HUAWEICLOUD_SDK_DOMAIN_ID",  "SCM_SHIM_MAPPING",
-    "SCM_SHIM_ANNOTATE",        "SCM_SHIM_SHADOW",            "SCM_SHIM_SHADOW_SAMPLE",
-    "SCM_SHIM_SHADOW_TIMEOUT_MS", "SCM_SHIM_AUDIT_LOG",       "SCM_SHIM_AUDIT_VALUES",
-    "SCM_SHIM_RETRIES",         "SCM_SHIM_CONNECT_TIMEOUT_MS", "SCM_SHIM_CA_FILE",
-    "SCM_SHIM_CAPTURE",         "SCM_SHIM_LOG"};
+static const char *const VARS[] = {"SCM_SHIM_BACKEND",
+                                   "SCM_SHIM_V3_ENDPOINT",
+                                   "SCM_SHIM_LEGACY_ENDPOINT",
+                                   "HUAWEICLOUD_SDK_REGION",
+                                   "HUAWEICLOUD_SDK_DOMAIN_ID",
+                                   "SCM_SHIM_MAPPING",
+                                   "SCM_SHIM_ANNOTATE",
+                                   "SCM_SHIM_SHADOW",
+                                   "SCM_SHIM_SHADOW_SAMPLE",
+                                   "SCM_SHIM_SHADOW_TIMEOUT_MS",
+                                   "SCM_SHIM_AUDIT_LOG",
+                                   "SCM_SHIM_AUDIT_VALUES",
+                                   "SCM_SHIM_RETRIES",
+                                   "SCM_SHIM_CONNECT_TIMEOUT_MS",
+                                   "SCM_SHIM_CA_FILE",
+                                   "SCM_SHIM_CAPTURE",
+                                   "SCM_SHIM_LOG"};
 
 static void clear_env(void)
 {
@@ -222,7 +232,8 @@ int main(void)
     tcase_add_test(tc, null_options_is_the_environment);
     tcase_add_test(tc, region_and_domain_from_options);
     tcase_add_test(tc, bad_option_value_refused);
-    tcase_add_loop_test(tc, unknown_version_refused, 0, sizeof BAD_VERSIONS / sizeof BAD_VERSIONS[0]);
+    tcase_add_loop_test(tc, unknown_version_refused, 0,
+                        sizeof BAD_VERSIONS / sizeof BAD_VERSIONS[0]);
     tcase_add_test(tc, current_version_and_null_options_accepted);
     tcase_add_test(tc, mapping_from_options);
     suite_add_tcase(s, tc);

@@ -29,12 +29,19 @@ int cli_error(int status, const char *fmt, ...)
 
 void cli_config_init(cli_config *c)
 {
+    const scm_shim_client_options unset = SCM_SHIM_CLIENT_OPTIONS_INIT;
     memset(c, 0, sizeof *c);
+    c->opts = unset;
     c->cfg.endpoint = getenv("SCM_ENDPOINT");
     c->cfg.project_id = getenv("SCM_PROJECT_ID");
     c->cfg.access_key = getenv("SCM_AK");
     c->cfg.secret_key = getenv("SCM_SK");
     c->cfg.auth_token = getenv("SCM_TOKEN");
+}
+
+scm_client *cli_client_new(const cli_config *c)
+{
+    return scm_shim_client_new(&c->cfg, &c->opts);
 }
 
 int cli_shared_option(cli_config *c, int argc, char **argv, int *i, void (*help)(FILE *))
@@ -55,7 +62,7 @@ int cli_shared_option(cli_config *c, int argc, char **argv, int *i, void (*help)
         c->cfg.endpoint = argv[*i];
     } else if (strcmp(opt, "--region") == 0) {
         /* scm_config has no member for it; the library checks it when the client is made. */
-        setenv("HUAWEICLOUD_SDK_REGION", argv[*i], 1);
+        c->opts.region = argv[*i];
     } else if (strcmp(opt, "--project-id") == 0) {
         c->cfg.project_id = argv[*i];
     } else {

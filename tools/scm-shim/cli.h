@@ -3,6 +3,7 @@
 #define SCM_SHIM_CLI_H
 
 #include "scm_client.h"
+#include "scm_shim.h"
 
 #include <stdio.h>
 
@@ -20,19 +21,24 @@ int cli_error(int status, const char *fmt, ...) __attribute__((format(printf, 2,
  * Client configuration from flags over the environment the legacy samples use
  * (SCM_ENDPOINT, SCM_PROJECT_ID, SCM_AK, SCM_SK, SCM_TOKEN; the library adds
  * HUAWEICLOUD_SDK_* and SCM_SHIM_*). Secrets come only from the environment.
+ * What a flag or a command sets goes to the library as an option, never
+ * through the environment.
  */
 typedef struct cli_config {
     scm_config cfg;
+    scm_shim_client_options opts;
 } cli_config;
 
 void cli_config_init(cli_config *c);
+/* scm_shim_client_new(&c->cfg, &c->opts); NULL when unusable (the library said why on stderr). */
+scm_client *cli_client_new(const cli_config *c);
 /* What cli_shared_option did with argv[*i], besides CLI_OK (help printed) and CLI_USAGE. */
 #define CLI_TAKEN (-1)
 #define CLI_NOT_OURS (-2)
 
 /*
  * Handles the options every command shares at argv[*i] (advancing *i):
- * --endpoint, --region (HUAWEICLOUD_SDK_REGION), --project-id, --timeout-ms
+ * --endpoint, --region (over HUAWEICLOUD_SDK_REGION), --project-id, --timeout-ms
  * and --help (printed with help).
  * Returns CLI_TAKEN, CLI_NOT_OURS, CLI_OK after --help, or CLI_USAGE for a
  * bad value (reported); the last two are the command's exit status.

@@ -100,7 +100,7 @@ static int run_fleet(cli_config *conf, char **ids, size_t nids, int concurrency,
     }
     /* Every ID is checked before the first request: a bad line costs only itself. */
     fleet_unusable_ids(ids, nids, bad);
-    rc = fleet_run(&conf->cfg, nids, bad, concurrency, "audited", audit_one, &j);
+    rc = fleet_run(conf, nids, bad, concurrency, "audited", audit_one, &j);
     for (i = 0; i < nids; i++) {
         scm_audit_record *r = j.records[i];
         if (rc == CLI_OK && bad[i]) {

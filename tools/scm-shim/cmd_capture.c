@@ -83,15 +83,15 @@ static int capture_fleet(cli_config *conf, const char *store, char **ids, size_t
                          "SCM_SHIM_CAPTURE=%s: the store cannot be used; nothing captured", store);
     }
     unusable = fleet_unusable_ids(ids, nids, bad);
-    /* Capturing asks the legacy backend, whichever one the environment selects; this command
-     * stores. */
-    setenv("SCM_SHIM_BACKEND", "legacy", 1);
-    unsetenv("SCM_SHIM_SHADOW");
-    unsetenv("SCM_SHIM_CAPTURE");
+    /* Capturing asks the legacy backend, whichever one the environment selects, unshadowed; this
+     * command stores, not the clients. */
+    conf->opts.backend = "legacy";
+    conf->opts.shadow = 0;
+    conf->opts.capture = "";
     j.ids = ids;
     pthread_mutex_init(&j.lock, NULL);
     atomic_init(&j.failed, unusable);
-    rc = fleet_run(&conf->cfg, nids, bad, concurrency, "captured", capture_one, &j);
+    rc = fleet_run(conf, nids, bad, concurrency, "captured", capture_one, &j);
     if (rc == CLI_OK) {
         size_t failed = atomic_load(&j.failed);
         printf("captured %zu certificate%s, %zu failed\n", nids - failed,

@@ -115,9 +115,9 @@ int cmd_doctor(int argc, char **argv)
             return taken;
         return cli_error(CLI_USAGE, "unexpected argument '%s'", argv[i]);
     }
-    /* Both backends are checked, whichever one is selected. */
-    setenv("SCM_SHIM_RETRIES", "0", 1);
-    if ((c = scm_client_new(&conf.cfg)) == NULL) {
+    /* One answer per check: a retried failure would only take longer. */
+    conf.opts.retries = 0;
+    if ((c = cli_client_new(&conf)) == NULL) {
         verdict("FAIL", "configuration", "unusable (the reason is above)");
         return CLI_USAGE;
     }

@@ -30,11 +30,11 @@ int cmd_get(int argc, char **argv)
         if (taken != CLI_NOT_OURS)
             return taken;
         if (strcmp(argv[i], "--annotate") == 0) {
-            setenv("SCM_SHIM_ANNOTATE", "1", 1);
+            conf.opts.annotate = 1;
         } else if (strcmp(argv[i], "--backend") == 0 && i + 1 < argc) {
             if (strcmp(argv[i + 1], "legacy") != 0 && strcmp(argv[i + 1], "v3") != 0)
                 return cli_error(CLI_USAGE, "--backend takes legacy or v3");
-            setenv("SCM_SHIM_BACKEND", argv[++i], 1);
+            conf.opts.backend = argv[++i];
         } else if (argv[i][0] == '-' || cert_id != NULL) {
             help(stderr);
             return cli_error(CLI_USAGE, "unexpected argument '%s'", argv[i]);
@@ -46,7 +46,7 @@ int cmd_get(int argc, char **argv)
         help(stderr);
         return cli_error(CLI_USAGE, "no CERT_ID given");
     }
-    client = scm_client_new(&conf.cfg);
+    client = cli_client_new(&conf);
     if (client == NULL)
         return CLI_USAGE; /* the library said why on stderr */
     rc = scm_query_cert_details_json(client, cert_id, &body);

@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 typedef struct fleet {
-    const scm_config *cfg;
+    const cli_config *conf;
     size_t n;
     fleet_fn fn;
     const unsigned char *skip;
@@ -26,7 +26,7 @@ typedef struct fleet {
 static void *worker(void *arg)
 {
     fleet *f = arg;
-    scm_client *c = scm_client_new(f->cfg);
+    scm_client *c = cli_client_new(f->conf);
     size_t i;
     while ((i = atomic_fetch_add(&f->next, 1)) < f->n) {
         if (c != NULL && (f->skip == NULL || !f->skip[i]))
@@ -44,7 +44,7 @@ static double now_s(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-int fleet_run(const scm_config *cfg, size_t n, const unsigned char *skip, int concurrency,
+int fleet_run(const cli_config *conf, size_t n, const unsigned char *skip, int concurrency,
               const char *verb, fleet_fn fn, void *ctx)
 {
     pthread_t threads[FLEET_MAX_CONCURRENCY];
@@ -54,11 +54,11 @@ int fleet_run(const scm_config *cfg, size_t n, const unsigned char *skip, int co
     double t0 = now_s(), last = 0;
 
     /* One client first, so a bad configuration is reported once, not by every worker. */
-    if ((probe = scm_client_new(cfg)) == NULL)
+    if ((probe = cli_client_new(conf)) == NULL)
         return CLI_USAGE;
     scm_client_free(probe);
     memset(&f, 0, sizeof f);
-    f.cfg = cfg;
+    f.conf = conf;
     f.n = n;
     f.fn = fn;
     f.skip = skip;

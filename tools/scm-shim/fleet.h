@@ -3,7 +3,7 @@
 #ifndef SCM_SHIM_FLEET_H
 #define SCM_SHIM_FLEET_H
 
-#include "scm_client.h"
+#include "cli.h"
 
 #include <stddef.h>
 
@@ -15,11 +15,11 @@ typedef void (*fleet_fn)(scm_client *client, size_t index, void *ctx);
 /*
  * Calls fn for items 0..n-1 but those skip marks (skip may be NULL) from
  * `concurrency` threads, each with its own
- * client made from cfg (checked once first: CLI_USAGE when unusable). Shows
+ * client made from conf (checked once first: CLI_USAGE when unusable). Shows
  * "<verb> i/n" on stderr when it is a terminal and the run takes more than
  * a moment. Returns CLI_OK, CLI_USAGE or CLI_FAIL.
  */
-int fleet_run(const scm_config *cfg, size_t n, const unsigned char *skip, int concurrency,
+int fleet_run(const cli_config *conf, size_t n, const unsigned char *skip, int concurrency,
               const char *verb, fleet_fn fn, void *ctx);
 
 /*
