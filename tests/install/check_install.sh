@@ -1,6 +1,6 @@
 #!/bin/sh
 # cmake --install puts the library, headers, pkg-config file and CMake package in place,
-# and a consumer builds against them both ways.
+# and a consumer builds against them both ways; the installed scm-shim runs on the installed library.
 set -eu
 build=$1 src=$2 cc=$3
 work=$(mktemp -d)
@@ -22,4 +22,11 @@ PKG_CONFIG_PATH="$libdir/pkgconfig" pkg-config --exists scmshim
 "$cc" -o "$work/pc" "$src/consumer/main.c" $(PKG_CONFIG_PATH="$libdir/pkgconfig" pkg-config --define-prefix --cflags --libs scmshim) \
     ${SCM_EXTRA_LDFLAGS:-}
 LD_LIBRARY_PATH="$libdir" "$work/pc"
-echo "2 passed, 0 failed"
+# the installed scm-shim runs on the installed library, and doctor says so (exit 2: no configuration)
+status=0
+out=$(env -u LD_LIBRARY_PATH "$work/prefix/bin/scm-shim" doctor 2>/dev/null) || status=$?
+real=$(cd "$libdir" && pwd -P)
+echo "$out" | grep -q "^ok    library  *$real/libscmclient.so.1, version " ||
+    { echo "doctor did not diagnose the installed library (status $status):"; echo "$out"; exit 1; }
+echo "$out" | grep -q "^ok    frozen symbols" || { echo "$out"; exit 1; }
+echo "3 passed, 0 failed"

@@ -1,11 +1,17 @@
 /*
- * cmd_doctor.c - scm-shim doctor: checks the configuration, then reaches each backend's
- * endpoint and reports TLS, authentication and clock skew, one line per check.
+ * cmd_doctor.c - scm-shim doctor: checks the library it runs on (the installed one), the
+ * configuration, then reaches each backend's endpoint and reports TLS, authentication and
+ * clock skew, one line per check.
+ * owns: the checks and their verdict lines; must not: change the configuration it diagnoses
+ * beyond its own client's options (no retries), or print a secret.
  */
 #include "backend.h"
 #include "cli.h"
 #include "log.h"
 
+#include <dlfcn.h>
+#include <libgen.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,10 +96,60 @@ static void check_backend(scm_client *c, scm_backend b)
     scm__answer_clear(&a);
 }
 
+/* The frozen interface's functions (scm_client.h): what every legacy binary needs of the library.
+ */
+static const char *const FROZEN[] = {"scm_client_new",
+                                     "scm_client_free",
+                                     "scm_query_cert_details",
+                                     "scm_cert_details_free",
+                                     "scm_query_cert_details_json",
+                                     "scm_free",
+                                     "scm_client_error_code",
+                                     "scm_client_error_msg",
+                                     "scm_client_http_status"};
+
+/*
+ * The library this process actually loaded (found by the dynamic loader, as a
+ * legacy binary finds it), its version and whether it exports the frozen
+ * functions.
+ */
+static void check_library(void)
+{
+    scm_client *(*entry)(const scm_config *) = scm_client_new;
+    char path[PATH_MAX], dir[PATH_MAX], missing[512] = "";
+    size_t i, n = 0;
+    void *addr, *self;
+    Dl_info info;
+
+    memcpy(&addr, &entry, sizeof addr);
+    if (dladdr(addr, &info) == 0 || info.dli_fname == NULL) {
+        verdict("FAIL", "library", "cannot tell which libscmclient was loaded");
+        return;
+    }
+    /* The directory resolved, the name kept: libscmclient.so.1 is what a legacy binary asks for. */
+    snprintf(dir, sizeof dir, "%s", info.dli_fname);
+    if (realpath(dirname(dir), path) == NULL)
+        snprintf(path, sizeof path, "%s", dirname(dir));
+    snprintf(dir, sizeof dir, "%s", info.dli_fname);
+    verdict("ok", "library", "%s/%s, version %s", path, basename(dir), scm_shim_version());
+    self = dlopen(info.dli_fname, RTLD_LAZY | RTLD_NOLOAD);
+    for (i = 0; i < sizeof FROZEN / sizeof FROZEN[0]; i++)
+        if (self == NULL || dlsym(self, FROZEN[i]) == NULL)
+            n += (size_t)snprintf(missing + n, n < sizeof missing ? sizeof missing - n : 0, " %s",
+                                  FROZEN[i]);
+    if (self != NULL)
+        dlclose(self);
+    if (missing[0] != '\0')
+        verdict("FAIL", "frozen symbols", "not exported:%s", missing);
+    else
+        verdict("ok", "frozen symbols", "all %zu of scm_client.h exported", i);
+}
+
 static void help(FILE *out)
 {
     fputs("usage: scm-shim doctor [OPTIONS]\n"
-          "Checks the configuration, then reaches each backend's endpoint and reports\n"
+          "Checks the library loaded (its path, version and frozen symbols) and the\n"
+          "configuration, then reaches each backend's endpoint and reports\n"
           "TLS, authentication and clock skew, one line per check (ok, warn, FAIL, skip).\n"
           "Exit status: 0 no FAIL, 1 a check failed, 2 unusable configuration.\n",
           out);
@@ -115,6 +171,7 @@ int cmd_doctor(int argc, char **argv)
             return taken;
         return cli_error(CLI_USAGE, "unexpected argument '%s'", argv[i]);
     }
+    check_library();
     /* One answer per check: a retried failure would only take longer. */
     conf.opts.retries = 0;
     if ((c = cli_client_new(&conf)) == NULL) {
