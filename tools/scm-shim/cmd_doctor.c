@@ -8,6 +8,7 @@
 #include "backend.h"
 #include "cli.h"
 #include "log.h"
+#include "scm_symbols.h"
 
 #include <dlfcn.h>
 #include <libgen.h>
@@ -98,15 +99,9 @@ static void check_backend(scm_client *c, scm_backend b)
 
 /* The frozen interface's functions (scm_client.h): what every legacy binary needs of the library.
  */
-static const char *const FROZEN[] = {"scm_client_new",
-                                     "scm_client_free",
-                                     "scm_query_cert_details",
-                                     "scm_cert_details_free",
-                                     "scm_query_cert_details_json",
-                                     "scm_free",
-                                     "scm_client_error_code",
-                                     "scm_client_error_msg",
-                                     "scm_client_http_status"};
+#define FROZEN_NAME(name) name,
+static const char *const FROZEN[] = {SCM_FROZEN_SYMBOLS(FROZEN_NAME)};
+#undef FROZEN_NAME
 
 /*
  * The library this process actually loaded (found by the dynamic loader, as a
