@@ -1,4 +1,8 @@
-/* version.c - scm_shim_version. */
+/*
+ * version.c - scm_shim_version.
+ * owns: the version string (from scm_shim.h's SCM_SHIM_VERSION_*); must not: depend on any
+ * other module, so every tool can report the version of the library it loaded.
+ */
 #include "export.h"
 #include "scm_shim.h"
 

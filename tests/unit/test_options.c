@@ -1,6 +1,7 @@
 /*
  * test_options.c - scm_shim_client_options: defaults, then the environment,
  * then the options; unset members fall through; unknown versions are refused.
+ * owns: scm_shim_client_new's tests; must not: leave an environment variable set.
  */
 #include "client.h"
 #include "scm_client.h"

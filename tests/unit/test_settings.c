@@ -1,4 +1,7 @@
-/* test_settings.c - configuration: endpoint parsing, environment fallback, rejected configs. */
+/*
+ * test_settings.c - configuration: endpoint parsing, environment fallback, rejected configs.
+ * owns: the settings module's tests; must not: leave an environment variable set.
+ */
 #include "client.h"
 #include "scm_client.h"
 #include "scm_shim.h"

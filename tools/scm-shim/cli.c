@@ -1,4 +1,9 @@
-/* cli.c - shared pieces of scm-shim; see cli.h. */
+/*
+ * cli.c - shared pieces of scm-shim; see cli.h.
+ * owns: the shared flags, turning them into scm_config and scm_shim_client_options, the
+ * command's error lines and input reading; must not: set environment variables to configure
+ * the library, or read secrets from anywhere but the environment.
+ */
 #include "cli.h"
 #include "log.h"
 

@@ -2,6 +2,8 @@
  * cmd_audit.c - scm-shim audit: asks both backends for every certificate of a
  * fleet (N in flight) and prints where they diverge, per field; or the same
  * summary over a shadow-mode audit log (--log).
+ * owns: the audit command's flags, its fleet job and log reading; must not: compare fields
+ * itself (compare.c/audit.c do) or format the summary (summary.c does).
  */
 #include "audit.h"
 #include "cli.h"

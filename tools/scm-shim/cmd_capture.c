@@ -1,6 +1,8 @@
 /*
  * cmd_capture.c - scm-shim capture: fills the capture store (SCM_SHIM_CAPTURE) from the
  * legacy backend ahead of its switch-off, and shows, exports or purges what it holds.
+ * owns: the capture command's flags and its fleet job; must not: touch the store's schema
+ * (capture.c does) or configure its clients through the environment.
  */
 #include "capture.h"
 #include "cli.h"

@@ -1,4 +1,8 @@
-/* cmd_convert.c - scm-shim convert: a v3 body in, the legacy body and its field report out. */
+/*
+ * cmd_convert.c - scm-shim convert: a v3 body in, the legacy body and its field report out.
+ * owns: the convert command's flags and output; must not: convert anything itself (it calls
+ * scm_shim_convert, the public API).
+ */
 #include "cli.h"
 #include "scm_shim.h"
 

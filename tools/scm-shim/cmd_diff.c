@@ -1,4 +1,8 @@
-/* cmd_diff.c - scm-shim diff: two captured bodies (legacy and v3) compared offline, per field. */
+/*
+ * cmd_diff.c - scm-shim diff: two captured bodies (legacy and v3) compared offline, per field.
+ * owns: reading the two files and printing the summary; must not: compare fields or classify
+ * differences itself (audit.c and compare.c do).
+ */
 #include "audit.h"
 #include "cli.h"
 #include "convert.h"

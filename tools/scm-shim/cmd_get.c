@@ -1,4 +1,8 @@
-/* cmd_get.c - scm-shim get: one query through the library, the legacy-layout body on stdout. */
+/*
+ * cmd_get.c - scm-shim get: one query through the library, the legacy-layout body on stdout.
+ * owns: the get command's flags (--backend and --annotate as options); must not: reach past
+ * the public API for the query itself.
+ */
 #include "cli.h"
 #include "scm_shim.h"
 

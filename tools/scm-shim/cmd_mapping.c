@@ -1,6 +1,8 @@
 /*
  * cmd_mapping.c - scm-shim mapping: the compiled-in (or SCM_SHIM_MAPPING) table for
  * people (markdown, also MIGRATION.md's field table) and for scripts (json).
+ * owns: the table's two printed forms; must not: load or check a table itself (map_file.c
+ * and map_load.c do).
  */
 #include "cli.h"
 #include "maptable.h"

@@ -1,4 +1,8 @@
-/* fleet.c - one call per certificate, N at once; see fleet.h. */
+/*
+ * fleet.c - one call per certificate, N at once; see fleet.h.
+ * owns: the worker threads, their clients and the progress line, ID lists; must not: know
+ * what a job does with its certificate.
+ */
 #include "fleet.h"
 
 #include "cli.h"

@@ -1,4 +1,7 @@
-/* main.c - scm-shim: query through the shim, convert v3 bodies offline, print the mapping table. */
+/*
+ * main.c - scm-shim: query through the shim, convert v3 bodies offline, print the mapping table.
+ * owns: the command list and dispatch; must not: do any command's work.
+ */
 #include "cli.h"
 #include "scm_shim.h"
 

@@ -1,4 +1,8 @@
-/* summary.c - the per-field audit summary; see summary.h. */
+/*
+ * summary.c - the per-field audit summary; see summary.h.
+ * owns: counting audit records per field and class, and the table, JSON and CSV forms; must
+ * not: compare values or run requests.
+ */
 #include "summary.h"
 
 #include "cli.h"
