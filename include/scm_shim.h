@@ -9,11 +9,14 @@
  * table, and a report says, per legacy field, how its value relates to what
  * the legacy API would have said.
  *
- * Ownership: a report from scm_shim_details_report() belongs to the object it
- * describes; one from scm_shim_client_report() belongs to the client and
- * stays valid until the client's next query; one from scm_shim_convert()
- * belongs to the caller (scm_shim_report_free). Returned strings are owned
- * by the report or are static, unless a comment says scm_free().
+ * Ownership: a client from scm_shim_client_new() (like one from
+ * scm_client_new()) belongs to the caller (scm_client_free); the options
+ * struct and its strings stay the caller's. A report from
+ * scm_shim_details_report() belongs to the object it describes; one from
+ * scm_shim_client_report() belongs to the client and stays valid until the
+ * client's next query; one from scm_shim_convert() belongs to the caller
+ * (scm_shim_report_free). Returned strings are owned by the report or are
+ * static, unless a comment says scm_free().
  */
 #ifndef SCM_SHIM_H
 #define SCM_SHIM_H
