@@ -23,6 +23,24 @@
 #include <time.h>
 #include <unistd.h>
 
+/* A backend in use whose path names the project needs a project ID. */
+static int check_project(const scm_settings *s, char *err, size_t errlen)
+{
+    scm_backend used[2] = {s->backend, scm__backend_ops(s->backend)->shadow};
+    int i;
+    for (i = 0; i < (s->shadow ? 2 : 1); i++) {
+        const scm_backend_ops *ops = scm__backend_ops(used[i]);
+        if (ops->needs_project && s->project_id == NULL) {
+            snprintf(err, errlen,
+                     "the %s backend%s needs a project ID: give project_id or "
+                     "HUAWEICLOUD_SDK_PROJECT_ID",
+                     ops->name, i ? " (shadowed by SCM_SHIM_SHADOW)" : "");
+            return -1;
+        }
+    }
+    return 0;
+}
+
 SCM_EXPORT scm_client *scm_client_new(const scm_config *config)
 {
     char err[768];
@@ -41,13 +59,8 @@ SCM_EXPORT scm_client *scm_client_new(const scm_config *config)
     /* A CA bundle that cannot work would fail every call, late: refuse it now. */
     if (c->cfg.ca_file != NULL && scm__http_check_ca_file(c->cfg.ca_file, err, sizeof err) != 0)
         goto bad;
-    if ((c->cfg.backend == SCM_BACKEND_LEGACY || c->cfg.shadow) && c->cfg.project_id == NULL) {
-        snprintf(err, sizeof err,
-                 "the legacy backend%s needs a project ID: give project_id or "
-                 "HUAWEICLOUD_SDK_PROJECT_ID",
-                 c->cfg.backend == SCM_BACKEND_LEGACY ? "" : " (shadowed by SCM_SHIM_SHADOW)");
+    if (check_project(&c->cfg, err, sizeof err) != 0)
         goto bad;
-    }
     c->http = scm__http_new();
     for (b = 0; b < SCM_BACKEND_COUNT; b++)
         c->req[b] = scm__http_req_new();
@@ -177,8 +190,7 @@ static int sleep_ms(long ms)
 static int ask(scm_client *c, const char *cert_id, int both, long other_timeout,
                scm_answer *answers)
 {
-    scm_backend primary = c->cfg.backend,
-                other = primary == SCM_BACKEND_V3 ? SCM_BACKEND_LEGACY : SCM_BACKEND_V3;
+    scm_backend primary = c->cfg.backend, other = scm__backend_ops(primary)->shadow;
     scm_answer *a = &answers[primary];
     long deadline = c->deadline = scm__now_ms() + c->cfg.timeout_ms, left, wait;
     int attempt, skew_retried = 0;
@@ -186,8 +198,8 @@ static int ask(scm_client *c, const char *cert_id, int both, long other_timeout,
     scm_http_req *reqs[2];
 
     memset(answers, 0, SCM_BACKEND_COUNT * sizeof *answers);
-    answers[SCM_BACKEND_V3].backend = SCM_BACKEND_V3;
-    answers[SCM_BACKEND_LEGACY].backend = SCM_BACKEND_LEGACY;
+    for (attempt = 0; attempt < SCM_BACKEND_COUNT; attempt++)
+        answers[attempt].backend = (scm_backend)attempt;
     if (!scm__valid_id(cert_id))
         return a->rc = scm__fail(&a->err, SCM__ERR_INVALID_PARAM,
                                  "cert_id must be 1-64 characters of A-Z a-z 0-9 _ -");
@@ -197,22 +209,25 @@ static int ask(scm_client *c, const char *cert_id, int both, long other_timeout,
     for (attempt = 0;; attempt++) {
         size_t n = 0;
         left = deadline - scm__now_ms();
-        if (scm__backend_prepare(c, primary, cert_id, left > 0 ? left : 1) != SCM_OK ||
-            (both && scm__backend_prepare(c, other, cert_id, other_timeout) != SCM_OK))
+        time_t now = time(NULL) + c->clock_offset;
+        if (scm__backend_prepare(c->req[primary], &c->cfg, primary, cert_id, now,
+                                 left > 0 ? left : 1) != SCM_OK ||
+            (both && scm__backend_prepare(c->req[other], &c->cfg, other, cert_id, now,
+                                          other_timeout) != SCM_OK))
             return a->rc = scm__fail(&a->err, SCM__ERR_NOMEM, NULL);
         reqs[n++] = c->req[primary];
         if (both)
             reqs[n++] = c->req[other];
         scm__http_run(c->http, reqs, n);
         scm__answer_clear(a);
-        scm__backend_answer(c, primary, a);
+        scm__backend_answer(c->req[primary], primary, a);
         scm__answer_expect_id(a, cert_id);
         scm__log(SCM_LOG_DEBUG, "%s %s: %s, HTTP %ld, %.0f ms, attempt %d%s%s",
                  scm__backend_name(primary), cert_id, a->rc == SCM_OK ? "ok" : a->err.code,
                  a->resp->status, a->resp->seconds * 1000.0, attempt + 1,
                  a->resp->request_id[0] ? ", request id " : "", a->resp->request_id);
         if (both) {
-            scm__backend_answer(c, other, &answers[other]);
+            scm__backend_answer(c->req[other], other, &answers[other]);
             scm__answer_expect_id(&answers[other], cert_id);
             both = 0;
         }
@@ -243,6 +258,16 @@ static int ask(scm_client *c, const char *cert_id, int both, long other_timeout,
     return a->rc;
 }
 
+/* The object of an answer, and the capture store's part in it. */
+static int details_of(const scm_client *c, scm_answer *a, scm_cert_details **out)
+{
+    int rc = scm__answer_details(c->map, a, out);
+    if (rc == SCM_OK)
+        scm__backend_ops(a->backend)
+            ->capture(c->capture, c->map, *out, c->deadline - scm__now_ms());
+    return rc;
+}
+
 /*
  * Compares the two answers into a record. served_details is the object the
  * caller gets, when there is one; the other side's is made here.
@@ -264,7 +289,7 @@ static scm_audit_record *compare_answers(const scm_client *c, const char *cert_i
         if (b == (int)served && served_details != NULL)
             d[b] = served_details;
         else
-            d[b] = scm__answer_details(c, &copy[b], &made[b]) == SCM_OK ? made[b] : NULL;
+            d[b] = details_of(c, &copy[b], &made[b]) == SCM_OK ? made[b] : NULL;
     }
     r = scm__audit_compare(cert_id, served, copy, d, values);
     for (b = 0; b < SCM_BACKEND_COUNT; b++)
@@ -277,7 +302,7 @@ static void capture_only(const scm_client *c, const scm_answer *served)
 {
     scm_answer copy = *served;
     scm_cert_details *d = NULL;
-    scm__answer_details(c, &copy, &d);
+    details_of(c, &copy, &d);
     scm_cert_details_free(d);
 }
 
@@ -331,7 +356,7 @@ SCM_EXPORT int scm_query_cert_details(scm_client *client, const char *cert_id,
     served = &answers[client->cfg.backend];
     shadowed = scm__valid_id(cert_id) && sampled(client);
     ask(client, cert_id, shadowed, client->cfg.shadow_timeout_ms, answers);
-    scm__answer_details(client, served, out);
+    details_of(client, served, out);
     if (shadowed)
         shadow_audit(client, cert_id, answers, *out);
     rc = end(client, served, *out);
@@ -390,6 +415,7 @@ SCM_EXPORT int scm_query_cert_details_json(scm_client *client, const char *cert_
 {
     scm_answer answers[SCM_BACKEND_COUNT], *served;
     scm_cert_details *d = NULL;
+    const scm_backend_ops *ops;
     int shadowed, rc;
 
     if (json_out != NULL)
@@ -400,26 +426,25 @@ SCM_EXPORT int scm_query_cert_details_json(scm_client *client, const char *cert_
     if (json_out == NULL)
         return scm__fail(&client->err, SCM__ERR_INVALID_PARAM, "json_out must not be NULL");
     served = &answers[client->cfg.backend];
+    ops = scm__backend_ops(client->cfg.backend);
     shadowed = scm__valid_id(cert_id) && sampled(client);
     ask(client, cert_id, shadowed, client->cfg.shadow_timeout_ms, answers);
     /* The legacy body goes out as the service sent it, so only v3 needs its object. */
-    if (served->backend == SCM_BACKEND_V3)
-        scm__answer_details(client, served, &d);
+    if (!ops->serves_own_body)
+        details_of(client, served, &d);
     if (shadowed)
         shadow_audit(client, cert_id, answers, d);
-    else if (served->backend == SCM_BACKEND_LEGACY && client->capture != NULL)
+    else if (ops->serves_own_body && client->capture != NULL)
         capture_only(client, served);
     /* A legacy answer's report: every field exact. */
-    if (served->rc == SCM_OK && served->backend == SCM_BACKEND_LEGACY &&
-        (d = scm__details_new("legacy")) == NULL)
+    if (served->rc == SCM_OK && ops->serves_own_body && (d = scm__details_new("legacy")) == NULL)
         served->rc = scm__fail(&served->err, SCM__ERR_NOMEM, NULL);
     rc = end(client, served, d);
-    if (rc == SCM_OK && served->backend == SCM_BACKEND_LEGACY)
+    if (rc == SCM_OK && ops->serves_own_body)
         *json_out = legacy_body(client, served, client->last_report);
     else if (rc == SCM_OK)
         *json_out = scm__legacy_json(d, client->cfg.annotate ? client->last_report : NULL);
-    else if (served->backend == SCM_BACKEND_LEGACY && legacy_shaped(served->doc) &&
-             scm__is_service_error(rc))
+    else if (ops->serves_own_body && legacy_shaped(served->doc) && scm__is_service_error(rc))
         *json_out = strdup(served->resp->body.data); /* the legacy service's own error body */
     else if (scm__is_service_error(rc))
         *json_out = error_body(&client->err);
@@ -450,4 +475,18 @@ int scm__client_audit(scm_client *client, const char *cert_id, int values, scm_a
     scm__answer_clear(&answers[0]);
     scm__answer_clear(&answers[1]);
     return *out != NULL ? SCM_OK : scm__fail(&client->err, SCM__ERR_NOMEM, NULL);
+}
+
+void scm__backend_probe(scm_client *c, scm_backend b, const char *cert_id, scm_answer *a)
+{
+    scm_http_req *req = c->req[b];
+    memset(a, 0, sizeof *a);
+    a->backend = b;
+    if (scm__backend_prepare(req, &c->cfg, b, cert_id, time(NULL) + c->clock_offset,
+                             c->cfg.timeout_ms) != SCM_OK) {
+        a->rc = scm__fail(&a->err, SCM__ERR_NOMEM, NULL);
+        return;
+    }
+    scm__http_run(c->http, &req, 1);
+    scm__backend_answer(req, b, a);
 }

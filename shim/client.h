@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 struct scm_audit_log;
+struct scm_answer;
 struct scm_capture;
 
 struct scm_client {
@@ -28,6 +29,9 @@ struct scm_client {
     char request_id[SCM_HTTP_REQUEST_ID_MAX + 1]; /* the last query's served answer's, or "" */
     struct scm_shim_report *last_report;          /* of the last successful query */
 };
+
+/* One request to backend b, no retry, within the client's timeout (for `scm-shim doctor`). */
+void scm__backend_probe(scm_client *c, scm_backend b, const char *cert_id, struct scm_answer *a);
 
 /* A monotonic clock in milliseconds, for deadlines. */
 long scm__now_ms(void);

@@ -1,6 +1,7 @@
 /* request.c - builds the authentication headers of a request; see request.h. */
 #include "request.h"
 
+#include "backend.h"
 #include "buf.h"
 #include "sign.h"
 
@@ -30,7 +31,7 @@ static struct curl_slist *add(struct curl_slist *list, const char *name, const c
 /* The value of the scope header to send (see request.h), its name in *name; NULL for none. */
 static const char *scope(const scm_settings *s, scm_backend b, const char **name)
 {
-    if (b == SCM_BACKEND_V3 && s->domain_id != NULL) {
+    if (scm__backend_ops(b)->domain_scope && s->domain_id != NULL) {
         *name = "X-Domain-Id";
         return s->domain_id;
     }

@@ -1,6 +1,7 @@
 /* settings.c - resolves and checks a client's configuration. */
 #include "settings.h"
 
+#include "backend.h"
 #include "regions.h"
 
 #include <ctype.h>
@@ -59,7 +60,7 @@ static void free_secret(char **s)
 
 const char *scm__backend_name(scm_backend b)
 {
-    return b == SCM_BACKEND_LEGACY ? "legacy" : "v3";
+    return scm__backend_ops(b)->name;
 }
 
 /* The longest DNS name (RFC 1035); anything longer is no host. */
@@ -360,7 +361,7 @@ static int region_endpoint(scm_settings *s, const char **url, char *err, size_t 
 static int read_endpoint(scm_settings *s, scm_backend b, const char *given, char *err,
                          size_t errlen)
 {
-    const char *var = b == SCM_BACKEND_LEGACY ? "SCM_SHIM_LEGACY_ENDPOINT" : "SCM_SHIM_V3_ENDPOINT";
+    const char *var = scm__backend_ops(b)->endpoint_var;
     const char *url = pick(NULL, var), *from = var;
     /* Only the backend in use needs one (shadow mode needs both). */
     int needed = b == s->backend || s->shadow;
