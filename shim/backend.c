@@ -47,7 +47,7 @@ int scm__backend_prepare(scm_http_req *req, const scm_settings *cfg, scm_backend
     /* base is scheme://host[/prefix]: the prefix is part of the path sent, so of the path signed.
      */
     const char *prefix = strstr(ep->base, "://") + 3 + strlen(ep->host);
-    struct curl_slist *headers;
+    scm_headers *headers;
     char path[512], *url;
     size_t url_len;
     int n;
@@ -60,12 +60,12 @@ int scm__backend_prepare(scm_http_req *req, const scm_settings *cfg, scm_backend
     headers = scm__request_headers(cfg, b, ep->host, path, now);
     if (url == NULL || headers == NULL) {
         free(url);
-        curl_slist_free_all(headers);
+        scm__headers_free(headers);
         return SCM_E_NOMEM;
     }
     snprintf(url, url_len, "%.*s%s", (int)(prefix - ep->base), ep->base, path);
     scm__http_req_prepare(req, url, headers, timeout_ms, cfg->connect_timeout_ms, cfg->ca_file);
-    free(url); /* curl copies it */
+    free(url); /* the request copies it */
     return SCM_OK;
 }
 
@@ -104,26 +104,20 @@ static void answer_error(scm_answer *a)
 /* What the request got: SCM_OK with the body parsed, or the failure. */
 static void read_answer(const scm_http_req *req, scm_answer *a)
 {
-    char why[CURL_ERROR_SIZE + 64];
-    long status;
-
-    switch (scm__http_req_result(req, &a->resp, why, sizeof why)) {
+    switch (scm__http_req_result(req, &a->resp, &a->err)) {
     case SCM_HTTP_NETWORK:
-        a->rc = scm__fail(&a->err, SCM__ERR_NETWORK, "%s", why);
+        a->rc = scm__error_rc(SCM__ERR_NETWORK);
         return;
     case SCM_HTTP_TLS:
         /* Another try would fail the same way, only later. */
         a->permanent = 1;
-        a->rc = scm__fail(&a->err, SCM__ERR_TLS, "%s", why);
+        a->rc = scm__error_rc(SCM__ERR_TLS);
         return;
     case SCM_HTTP_NOMEM:
-        a->rc = scm__fail(&a->err, SCM__ERR_NOMEM, NULL);
+        a->rc = scm__error_rc(SCM__ERR_NOMEM);
         return;
     case SCM_HTTP_TOO_LARGE:
-        status = a->resp->status;
-        a->rc = scm__fail_status(&a->err, SCM__ERR_PARSE,
-                                 status / 100 == 2 ? SCM_E_PARSE : status_rc(status), status, "%s",
-                                 why);
+        a->rc = a->resp->status / 100 == 2 ? SCM_E_PARSE : status_rc(a->resp->status);
         return;
     case SCM_HTTP_OK:
         break;

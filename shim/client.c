@@ -60,14 +60,16 @@ SCM_EXPORT scm_client *scm_client_new(const scm_config *config)
         scm__map_from_env(&c->loaded, &c->map, err, sizeof err) != 0)
         goto bad;
     /* A CA bundle that cannot work would fail every call, late: refuse it now. */
-    if (c->cfg.ca_file != NULL && scm__http_check_ca_file(c->cfg.ca_file, err, sizeof err) != 0)
+    if (c->cfg.ca_file != NULL && scm__http_check_ca_file(c->cfg.ca_file, &c->err) != SCM_OK) {
+        snprintf(err, sizeof err, "%.*s", (int)(sizeof err - 1), c->err.msg);
         goto bad;
+    }
     if (check_project(&c->cfg, err, sizeof err) != 0)
         goto bad;
-    c->http = scm__http_new();
+    c->transport = scm__http_transport_new();
     for (b = 0; b < SCM_BACKEND_COUNT; b++)
         c->req[b] = scm__http_req_new();
-    if (c->http == NULL || c->req[0] == NULL || c->req[1] == NULL) {
+    if (c->transport == NULL || c->req[0] == NULL || c->req[1] == NULL) {
         snprintf(err, sizeof err, "cannot initialise libcurl");
         goto bad;
     }
@@ -93,7 +95,7 @@ SCM_EXPORT void scm_client_free(scm_client *client)
         return;
     for (b = 0; b < SCM_BACKEND_COUNT; b++)
         scm__http_req_free(client->req[b]);
-    scm__http_free(client->http);
+    scm__transport_free(client->transport);
     scm__audit_log_close(client->audit_log);
     scm__capture_close(client->capture);
     scm__settings_free(&client->cfg);
@@ -110,11 +112,10 @@ static int sampled(scm_client *c)
     return c->cfg.shadow_sample >= 1.0 || scm__rng_uniform(&c->rng) < c->cfg.shadow_sample;
 }
 
-long scm__now_ms(void)
+void scm__client_set_transport(scm_client *c, scm_transport *t)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    scm__transport_free(c->transport);
+    c->transport = t;
 }
 
 /* One call on its way through the pipeline. */
@@ -180,7 +181,7 @@ static int attempts(scm_client *c, query *q, int both, long other_timeout)
         reqs[n++] = c->req[primary];
         if (both)
             reqs[n++] = c->req[other];
-        scm__http_run(c->http, reqs, n);
+        scm__transport_run(c->transport, reqs, n, deadline);
         scm__answer_clear(a);
         scm__backend_answer(c->req[primary], primary, a);
         scm__answer_expect_id(a, q->cert_id);
@@ -456,6 +457,6 @@ void scm__backend_probe(scm_client *c, scm_backend b, const char *cert_id, scm_a
         a->rc = scm__fail(&a->err, SCM__ERR_NOMEM, NULL);
         return;
     }
-    scm__http_run(c->http, &req, 1);
+    scm__transport_run(c->transport, &req, 1, scm__now_ms() + c->cfg.timeout_ms);
     scm__backend_answer(req, b, a);
 }

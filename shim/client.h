@@ -16,7 +16,7 @@ struct scm_capture;
 
 struct scm_client {
     scm_settings cfg;
-    scm_http *http;
+    scm_transport *transport;             /* libcurl's, or a test's */
     scm_http_req *req[SCM_BACKEND_COUNT]; /* one reused request per backend */
     const scm_map *map;                   /* the built-in table, or loaded */
     scm_map loaded;                       /* SCM_SHIM_MAPPING's table */
@@ -33,7 +33,7 @@ struct scm_client {
 /* One request to backend b, no retry, within the client's timeout (for `scm-shim doctor`). */
 void scm__backend_probe(scm_client *c, scm_backend b, const char *cert_id, struct scm_answer *a);
 
-/* A monotonic clock in milliseconds, for deadlines. */
-long scm__now_ms(void);
+/* Replaces the client's transport (freeing the one it had): for the unit tests' fake. */
+void scm__client_set_transport(scm_client *c, scm_transport *t);
 
 #endif

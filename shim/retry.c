@@ -63,8 +63,9 @@ int scm__retry_learn_skew(long *clock_offset, const scm_answer *a, int signed_re
     skew = (long)(date - time(NULL));
     if (labs(skew - *clock_offset) <= SCM_RETRY_SKEW_TOLERANCE_S)
         return 0;
-    scm__log(SCM_LOG_WARN, "clock skew of %+ld s against %s (its Date header); signing with its time",
-             skew, host);
+    scm__log(SCM_LOG_WARN,
+             "clock skew of %+ld s against %s (its Date header); signing with its time", skew,
+             host);
     *clock_offset = skew;
     return 1;
 }
