@@ -14,9 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* How long past the deadline a transfer may still report its own timeout (ms). */
-#define DEADLINE_GRACE_MS 250L
-
 typedef struct curl_transport {
     scm_transport base;
     CURLM *multi;
@@ -196,7 +193,7 @@ static void curl_run(scm_transport *base, scm_http_req *const *reqs, size_t n, l
          * Each transfer has its own timeout, so this loop always ends; the
          * deadline is a backstop, late enough for curl to say why it stopped.
          */
-        if (!running || (wait = deadline_ms + DEADLINE_GRACE_MS - scm__now_ms()) <= 0)
+        if (!running || (wait = deadline_ms + SCM_TRANSPORT_DEADLINE_GRACE_MS - scm__now_ms()) <= 0)
             break;
         if (curl_multi_poll(t->multi, NULL, 0, wait < 1000 ? (int)wait : 1000, NULL) != CURLM_OK)
             break;

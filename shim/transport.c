@@ -38,8 +38,8 @@ void scm__http_req_free(scm_http_req *r)
     free(r);
 }
 
-void scm__http_req_prepare(scm_http_req *r, const char *url, scm_headers *headers,
-                           long timeout_ms, long connect_timeout_ms, const char *ca_file)
+void scm__http_req_prepare(scm_http_req *r, const char *url, scm_headers *headers, long timeout_ms,
+                           long connect_timeout_ms, const char *ca_file)
 {
     free(r->url);
     r->url = strdup(url);
@@ -69,8 +69,7 @@ int scm__http_req_take_body(scm_http_req *r, const char *data, size_t n)
     return scm__buf_append(&r->resp.body, data, n);
 }
 
-void scm__http_req_finish(scm_http_req *r, scm_http_result result, double seconds,
-                          const char *why)
+void scm__http_req_finish(scm_http_req *r, scm_http_result result, double seconds, const char *why)
 {
     /* An empty body leaves data NULL; callers always get a string. */
     scm__buf_append(&r->resp.body, "", 0);

@@ -8,6 +8,13 @@
 
 #include "http.h"
 
+/*
+ * How long past its deadline a batch may run: each request's own timeout
+ * ends it first, so a transfer can still say why it stopped; the deadline is
+ * the backstop.
+ */
+#define SCM_TRANSPORT_DEADLINE_GRACE_MS 250L
+
 /* The most requests one batch holds: the served backend's and the shadow's. */
 #define SCM_TRANSPORT_BATCH_MAX 2
 
@@ -38,7 +45,6 @@ struct scm_transport {
 int scm__http_req_take_body(scm_http_req *r, const char *data, size_t n);
 
 /* Records how the request ended; why (NULL for none) says what failed. */
-void scm__http_req_finish(scm_http_req *r, scm_http_result result, double seconds,
-                          const char *why);
+void scm__http_req_finish(scm_http_req *r, scm_http_result result, double seconds, const char *why);
 
 #endif
