@@ -427,13 +427,23 @@ SCM_EXPORT int scm_query_cert_details_json(scm_client *client, const char *cert_
     return rc;
 }
 
+/* An endpoint for every backend, and the project ID those that name it need. */
+static int every_backend_configured(const scm_settings *s)
+{
+    int b;
+    for (b = 0; b < SCM_BACKEND_COUNT; b++)
+        if (s->ep[b].base == NULL ||
+            (scm__backend_ops((scm_backend)b)->needs_project && s->project_id == NULL))
+            return 0;
+    return 1;
+}
+
 int scm__client_audit(scm_client *client, const char *cert_id, int values, scm_audit_record **out)
 {
     query q;
     *out = NULL;
     begin(client);
-    if (client->cfg.ep[SCM_BACKEND_V3].base == NULL ||
-        client->cfg.ep[SCM_BACKEND_LEGACY].base == NULL || client->cfg.project_id == NULL)
+    if (!every_backend_configured(&client->cfg))
         return scm__fail(&client->err, SCM__ERR_INVALID_PARAM,
                          "an audit needs both backends: an endpoint for each and a project ID");
     query_start(client, &q, cert_id, 1);
