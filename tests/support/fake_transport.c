@@ -6,6 +6,7 @@
  */
 #include "fake_transport.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,8 +30,8 @@ static void sleep_until(long when_ms)
         return;
     ts.tv_sec = left / 1000;
     ts.tv_nsec = (left % 1000) * 1000000L;
-    while (nanosleep(&ts, &ts) != 0)
-        ;
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        continue;
 }
 
 static const fake_reply *next_reply(fake_transport *f, const char *url)

@@ -18,17 +18,33 @@
 #define CERT "scs1159493232269"
 #define FIXTURE SCM_TEST_DATA_DIR "/certs/" CERT
 
+/* What a loaded machine may add to a sleep or a deadline; far below what a mutation adds. */
+#define SLACK_MS 100
+
 static char *v3_body, *legacy_body;
 
 /* Every variable the library reads, so no test sees another's or the caller's. */
 static const char *const ENV[] = {
-    "HUAWEICLOUD_SDK_AK",          "HUAWEICLOUD_SDK_SK",          "HUAWEICLOUD_SDK_PROJECT_ID",
-    "HUAWEICLOUD_SDK_DOMAIN_ID",   "HUAWEICLOUD_SDK_REGION",      "HUAWEICLOUD_SDK_SECURITY_TOKEN",
-    "SCM_SHIM_ANNOTATE",           "SCM_SHIM_AUDIT_LOG",          "SCM_SHIM_AUDIT_VALUES",
-    "SCM_SHIM_BACKEND",            "SCM_SHIM_CAPTURE",            "SCM_SHIM_CA_FILE",
-    "SCM_SHIM_CONNECT_TIMEOUT_MS", "SCM_SHIM_LEGACY_ENDPOINT",    "SCM_SHIM_MAPPING",
-    "SCM_SHIM_RETRIES",            "SCM_SHIM_SHADOW",             "SCM_SHIM_SHADOW_SAMPLE",
-    "SCM_SHIM_SHADOW_TIMEOUT_MS",  "SCM_SHIM_V3_ENDPOINT",
+    "HUAWEICLOUD_SDK_AK",
+    "HUAWEICLOUD_SDK_SK",
+    "HUAWEICLOUD_SDK_PROJECT_ID",
+    "HUAWEICLOUD_SDK_DOMAIN_ID",
+    "HUAWEICLOUD_SDK_REGION",
+    "HUAWEICLOUD_SDK_SECURITY_TOKEN",
+    "SCM_SHIM_ANNOTATE",
+    "SCM_SHIM_AUDIT_LOG",
+    "SCM_SHIM_AUDIT_VALUES",
+    "SCM_SHIM_BACKEND",
+    "SCM_SHIM_CAPTURE",
+    "SCM_SHIM_CA_FILE",
+    "SCM_SHIM_CONNECT_TIMEOUT_MS",
+    "SCM_SHIM_LEGACY_ENDPOINT",
+    "SCM_SHIM_MAPPING",
+    "SCM_SHIM_RETRIES",
+    "SCM_SHIM_SHADOW",
+    "SCM_SHIM_SHADOW_SAMPLE",
+    "SCM_SHIM_SHADOW_TIMEOUT_MS",
+    "SCM_SHIM_V3_ENDPOINT",
 };
 
 static void clean_env(void)
@@ -41,8 +57,11 @@ static void clean_env(void)
 /* A v3 client (AK/SK-signed unless token) with retries and timeout, on a new fake. */
 static scm_client *client_on_fake(fake_transport **f, const char *retries, long timeout_ms)
 {
-    scm_config cfg = {"http://scm.test", "0a1b2c3d4e5f60718293a4b5c6d7e8f9",
-                      "HPUAEXAMPLEAKID00001", "exampleSecretKey0123456789abcdefEXAMPLE", NULL,
+    scm_config cfg = {"http://scm.test",
+                      "0a1b2c3d4e5f60718293a4b5c6d7e8f9",
+                      "HPUAEXAMPLEAKID00001",
+                      "exampleSecretKey0123456789abcdefEXAMPLE",
+                      NULL,
                       timeout_ms};
     scm_client *c;
     tu_setenv("SCM_SHIM_RETRIES", retries);
@@ -68,7 +87,8 @@ static const struct {
     fake_reply failure;
 } TRANSIENT[] = {
     {"503", {"/v3/", 503, NULL, "{\"error_code\":\"APIGW.0305\",\"error_msg\":\"busy\"}", 0, 0}},
-    {"429", {"/v3/", 429, NULL, "{\"error_code\":\"APIGW.0308\",\"error_msg\":\"throttled\"}", 0, 0}},
+    {"429",
+     {"/v3/", 429, NULL, "{\"error_code\":\"APIGW.0308\",\"error_msg\":\"throttled\"}", 0, 0}},
     {"network", {"/v3/", 0, NULL, NULL, 0, 1}},
 };
 
@@ -145,8 +165,8 @@ START_TEST(backoff_is_bounded)
     for (k = 0; k + 1 < fake_transport_ncalls(f); k++) {
         long gap = fake_transport_call(f, k + 1)->start_ms - fake_transport_call(f, k)->end_ms;
         long cap = 100L << k;
-        ck_assert_msg(gap >= cap / 2 - 2 && gap <= cap + 40, "wait %zu: %ld ms, cap %ld", k, gap,
-                      cap);
+        ck_assert_msg(gap >= cap / 2 - 2 && gap <= cap + SLACK_MS, "wait %zu: %ld ms, cap %ld", k,
+                      gap, cap);
     }
     scm_cert_details_free(d);
     scm_client_free(c);
@@ -178,10 +198,10 @@ START_TEST(retries_stop_at_the_deadline)
     rc = scm_query_cert_details(c, CERT, &d);
     took = scm__now_ms() - start;
     ck_assert_msg(rc == SCM_E_SERVER || rc == SCM_E_NETWORK, "%s: rc %d", OVERRUN[_i].what, rc);
-    ck_assert_msg(took <= timeout + 60, "%s: %ld ms for a %ld ms timeout", OVERRUN[_i].what, took,
-                  timeout);
+    ck_assert_msg(took <= timeout + SLACK_MS, "%s: %ld ms for a %ld ms timeout", OVERRUN[_i].what,
+                  took, timeout);
     for (k = 0; k < fake_transport_ncalls(f); k++)
-        ck_assert_msg(fake_transport_call(f, k)->end_ms - start <= timeout + 20,
+        ck_assert_msg(fake_transport_call(f, k)->end_ms - start <= timeout + SLACK_MS,
                       "%s: attempt %zu ended past the deadline", OVERRUN[_i].what, k + 1);
     ck_assert_ptr_null(d);
     scm_client_free(c);
@@ -212,9 +232,9 @@ START_TEST(a_401_with_a_date_resigns_with_the_server_clock)
     scm_cert_details *d = NULL;
     char date[80];
     time_t server;
-    fake_reply rejected = {"/v3/", 401, date,
-                           "{\"error_code\":\"APIGW.0301\",\"error_msg\":\"signature expired\"}", 0,
-                           0};
+    fake_reply rejected = {
+        "/v3/", 401, date, "{\"error_code\":\"APIGW.0301\",\"error_msg\":\"signature expired\"}",
+        0,      0};
     ahead_date(date, sizeof date, &server);
     fake_transport_reply(f, rejected);
     fake_transport_reply(f, ok_v3());
@@ -250,7 +270,8 @@ START_TEST(shadow_runs_alongside_and_never_past_the_deadline)
     ck_assert_int_eq(fake_transport_call(f, 0)->batch, fake_transport_call(f, 1)->batch);
     ck_assert_uint_eq(fake_transport_call(f, 0)->batch_size, 2);
     ck_assert_ptr_nonnull(strstr(fake_transport_call(f, 1)->url, "/v2/"));
-    ck_assert_msg(took <= timeout + 60, "served after %ld ms for a %ld ms timeout", took, timeout);
+    ck_assert_msg(took <= timeout + SLACK_MS, "served after %ld ms for a %ld ms timeout", took,
+                  timeout);
     scm_cert_details_free(d);
     scm_client_free(c);
 }
