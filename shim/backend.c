@@ -1,9 +1,12 @@
-/* backend.c - one query to one backend; see backend.h. */
+/*
+ * backend.c - the backend table, and one query to one backend: its request
+ * and what its answer means; see backend.h.
+ * owns: the list of backends, request URLs and headers, reading an answer;
+ * must not: read or write a client (every input is passed), retry, sleep,
+ * or touch the capture store (client.c's capture step does).
+ */
 #include "backend.h"
 
-#include "capture.h"
-#include "convert.h"
-#include "details.h"
 #include "json.h"
 #include "request.h"
 
@@ -11,6 +14,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+/* One entry per backend, indexed by scm_backend, the way curl lists its TLS backends. */
+static const scm_backend_ops *const BACKENDS[SCM_BACKEND_COUNT] = {
+    [SCM_BACKEND_V3] = &scm__backend_v3,
+    [SCM_BACKEND_LEGACY] = &scm__backend_legacy,
+};
+
+const scm_backend_ops *scm__backend_ops(scm_backend b)
+{
+    return BACKENDS[b];
+}
 
 int scm__is_service_error(int rc)
 {
@@ -26,35 +40,32 @@ static int status_rc(long status)
     return SCM_E_SERVER;
 }
 
-int scm__backend_prepare(scm_client *c, scm_backend b, const char *cert_id, long timeout_ms)
+int scm__backend_prepare(scm_http_req *req, const scm_settings *cfg, scm_backend b,
+                         const char *cert_id, time_t now, long timeout_ms)
 {
-    const scm_endpoint *ep = &c->cfg.ep[b];
+    const scm_endpoint *ep = &cfg->ep[b];
     /* base is scheme://host[/prefix]: the prefix is part of the path sent, so of the path signed.
      */
     const char *prefix = strstr(ep->base, "://") + 3 + strlen(ep->host);
-    struct curl_slist *headers;
+    scm_headers *headers;
     char path[512], *url;
     size_t url_len;
     int n;
 
-    if (b == SCM_BACKEND_LEGACY)
-        n = snprintf(path, sizeof path, "%s/v2/%s/scm/cert/%s", prefix, c->cfg.project_id, cert_id);
-    else
-        n = snprintf(path, sizeof path, "%s/v3/scm/certificates/%s", prefix, cert_id);
+    n = scm__backend_ops(b)->path(path, sizeof path, prefix, cfg->project_id, cert_id);
     if (n < 0 || (size_t)n >= sizeof path)
         return SCM_E_NOMEM;
     url_len = (size_t)(prefix - ep->base) + strlen(path) + 1;
     url = malloc(url_len);
-    headers = scm__request_headers(&c->cfg, b, ep->host, path, time(NULL) + c->clock_offset);
+    headers = scm__request_headers(cfg, b, ep->host, path, now);
     if (url == NULL || headers == NULL) {
         free(url);
-        curl_slist_free_all(headers);
+        scm__headers_free(headers);
         return SCM_E_NOMEM;
     }
     snprintf(url, url_len, "%.*s%s", (int)(prefix - ep->base), ep->base, path);
-    scm__http_req_prepare(c->req[b], url, headers, timeout_ms, c->cfg.connect_timeout_ms,
-                          c->cfg.ca_file);
-    free(url); /* curl copies it */
+    scm__http_req_prepare(req, url, headers, timeout_ms, cfg->connect_timeout_ms, cfg->ca_file);
+    free(url); /* the request copies it */
     return SCM_OK;
 }
 
@@ -91,28 +102,22 @@ static void answer_error(scm_answer *a)
 }
 
 /* What the request got: SCM_OK with the body parsed, or the failure. */
-static void read_answer(scm_client *c, scm_backend b, scm_answer *a)
+static void read_answer(const scm_http_req *req, scm_answer *a)
 {
-    char why[CURL_ERROR_SIZE + 64];
-    long status;
-
-    switch (scm__http_req_result(c->req[b], &a->resp, why, sizeof why)) {
+    switch (scm__http_req_result(req, &a->resp, &a->err)) {
     case SCM_HTTP_NETWORK:
-        a->rc = scm__fail(&a->err, SCM__ERR_NETWORK, "%s", why);
+        a->rc = scm__error_rc(SCM__ERR_NETWORK);
         return;
     case SCM_HTTP_TLS:
         /* Another try would fail the same way, only later. */
         a->permanent = 1;
-        a->rc = scm__fail(&a->err, SCM__ERR_TLS, "%s", why);
+        a->rc = scm__error_rc(SCM__ERR_TLS);
         return;
     case SCM_HTTP_NOMEM:
-        a->rc = scm__fail(&a->err, SCM__ERR_NOMEM, NULL);
+        a->rc = scm__error_rc(SCM__ERR_NOMEM);
         return;
     case SCM_HTTP_TOO_LARGE:
-        status = a->resp->status;
-        a->rc = scm__fail_status(&a->err, SCM__ERR_PARSE,
-                                 status / 100 == 2 ? SCM_E_PARSE : status_rc(status), status, "%s",
-                                 why);
+        a->rc = a->resp->status / 100 == 2 ? SCM_E_PARSE : status_rc(a->resp->status);
         return;
     case SCM_HTTP_OK:
         break;
@@ -132,23 +137,21 @@ static void read_answer(scm_client *c, scm_backend b, scm_answer *a)
     a->rc = SCM_OK;
 }
 
-void scm__backend_answer(scm_client *c, scm_backend b, scm_answer *a)
+void scm__backend_answer(const scm_http_req *req, scm_backend b, scm_answer *a)
 {
     memset(a, 0, sizeof *a);
     a->backend = b;
-    read_answer(c, b, a);
+    read_answer(req, a);
     if (a->rc != SCM_OK)
         scm__error_note_request_id(&a->err, a->resp->request_id);
 }
 
 int scm__answer_expect_id(scm_answer *a, const char *cert_id)
 {
-    /* v3 names the ID "id", legacy "cert_id". */
     const cJSON *id;
     if (a->rc != SCM_OK)
         return a->rc;
-    id = cJSON_GetObjectItemCaseSensitive(a->doc,
-                                          a->backend == SCM_BACKEND_LEGACY ? "cert_id" : "id");
+    id = cJSON_GetObjectItemCaseSensitive(a->doc, scm__backend_ops(a->backend)->id_key);
     if (cJSON_IsString(id) && strcmp(id->valuestring, cert_id) == 0)
         return SCM_OK;
     a->rc =
@@ -160,24 +163,19 @@ int scm__answer_expect_id(scm_answer *a, const char *cert_id)
     return a->rc;
 }
 
-int scm__answer_details(const scm_client *c, scm_answer *a, scm_cert_details **out)
+int scm__answer_details(const scm_map *map, scm_answer *a, scm_cert_details **out)
 {
     char why[256];
     int rc;
     *out = NULL;
     if (a->rc != SCM_OK)
         return a->rc;
-    rc = a->backend == SCM_BACKEND_LEGACY ? scm__details_from_legacy(a->doc, out, why, sizeof why)
-                                          : scm__convert_v3(c->map, a->doc, out, why, sizeof why);
+    rc = scm__backend_ops(a->backend)->decode(map, a->doc, out, why, sizeof why);
     if (rc == SCM_E_PARSE) {
         a->rc = scm__fail_status(&a->err, SCM__ERR_PARSE, rc, a->resp->status, "%s", why);
         scm__error_note_request_id(&a->err, a->resp->request_id);
     } else if (rc == SCM_E_NOMEM)
         a->rc = scm__fail(&a->err, SCM__ERR_NOMEM, NULL);
-    else if (a->backend == SCM_BACKEND_V3)
-        scm__capture_fill(c->capture, c->map, *out, c->deadline - scm__now_ms());
-    else
-        scm__capture_store(c->capture, c->map, *out, c->deadline - scm__now_ms());
     return rc;
 }
 
@@ -185,17 +183,4 @@ void scm__answer_clear(scm_answer *a)
 {
     cJSON_Delete(a->doc);
     a->doc = NULL;
-}
-
-void scm__backend_probe(scm_client *c, scm_backend b, const char *cert_id, scm_answer *a)
-{
-    scm_http_req *req = c->req[b];
-    memset(a, 0, sizeof *a);
-    a->backend = b;
-    if (scm__backend_prepare(c, b, cert_id, c->cfg.timeout_ms) != SCM_OK) {
-        a->rc = scm__fail(&a->err, SCM__ERR_NOMEM, NULL);
-        return;
-    }
-    scm__http_run(c->http, &req, 1);
-    scm__backend_answer(c, b, a);
 }

@@ -1,13 +1,50 @@
 /*
- * backend.h - one query to one backend: the request (path, URL, headers) and
- * what its answer means (return code, error record, parsed body, object).
+ * backend.h - one query to one backend: the ops table that says what differs
+ * between the services (path, decoder, ID key, scope, capture role), the
+ * request it builds and what its answer means (return code, error record,
+ * parsed body, object). Nothing here reads or writes a client: every input is
+ * passed in.
  */
 #ifndef SCM_SHIM_BACKEND_H
 #define SCM_SHIM_BACKEND_H
 
-#include "client.h"
+#include "error.h"
+#include "http.h"
+#include "maptable.h"
+#include "scm_client.h"
+#include "settings.h"
 
 #include <cjson/cJSON.h>
+#include <stddef.h>
+#include <time.h>
+
+struct scm_capture;
+
+/* What one backend is; one const entry per backend file, listed in backend.c. */
+typedef struct scm_backend_ops {
+    const char *name;         /* "v3", "legacy": logs, reports, audit lines, SCM_SHIM_BACKEND */
+    const char *endpoint_var; /* the environment variable overriding its endpoint */
+    int needs_project;        /* its path names the project: no project ID, no query */
+    int domain_scope;         /* sends X-Domain-Id instead of X-Project-Id given a domain ID */
+    const char *id_key;       /* the member of its 2xx body naming the certificate */
+    int serves_own_body;      /* the JSON call returns its body as sent: already the frozen shape */
+    scm_backend shadow;       /* the backend shadow mode compares its answers with */
+    /* The path after the endpoint's prefix; returns what snprintf returns. */
+    int (*path)(char *buf, size_t size, const char *prefix, const char *project_id,
+                const char *cert_id);
+    /* Its 2xx body as the frozen object; SCM_OK, SCM_E_PARSE with why, or SCM_E_NOMEM. */
+    int (*decode)(const scm_map *map, const cJSON *doc, scm_cert_details **out, char *why,
+                  size_t whylen);
+    /* Its part in the capture store (capture.h): legacy objects feed it, v3 objects read it. */
+    void (*capture)(struct scm_capture *cap, const scm_map *map, scm_cert_details *d,
+                    long budget_ms);
+} scm_backend_ops;
+
+extern const scm_backend_ops scm__backend_v3;
+extern const scm_backend_ops scm__backend_legacy;
+
+/* The entry of backend b. */
+const scm_backend_ops *scm__backend_ops(scm_backend b);
 
 typedef struct scm_answer {
     scm_backend backend;
@@ -18,12 +55,16 @@ typedef struct scm_answer {
     int permanent;                 /* a failure no retry can mend (TLS verification) */
 } scm_answer;
 
-/* Prepares c->req[b] to GET cert_id (already validated) within timeout_ms; SCM_OK or SCM_E_NOMEM.
+/*
+ * Prepares req to GET cert_id (already validated) from backend b as cfg
+ * configures it, signed at time now (the server's clock as far as known),
+ * within timeout_ms; SCM_OK or SCM_E_NOMEM.
  */
-int scm__backend_prepare(scm_client *c, scm_backend b, const char *cert_id, long timeout_ms);
+int scm__backend_prepare(scm_http_req *req, const scm_settings *cfg, scm_backend b,
+                         const char *cert_id, time_t now, long timeout_ms);
 
-/* Reads what c->req[b] got into a (after scm__http_run). */
-void scm__backend_answer(scm_client *c, scm_backend b, scm_answer *a);
+/* Reads what req got from backend b into a (after the transport ran it). */
+void scm__backend_answer(const scm_http_req *req, scm_backend b, scm_answer *a);
 
 /*
  * A 2xx answer must be the requested certificate's: {}, an error body sent
@@ -32,15 +73,12 @@ void scm__backend_answer(scm_client *c, scm_backend b, scm_answer *a);
 int scm__answer_expect_id(scm_answer *a, const char *cert_id);
 
 /*
- * The object of a successful answer: the legacy body parsed, or the v3 body
- * converted with c's table. On failure sets a->rc and a->err and returns it.
+ * The object of a successful answer, decoded by its backend (v3 through map).
+ * On failure sets a->rc and a->err and returns it.
  */
-int scm__answer_details(const scm_client *c, scm_answer *a, scm_cert_details **out);
+int scm__answer_details(const scm_map *map, scm_answer *a, scm_cert_details **out);
 
 void scm__answer_clear(scm_answer *a);
-
-/* One request to backend b, no retry, within the client's timeout (for `scm-shim doctor`). */
-void scm__backend_probe(scm_client *c, scm_backend b, const char *cert_id, scm_answer *a);
 
 /* A failure that is the service's answer (the JSON API reports it as a body). */
 int scm__is_service_error(int rc);

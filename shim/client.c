@@ -1,7 +1,10 @@
 /*
- * client.c - the frozen entry points: client lifetime and the details query,
- * answered by the selected backend and, in shadow mode, compared with the
- * other one.
+ * client.c - the frozen query entry points (client_new.c makes and frees the client):
+ * a linear pipeline: fetch (with retries) -> decode -> capture -> report ->
+ * shadow compare.
+ * owns: the order of the steps, the deadline, the client's state between
+ * calls; must not: build requests or read answers (backend.c), decide what is
+ * retried or how long to wait (retry.c), or speak HTTP (the transport).
  */
 #include "client.h"
 
@@ -14,146 +17,107 @@
 #include "legacy_json.h"
 #include "log.h"
 #include "report.h"
+#include "retry.h"
 
 #include <cjson/cJSON.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-/* xorshift64*: sampling and jitter need no cryptographic quality. */
-static double uniform(scm_client *c)
-{
-    c->rng ^= c->rng >> 12;
-    c->rng ^= c->rng << 25;
-    c->rng ^= c->rng >> 27;
-    return (double)((c->rng * 2685821657736338717ULL) >> 11) / 9007199254740992.0;
-}
-
 /* Whether this call is shadowed: SCM_SHIM_SHADOW, then a SCM_SHIM_SHADOW_SAMPLE draw. */
 static int sampled(scm_client *c)
 {
     if (!c->cfg.shadow || c->cfg.shadow_sample <= 0.0)
         return 0;
-    return c->cfg.shadow_sample >= 1.0 || uniform(c) < c->cfg.shadow_sample;
+    return c->cfg.shadow_sample >= 1.0 || scm__rng_uniform(&c->rng) < c->cfg.shadow_sample;
 }
 
-long scm__now_ms(void)
+void scm__client_set_transport(scm_client *c, scm_transport *t)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    scm__transport_free(c->transport);
+    c->transport = t;
 }
 
-/*
- * Idempotent GETs are worth another try after these; other 4xx never. A 500
- * with an SCM. code is the service's answer to a business error, not a
- * transient failure: asking again only adds latency.
- */
-static int retryable(const scm_answer *a)
+/* One call on its way through the pipeline. */
+typedef struct query {
+    const char *cert_id;
+    scm_backend served;
+    int shadowed;
+    scm_answer answers[SCM_BACKEND_COUNT];        /* as fetched; the served one is the call's */
+    scm_answer seen[SCM_BACKEND_COUNT];           /* as the compare sees them: decoded too */
+    scm_cert_details *objects[SCM_BACKEND_COUNT]; /* decoded, or NULL */
+} query;
+
+static void query_start(scm_client *c, query *q, const char *cert_id, int shadowed)
 {
-    long s = a->resp != NULL ? a->resp->status : 0;
-    if (a->rc == SCM_E_NETWORK)
-        return 1;
-    if (s == 500 && strncmp(a->err.code, "SCM.", 4) == 0)
-        return 0;
-    return a->rc == SCM_E_SERVER && (s == 429 || s == 500 || s == 502 || s == 503 || s == 504);
+    int b;
+    memset(q, 0, sizeof *q);
+    q->cert_id = cert_id;
+    q->served = c->cfg.backend;
+    q->shadowed = shadowed;
+    for (b = 0; b < SCM_BACKEND_COUNT; b++)
+        q->answers[b].backend = (scm_backend)b;
 }
 
-/* Beyond this the service's 15-minute window may be at risk: believe its Date. */
-#define SKEW_TOLERANCE_S 60
-
-/* A 401 to a signed request whose Date says our clock is off: learn the offset. */
-static int learn_skew(scm_client *c, const scm_answer *a)
+static void query_end(query *q)
 {
-    time_t date;
-    long skew;
-    if (a->rc != SCM_E_AUTH || a->resp == NULL || a->resp->status != 401 || c->cfg.ak == NULL ||
-        (date = scm__http_response_date(a->resp)) == 0)
-        return 0;
-    skew = (long)(date - time(NULL));
-    if (labs(skew - c->clock_offset) <= SKEW_TOLERANCE_S)
-        return 0;
-    scm__log(SCM_LOG_WARN,
-             "clock skew of %+ld s against %s (its Date header); signing with its time", skew,
-             c->cfg.ep[a->backend].host);
-    c->clock_offset = skew;
-    return 1;
-}
-
-/* Exponential backoff with jitter, or the service's Retry-After. */
-static long backoff_ms(scm_client *c, const scm_answer *a, int attempt)
-{
-    long cap = attempt < 5 ? 100L << attempt : 2000;
-    /* Clamped to SCM_HTTP_MAX_RETRY_AFTER when parsed, so the product fits. */
-    if (a->resp != NULL && a->resp->retry_after >= 0)
-        return a->resp->retry_after * 1000;
-    if (cap > 2000)
-        cap = 2000;
-    return cap / 2 + (long)(uniform(c) * (double)(cap / 2));
-}
-
-/* Sleeps ms (>= 0), resuming after signals; -1 when the sleep itself fails (never spin on it). */
-static int sleep_ms(long ms)
-{
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-    while (nanosleep(&ts, &ts) != 0)
-        if (errno != EINTR)
-            return -1;
-    return 0;
+    int b;
+    for (b = 0; b < SCM_BACKEND_COUNT; b++) {
+        scm_cert_details_free(q->objects[b]);
+        scm__answer_clear(&q->answers[b]);
+    }
 }
 
 /*
- * Asks the selected backend, and the other one too when `both`; each answer
- * lands in answers[backend]. The selected backend is retried (SCM_SHIM_RETRIES)
- * within the caller's timeout; the other side is asked once, with
- * other_timeout, at the same time as the first attempt.
+ * fetch: asks the served backend, and the other one too when `both`; each
+ * answer lands in q->answers[backend]. The served backend is retried
+ * (SCM_SHIM_RETRIES, retry.h) within the caller's timeout; the other side is
+ * asked once, with other_timeout, at the same time as the first attempt.
  */
-static int ask(scm_client *c, const char *cert_id, int both, long other_timeout,
-               scm_answer *answers)
+static int attempts(scm_client *c, query *q, int both, long other_timeout)
 {
-    scm_backend primary = c->cfg.backend,
-                other = primary == SCM_BACKEND_V3 ? SCM_BACKEND_LEGACY : SCM_BACKEND_V3;
-    scm_answer *a = &answers[primary];
+    scm_backend primary = q->served, other = scm__backend_ops(primary)->shadow;
+    scm_answer *a = &q->answers[primary];
     long deadline = c->deadline = scm__now_ms() + c->cfg.timeout_ms, left, wait;
     int attempt, skew_retried = 0;
     scm_error rejected; /* the 401 that taught the clock offset */
     scm_http_req *reqs[2];
 
-    memset(answers, 0, SCM_BACKEND_COUNT * sizeof *answers);
-    answers[SCM_BACKEND_V3].backend = SCM_BACKEND_V3;
-    answers[SCM_BACKEND_LEGACY].backend = SCM_BACKEND_LEGACY;
-    if (!scm__valid_id(cert_id))
+    if (!scm__valid_id(q->cert_id))
         return a->rc = scm__fail(&a->err, SCM__ERR_INVALID_PARAM,
                                  "cert_id must be 1-64 characters of A-Z a-z 0-9 _ -");
     /* The shadow request may use the caller's time, never more: the served answer waits for it. */
     if (both && other_timeout > c->cfg.timeout_ms)
         other_timeout = c->cfg.timeout_ms;
     for (attempt = 0;; attempt++) {
+        time_t now = time(NULL) + c->clock_offset;
         size_t n = 0;
         left = deadline - scm__now_ms();
-        if (scm__backend_prepare(c, primary, cert_id, left > 0 ? left : 1) != SCM_OK ||
-            (both && scm__backend_prepare(c, other, cert_id, other_timeout) != SCM_OK))
+        if (scm__backend_prepare(c->req[primary], &c->cfg, primary, q->cert_id, now,
+                                 left > 0 ? left : 1) != SCM_OK ||
+            (both && scm__backend_prepare(c->req[other], &c->cfg, other, q->cert_id, now,
+                                          other_timeout) != SCM_OK))
             return a->rc = scm__fail(&a->err, SCM__ERR_NOMEM, NULL);
         reqs[n++] = c->req[primary];
         if (both)
             reqs[n++] = c->req[other];
-        scm__http_run(c->http, reqs, n);
+        scm__transport_run(c->transport, reqs, n, deadline);
         scm__answer_clear(a);
-        scm__backend_answer(c, primary, a);
-        scm__answer_expect_id(a, cert_id);
+        scm__backend_answer(c->req[primary], primary, a);
+        scm__answer_expect_id(a, q->cert_id);
         scm__log(SCM_LOG_DEBUG, "%s %s: %s, HTTP %ld, %.0f ms, attempt %d%s%s",
-                 scm__backend_name(primary), cert_id, a->rc == SCM_OK ? "ok" : a->err.code,
+                 scm__backend_name(primary), q->cert_id, a->rc == SCM_OK ? "ok" : a->err.code,
                  a->resp->status, a->resp->seconds * 1000.0, attempt + 1,
                  a->resp->request_id[0] ? ", request id " : "", a->resp->request_id);
         if (both) {
-            scm__backend_answer(c, other, &answers[other]);
-            scm__answer_expect_id(&answers[other], cert_id);
+            scm__backend_answer(c->req[other], other, &q->answers[other]);
+            scm__answer_expect_id(&q->answers[other], q->cert_id);
             both = 0;
         }
-        if (!skew_retried && learn_skew(c, a)) {
+        if (!skew_retried && scm__retry_learn_skew(&c->clock_offset, a, c->cfg.ak != NULL,
+                                                   c->cfg.ep[primary].host)) {
             skew_retried = 1;
             rejected = a->err;
             attempt--; /* a corrected clock is not a retry */
@@ -165,64 +129,92 @@ static int ask(scm_client *c, const char *cert_id, int both, long other_timeout,
             a->err = rejected;
             break;
         }
-        if (a->rc == SCM_OK || a->permanent || !retryable(a) || attempt >= c->cfg.retries)
+        if (!scm__retry_again(a, attempt, c->cfg.retries))
             break;
-        wait = backoff_ms(c, a, attempt);
+        wait = scm__retry_backoff_ms(a, attempt, &c->rng);
         /* As a difference, so no sum can overflow: a wait past the deadline leaves no attempt. */
         if (wait >= deadline - scm__now_ms())
             break;
         scm__log(SCM_LOG_INFO, "%s %s: %s%s%s; retrying in %ld ms", scm__backend_name(primary),
-                 cert_id, a->err.code, a->resp->request_id[0] ? ", request id " : "",
+                 q->cert_id, a->err.code, a->resp->request_id[0] ? ", request id " : "",
                  a->resp->request_id, wait);
-        if (sleep_ms(wait) != 0)
+        if (scm__sleep_ms(wait) != 0)
             break;
     }
     return a->rc;
 }
 
+/* The answers as the compare starts from them, whatever ended the attempts. */
+static int fetch(scm_client *c, query *q, int both, long other_timeout)
+{
+    int rc = attempts(c, q, both, other_timeout);
+    memcpy(q->seen, q->answers, sizeof q->seen);
+    return rc;
+}
+
 /*
- * Compares the two answers into a record. served_details is the object the
- * caller gets, when there is one; the other side's is made here.
+ * decode: the object of b's answer. When the caller gets it (`served`), a
+ * failure to decode is the call's; otherwise only the compare sees it.
  */
-static scm_audit_record *compare_answers(const scm_client *c, const char *cert_id,
-                                         scm_answer *answers,
-                                         const scm_cert_details *served_details, int values)
+static void decode(const scm_client *c, query *q, scm_backend b, int served)
 {
-    scm_backend served = c->cfg.backend;
-    const scm_cert_details *d[SCM_BACKEND_COUNT];
-    scm_cert_details *made[SCM_BACKEND_COUNT] = {NULL, NULL};
-    scm_answer copy[SCM_BACKEND_COUNT];
-    scm_audit_record *r;
-    int b;
+    scm__answer_details(c->map, &q->seen[b], &q->objects[b]);
+    if (served)
+        q->answers[b] = q->seen[b];
+}
 
-    /* Work on copies so the served answer's code and error stay as the caller sees them. */
-    memcpy(copy, answers, sizeof copy);
-    for (b = 0; b < SCM_BACKEND_COUNT; b++) {
-        if (b == (int)served && served_details != NULL)
-            d[b] = served_details;
-        else
-            d[b] = scm__answer_details(c, &copy[b], &made[b]) == SCM_OK ? made[b] : NULL;
+/* capture: the capture store's part in b's object (backend.h), once it is decoded. */
+static void capture(const scm_client *c, query *q, scm_backend b)
+{
+    if (q->objects[b] != NULL)
+        scm__backend_ops(b)->capture(c->capture, c->map, q->objects[b],
+                                     c->deadline - scm__now_ms());
+}
+
+/*
+ * report: keeps the served answer's request ID, and its failure or the report
+ * of its object; an answer served as the service sent it has every field exact.
+ */
+static int report(scm_client *c, query *q)
+{
+    scm_answer *served = &q->answers[q->served];
+    const scm_backend_ops *ops = scm__backend_ops(q->served);
+    const scm_cert_details *d = q->objects[q->served];
+    if (served->resp != NULL)
+        memcpy(c->request_id, served->resp->request_id, sizeof c->request_id);
+    if (served->rc == SCM_OK) {
+        c->last_report = d != NULL && !ops->serves_own_body
+                             ? scm__report_copy(scm__details_report(d))
+                             : scm__report_new(ops->name, SCM_CLASS_EXACT);
+        if (c->last_report == NULL)
+            served->rc = scm__fail(&served->err, SCM__ERR_NOMEM, NULL);
     }
-    r = scm__audit_compare(cert_id, served, copy, d, values);
-    for (b = 0; b < SCM_BACKEND_COUNT; b++)
-        scm_cert_details_free(made[b]);
-    return r;
+    if (served->rc != SCM_OK)
+        c->err = served->err;
+    return served->rc;
 }
 
-/* Feeds the capture store from a legacy answer served as bytes, leaving the answer as it is. */
-static void capture_only(const scm_client *c, const scm_answer *served)
+/*
+ * compare: the sides not decoded yet are decoded (in table order) and
+ * captured, then compared into a record. Never touches the served result.
+ */
+static scm_audit_record *compare(const scm_client *c, query *q, int values)
 {
-    scm_answer copy = *served;
-    scm_cert_details *d = NULL;
-    scm__answer_details(c, &copy, &d);
-    scm_cert_details_free(d);
+    int b;
+    for (b = 0; b < SCM_BACKEND_COUNT; b++) {
+        if (q->objects[b] != NULL)
+            continue;
+        decode(c, q, (scm_backend)b, 0);
+        capture(c, q, (scm_backend)b);
+    }
+    return scm__audit_compare(q->cert_id, q->served, q->seen,
+                              (const scm_cert_details *const *)q->objects, values);
 }
 
-/* Shadow mode's epilogue: compare and append the audit line. Never touches the served result. */
-static void shadow_audit(scm_client *c, const char *cert_id, scm_answer *answers,
-                         const scm_cert_details *served_details)
+/* shadow compare: shadow mode's epilogue, the audit line. */
+static void shadow_compare(scm_client *c, query *q)
 {
-    scm_audit_record *r = compare_answers(c, cert_id, answers, served_details, c->cfg.audit_values);
+    scm_audit_record *r = compare(c, q, c->cfg.audit_values);
     char *line = r != NULL ? scm__audit_record_line(r) : NULL;
     if (line != NULL)
         scm__audit_log_write(c->audit_log, line);
@@ -230,7 +222,7 @@ static void shadow_audit(scm_client *c, const char *cert_id, scm_answer *answers
     scm__audit_record_free(r);
 }
 
-/* Starts a query: clears the error state, the request ID and the last report. */
+/* Starts a call: clears the error state, the request ID and the last report. */
 static void begin(scm_client *c)
 {
     scm__error_clear(&c->err);
@@ -239,24 +231,11 @@ static void begin(scm_client *c)
     c->last_report = NULL;
 }
 
-/* Ends a query: keeps the served answer's request ID, and its failure or the report of its object.
- */
-static int end(scm_client *c, scm_answer *served, const scm_cert_details *d)
-{
-    if (served->resp != NULL)
-        memcpy(c->request_id, served->resp->request_id, sizeof c->request_id);
-    if (served->rc == SCM_OK && (c->last_report = scm__report_copy(scm__details_report(d))) == NULL)
-        served->rc = scm__fail(&served->err, SCM__ERR_NOMEM, NULL);
-    if (served->rc != SCM_OK)
-        c->err = served->err;
-    return served->rc;
-}
-
 SCM_EXPORT int scm_query_cert_details(scm_client *client, const char *cert_id,
                                       scm_cert_details **out)
 {
-    scm_answer answers[SCM_BACKEND_COUNT], *served;
-    int shadowed, rc;
+    query q;
+    int rc;
 
     if (out != NULL)
         *out = NULL;
@@ -265,19 +244,18 @@ SCM_EXPORT int scm_query_cert_details(scm_client *client, const char *cert_id,
     begin(client);
     if (out == NULL)
         return scm__fail(&client->err, SCM__ERR_INVALID_PARAM, "out must not be NULL");
-    served = &answers[client->cfg.backend];
-    shadowed = scm__valid_id(cert_id) && sampled(client);
-    ask(client, cert_id, shadowed, client->cfg.shadow_timeout_ms, answers);
-    scm__answer_details(client, served, out);
-    if (shadowed)
-        shadow_audit(client, cert_id, answers, *out);
-    rc = end(client, served, *out);
-    if (rc != SCM_OK) {
-        scm_cert_details_free(*out);
-        *out = NULL;
+    query_start(client, &q, cert_id, scm__valid_id(cert_id) && sampled(client));
+    fetch(client, &q, q.shadowed, client->cfg.shadow_timeout_ms);
+    decode(client, &q, q.served, 1);
+    capture(client, &q, q.served);
+    rc = report(client, &q);
+    if (q.shadowed)
+        shadow_compare(client, &q);
+    if (rc == SCM_OK) {
+        *out = q.objects[q.served];
+        q.objects[q.served] = NULL;
     }
-    scm__answer_clear(&answers[0]);
-    scm__answer_clear(&answers[1]);
+    query_end(&q);
     return rc;
 }
 
@@ -325,9 +303,10 @@ static char *legacy_body(const scm_client *c, const scm_answer *a, const scm_rep
 
 SCM_EXPORT int scm_query_cert_details_json(scm_client *client, const char *cert_id, char **json_out)
 {
-    scm_answer answers[SCM_BACKEND_COUNT], *served;
-    scm_cert_details *d = NULL;
-    int shadowed, rc;
+    const scm_backend_ops *ops;
+    scm_answer *served;
+    query q;
+    int rc;
 
     if (json_out != NULL)
         *json_out = NULL;
@@ -336,27 +315,28 @@ SCM_EXPORT int scm_query_cert_details_json(scm_client *client, const char *cert_
     begin(client);
     if (json_out == NULL)
         return scm__fail(&client->err, SCM__ERR_INVALID_PARAM, "json_out must not be NULL");
-    served = &answers[client->cfg.backend];
-    shadowed = scm__valid_id(cert_id) && sampled(client);
-    ask(client, cert_id, shadowed, client->cfg.shadow_timeout_ms, answers);
-    /* The legacy body goes out as the service sent it, so only v3 needs its object. */
-    if (served->backend == SCM_BACKEND_V3)
-        scm__answer_details(client, served, &d);
-    if (shadowed)
-        shadow_audit(client, cert_id, answers, d);
-    else if (served->backend == SCM_BACKEND_LEGACY && client->capture != NULL)
-        capture_only(client, served);
-    /* A legacy answer's report: every field exact. */
-    if (served->rc == SCM_OK && served->backend == SCM_BACKEND_LEGACY &&
-        (d = scm__details_new("legacy")) == NULL)
-        served->rc = scm__fail(&served->err, SCM__ERR_NOMEM, NULL);
-    rc = end(client, served, d);
-    if (rc == SCM_OK && served->backend == SCM_BACKEND_LEGACY)
+    query_start(client, &q, cert_id, scm__valid_id(cert_id) && sampled(client));
+    ops = scm__backend_ops(q.served);
+    served = &q.answers[q.served];
+    fetch(client, &q, q.shadowed, client->cfg.shadow_timeout_ms);
+    /*
+     * A body served as the service sent it needs its object only for the
+     * capture store, and the compare decodes it when shadowed.
+     */
+    if (!ops->serves_own_body)
+        decode(client, &q, q.served, 1);
+    else if (!q.shadowed && client->capture != NULL)
+        decode(client, &q, q.served, 0);
+    capture(client, &q, q.served);
+    rc = report(client, &q);
+    if (q.shadowed)
+        shadow_compare(client, &q);
+    if (rc == SCM_OK && ops->serves_own_body)
         *json_out = legacy_body(client, served, client->last_report);
     else if (rc == SCM_OK)
-        *json_out = scm__legacy_json(d, client->cfg.annotate ? client->last_report : NULL);
-    else if (served->backend == SCM_BACKEND_LEGACY && legacy_shaped(served->doc) &&
-             scm__is_service_error(rc))
+        *json_out = scm__legacy_json(q.objects[q.served],
+                                     client->cfg.annotate ? client->last_report : NULL);
+    else if (ops->serves_own_body && legacy_shaped(served->doc) && scm__is_service_error(rc))
         *json_out = strdup(served->resp->body.data); /* the legacy service's own error body */
     else if (scm__is_service_error(rc))
         *json_out = error_body(&client->err);
@@ -365,26 +345,50 @@ SCM_EXPORT int scm_query_cert_details_json(scm_client *client, const char *cert_
         scm__report_free(client->last_report);
         client->last_report = NULL;
     }
-    scm_cert_details_free(d);
-    scm__answer_clear(&answers[0]);
-    scm__answer_clear(&answers[1]);
+    query_end(&q);
     return rc;
+}
+
+/* An endpoint for every backend, and the project ID those that name it need. */
+static int every_backend_configured(const scm_settings *s)
+{
+    int b;
+    for (b = 0; b < SCM_BACKEND_COUNT; b++)
+        if (s->ep[b].base == NULL ||
+            (scm__backend_ops((scm_backend)b)->needs_project && s->project_id == NULL))
+            return 0;
+    return 1;
 }
 
 int scm__client_audit(scm_client *client, const char *cert_id, int values, scm_audit_record **out)
 {
-    scm_answer answers[SCM_BACKEND_COUNT];
+    query q;
     *out = NULL;
     begin(client);
-    if (client->cfg.ep[SCM_BACKEND_V3].base == NULL ||
-        client->cfg.ep[SCM_BACKEND_LEGACY].base == NULL || client->cfg.project_id == NULL)
+    if (!every_backend_configured(&client->cfg))
         return scm__fail(&client->err, SCM__ERR_INVALID_PARAM,
                          "an audit needs both backends: an endpoint for each and a project ID");
-    if (ask(client, cert_id, 1, client->cfg.timeout_ms, answers) == SCM_E_INVALID_PARAM)
+    query_start(client, &q, cert_id, 1);
+    if (fetch(client, &q, 1, client->cfg.timeout_ms) == SCM_E_INVALID_PARAM) {
+        query_end(&q);
         return scm__fail(&client->err, SCM__ERR_INVALID_PARAM,
                          "cert_id must be 1-64 characters of A-Z a-z 0-9 _ -");
-    *out = compare_answers(client, cert_id, answers, NULL, values);
-    scm__answer_clear(&answers[0]);
-    scm__answer_clear(&answers[1]);
+    }
+    *out = compare(client, &q, values);
+    query_end(&q);
     return *out != NULL ? SCM_OK : scm__fail(&client->err, SCM__ERR_NOMEM, NULL);
+}
+
+void scm__backend_probe(scm_client *c, scm_backend b, const char *cert_id, scm_answer *a)
+{
+    scm_http_req *req = c->req[b];
+    memset(a, 0, sizeof *a);
+    a->backend = b;
+    if (scm__backend_prepare(req, &c->cfg, b, cert_id, time(NULL) + c->clock_offset,
+                             c->cfg.timeout_ms) != SCM_OK) {
+        a->rc = scm__fail(&a->err, SCM__ERR_NOMEM, NULL);
+        return;
+    }
+    scm__transport_run(c->transport, &req, 1, scm__now_ms() + c->cfg.timeout_ms);
+    scm__backend_answer(req, b, a);
 }

@@ -11,11 +11,12 @@
 #include <stdint.h>
 
 struct scm_audit_log;
+struct scm_answer;
 struct scm_capture;
 
 struct scm_client {
     scm_settings cfg;
-    scm_http *http;
+    scm_transport *transport;             /* libcurl's, or a test's */
     scm_http_req *req[SCM_BACKEND_COUNT]; /* one reused request per backend */
     const scm_map *map;                   /* the built-in table, or loaded */
     scm_map loaded;                       /* SCM_SHIM_MAPPING's table */
@@ -29,7 +30,10 @@ struct scm_client {
     struct scm_shim_report *last_report;          /* of the last successful query */
 };
 
-/* A monotonic clock in milliseconds, for deadlines. */
-long scm__now_ms(void);
+/* One request to backend b, no retry, within the client's timeout (for `scm-shim doctor`). */
+void scm__backend_probe(scm_client *c, scm_backend b, const char *cert_id, struct scm_answer *a);
+
+/* Replaces the client's transport (freeing the one it had): for the unit tests' fake. */
+void scm__client_set_transport(scm_client *c, scm_transport *t);
 
 #endif

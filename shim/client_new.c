@@ -8,6 +8,7 @@
  * make a request.
  */
 #include "audit.h"
+#include "backend.h"
 #include "capture.h"
 #include "client.h"
 #include "export.h"
@@ -38,29 +39,40 @@ static int load_map(scm_client *c, const char *given, scm_error *err)
     return 0;
 }
 
+/* A backend in use whose path names the project needs a project ID. */
+static int check_project(const scm_settings *s, scm_error *err)
+{
+    scm_backend used[2] = {s->backend, scm__backend_ops(s->backend)->shadow};
+    int i;
+    for (i = 0; i < (s->shadow ? 2 : 1); i++) {
+        const scm_backend_ops *ops = scm__backend_ops(used[i]);
+        if (ops->needs_project && s->project_id == NULL)
+            return scm__fail(err, SCM__ERR_INVALID_PARAM,
+                             "the %s backend%s needs a project ID: give project_id or "
+                             "HUAWEICLOUD_SDK_PROJECT_ID",
+                             ops->name, i ? " (shadowed by SCM_SHIM_SHADOW)" : "");
+    }
+    return SCM_OK;
+}
+
 /* Everything but the allocation; 0 or an SCM_E_* code with err. */
 static int client_init(scm_client *c, const scm_config *config,
                        const scm_shim_client_options *options, scm_error *err)
 {
-    char why[768];
     int b, rc;
 
     if ((rc = scm__settings_init(&c->cfg, config, options, err)) != 0 ||
         (rc = load_map(c, options != NULL ? options->mapping : NULL, err)) != 0)
         return rc;
     /* A CA bundle that cannot work would fail every call, late: refuse it now. */
-    if (c->cfg.ca_file != NULL && scm__http_check_ca_file(c->cfg.ca_file, why, sizeof why) != 0)
-        return scm__fail(err, SCM__ERR_INVALID_PARAM, "%s", why);
-    if ((c->cfg.backend == SCM_BACKEND_LEGACY || c->cfg.shadow) && c->cfg.project_id == NULL)
-        return scm__fail(err, SCM__ERR_INVALID_PARAM,
-                         "the legacy backend%s needs a project ID: give project_id or "
-                         "HUAWEICLOUD_SDK_PROJECT_ID",
-                         c->cfg.backend == SCM_BACKEND_LEGACY ? ""
-                                                              : " (shadowed by SCM_SHIM_SHADOW)");
-    c->http = scm__http_new();
+    if (c->cfg.ca_file != NULL && (rc = scm__http_check_ca_file(c->cfg.ca_file, err)) != SCM_OK)
+        return rc;
+    if ((rc = check_project(&c->cfg, err)) != SCM_OK)
+        return rc;
+    c->transport = scm__http_transport_new();
     for (b = 0; b < SCM_BACKEND_COUNT; b++)
         c->req[b] = scm__http_req_new();
-    if (c->http == NULL || c->req[0] == NULL || c->req[1] == NULL)
+    if (c->transport == NULL || c->req[0] == NULL || c->req[1] == NULL)
         return scm__fail(err, SCM__ERR_NOMEM, "cannot initialise libcurl");
     if (c->cfg.shadow && c->cfg.audit_log != NULL)
         c->audit_log = scm__audit_log_open(c->cfg.audit_log);
@@ -105,7 +117,7 @@ SCM_EXPORT void scm_client_free(scm_client *client)
         return;
     for (b = 0; b < SCM_BACKEND_COUNT; b++)
         scm__http_req_free(client->req[b]);
-    scm__http_free(client->http);
+    scm__transport_free(client->transport);
     scm__audit_log_close(client->audit_log);
     scm__capture_close(client->capture);
     scm__settings_free(&client->cfg);

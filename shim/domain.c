@@ -1,6 +1,8 @@
 /*
  * domain.c - scm_shim_client_set_domain_id: global credentials for a client
  * made from the frozen scm_config, which has no member for a domain ID.
+ * owns: the client's domain ID after creation; must not: touch any other
+ * setting or a query in progress (the scope header is request.c's rule).
  */
 #include "client.h"
 #include "export.h"

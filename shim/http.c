@@ -1,27 +1,27 @@
-/* http.c - talks HTTP through libcurl; see http.h. */
-#include "http.h"
+/*
+ * http.c - the libcurl transport; see http.h.
+ * owns: every libcurl call and type (<curl/curl.h> is included nowhere else
+ * in the library but settings.c's URL parser), TLS trust, the connection
+ * cache; must not: interpret statuses or bodies, retry, or know a backend.
+ */
+#include "transport.h"
 
-#include <ctype.h>
+#include <curl/curl.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <pthread.h>
-#include <strings.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-struct scm_http {
+typedef struct curl_transport {
+    scm_transport base;
     CURLM *multi;
-};
-
-struct scm_http_req {
-    CURL *easy;
-    struct curl_slist *headers;
-    scm_http_response resp;
-    CURLcode rc;
-    int too_large;
-    char errbuf[CURL_ERROR_SIZE];
-};
+    /* One easy handle per batch slot, reused: slot 0 always carries the served backend. */
+    CURL *easy[SCM_TRANSPORT_BATCH_MAX];
+    struct curl_slist *lines[SCM_TRANSPORT_BATCH_MAX];
+    char errbuf[SCM_TRANSPORT_BATCH_MAX][CURL_ERROR_SIZE];
+} curl_transport;
 
 static pthread_once_t global_once = PTHREAD_ONCE_INIT;
 static CURLcode global_rc = CURLE_FAILED_INIT;
@@ -43,132 +43,30 @@ time_t scm__http_response_date(const scm_http_response *resp)
     return t > 0 ? t : 0;
 }
 
-scm_http *scm__http_new(void)
-{
-    scm_http *h;
-    if (scm__http_global_init() != 0 || (h = calloc(1, sizeof *h)) == NULL)
-        return NULL;
-    if ((h->multi = curl_multi_init()) == NULL) {
-        free(h);
-        return NULL;
-    }
-    return h;
-}
-
-void scm__http_free(scm_http *h)
-{
-    if (h == NULL)
-        return;
-    curl_multi_cleanup(h->multi);
-    free(h);
-}
-
-static size_t on_body(char *data, size_t size, size_t nmemb, void *userdata)
-{
-    scm_http_req *r = userdata;
-    size_t n = size * nmemb;
-    if (r->resp.body.len + n > (size_t)SCM_HTTP_MAX_BODY) {
-        r->too_large = 1;
-        return 0; /* makes curl stop the transfer with CURLE_WRITE_ERROR */
-    }
-    return scm__buf_append(&r->resp.body, data, n) == 0 ? n : 0;
-}
-
-/*
- * Keeps an X-Request-Id value: trimmed, cut at SCM_HTTP_REQUEST_ID_MAX bytes,
- * every byte that is not printable ASCII made '?', so no header can reach a
- * log or a message with a control character or a broken UTF-8 sequence.
- */
-static void keep_request_id(char *dst, const char *v, size_t len)
-{
-    size_t i;
-    while (len > 0 && (*v == ' ' || *v == '\t')) {
-        v++;
-        len--;
-    }
-    while (len > 0 &&
-           (v[len - 1] == '\r' || v[len - 1] == '\n' || v[len - 1] == ' ' || v[len - 1] == '\t'))
-        len--;
-    if (len > SCM_HTTP_REQUEST_ID_MAX)
-        len = SCM_HTTP_REQUEST_ID_MAX;
-    for (i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)v[i];
-        dst[i] = c >= 0x20 && c < 0x7f ? (char)c : '?';
-    }
-    dst[len] = '\0';
-}
-
-/*
- * Retry-After's delta-seconds, clamped while it is read so no value (2^63, a
- * hundred digits) can overflow; -1 when it is not that form (an HTTP date is
- * rare from this service).
- */
-static long parse_retry_after(const char *v)
-{
-    long secs = 0;
-    int digits = 0;
-    while (*v == ' ' || *v == '\t')
-        v++;
-    for (; *v >= '0' && *v <= '9'; v++, digits++)
-        if (secs < SCM_HTTP_MAX_RETRY_AFTER)
-            secs = secs * 10 + (*v - '0');
-    while (isspace((unsigned char)*v))
-        v++;
-    if (digits == 0 || *v != '\0')
-        return -1;
-    return secs < SCM_HTTP_MAX_RETRY_AFTER ? secs : SCM_HTTP_MAX_RETRY_AFTER;
-}
-
-/* Keeps the response headers the client acts on or reports: Retry-After, Date, X-Request-Id. */
-static size_t on_header(char *line, size_t size, size_t nitems, void *userdata)
-{
-    scm_http_req *r = userdata;
-    size_t n = size * nitems;
-    char value[128];
-    const char *colon = memchr(line, ':', n);
-    size_t name_len, vlen;
-
-    if (colon == NULL)
-        return n;
-    name_len = (size_t)(colon - line);
-    vlen = n - name_len - 1;
-    if (name_len == 12 && strncasecmp(line, "X-Request-Id", 12) == 0) {
-        keep_request_id(r->resp.request_id, colon + 1, vlen);
-        return n;
-    }
-    if (vlen >= sizeof value)
-        return n;
-    memcpy(value, colon + 1, vlen);
-    value[vlen] = '\0';
-    if (name_len == 11 && strncasecmp(line, "Retry-After", 11) == 0) {
-        r->resp.retry_after = parse_retry_after(value);
-    } else if (name_len == 4 && strncasecmp(line, "Date", 4) == 0 && vlen < sizeof r->resp.date) {
-        memcpy(r->resp.date, value, vlen + 1);
-    }
-    return n;
-}
-
-int scm__http_check_ca_file(const char *path, char *err, size_t errlen)
+int scm__http_check_ca_file(const char *path, scm_error *err)
 {
     X509_STORE *store = X509_STORE_new();
     STACK_OF(X509_OBJECT) * objs;
     int ok = store != NULL && X509_STORE_load_file(store, path) == 1 &&
              (objs = X509_STORE_get0_objects(store)) != NULL && sk_X509_OBJECT_num(objs) > 0;
     X509_STORE_free(store);
-    if (!ok)
-        snprintf(err, errlen, "SCM_SHIM_CA_FILE=%s: not a readable PEM bundle of CA certificates",
-                 path);
-    return ok ? 0 : -1;
+    if (ok)
+        return SCM_OK;
+    return scm__fail(err, SCM__ERR_INVALID_PARAM,
+                     "SCM_SHIM_CA_FILE=%s: not a readable PEM bundle of CA certificates", path);
 }
 
-void scm__http_req_take_header(scm_http_req *r, const char *line, size_t len)
+static size_t on_body(char *data, size_t size, size_t nmemb, void *userdata)
 {
-    on_header((char *)line, 1, len, r);
+    size_t n = size * nmemb;
+    /* 0 makes curl stop the transfer with CURLE_WRITE_ERROR. */
+    return scm__http_req_take_body(userdata, data, n) == 0 ? n : 0;
 }
 
-const scm_http_response *scm__http_req_response(const scm_http_req *r)
+static size_t on_header(char *line, size_t size, size_t nitems, void *userdata)
 {
-    return &r->resp;
+    scm__http_req_take_header(userdata, line, size * nitems);
+    return size * nitems;
 }
 
 /* Adds the SCM_SHIM_CA_FILE bundle to the system's trust store of a new TLS context. */
@@ -179,116 +77,74 @@ static CURLcode add_ca_file(CURL *easy, void *ssl_ctx, void *path)
     return X509_STORE_load_file(store, path) == 1 ? CURLE_OK : CURLE_SSL_CACERT_BADFILE;
 }
 
-scm_http_req *scm__http_req_new(void)
+static CURL *easy_new(char *errbuf)
 {
-    scm_http_req *r;
-    if (scm__http_global_init() != 0 || (r = calloc(1, sizeof *r)) == NULL)
+    CURL *easy = curl_easy_init();
+    if (easy == NULL)
         return NULL;
-    if ((r->easy = curl_easy_init()) == NULL) {
-        free(r);
-        return NULL;
-    }
-    scm__buf_init(&r->resp.body);
     /* Options that never change; curl_easy_reset is not used, so settings stay. */
-    curl_easy_setopt(r->easy, CURLOPT_HTTPGET, 1L);
-    curl_easy_setopt(r->easy, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(r->easy, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(r->easy, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(r->easy, CURLOPT_SSL_VERIFYPEER, 1L);
-    curl_easy_setopt(r->easy, CURLOPT_SSL_VERIFYHOST, 2L);
-    curl_easy_setopt(r->easy, CURLOPT_TCP_KEEPALIVE, 1L);
-    curl_easy_setopt(r->easy, CURLOPT_USERAGENT, "scmshim/" SCM_SHIM_VERSION_STRING);
-    curl_easy_setopt(r->easy, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(r->easy, CURLOPT_WRITEDATA, r);
-    curl_easy_setopt(r->easy, CURLOPT_ERRORBUFFER, r->errbuf);
-    curl_easy_setopt(r->easy, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(r->easy, CURLOPT_HEADERDATA, r);
-    return r;
+    curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);
+    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 2L);
+    curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
+    curl_easy_setopt(easy, CURLOPT_USERAGENT, "scmshim/" SCM_SHIM_VERSION_STRING);
+    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, errbuf);
+    return easy;
 }
 
-void scm__http_req_free(scm_http_req *r)
+/* Slot i set up for r: its headers as curl's list, its URL, timeouts and trust; 0 or -1 (OOM). */
+static int setup(curl_transport *t, size_t i, scm_http_req *r)
 {
-    if (r == NULL)
-        return;
-    curl_easy_cleanup(r->easy);
-    curl_slist_free_all(r->headers);
-    scm__buf_free(&r->resp.body);
-    free(r);
-}
+    CURL *easy = t->easy[i];
+    struct curl_slist *list = NULL, *next;
+    size_t k;
 
-void scm__http_req_prepare(scm_http_req *r, const char *url, struct curl_slist *headers,
-                           long timeout_ms, long connect_timeout_ms, const char *ca_file)
-{
-    curl_slist_free_all(r->headers);
-    r->headers = headers;
-    scm__buf_reset(&r->resp.body);
-    r->resp.status = 0;
-    r->resp.seconds = 0;
-    r->resp.retry_after = -1;
-    r->resp.date[0] = '\0';
-    r->resp.request_id[0] = '\0';
-    r->too_large = 0;
-    r->errbuf[0] = '\0';
-    r->rc = CURLE_FAILED_INIT;
-    curl_easy_setopt(r->easy, CURLOPT_URL, url);
-    curl_easy_setopt(r->easy, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(r->easy, CURLOPT_TIMEOUT_MS, timeout_ms);
-    curl_easy_setopt(r->easy, CURLOPT_CONNECTTIMEOUT_MS,
-                     connect_timeout_ms < timeout_ms ? connect_timeout_ms : timeout_ms);
-    curl_easy_setopt(r->easy, CURLOPT_SSL_CTX_FUNCTION, ca_file != NULL ? add_ca_file : NULL);
-    curl_easy_setopt(r->easy, CURLOPT_SSL_CTX_DATA, (void *)ca_file);
-}
-
-void scm__http_run(scm_http *h, scm_http_req *const *reqs, size_t n)
-{
-    int running = 0, left;
-    size_t i;
-    CURLMsg *msg;
-
-    for (i = 0; i < n; i++)
-        if (curl_multi_add_handle(h->multi, reqs[i]->easy) != CURLM_OK)
-            reqs[i]->rc = CURLE_OUT_OF_MEMORY;
-    do {
-        if (curl_multi_perform(h->multi, &running) != CURLM_OK)
-            break;
-        while ((msg = curl_multi_info_read(h->multi, &left)) != NULL) {
-            if (msg->msg != CURLMSG_DONE)
-                continue;
-            for (i = 0; i < n; i++)
-                if (reqs[i]->easy == msg->easy_handle)
-                    reqs[i]->rc = msg->data.result;
+    curl_slist_free_all(t->lines[i]);
+    t->lines[i] = NULL;
+    for (k = 0; k < scm__headers_count(r->headers); k++) {
+        if ((next = curl_slist_append(list, scm__headers_line(r->headers, k))) == NULL) {
+            curl_slist_free_all(list);
+            return -1;
         }
-        /* Each transfer has its own timeout, so this loop always ends. */
-        if (running && curl_multi_poll(h->multi, NULL, 0, 1000, NULL) != CURLM_OK)
-            break;
-    } while (running);
-    for (i = 0; i < n; i++) {
-        curl_easy_getinfo(reqs[i]->easy, CURLINFO_RESPONSE_CODE, &reqs[i]->resp.status);
-        curl_easy_getinfo(reqs[i]->easy, CURLINFO_TOTAL_TIME, &reqs[i]->resp.seconds);
-        curl_multi_remove_handle(h->multi, reqs[i]->easy);
-        /* An empty body leaves data NULL; callers always get a string. */
-        scm__buf_append(&reqs[i]->resp.body, "", 0);
+        list = next;
     }
+    t->lines[i] = list;
+    t->errbuf[i][0] = '\0';
+    curl_easy_setopt(easy, CURLOPT_URL, r->url);
+    curl_easy_setopt(easy, CURLOPT_HTTPHEADER, list);
+    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, r->timeout_ms);
+    curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, r->connect_timeout_ms);
+    curl_easy_setopt(easy, CURLOPT_SSL_CTX_FUNCTION, r->ca_file != NULL ? add_ca_file : NULL);
+    curl_easy_setopt(easy, CURLOPT_SSL_CTX_DATA, (void *)r->ca_file);
+    curl_easy_setopt(easy, CURLOPT_WRITEDATA, r);
+    curl_easy_setopt(easy, CURLOPT_HEADERDATA, r);
+    return 0;
 }
 
-scm_http_result scm__http_req_result(const scm_http_req *r, const scm_http_response **resp,
-                                     char *err, size_t errlen)
+/* How a transfer ended, as the transport interface says it. */
+static void finish(scm_http_req *r, CURL *easy, CURLcode rc, const char *errbuf)
 {
-    *resp = &r->resp;
-    if (r->rc == CURLE_OK && r->resp.body.oom)
-        return SCM_HTTP_NOMEM;
-    if (r->rc == CURLE_OK)
-        return SCM_HTTP_OK;
-    if (r->rc == CURLE_WRITE_ERROR && r->too_large) {
-        snprintf(err, errlen, "response body larger than %ld bytes", SCM_HTTP_MAX_BODY);
-        return SCM_HTTP_TOO_LARGE;
-    }
-    /* Our body buffer could not grow. (curl's own CURLE_OUT_OF_MEMORY is mostly an oversized
-     * header.) */
-    if (r->rc == CURLE_WRITE_ERROR)
-        return SCM_HTTP_NOMEM;
-    snprintf(err, errlen, "%s", r->errbuf[0] ? r->errbuf : curl_easy_strerror(r->rc));
-    switch (r->rc) {
+    double seconds = 0;
+    const char *why = errbuf[0] ? errbuf : curl_easy_strerror(rc);
+    scm_http_result result = SCM_HTTP_NETWORK;
+
+    curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &r->resp.status);
+    curl_easy_getinfo(easy, CURLINFO_TOTAL_TIME, &seconds);
+    switch (rc) {
+    case CURLE_OK:
+        result = SCM_HTTP_OK;
+        why = NULL;
+        break;
+    case CURLE_WRITE_ERROR:
+        /* Our body buffer could not grow, or the body is too large (curl's own
+         * CURLE_OUT_OF_MEMORY is mostly an oversized header). */
+        result = r->too_large ? SCM_HTTP_TOO_LARGE : SCM_HTTP_NOMEM;
+        break;
     case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_CACERT_BADFILE:
     case CURLE_SSL_CERTPROBLEM:
@@ -296,8 +152,90 @@ scm_http_result scm__http_req_result(const scm_http_req *r, const scm_http_respo
     case CURLE_SSL_CRL_BADFILE:
     case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
     case CURLE_SSL_INVALIDCERTSTATUS:
-        return SCM_HTTP_TLS;
+        result = SCM_HTTP_TLS;
+        break;
     default:
-        return SCM_HTTP_NETWORK;
+        break;
     }
+    scm__http_req_finish(r, result, seconds, why);
+}
+
+static void curl_run(scm_transport *base, scm_http_req *const *reqs, size_t n, long deadline_ms)
+{
+    curl_transport *t = (curl_transport *)base;
+    CURLcode rc[SCM_TRANSPORT_BATCH_MAX];
+    int running = 0, left, added[SCM_TRANSPORT_BATCH_MAX] = {0};
+    long wait;
+    size_t i;
+    CURLMsg *msg;
+
+    if (n > SCM_TRANSPORT_BATCH_MAX)
+        n = SCM_TRANSPORT_BATCH_MAX;
+    for (i = 0; i < n; i++) {
+        /* Until curl says otherwise, a transfer ended by the deadline timed out. */
+        rc[i] = CURLE_OPERATION_TIMEDOUT;
+        if (setup(t, i, reqs[i]) != 0 || curl_multi_add_handle(t->multi, t->easy[i]) != CURLM_OK)
+            rc[i] = CURLE_OUT_OF_MEMORY;
+        else
+            added[i] = 1;
+    }
+    do {
+        if (curl_multi_perform(t->multi, &running) != CURLM_OK)
+            break;
+        while ((msg = curl_multi_info_read(t->multi, &left)) != NULL) {
+            if (msg->msg != CURLMSG_DONE)
+                continue;
+            for (i = 0; i < n; i++)
+                if (t->easy[i] == msg->easy_handle)
+                    rc[i] = msg->data.result;
+        }
+        /*
+         * Each transfer has its own timeout, so this loop always ends; the
+         * deadline is a backstop, late enough for curl to say why it stopped.
+         */
+        if (!running || (wait = deadline_ms + SCM_TRANSPORT_DEADLINE_GRACE_MS - scm__now_ms()) <= 0)
+            break;
+        if (curl_multi_poll(t->multi, NULL, 0, wait < 1000 ? (int)wait : 1000, NULL) != CURLM_OK)
+            break;
+    } while (running);
+    for (i = 0; i < n; i++) {
+        if (added[i])
+            curl_multi_remove_handle(t->multi, t->easy[i]);
+        finish(reqs[i], t->easy[i], rc[i], t->errbuf[i]);
+    }
+}
+
+static void curl_free_transport(scm_transport *base)
+{
+    curl_transport *t = (curl_transport *)base;
+    size_t i;
+    for (i = 0; i < SCM_TRANSPORT_BATCH_MAX; i++) {
+        curl_easy_cleanup(t->easy[i]);
+        curl_slist_free_all(t->lines[i]);
+    }
+    curl_multi_cleanup(t->multi);
+    free(t);
+}
+
+static const scm_transport_ops CURL_TRANSPORT = {
+    .name = "libcurl",
+    .run = curl_run,
+    .free = curl_free_transport,
+};
+
+scm_transport *scm__http_transport_new(void)
+{
+    curl_transport *t;
+    size_t i;
+    if (scm__http_global_init() != 0 || (t = calloc(1, sizeof *t)) == NULL)
+        return NULL;
+    t->base.ops = &CURL_TRANSPORT;
+    t->multi = curl_multi_init();
+    for (i = 0; i < SCM_TRANSPORT_BATCH_MAX; i++)
+        t->easy[i] = easy_new(t->errbuf[i]);
+    if (t->multi == NULL || t->easy[0] == NULL || t->easy[1] == NULL) {
+        curl_free_transport(&t->base);
+        return NULL;
+    }
+    return &t->base;
 }

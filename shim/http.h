@@ -1,16 +1,18 @@
 /*
- * http.h - the transport. A client owns one scm_http (a libcurl multi handle
- * whose connection cache keeps connections alive across calls) and one
- * scm_http_req per backend (an easy handle and its response buffer, reused).
- * scm__http_run performs one or two requests at once: the selected backend's
- * and, in shadow mode, the other one's.
+ * http.h - the transport interface: a request (URL, headers, timeouts, and
+ * the response it got, reused from call to call), a transport that runs a
+ * batch of prepared requests at once within a deadline (the selected
+ * backend's and, in shadow mode, the other one's), and the libcurl transport
+ * (a multi handle whose connection cache keeps connections alive across
+ * calls). No libcurl type appears here: tests run the client on a fake one.
  */
 #ifndef SCM_SHIM_HTTP_H
 #define SCM_SHIM_HTTP_H
 
 #include "buf.h"
+#include "error.h"
+#include "headers.h"
 
-#include <curl/curl.h>
 #include <stddef.h>
 #include <time.h>
 
@@ -44,17 +46,11 @@ typedef struct scm_http_response {
 /* The Date header as a time, or 0 when there is none; parsed on demand, as few calls need it. */
 time_t scm__http_response_date(const scm_http_response *resp);
 
-typedef struct scm_http scm_http;
+/* A monotonic clock in milliseconds, for deadlines. */
+long scm__now_ms(void);
+
 typedef struct scm_http_req scm_http_req;
-
-/* 0 when path is a PEM bundle holding at least one certificate, else -1 with err. */
-int scm__http_check_ca_file(const char *path, char *err, size_t errlen);
-
-/* Initialises libcurl once per process (thread-safe); 0 or -1. */
-int scm__http_global_init(void);
-
-scm_http *scm__http_new(void);
-void scm__http_free(scm_http *h);
+typedef struct scm_transport scm_transport;
 
 scm_http_req *scm__http_req_new(void);
 void scm__http_req_free(scm_http_req *r);
@@ -66,22 +62,37 @@ void scm__http_req_free(scm_http_req *r);
  * when not NULL, is a PEM bundle trusted in addition to the system's CAs
  * (kept by the caller meanwhile).
  */
-void scm__http_req_prepare(scm_http_req *r, const char *url, struct curl_slist *headers,
-                           long timeout_ms, long connect_timeout_ms, const char *ca_file);
-
-/* Performs the n prepared requests concurrently; returns when all have ended. */
-void scm__http_run(scm_http *h, scm_http_req *const *reqs, size_t n);
+void scm__http_req_prepare(scm_http_req *r, const char *url, scm_headers *headers, long timeout_ms,
+                           long connect_timeout_ms, const char *ca_file);
 
 /*
  * Feeds one raw response header line ("Name: value\r\n", len bytes, not
- * NUL-terminated) to r as libcurl's header callback does, and gives r's
- * response: for the header tests and fuzz harness.
+ * NUL-terminated) to r, as a transport does with each line it receives.
  */
 void scm__http_req_take_header(scm_http_req *r, const char *line, size_t len);
 const scm_http_response *scm__http_req_response(const scm_http_req *r);
 
-/* The outcome of a request after scm__http_run; on SCM_HTTP_NETWORK err holds curl's reason. */
+/*
+ * The outcome of a request after a transport ran it; anything but SCM_HTTP_OK
+ * is also recorded in err (the transport's reason on a network or TLS failure).
+ */
 scm_http_result scm__http_req_result(const scm_http_req *r, const scm_http_response **resp,
-                                     char *err, size_t errlen);
+                                     scm_error *err);
+
+/*
+ * Performs the n prepared requests concurrently; returns when all have ended,
+ * each within its own timeout and all by deadline_ms (scm__now_ms's clock).
+ */
+void scm__transport_run(scm_transport *t, scm_http_req *const *reqs, size_t n, long deadline_ms);
+void scm__transport_free(scm_transport *t);
+
+/* The libcurl transport, or NULL when libcurl cannot be initialised. */
+scm_transport *scm__http_transport_new(void);
+
+/* Initialises libcurl once per process (thread-safe); 0 or -1. */
+int scm__http_global_init(void);
+
+/* SCM_OK when path is a PEM bundle holding at least one certificate, else the failure in err. */
+int scm__http_check_ca_file(const char *path, scm_error *err);
 
 #endif

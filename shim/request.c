@@ -1,36 +1,30 @@
-/* request.c - builds the authentication headers of a request; see request.h. */
+/*
+ * request.c - builds the authentication headers of a request; see request.h.
+ * owns: which headers are sent and signed; must not: send them, or know a
+ * transport's types.
+ */
 #include "request.h"
 
-#include "buf.h"
+#include "backend.h"
 #include "sign.h"
 
-#include <openssl/crypto.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* Appends "Name: value"; a failure frees the list and returns NULL. */
-static struct curl_slist *add(struct curl_slist *list, const char *name, const char *value)
+static scm_headers *add(scm_headers *list, const char *name, const char *value)
 {
-    scm_buf line;
-    struct curl_slist *next;
-    if (list == NULL)
+    if (list != NULL && scm__headers_add(list, name, value) != 0) {
+        scm__headers_free(list);
         return NULL;
-    scm__buf_init(&line);
-    scm__buf_puts(&line, name);
-    scm__buf_puts(&line, ": ");
-    scm__buf_puts(&line, value);
-    next = line.oom ? NULL : curl_slist_append(list, line.data);
-    OPENSSL_cleanse(line.data, line.len);
-    scm__buf_free(&line);
-    if (next == NULL)
-        curl_slist_free_all(list);
-    return next;
+    }
+    return list;
 }
 
 /* The value of the scope header to send (see request.h), its name in *name; NULL for none. */
 static const char *scope(const scm_settings *s, scm_backend b, const char **name)
 {
-    if (b == SCM_BACKEND_V3 && s->domain_id != NULL) {
+    if (scm__backend_ops(b)->domain_scope && s->domain_id != NULL) {
         *name = "X-Domain-Id";
         return s->domain_id;
     }
@@ -38,11 +32,11 @@ static const char *scope(const scm_settings *s, scm_backend b, const char **name
     return s->project_id;
 }
 
-struct curl_slist *scm__request_headers(const scm_settings *s, scm_backend b, const char *host,
-                                        const char *path, time_t now)
+scm_headers *scm__request_headers(const scm_settings *s, scm_backend b, const char *host,
+                                  const char *path, time_t now)
 {
-    /* Not signed, like every header curl may also touch. */
-    struct curl_slist *list = curl_slist_append(NULL, "Accept: application/json");
+    /* Not signed, like every header the transport may also touch. */
+    scm_headers *list = add(scm__headers_new(), "Accept", "application/json");
     char date[SCM_SIGN_DATE_LEN + 1], *auth;
     const char *scope_name, *scope_value = scope(s, b, &scope_name);
     scm_kv signed_hdrs[4];
@@ -66,7 +60,7 @@ struct curl_slist *scm__request_headers(const scm_settings *s, scm_backend b, co
     list = add(list, "X-Sdk-Date", date);
     auth = scm__sign_authorization("GET", path, NULL, 0, signed_hdrs, n, "", 0, date, s->ak, s->sk);
     if (auth == NULL) {
-        curl_slist_free_all(list);
+        scm__headers_free(list);
         return NULL;
     }
     list = add(list, "Authorization", auth);

@@ -7,6 +7,7 @@
  */
 #include "settings.h"
 
+#include "backend.h"
 #include "regions.h"
 
 #include <ctype.h>
@@ -66,7 +67,7 @@ static void free_secret(char **s)
 
 const char *scm__backend_name(scm_backend b)
 {
-    return b == SCM_BACKEND_LEGACY ? "legacy" : "v3";
+    return scm__backend_ops(b)->name;
 }
 
 /* The longest DNS name (RFC 1035); anything longer is no host. */
@@ -407,7 +408,7 @@ static int region_endpoint(scm_settings *s, const char *given, const char **url,
 static int read_endpoint(scm_settings *s, scm_backend b, const char *given,
                          const scm_shim_client_options *o, scm_error *err)
 {
-    const char *var = b == SCM_BACKEND_LEGACY ? "SCM_SHIM_LEGACY_ENDPOINT" : "SCM_SHIM_V3_ENDPOINT";
+    const char *var = scm__backend_ops(b)->endpoint_var;
     const char *opt = b == SCM_BACKEND_LEGACY ? o->legacy_endpoint : o->v3_endpoint;
     const char *url = opt_str(opt, var), *from;
     /* Only the backend in use needs one (shadow mode needs both). */

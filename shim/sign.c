@@ -1,5 +1,11 @@
-/* sign.c - SDK-HMAC-SHA256 signing; see sign.h and the spec in docs. */
+/*
+ * sign.c - SDK-HMAC-SHA256 signing; see sign.h and the spec in docs.
+ * owns: canonical requests, the string to sign, the Authorization value and
+ * X-Sdk-Date formats; must not: choose which headers a request sends
+ * (request.c), read settings, or send anything.
+ */
 #include "sign.h"
+
 #include "buf.h"
 
 #include <ctype.h>

@@ -38,8 +38,7 @@ static int load_side(const char *path, scm_backend b, const scm_map *map, scm_ce
     free(text);
     if (doc == NULL)
         return cli_error(CLI_FAIL, "%s: not valid JSON", path);
-    rc = b == SCM_BACKEND_LEGACY ? scm__details_from_legacy(doc, out, why, sizeof why)
-                                 : scm__convert_v3(map, doc, out, why, sizeof why);
+    rc = scm__backend_ops(b)->decode(map, doc, out, why, sizeof why);
     cJSON_Delete(doc);
     if (rc != SCM_OK)
         return cli_error(CLI_FAIL, "%s: %s", path, rc == SCM_E_NOMEM ? "out of memory" : why);

@@ -7,6 +7,7 @@
  */
 #include "backend.h"
 #include "cli.h"
+#include "client.h"
 #include "log.h"
 #include "scm_symbols.h"
 
@@ -56,7 +57,7 @@ static void check_backend(scm_client *c, scm_backend b)
         verdict("skip", check, "no endpoint configured");
         return;
     }
-    if (b == SCM_BACKEND_LEGACY && c->cfg.project_id == NULL) {
+    if (scm__backend_ops(b)->needs_project && c->cfg.project_id == NULL) {
         verdict("skip", check, "no project ID (the legacy path needs one)");
         return;
     }

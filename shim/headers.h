@@ -1,0 +1,24 @@
+/*
+ * headers.h - the header lines of one request ("Name: value"), in order: the
+ * library's own list, so no module but the libcurl transport names a libcurl
+ * type. The lines may hold a signature or a token: they are wiped when freed.
+ */
+#ifndef SCM_SHIM_HEADERS_H
+#define SCM_SHIM_HEADERS_H
+
+#include <stddef.h>
+
+typedef struct scm_headers scm_headers;
+
+/* An empty list, or NULL on OOM. */
+scm_headers *scm__headers_new(void);
+void scm__headers_free(scm_headers *h);
+/* Appends "name: value"; 0, or -1 on OOM (h unchanged). */
+int scm__headers_add(scm_headers *h, const char *name, const char *value);
+size_t scm__headers_count(const scm_headers *h);
+/* Line i ("Name: value"), 0 <= i < count. */
+const char *scm__headers_line(const scm_headers *h, size_t i);
+/* The value of the first header called name (case-insensitive), or NULL. */
+const char *scm__headers_get(const scm_headers *h, const char *name);
+
+#endif
