@@ -72,13 +72,12 @@ static scm_cmp worse(scm_cmp a, scm_cmp b)
 scm_cmp scm__compare(const scm_cert_details *legacy, const scm_cert_details *v3, scm_cmp *out,
                      scm_cmp_reason *why)
 {
-    const scm_map *m = &scm__map_builtin;
     const scm_report *r = scm__details_report(v3);
     scm_cmp overall = SCM_CMP_MATCH;
     size_t i, k, n = legacy->auth_count < v3->auth_count ? legacy->auth_count : v3->auth_count;
 
-    for (i = 0; i < m->nrows; i++) {
-        const scm_map_row *row = &m->rows[i];
+    for (i = 0; i < SCM__FROZEN_COUNT; i++) {
+        const scm_frozen_field *row = &scm__frozen[i];
         scm_cmp c = SCM_CMP_MATCH;
         why[i] = SCM_WHY_NONE;
         if (row->in_auth) {
@@ -111,7 +110,7 @@ scm_cmp scm__compare(const scm_cert_details *legacy, const scm_cert_details *v3,
 scm_cmp scm__compare_failed(scm_cmp *out, scm_cmp_reason *why)
 {
     size_t i;
-    for (i = 0; i < scm__map_builtin.nrows; i++) {
+    for (i = 0; i < SCM__FROZEN_COUNT; i++) {
         out[i] = SCM_CMP_ERROR;
         why[i] = SCM_WHY_NONE;
     }

@@ -51,7 +51,8 @@ static int lookup(conv *cv, const scm_map_row *r, const scm_source *src, const c
         it = cJSON_GetObjectItemCaseSensitive(holder, p->member);
         if (it == NULL || cJSON_IsNull(it))
             continue;
-        if (k > 0 && scm__report_set_spelling(cv->report, r->report_row, p->text) != 0)
+        if (k > 0 &&
+            scm__report_set_spelling(cv->report, SCM__FROZEN_INDEX(r->field), p->text) != 0)
             return SCM_E_NOMEM;
         *out = it;
         *name = p->text;
@@ -126,7 +127,7 @@ static int string_value(conv *cv, const scm_map_row *r, const cJSON *el, char **
     if (r->nv3 > 1 && (rc = source(cv, r, 1, el, &b, &found)) != SCM_OK)
         return rc;
     if (r->nv3 > 0 && found == 0)
-        scm__report_set_absent(cv->report, r->report_row);
+        scm__report_set_absent(cv->report, SCM__FROZEN_INDEX(r->field));
     scm__buf_init(&v);
     switch (r->rule) {
     case SCM_RULE_ENUM:
@@ -138,7 +139,7 @@ static int string_value(conv *cv, const scm_map_row *r, const cJSON *el, char **
         }
         /* An open enum: pass the value through and say so. */
         if (a[0] != '\0')
-            scm__report_set_unmapped(cv->report, r->report_row);
+            scm__report_set_unmapped(cv->report, SCM__FROZEN_INDEX(r->field));
         scm__buf_puts(&v, a);
         break;
     case SCM_RULE_LOWER:
@@ -175,7 +176,7 @@ static int int_value(conv *cv, const scm_map_row *r, int *out)
         return rc;
     if (it == NULL) {
         if (r->nv3)
-            scm__report_set_absent(cv->report, r->report_row);
+            scm__report_set_absent(cv->report, SCM__FROZEN_INDEX(r->field));
         return SCM_OK;
     }
     if (scm__json_int(it, out))
@@ -194,7 +195,7 @@ static int array_value(conv *cv, const scm_map *map, const scm_map_row *arr, scm
     if ((rc = lookup(cv, arr, &arr->v3[0], NULL, &list, &name)) != SCM_OK)
         return rc;
     if (list == NULL) {
-        scm__report_set_absent(cv->report, arr->report_row);
+        scm__report_set_absent(cv->report, SCM__FROZEN_INDEX(arr->field));
         return SCM_OK;
     }
     if (!cJSON_IsArray(list)) {
@@ -214,8 +215,8 @@ static int array_value(conv *cv, const scm_map *map, const scm_map_row *arr, scm
         }
         for (i = 0; i < map->nrows; i++) {
             const scm_map_row *r = &map->rows[i];
-            if (r->in_auth &&
-                (rc = string_value(cv, r, el, scm__details_str(&d->auth[k], r))) != SCM_OK)
+            if (r->field->in_auth &&
+                (rc = string_value(cv, r, el, scm__details_str(&d->auth[k], r->field))) != SCM_OK)
                 return rc;
         }
         k++;
@@ -324,15 +325,15 @@ int scm__convert_v3(const scm_map *map, const cJSON *v3, scm_cert_details **out,
         return SCM_E_NOMEM;
     cv.report = scm__details_report(d);
     for (i = 0; i < map->nrows; i++)
-        cv.report->cls[map->rows[i].report_row] = map->rows[i].cls;
+        cv.report->cls[SCM__FROZEN_INDEX(map->rows[i].field)] = map->rows[i].cls;
     for (i = 0; i < map->nrows && rc == SCM_OK; i++) {
         const scm_map_row *r = &map->rows[i];
-        if (r->in_auth)
+        if (r->field->in_auth)
             continue;
-        if (r->type == SCM_FT_STRING)
-            rc = string_value(&cv, r, NULL, scm__details_str(d, r));
-        else if (r->type == SCM_FT_INT)
-            rc = int_value(&cv, r, scm__details_int(d, r));
+        if (r->field->type == SCM_FT_STRING)
+            rc = string_value(&cv, r, NULL, scm__details_str(d, r->field));
+        else if (r->field->type == SCM_FT_INT)
+            rc = int_value(&cv, r, scm__details_int(d, r->field));
         else
             rc = array_value(&cv, map, r, d);
     }

@@ -51,23 +51,22 @@ scm_report *scm__details_report(const scm_cert_details *d)
     return d != NULL && box->magic == BOX_MAGIC ? box->report : NULL;
 }
 
-char **scm__details_str(void *obj, const scm_map_row *row)
+char **scm__details_str(void *obj, const scm_frozen_field *f)
 {
-    return (char **)(void *)((char *)obj + row->offset);
+    return (char **)(void *)((char *)obj + f->offset);
 }
 
-int *scm__details_int(scm_cert_details *d, const scm_map_row *row)
+int *scm__details_int(scm_cert_details *d, const scm_frozen_field *f)
 {
-    return (int *)(void *)((char *)d + row->offset);
+    return (int *)(void *)((char *)d + f->offset);
 }
 
-/* Calls fn on every string member; the built-in table holds the frozen layout. */
+/* Calls fn on every string member of the frozen layout. */
 static int each_string(scm_cert_details *d, int (*fn)(char **))
 {
-    const scm_map *m = &scm__map_builtin;
     size_t i, k;
-    for (i = 0; i < m->nrows; i++) {
-        const scm_map_row *r = &m->rows[i];
+    for (i = 0; i < SCM__FROZEN_COUNT; i++) {
+        const scm_frozen_field *r = &scm__frozen[i];
         if (r->type != SCM_FT_STRING)
             continue;
         if (!r->in_auth) {
@@ -130,31 +129,31 @@ SCM_EXPORT void scm_free(void *ptr)
 
 /* Copies a string member; absent is left NULL (filled with "" later), any other type is an error.
  */
-static int take_string(const cJSON *obj, const scm_map_row *r, char **dst, char *err, size_t errlen)
+static int take_string(const cJSON *obj, const scm_frozen_field *r, char **dst, char *err,
+                       size_t errlen)
 {
     const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, r->key);
     if (it == NULL || cJSON_IsNull(it))
         return SCM_OK;
     if (!cJSON_IsString(it)) {
-        snprintf(err, errlen, "member \"%s\" is not a string", r->legacy);
+        snprintf(err, errlen, "member \"%s\" is not a string", r->name);
         return SCM_E_PARSE;
     }
     return (*dst = strdup(it->valuestring)) != NULL ? SCM_OK : SCM_E_NOMEM;
 }
 
-static int take_int(const cJSON *obj, const scm_map_row *r, int *dst, char *err, size_t errlen)
+static int take_int(const cJSON *obj, const scm_frozen_field *r, int *dst, char *err, size_t errlen)
 {
     const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, r->key);
     if (it == NULL || cJSON_IsNull(it) || scm__json_int(it, dst))
         return SCM_OK;
-    snprintf(err, errlen, "member \"%s\" is not an integer in int range", r->legacy);
+    snprintf(err, errlen, "member \"%s\" is not an integer in int range", r->name);
     return SCM_E_PARSE;
 }
 
-static int take_auth(const cJSON *doc, const scm_map_row *arr, scm_cert_details *d, char *err,
+static int take_auth(const cJSON *doc, const scm_frozen_field *arr, scm_cert_details *d, char *err,
                      size_t errlen)
 {
-    const scm_map *m = &scm__map_builtin;
     const cJSON *list = cJSON_GetObjectItemCaseSensitive(doc, arr->key), *el;
     size_t n, i;
     int rc;
@@ -162,7 +161,7 @@ static int take_auth(const cJSON *doc, const scm_map_row *arr, scm_cert_details 
     if (list == NULL || cJSON_IsNull(list))
         return SCM_OK;
     if (!cJSON_IsArray(list)) {
-        snprintf(err, errlen, "member \"%s\" is not an array", arr->legacy);
+        snprintf(err, errlen, "member \"%s\" is not an array", arr->name);
         return SCM_E_PARSE;
     }
     n = (size_t)cJSON_GetArraySize(list);
@@ -175,13 +174,14 @@ static int take_auth(const cJSON *doc, const scm_map_row *arr, scm_cert_details 
     cJSON_ArrayForEach(el, list)
     {
         if (!cJSON_IsObject(el)) {
-            snprintf(err, errlen, "an element of \"%s\" is not an object", arr->legacy);
+            snprintf(err, errlen, "an element of \"%s\" is not an object", arr->name);
             return SCM_E_PARSE;
         }
-        for (i = 0; i < m->nrows; i++)
-            if (m->rows[i].in_auth &&
-                (rc = take_string(el, &m->rows[i], scm__details_str(&d->auth[n], &m->rows[i]), err,
-                                  errlen)) != SCM_OK)
+        for (i = 0; i < SCM__FROZEN_COUNT; i++)
+            if (scm__frozen[i].in_auth &&
+                (rc = take_string(el, &scm__frozen[i],
+                                  scm__details_str(&d->auth[n], &scm__frozen[i]), err, errlen)) !=
+                    SCM_OK)
                 return rc;
         n++;
     }
@@ -190,7 +190,6 @@ static int take_auth(const cJSON *doc, const scm_map_row *arr, scm_cert_details 
 
 int scm__details_from_legacy(const cJSON *doc, scm_cert_details **out, char *err, size_t errlen)
 {
-    const scm_map *m = &scm__map_builtin;
     scm_cert_details *d;
     size_t i;
     int rc = SCM_OK;
@@ -202,8 +201,8 @@ int scm__details_from_legacy(const cJSON *doc, scm_cert_details **out, char *err
     }
     if ((d = scm__details_new("legacy")) == NULL)
         return SCM_E_NOMEM;
-    for (i = 0; i < m->nrows && rc == SCM_OK; i++) {
-        const scm_map_row *r = &m->rows[i];
+    for (i = 0; i < SCM__FROZEN_COUNT && rc == SCM_OK; i++) {
+        const scm_frozen_field *r = &scm__frozen[i];
         if (r->in_auth)
             continue;
         switch (r->type) {
@@ -213,7 +212,7 @@ int scm__details_from_legacy(const cJSON *doc, scm_cert_details **out, char *err
         case SCM_FT_INT:
             rc = take_int(doc, r, scm__details_int(d, r), err, errlen);
             break;
-        case SCM_FT_ARRAY:
+        default: /* array */
             rc = take_auth(doc, r, d, err, errlen);
             break;
         }

@@ -90,12 +90,12 @@ static void put_names(scm_buf *b, const char *(*name)(const scm_report *, size_t
 
 static const char *unmapped_name(const scm_report *r, size_t i)
 {
-    return r->unmapped[i] ? scm__map_builtin.rows[i].legacy : NULL;
+    return r->unmapped[i] ? scm__frozen[i].name : NULL;
 }
 
 static const char *absent_name(const scm_report *r, size_t i)
 {
-    return r->absent[i] ? scm__map_builtin.rows[i].legacy : NULL;
+    return r->absent[i] ? scm__frozen[i].name : NULL;
 }
 
 static const char *v3_only_name(const scm_report *r, size_t i)
@@ -105,7 +105,6 @@ static const char *v3_only_name(const scm_report *r, size_t i)
 
 void scm__report_put_json(scm_buf *b, const scm_report *r, int indent, int level)
 {
-    const scm_map *m = &scm__map_builtin;
     size_t i;
 
     scm__buf_putc(b, '{');
@@ -116,23 +115,23 @@ void scm__report_put_json(scm_buf *b, const scm_report *r, int indent, int level
     newline(b, indent, level + 1);
     key(b, "fields", indent);
     scm__buf_putc(b, '{');
-    for (i = 0; i < m->nrows; i++) {
+    for (i = 0; i < SCM__FROZEN_COUNT; i++) {
         if (i)
             scm__buf_putc(b, ',');
         newline(b, indent, level + 2);
-        key(b, m->rows[i].legacy, indent);
+        key(b, scm__frozen[i].name, indent);
         scm__json_put_string(b, scm__class_name(r->cls[i]));
     }
     newline(b, indent, level + 1);
     scm__buf_puts(b, "},");
-    for (i = 0; i < m->nrows && r->captured_at[i] == 0; i++)
+    for (i = 0; i < SCM__FROZEN_COUNT && r->captured_at[i] == 0; i++)
         ;
-    if (i < m->nrows) {
+    if (i < SCM__FROZEN_COUNT) {
         size_t written = 0;
         newline(b, indent, level + 1);
         key(b, "captured_at", indent);
         scm__buf_putc(b, '{');
-        for (i = 0; i < m->nrows; i++) {
+        for (i = 0; i < SCM__FROZEN_COUNT; i++) {
             char when[32];
             time_t t = (time_t)r->captured_at[i];
             struct tm tm;
@@ -142,7 +141,7 @@ void scm__report_put_json(scm_buf *b, const scm_report *r, int indent, int level
             if (written++)
                 scm__buf_putc(b, ',');
             newline(b, indent, level + 2);
-            key(b, m->rows[i].legacy, indent);
+            key(b, scm__frozen[i].name, indent);
             scm__json_put_string(b, when);
         }
         newline(b, indent, level + 1);
@@ -153,13 +152,13 @@ void scm__report_put_json(scm_buf *b, const scm_report *r, int indent, int level
         newline(b, indent, level + 1);
         key(b, "spellings", indent);
         scm__buf_putc(b, '{');
-        for (i = 0; i < m->nrows; i++) {
+        for (i = 0; i < SCM__FROZEN_COUNT; i++) {
             if (r->spelling[i] == NULL)
                 continue;
             if (written++)
                 scm__buf_putc(b, ',');
             newline(b, indent, level + 2);
-            key(b, m->rows[i].legacy, indent);
+            key(b, scm__frozen[i].name, indent);
             scm__json_put_string(b, r->spelling[i]);
         }
         newline(b, indent, level + 1);
@@ -167,11 +166,11 @@ void scm__report_put_json(scm_buf *b, const scm_report *r, int indent, int level
     }
     newline(b, indent, level + 1);
     key(b, "unmapped", indent);
-    put_names(b, unmapped_name, m->nrows, r, indent, level + 1);
+    put_names(b, unmapped_name, SCM__FROZEN_COUNT, r, indent, level + 1);
     scm__buf_putc(b, ',');
     newline(b, indent, level + 1);
     key(b, "absent", indent);
-    put_names(b, absent_name, m->nrows, r, indent, level + 1);
+    put_names(b, absent_name, SCM__FROZEN_COUNT, r, indent, level + 1);
     scm__buf_putc(b, ',');
     newline(b, indent, level + 1);
     key(b, "v3_only", indent);
@@ -182,7 +181,6 @@ void scm__report_put_json(scm_buf *b, const scm_report *r, int indent, int level
 
 char *scm__legacy_json(const scm_cert_details *d, const scm_report *annotate)
 {
-    const scm_map *m = &scm__map_builtin;
     char num[32];
     size_t i, k, j;
     int first = 1;
@@ -190,8 +188,8 @@ char *scm__legacy_json(const scm_cert_details *d, const scm_report *annotate)
 
     scm__buf_init(&b);
     scm__buf_putc(&b, '{');
-    for (i = 0; i < m->nrows; i++) {
-        const scm_map_row *r = &m->rows[i];
+    for (i = 0; i < SCM__FROZEN_COUNT; i++) {
+        const scm_frozen_field *r = &scm__frozen[i];
         if (r->in_auth)
             continue;
         scm__buf_puts(&b, first ? "\n  " : ",\n  ");
@@ -209,13 +207,13 @@ char *scm__legacy_json(const scm_cert_details *d, const scm_report *annotate)
             for (k = 0; k < d->auth_count; k++) {
                 int first_member = 1;
                 scm__buf_puts(&b, k ? ",\n    {" : "\n    {");
-                for (j = 0; j < m->nrows; j++) {
-                    if (!m->rows[j].in_auth)
+                for (j = 0; j < SCM__FROZEN_COUNT; j++) {
+                    if (!scm__frozen[j].in_auth)
                         continue;
                     scm__buf_puts(&b, first_member ? "\n      " : ",\n      ");
                     first_member = 0;
-                    key(&b, m->rows[j].key, 2);
-                    scm__json_put_string(&b, *scm__details_str(&d->auth[k], &m->rows[j]));
+                    key(&b, scm__frozen[j].key, 2);
+                    scm__json_put_string(&b, *scm__details_str(&d->auth[k], &scm__frozen[j]));
                 }
                 scm__buf_puts(&b, "\n    }");
             }

@@ -1,5 +1,8 @@
-/* map_file.c - loads a replacement mapping table (SCM_SHIM_MAPPING) and binds it to the legacy
- * layout. */
+/*
+ * map_file.c - loads a replacement mapping table (SCM_SHIM_MAPPING).
+ * owns: reading the file and the environment; must not: check the table
+ * (map_load.c does).
+ */
 #include "maptable.h"
 
 #include <errno.h>
@@ -54,8 +57,6 @@ int scm__map_load_file(const char *path, scm_map *out, char *err, size_t errlen)
     }
     rc = scm__map_parse(data, len, out, err, errlen);
     free(data);
-    if (rc == 0 && (rc = scm__map_bind(out, &scm__map_builtin, err, errlen)) != 0)
-        scm__map_free(out);
     return rc;
 }
 

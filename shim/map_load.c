@@ -1,4 +1,8 @@
-/* map_load.c - parses and checks a mapping table (mapping/mapping.json format). */
+/*
+ * map_load.c - parses and checks a mapping table (mapping/mapping.json format).
+ * owns: the table's syntax and every check on its rules; must not: describe the
+ * frozen structs (frozen.h does), read files or the environment (map_file.c).
+ */
 #include "maptable.h"
 
 #include "json.h"
@@ -70,7 +74,6 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
 static void free_row(scm_map_row *r)
 {
     size_t i, j;
-    free((char *)r->legacy);
     for (i = 0; i < r->nv3; i++)
         for (j = 0; j < r->v3[i].nspellings; j++) {
             free((char *)r->v3[i].spelling[j].text);
@@ -123,8 +126,8 @@ static const cJSON *schema_list(const cJSON *schema, const char *name, const cha
  * member), "object.member" (a nested object's member) or "array[].member" (an
  * element member, auth[] rows only). Strings are copied into p.
  */
-static int resolve(const cJSON *schema, const char *text, const scm_map_row *r, scm_path *p,
-                   char *err, size_t errlen)
+static int resolve(const cJSON *schema, const char *text, const char *legacy, int in_auth,
+                   scm_path *p, char *err, size_t errlen)
 {
     const cJSON *members = cJSON_GetObjectItemCaseSensitive(schema, "members"), *known;
     const char *dot = strchr(text, '.'), *member = dot != NULL ? dot + 1 : text;
@@ -146,13 +149,12 @@ static int resolve(const cJSON *schema, const char *text, const scm_map_row *r, 
           (dot == NULL &&
            in_string_array(cJSON_GetObjectItemCaseSensitive(schema, "older_members"), member)))) {
         free(object);
-        return fail(err, errlen, "row %s: v3 member \"%s\" is not in the v3 schema", r->legacy,
-                    text);
+        return fail(err, errlen, "row %s: v3 member \"%s\" is not in the v3 schema", legacy, text);
     }
-    if (element && !r->in_auth) {
+    if (element && !in_auth) {
         free(object);
         return fail(err, errlen, "row %s: \"%s\" names an array element; only auth[] rows read one",
-                    r->legacy, text);
+                    legacy, text);
     }
     p->object = object;
     p->element = element;
@@ -163,56 +165,60 @@ static int resolve(const cJSON *schema, const char *text, const scm_map_row *r, 
 }
 
 /* One source: a path, or an array of 1..SCM_MAP_MAX_SPELLINGS paths tried in order. */
-static int parse_source(const cJSON *it, const cJSON *schema, const scm_map_row *r, scm_source *src,
-                        char *err, size_t errlen)
+static int parse_source(const cJSON *it, const cJSON *schema, const char *legacy, int in_auth,
+                        scm_source *src, char *err, size_t errlen)
 {
     const cJSON *spelling;
     if (cJSON_IsString(it))
         return it->valuestring[0] != '\0'
-                   ? resolve(schema, it->valuestring, r, &src->spelling[src->nspellings++], err,
-                             errlen)
-                   : fail(err, errlen, "row %s: v3 member names are non-empty strings", r->legacy);
+                   ? resolve(schema, it->valuestring, legacy, in_auth,
+                             &src->spelling[src->nspellings++], err, errlen)
+                   : fail(err, errlen, "row %s: v3 member names are non-empty strings", legacy);
     if (!cJSON_IsArray(it) || cJSON_GetArraySize(it) < 1 ||
         cJSON_GetArraySize(it) > SCM_MAP_MAX_SPELLINGS)
         return fail(err, errlen, "row %s: a v3 source is a name or an array of 1 to %d spellings",
-                    r->legacy, SCM_MAP_MAX_SPELLINGS);
+                    legacy, SCM_MAP_MAX_SPELLINGS);
     cJSON_ArrayForEach(spelling, it)
     {
         if (!cJSON_IsString(spelling) || spelling->valuestring[0] == '\0')
-            return fail(err, errlen, "row %s: v3 member names are non-empty strings", r->legacy);
-        if (resolve(schema, spelling->valuestring, r, &src->spelling[src->nspellings++], err,
-                    errlen) != 0)
+            return fail(err, errlen, "row %s: v3 member names are non-empty strings", legacy);
+        if (resolve(schema, spelling->valuestring, legacy, in_auth,
+                    &src->spelling[src->nspellings++], err, errlen) != 0)
             return -1;
     }
     return 0;
 }
 
-/* Fills one row from its JSON object; strings are copied into the row. */
+/*
+ * Fills one row from its JSON object; strings are copied into the row. The
+ * row's "legacy" and "type" name a frozen field (frozen.h) and must match it.
+ */
 static int parse_row(const cJSON *obj, const cJSON *schema, scm_map_row *r, char *err,
                      size_t errlen)
 {
-    const char *legacy = get_string(obj, "legacy"), *type, *rule, *cls, *desc;
+    const char *legacy = get_string(obj, "legacy"), *type, *rule, *cls, *desc, *key;
     const cJSON *v3, *values, *it;
-    char *name = NULL;
-    int idx;
+    scm_field_type ft;
+    int idx, in_auth;
 
     if (legacy == NULL || legacy[0] == '\0')
         return fail(err, errlen, "a row has no \"legacy\" name");
-    name = strdup(legacy);
-    if (name == NULL)
-        return fail(err, errlen, "out of memory");
-    r->legacy = name;
-    r->in_auth = strncmp(legacy, SCM_MAP_AUTH_PREFIX, strlen(SCM_MAP_AUTH_PREFIX)) == 0;
-    r->key = r->in_auth ? name + strlen(SCM_MAP_AUTH_PREFIX) : name;
-    if (r->key[0] == '\0' || strchr(r->key, '[') || strchr(r->key, '.'))
+    in_auth = strncmp(legacy, SCM_FROZEN_AUTH_PREFIX, strlen(SCM_FROZEN_AUTH_PREFIX)) == 0;
+    key = in_auth ? legacy + strlen(SCM_FROZEN_AUTH_PREFIX) : legacy;
+    if (key[0] == '\0' || strchr(key, '[') || strchr(key, '.'))
         return fail(err, errlen, "row %s: malformed legacy name", legacy);
+    if ((r->field = scm__frozen_find(legacy)) == NULL)
+        return fail(err, errlen, "row %s: not a field of the legacy response", legacy);
 
     type = get_string(obj, "type");
     if (type == NULL || (idx = lookup(TYPE_NAMES, COUNT(TYPE_NAMES), type)) < 0)
         return fail(err, errlen, "row %s: unknown type \"%s\"", legacy, type ? type : "");
-    r->type = (scm_field_type)idx;
-    if (r->in_auth && r->type != SCM_FT_STRING)
+    ft = (scm_field_type)idx;
+    if (in_auth && ft != SCM_FT_STRING)
         return fail(err, errlen, "row %s: auth element members are strings", legacy);
+    if (ft != r->field->type)
+        return fail(err, errlen, "row %s: the legacy field's type is %s", legacy,
+                    scm__field_type_name(r->field->type));
 
     rule = get_string(obj, "rule");
     if (rule == NULL || (idx = lookup(RULE_NAMES, COUNT(RULE_NAMES), rule)) < 0)
@@ -226,10 +232,10 @@ static int parse_row(const cJSON *obj, const cJSON *schema, scm_map_row *r, char
     if ((r->rule == SCM_RULE_MISSING) != (r->cls == SCM_CLASS_MISSING))
         return fail(err, errlen, "row %s: rule missing goes with class missing, and only with it",
                     legacy);
-    if ((r->rule == SCM_RULE_EACH) != (r->type == SCM_FT_ARRAY))
+    if ((r->rule == SCM_RULE_EACH) != (ft == SCM_FT_ARRAY))
         return fail(err, errlen, "row %s: rule each goes with type array, and only with it",
                     legacy);
-    if (r->type == SCM_FT_INT && r->rule != SCM_RULE_COPY && r->rule != SCM_RULE_MISSING)
+    if (ft == SCM_FT_INT && r->rule != SCM_RULE_COPY && r->rule != SCM_RULE_MISSING)
         return fail(err, errlen, "row %s: an int field takes rule copy or missing", legacy);
 
     v3 = cJSON_GetObjectItemCaseSensitive(obj, "v3");
@@ -240,7 +246,7 @@ static int parse_row(const cJSON *obj, const cJSON *schema, scm_map_row *r, char
                     RULE_SOURCES[r->rule]);
     cJSON_ArrayForEach(it, v3)
     {
-        if (parse_source(it, schema, r, &r->v3[r->nv3++], err, errlen) != 0)
+        if (parse_source(it, schema, legacy, in_auth, &r->v3[r->nv3++], err, errlen) != 0)
             return -1;
     }
     if (r->rule == SCM_RULE_EACH &&
@@ -350,27 +356,34 @@ int scm__map_parse(const char *json, size_t len, scm_map *out, char *err, size_t
         if (parse_row(it, schema, &rows[n], err, errlen) != 0)
             goto bad;
         for (i = 0; i < n; i++)
-            if (strcmp(rows[i].legacy, rows[n].legacy) == 0) {
-                fail(err, errlen, "row %s: the legacy field has more than one row", rows[n].legacy);
+            if (rows[i].field == rows[n].field) {
+                fail(err, errlen, "row %s: the legacy field has more than one row",
+                     rows[n].field->name);
                 goto bad;
             }
-        if (rows[n].type == SCM_FT_ARRAY) {
+        if (rows[n].field->type == SCM_FT_ARRAY) {
             array_rows++;
             array = rows[n].v3[0].spelling[0].member;
         }
         n++;
     }
     for (i = 0; i < n; i++) {
-        if (rows[i].in_auth && array_rows == 0) {
-            fail(err, errlen, "row %s: auth[] rows need an array row", rows[i].legacy);
+        if (rows[i].field->in_auth && array_rows == 0) {
+            fail(err, errlen, "row %s: auth[] rows need an array row", rows[i].field->name);
             goto bad;
         }
         if (element_elsewhere(&rows[i], array)) {
             fail(err, errlen, "row %s: reads elements of an array other than the auth row's \"%s\"",
-                 rows[i].legacy, array != NULL ? array : "");
+                 rows[i].field->name, array != NULL ? array : "");
             goto bad;
         }
     }
+    for (i = 0; i < SCM__FROZEN_COUNT; i++)
+        if (scm__map_find(out, scm__frozen[i].name) == NULL) {
+            fail(err, errlen, "row %s: missing (every legacy field needs one row)",
+                 scm__frozen[i].name);
+            goto bad;
+        }
     cJSON_Delete(doc);
     return 0;
 bad:
@@ -383,28 +396,7 @@ const scm_map_row *scm__map_find(const scm_map *map, const char *legacy)
 {
     size_t i;
     for (i = 0; i < map->nrows; i++)
-        if (strcmp(map->rows[i].legacy, legacy) == 0)
+        if (strcmp(map->rows[i].field->name, legacy) == 0)
             return &map->rows[i];
     return NULL;
-}
-
-int scm__map_bind(scm_map *map, const scm_map *ref, char *err, size_t errlen)
-{
-    scm_map_row *rows = map->owned;
-    size_t i;
-    for (i = 0; i < map->nrows; i++) {
-        const scm_map_row *r = scm__map_find(ref, rows[i].legacy);
-        if (r == NULL)
-            return fail(err, errlen, "row %s: not a field of the legacy response", rows[i].legacy);
-        if (r->type != rows[i].type)
-            return fail(err, errlen, "row %s: the legacy field's type is %s", rows[i].legacy,
-                        scm__field_type_name(r->type));
-        rows[i].offset = r->offset;
-        rows[i].report_row = (size_t)(r - ref->rows);
-    }
-    for (i = 0; i < ref->nrows; i++)
-        if (scm__map_find(map, ref->rows[i].legacy) == NULL)
-            return fail(err, errlen, "row %s: missing (every legacy field needs one row)",
-                        ref->rows[i].legacy);
-    return 0;
 }

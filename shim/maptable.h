@@ -7,10 +7,11 @@
 #ifndef SCM_SHIM_MAPTABLE_H
 #define SCM_SHIM_MAPTABLE_H
 
+#include "frozen.h"
+
 #include <stddef.h>
 
 /* X-macros: one list drives the enums, the names accepted in the table and the docs. */
-#define SCM_FIELD_TYPES(X) X(STRING, "string") X(INT, "int") X(ARRAY, "array")
 
 #define SCM_RULES(X)                                                                               \
     X(COPY, "copy", 1, "copy the v3 member")                                                       \
@@ -31,12 +32,6 @@
     X(TRANSFORMED, "transformed", "value rebuilt by a fixed, lossless rule")                       \
     X(LOSSY, "lossy", "v3 holds part of the information")                                          \
     X(MISSING, "missing", "v3 has no source")
-
-typedef enum {
-#define X(id, name) SCM_FT_##id,
-    SCM_FIELD_TYPES(X)
-#undef X
-} scm_field_type;
 
 typedef enum {
 #define X(id, name, nsrc, doc) SCM_RULE_##id,
@@ -84,12 +79,9 @@ typedef struct scm_enum_pair {
     const char *to;   /* legacy value */
 } scm_enum_pair;
 
+/* The rules for one frozen field; the field itself (name, key, type, offset) is in frozen.h. */
 typedef struct scm_map_row {
-    const char *legacy; /* "cert_id", "auth[].method" */
-    const char *key;    /* JSON key within its object: "method" */
-    int in_auth;        /* row describes a member of each auth element */
-    scm_field_type type;
-    size_t offset; /* in scm_cert_details, or in scm_auth when in_auth */
+    const scm_frozen_field *field;
     scm_source v3[SCM_MAP_MAX_SOURCES];
     size_t nv3;
     scm_rule rule;
@@ -97,7 +89,6 @@ typedef struct scm_map_row {
     const scm_enum_pair *values;
     size_t nvalues;
     const char *description;
-    size_t report_row; /* index of the field in the built-in table and in reports */
 } scm_map_row;
 
 typedef struct scm_map {
@@ -105,9 +96,6 @@ typedef struct scm_map {
     size_t nrows;
     void *owned; /* storage of a loaded table; NULL for the built-in one */
 } scm_map;
-
-/* Prefix of auth element rows in the legacy column. */
-#define SCM_MAP_AUTH_PREFIX "auth[]."
 
 /* The table compiled from mapping/mapping.json (generated scm_map_default.c). */
 extern const scm_map scm__map_builtin;
@@ -117,14 +105,12 @@ const char *scm__class_name(scm_field_class c);
 const char *scm__field_type_name(scm_field_type t);
 
 /*
- * Parses and checks a table (the mapping.json format). Offsets are left 0:
- * scm__map_bind() takes them from a reference table. On failure returns -1
+ * Parses and checks a table (the mapping.json format): exactly one row per
+ * frozen field (frozen.h), each of the field's type. On failure returns -1
  * and writes a message naming the row into err.
  */
 int scm__map_parse(const char *json, size_t len, scm_map *out, char *err, size_t errlen);
-/* Checks that map has exactly one row per row of ref and copies offsets. */
-int scm__map_bind(scm_map *map, const scm_map *ref, char *err, size_t errlen);
-/* Reads a file, parses and binds it against the built-in table. */
+/* Reads a file and parses it. */
 int scm__map_load_file(const char *path, scm_map *out, char *err, size_t errlen);
 void scm__map_free(scm_map *map);
 
@@ -135,6 +121,7 @@ void scm__map_free(scm_map *map);
  */
 int scm__map_from_env(scm_map *loaded, const scm_map **map, char *err, size_t errlen);
 
+/* The row of the field named legacy ("cert_id", "auth[].method"), or NULL. */
 const scm_map_row *scm__map_find(const scm_map *map, const char *legacy);
 
 #endif

@@ -46,18 +46,17 @@ SCM_EXPORT const char *scm_shim_report_backend(const scm_shim_report *r)
 
 SCM_EXPORT size_t scm_shim_report_field_count(const scm_shim_report *r)
 {
-    return r != NULL ? scm__map_builtin.nrows : 0;
+    return r != NULL ? SCM__FROZEN_COUNT : 0;
 }
 
 SCM_EXPORT const char *scm_shim_report_field_name(const scm_shim_report *r, size_t i)
 {
-    return r != NULL && i < scm__map_builtin.nrows ? scm__map_builtin.rows[i].legacy : NULL;
+    return r != NULL && i < SCM__FROZEN_COUNT ? scm__frozen[i].name : NULL;
 }
 
 SCM_EXPORT scm_shim_class scm_shim_report_field_class(const scm_shim_report *r, size_t i)
 {
-    return r != NULL && i < scm__map_builtin.nrows ? (scm_shim_class)r->cls[i]
-                                                   : SCM_SHIM_CLASS_MISSING;
+    return r != NULL && i < SCM__FROZEN_COUNT ? (scm_shim_class)r->cls[i] : SCM_SHIM_CLASS_MISSING;
 }
 
 SCM_EXPORT int scm_shim_report_find(const scm_shim_report *r, const char *field,
@@ -73,7 +72,7 @@ SCM_EXPORT int scm_shim_report_find(const scm_shim_report *r, const char *field,
 
 SCM_EXPORT time_t scm_shim_report_field_captured_at(const scm_shim_report *r, size_t i)
 {
-    return r != NULL && i < scm__map_builtin.nrows ? (time_t)r->captured_at[i] : 0;
+    return r != NULL && i < SCM__FROZEN_COUNT ? (time_t)r->captured_at[i] : 0;
 }
 
 SCM_EXPORT size_t scm_shim_report_unmapped_count(const scm_shim_report *r)
@@ -84,9 +83,9 @@ SCM_EXPORT size_t scm_shim_report_unmapped_count(const scm_shim_report *r)
 SCM_EXPORT const char *scm_shim_report_unmapped(const scm_shim_report *r, size_t i)
 {
     size_t row;
-    for (row = 0; r != NULL && row < scm__map_builtin.nrows; row++)
+    for (row = 0; r != NULL && row < SCM__FROZEN_COUNT; row++)
         if (r->unmapped[row] && i-- == 0)
-            return scm__map_builtin.rows[row].legacy;
+            return scm__frozen[row].name;
     return NULL;
 }
 
@@ -98,15 +97,15 @@ SCM_EXPORT size_t scm_shim_report_absent_count(const scm_shim_report *r)
 SCM_EXPORT const char *scm_shim_report_absent(const scm_shim_report *r, size_t i)
 {
     size_t row;
-    for (row = 0; r != NULL && row < scm__map_builtin.nrows; row++)
+    for (row = 0; r != NULL && row < SCM__FROZEN_COUNT; row++)
         if (r->absent[row] && i-- == 0)
-            return scm__map_builtin.rows[row].legacy;
+            return scm__frozen[row].name;
     return NULL;
 }
 
 SCM_EXPORT const char *scm_shim_report_field_spelling(const scm_shim_report *r, size_t i)
 {
-    return r != NULL && r->spelling != NULL && i < scm__map_builtin.nrows ? r->spelling[i] : NULL;
+    return r != NULL && r->spelling != NULL && i < SCM__FROZEN_COUNT ? r->spelling[i] : NULL;
 }
 
 SCM_EXPORT size_t scm_shim_report_v3_only_count(const scm_shim_report *r)

@@ -6,7 +6,7 @@
 
 scm_report *scm__report_new(const char *backend, scm_field_class all)
 {
-    size_t n = scm__map_builtin.nrows, i;
+    size_t n = SCM__FROZEN_COUNT, i;
     scm_report *r = calloc(1, sizeof *r);
     if (r == NULL)
         return NULL;
@@ -26,7 +26,7 @@ scm_report *scm__report_new(const char *backend, scm_field_class all)
 
 scm_report *scm__report_copy(const scm_report *src)
 {
-    size_t n = scm__map_builtin.nrows, i;
+    size_t n = SCM__FROZEN_COUNT, i;
     scm_report *r = scm__report_new(src->backend, SCM_CLASS_EXACT);
     if (r == NULL)
         return NULL;
@@ -57,7 +57,7 @@ void scm__report_free(scm_report *r)
     for (i = 0; i < r->nv3_only; i++)
         free(r->v3_only[i]);
     free(r->v3_only);
-    for (i = 0; r->spelling != NULL && i < scm__map_builtin.nrows; i++)
+    for (i = 0; r->spelling != NULL && i < SCM__FROZEN_COUNT; i++)
         free(r->spelling[i]);
     free(r->spelling);
     free(r->cls);
@@ -69,8 +69,8 @@ void scm__report_free(scm_report *r)
 
 int scm__report_index(const char *legacy)
 {
-    const scm_map_row *row = scm__map_find(&scm__map_builtin, legacy);
-    return row != NULL ? (int)(row - scm__map_builtin.rows) : -1;
+    const scm_frozen_field *f = scm__frozen_find(legacy);
+    return f != NULL ? (int)SCM__FROZEN_INDEX(f) : -1;
 }
 
 void scm__report_set_unmapped(scm_report *r, size_t row)
@@ -93,7 +93,7 @@ int scm__report_set_spelling(scm_report *r, size_t row, const char *spelling)
 {
     char *copy;
     if (r->spelling == NULL &&
-        (r->spelling = calloc(scm__map_builtin.nrows, sizeof *r->spelling)) == NULL)
+        (r->spelling = calloc(SCM__FROZEN_COUNT, sizeof *r->spelling)) == NULL)
         return -1;
     if (r->spelling[row] != NULL && strcmp(r->spelling[row], spelling) == 0)
         return 0;

@@ -44,7 +44,7 @@ static void print_markdown(const scm_map *map)
     puts("|---|---|---|---|---|");
     for (i = 0; i < map->nrows; i++) {
         const scm_map_row *r = &map->rows[i];
-        printf("| `%s` | ", r->legacy);
+        printf("| `%s` | ", r->field->name);
         if (r->nv3 == 0)
             fputs("–", stdout);
         for (j = 0; j < r->nv3; j++)
@@ -70,8 +70,8 @@ static int print_json(const scm_map *map)
         const scm_map_row *r = &map->rows[i];
         row = cJSON_CreateObject();
         cJSON_AddItemToArray(rows, row);
-        cJSON_AddStringToObject(row, "legacy", r->legacy);
-        cJSON_AddStringToObject(row, "type", scm__field_type_name(r->type));
+        cJSON_AddStringToObject(row, "legacy", r->field->name);
+        cJSON_AddStringToObject(row, "type", scm__field_type_name(r->field->type));
         arr = cJSON_AddArrayToObject(row, "v3");
         /* As in mapping.json: a path, or the array of its spellings. */
         for (j = 0; j < r->nv3; j++) {
