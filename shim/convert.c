@@ -1,4 +1,9 @@
-/* convert.c - applies the mapping table's rules to a v3 body; see convert.h. */
+/*
+ * convert.c - the table walk: applies a table's rules to a body of its source
+ * API (v3 with mapping.json's table, legacy with the identity one); see convert.h.
+ * owns: the rules' semantics and the report's unmapped/absent/v3-only entries;
+ * must not: parse tables (map_load.c), know a field or a v3 member by name.
+ */
 #include "convert.h"
 
 #include "buf.h"
@@ -11,8 +16,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* How messages name what a table reads, and whether its report lists absent and unread members. */
+static const struct api_words {
+    const char *name, *member, *element, *body;
+    int reports;
+} APIS[] = {
+#define X(id, name, member, element, body, reports) {name, member, element, body, reports},
+    SCM_SOURCE_APIS(X)
+#undef X
+};
+
 typedef struct conv {
-    const cJSON *top;   /* the v3 body */
+    const struct api_words *api;
+    const cJSON *top;   /* the body */
     const char *object; /* the nested object last looked up in top, and what it was */
     const cJSON *holder;
     scm_report *report;
@@ -44,7 +60,8 @@ static int lookup(conv *cv, const scm_map_row *r, const scm_source *src, const c
             if (holder == NULL || cJSON_IsNull(holder))
                 continue;
             if (!cJSON_IsObject(holder)) {
-                snprintf(cv->err, cv->errlen, "v3 member \"%s\" is not an object", p->object);
+                snprintf(cv->err, cv->errlen, "%s \"%s\" is not an object", cv->api->member,
+                         p->object);
                 return SCM_E_PARSE;
             }
         }
@@ -72,7 +89,7 @@ static int source(conv *cv, const scm_map_row *r, size_t j, const cJSON *el, con
     if (rc != SCM_OK || it == NULL)
         return rc;
     if (!cJSON_IsString(it)) {
-        snprintf(cv->err, cv->errlen, "v3 member \"%s\" is not a string", name);
+        snprintf(cv->err, cv->errlen, "%s \"%s\" is not a string", cv->api->member, name);
         return SCM_E_PARSE;
     }
     *out = it->valuestring;
@@ -126,7 +143,7 @@ static int string_value(conv *cv, const scm_map_row *r, const cJSON *el, char **
         return rc;
     if (r->nv3 > 1 && (rc = source(cv, r, 1, el, &b, &found)) != SCM_OK)
         return rc;
-    if (r->nv3 > 0 && found == 0)
+    if (r->nv3 > 0 && found == 0 && cv->api->reports)
         scm__report_set_absent(cv->report, SCM__FROZEN_INDEX(r->field));
     scm__buf_init(&v);
     switch (r->rule) {
@@ -175,13 +192,14 @@ static int int_value(conv *cv, const scm_map_row *r, int *out)
     if (rc != SCM_OK)
         return rc;
     if (it == NULL) {
-        if (r->nv3)
+        if (r->nv3 && cv->api->reports)
             scm__report_set_absent(cv->report, SCM__FROZEN_INDEX(r->field));
         return SCM_OK;
     }
     if (scm__json_int(it, out))
         return SCM_OK;
-    snprintf(cv->err, cv->errlen, "v3 member \"%s\" is not an integer in int range", name);
+    snprintf(cv->err, cv->errlen, "%s \"%s\" is not an integer in int range", cv->api->member,
+             name);
     return SCM_E_PARSE;
 }
 
@@ -195,11 +213,12 @@ static int array_value(conv *cv, const scm_map *map, const scm_map_row *arr, scm
     if ((rc = lookup(cv, arr, &arr->v3[0], NULL, &list, &name)) != SCM_OK)
         return rc;
     if (list == NULL) {
-        scm__report_set_absent(cv->report, SCM__FROZEN_INDEX(arr->field));
+        if (cv->api->reports)
+            scm__report_set_absent(cv->report, SCM__FROZEN_INDEX(arr->field));
         return SCM_OK;
     }
     if (!cJSON_IsArray(list)) {
-        snprintf(cv->err, cv->errlen, "v3 member \"%s\" is not an array", name);
+        snprintf(cv->err, cv->errlen, "%s \"%s\" is not an array", cv->api->member, name);
         return SCM_E_PARSE;
     }
     if ((n = (size_t)cJSON_GetArraySize(list)) == 0)
@@ -210,7 +229,7 @@ static int array_value(conv *cv, const scm_map *map, const scm_map_row *arr, scm
     cJSON_ArrayForEach(el, list)
     {
         if (!cJSON_IsObject(el)) {
-            snprintf(cv->err, cv->errlen, "an element of v3 member \"%s\" is not an object", name);
+            snprintf(cv->err, cv->errlen, "%s \"%s\" is not an object", cv->api->element, name);
             return SCM_E_PARSE;
         }
         for (i = 0; i < map->nrows; i++) {
@@ -311,17 +330,17 @@ static int collect_v3_only(conv *cv, const scm_map *map)
 int scm__convert_v3(const scm_map *map, const cJSON *v3, scm_cert_details **out, char *err,
                     size_t errlen)
 {
-    conv cv = {v3, NULL, NULL, NULL, err, errlen};
+    conv cv = {&APIS[map->api], v3, NULL, NULL, NULL, err, errlen};
     scm_cert_details *d;
     size_t i;
     int rc = SCM_OK;
 
     *out = NULL;
     if (!cJSON_IsObject(v3)) {
-        snprintf(err, errlen, "the v3 body is not a JSON object");
+        snprintf(err, errlen, "%s is not a JSON object", cv.api->body);
         return SCM_E_PARSE;
     }
-    if ((d = scm__details_new("v3")) == NULL)
+    if ((d = scm__details_new(cv.api->name)) == NULL)
         return SCM_E_NOMEM;
     cv.report = scm__details_report(d);
     for (i = 0; i < map->nrows; i++)
@@ -337,7 +356,7 @@ int scm__convert_v3(const scm_map *map, const cJSON *v3, scm_cert_details **out,
         else
             rc = array_value(&cv, map, r, d);
     }
-    if (rc == SCM_OK)
+    if (rc == SCM_OK && cv.api->reports)
         rc = collect_v3_only(&cv, map);
     if (rc == SCM_OK && scm__details_fill_empty(d) != 0)
         rc = SCM_E_NOMEM;

@@ -24,7 +24,10 @@ int *scm__details_int(scm_cert_details *d, const scm_frozen_field *f);
 /* Sets every NULL char * member (auth elements included) to ""; 0 or -1 on OOM. */
 int scm__details_fill_empty(scm_cert_details *d);
 
-/* Parses a legacy-layout body (the v2 API's) into *out; SCM_OK, SCM_E_PARSE or SCM_E_NOMEM. */
+/*
+ * Parses a legacy-layout body (the v2 API's) into *out: the identity table
+ * (scm__map_legacy) run by the conversion engine. SCM_OK, SCM_E_PARSE or SCM_E_NOMEM.
+ */
 struct cJSON;
 int scm__details_from_legacy(const struct cJSON *doc, scm_cert_details **out, char *err,
                              size_t errlen);

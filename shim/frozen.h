@@ -11,7 +11,8 @@
 
 #include <stddef.h>
 
-/* X(member, legacy JSON key, type): scm_cert_details in member order (auth_count goes with auth). */
+/* X(member, legacy JSON key, type): scm_cert_details in member order (auth_count goes with auth).
+ */
 #define SCM_FROZEN_FIELDS(X)                                                                       \
     X(cert_id, "cert_id", STRING)                                                                  \
     X(order_id, "order_id", STRING)                                                                \
@@ -76,7 +77,8 @@ enum {
 #define SCM__FROZEN_COUNT ((size_t)SCM__FROZEN_END_)
 
 /* Prefix of auth element members in field names: "auth[].method". */
-#define SCM_FROZEN_AUTH_PREFIX "auth[]."
+#define SCM_FROZEN_AUTH_ARRAY "auth"
+#define SCM_FROZEN_AUTH_PREFIX SCM_FROZEN_AUTH_ARRAY "[]."
 
 typedef struct scm_frozen_field {
     const char *name; /* in reports, audits and the table: "cert_id", "auth[].method" */

@@ -28,6 +28,11 @@ static const char *const CLASS_NAMES[] = {
     SCM_CLASSES(X)
 #undef X
 };
+static const char *const API_NAMES[] = {
+#define X(id, name, member, element, body, reports) name,
+    SCM_SOURCE_APIS(X)
+#undef X
+};
 static const char *const TYPE_NAMES[] = {
 #define X(id, name) name,
     SCM_FIELD_TYPES(X)
@@ -51,6 +56,11 @@ const char *scm__class_name(scm_field_class c)
 const char *scm__field_type_name(scm_field_type t)
 {
     return (size_t)t < COUNT(TYPE_NAMES) ? TYPE_NAMES[t] : "?";
+}
+
+const char *scm__api_name(scm_source_api api)
+{
+    return (size_t)api < COUNT(API_NAMES) ? API_NAMES[api] : "?";
 }
 
 static int lookup(const char *const *names, size_t n, const char *s)

@@ -49,6 +49,23 @@ typedef enum {
     SCM_CLASS_CAPTURED = SCM_CLASS_COUNT_
 } scm_field_class;
 
+/*
+ * The APIs a table reads bodies of: X(id, name, how messages name one of its
+ * members, an element of one, the body; 1 when the report lists absent
+ * sources and unread members). The legacy API is read by the identity table
+ * (scm__map_legacy): its body already has the legacy layout.
+ */
+#define SCM_SOURCE_APIS(X)                                                                         \
+    X(V3, "v3", "v3 member", "an element of v3 member", "the v3 body", 1)                          \
+    X(LEGACY, "legacy", "member", "an element of", "the body", 0)
+
+typedef enum {
+#define X(id, name, member, element, body, reports) SCM_API_##id,
+    SCM_SOURCE_APIS(X)
+#undef X
+        SCM_API_COUNT_
+} scm_source_api;
+
 #define SCM_MAP_MAX_SOURCES 2
 /* Spellings one source may have: the current name first, then older deployments' names. */
 #define SCM_MAP_MAX_SPELLINGS 3
@@ -92,6 +109,7 @@ typedef struct scm_map_row {
 } scm_map_row;
 
 typedef struct scm_map {
+    scm_source_api api; /* what the table's sources are read from */
     const scm_map_row *rows;
     size_t nrows;
     void *owned; /* storage of a loaded table; NULL for the built-in one */
@@ -99,10 +117,13 @@ typedef struct scm_map {
 
 /* The table compiled from mapping/mapping.json (generated scm_map_default.c). */
 extern const scm_map scm__map_builtin;
+/* The identity table of the legacy API, generated from the frozen descriptor (map_identity.c). */
+extern const scm_map scm__map_legacy;
 
 const char *scm__rule_name(scm_rule r);
 const char *scm__class_name(scm_field_class c);
 const char *scm__field_type_name(scm_field_type t);
+const char *scm__api_name(scm_source_api api);
 
 /*
  * Parses and checks a table (the mapping.json format): exactly one row per

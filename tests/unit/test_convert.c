@@ -329,6 +329,57 @@ START_TEST(long_non_ascii_error_is_cut_on_a_character)
 }
 END_TEST
 
+/* A legacy body read by the identity table: the messages the legacy parser always gave. */
+static const struct {
+    const char *body, *message;
+} LEGACY_BAD[] = {
+    {"[]", "the body is not a JSON object"},
+    {"{\"cert_id\": 1}", "member \"cert_id\" is not a string"},
+    {"{\"DNS_push_status\": {}}", "member \"DNS_push_status\" is not a string"},
+    {"{\"domain_number\": 1.5}", "member \"domain_number\" is not an integer in int range"},
+    {"{\"auth\": {}}", "member \"auth\" is not an array"},
+    {"{\"auth\": [1]}", "an element of \"auth\" is not an object"},
+    {"{\"auth\": [{\"method\": 2}]}", "member \"auth[].method\" is not a string"},
+};
+
+START_TEST(legacy_body_errors)
+{
+    cJSON *doc = cJSON_Parse(LEGACY_BAD[_i].body);
+    scm_cert_details *d = (scm_cert_details *)1;
+    char err[256] = "";
+    ck_assert_int_eq(scm__details_from_legacy(doc, &d, err, sizeof err), SCM_E_PARSE);
+    ck_assert_ptr_null(d);
+    ck_assert_str_eq(err, LEGACY_BAD[_i].message);
+    cJSON_Delete(doc);
+}
+END_TEST
+
+START_TEST(legacy_body_report_is_all_exact)
+{
+    /* Absent, null and unknown members: nothing absent, nothing v3-only, every field exact. */
+    cJSON *doc = cJSON_Parse("{\"cert_id\": \"x\", \"order_id\": null, \"extra\": 1, "
+                             "\"auth\": [{\"method\": \"DNS\"}]}");
+    scm_cert_details *d = NULL;
+    const scm_shim_report *r;
+    char err[256] = "";
+    size_t i;
+    ck_assert_int_eq(scm__details_from_legacy(doc, &d, err, sizeof err), SCM_OK);
+    r = scm_shim_details_report(d);
+    ck_assert_str_eq(scm_shim_report_backend(r), "legacy");
+    ck_assert_uint_eq(scm_shim_report_absent_count(r), 0);
+    ck_assert_uint_eq(scm_shim_report_v3_only_count(r), 0);
+    for (i = 0; i < scm_shim_report_field_count(r); i++)
+        ck_assert_int_eq(scm_shim_report_field_class(r, i), SCM_SHIM_CLASS_EXACT);
+    ck_assert_str_eq(d->cert_id, "x");
+    ck_assert_str_eq(d->order_id, "");
+    ck_assert_uint_eq(d->auth_count, 1);
+    ck_assert_str_eq(d->auth[0].method, "DNS");
+    ck_assert_str_eq(d->auth[0].record, "");
+    scm_cert_details_free(d);
+    cJSON_Delete(doc);
+}
+END_TEST
+
 START_TEST(free_leaves_a_caller_struct_alone)
 {
     /* Exactly the frozen struct, members the library did not allocate: freeing any would crash. */
@@ -377,6 +428,8 @@ int main(void)
     tcase_add_test(tc, replacement_table);
     tcase_add_loop_test(tc, long_non_ascii_error_is_cut_on_a_character, 0, 3);
     tcase_add_test(tc, free_leaves_a_caller_struct_alone);
+    tcase_add_loop_test(tc, legacy_body_errors, 0, sizeof LEGACY_BAD / sizeof LEGACY_BAD[0]);
+    tcase_add_test(tc, legacy_body_report_is_all_exact);
     suite_add_tcase(s, tc);
     rc |= tu_run(s);
     for (i = 0; i < nnames; i++)

@@ -81,6 +81,11 @@ int main(int argc, char **argv)
         SCM_CLASSES(X)
 #undef X
     };
+    static const char *const API_IDS[] = {
+#define X(id, name, member, element, body, reports) "SCM_API_" #id,
+        SCM_SOURCE_APIS(X)
+#undef X
+    };
     char err[512], *json;
     size_t len = 0, i, j;
     scm_map map;
@@ -134,7 +139,8 @@ int main(int argc, char **argv)
         put_literal(out, r->description);
         fputs("},\n", out);
     }
-    fprintf(out, "};\n\nconst scm_map scm__map_builtin = {rows, %zu, NULL};\n", map.nrows);
+    fprintf(out, "};\n\nconst scm_map scm__map_builtin = {%s, rows, %zu, NULL};\n",
+            API_IDS[map.api], map.nrows);
     scm__map_free(&map);
     if (fclose(out) != 0) {
         fprintf(stderr, "mapgen: cannot write %s\n", argv[2]);
