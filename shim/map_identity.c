@@ -13,8 +13,14 @@
 
 /* A top-level member read from the member of its own key; an element member from the element's. */
 #define TOP(m, key, type)                                                                          \
-    {&scm__frozen[SCM__FIELD_##m], {{{{key, NULL, key, 0}}, 1}}, 1, IDENTITY_RULE_##type,          \
-     SCM_CLASS_EXACT, NULL, 0, "the legacy member " key},
+    {&scm__frozen[SCM__FIELD_##m],                                                                 \
+     {{{{key, NULL, key, 0}}, 1}},                                                                 \
+     1,                                                                                            \
+     IDENTITY_RULE_##type,                                                                         \
+     SCM_CLASS_EXACT,                                                                              \
+     NULL,                                                                                         \
+     0,                                                                                            \
+     "the legacy member " key},
 #define AUTH(m, key, type)                                                                         \
     {&scm__frozen[SCM__AUTH_##m],                                                                  \
      {{{{SCM_FROZEN_AUTH_PREFIX key, SCM_FROZEN_AUTH_ARRAY, key, 1}}, 1}},                         \

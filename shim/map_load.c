@@ -323,11 +323,11 @@ static int element_elsewhere(const scm_map_row *r, const char *array)
 int scm__map_parse(const char *json, size_t len, scm_map *out, char *err, size_t errlen)
 {
     cJSON *doc = scm__json_parse(json, len);
-    const cJSON *fields, *schema, *format, *it;
+    const cJSON *fields, *schema, *format, *source, *it;
     scm_map_row *rows = NULL;
-    const char *array = NULL;
+    const char *array = NULL, *elements;
     size_t n = 0, i;
-    int array_rows = 0;
+    int array_rows = 0, api;
 
     memset(out, 0, sizeof *out);
     if (doc == NULL)
@@ -341,14 +341,34 @@ int scm__map_parse(const char *json, size_t len, scm_map *out, char *err, size_t
         return fail(err, errlen, "the table needs a \"fields\" array and a \"v3_schema\" object");
     }
     /* Format 1 named element members without their array: read now, they would mean top-level
-     * members. */
+     * members. Format 2 had no "source": its element array was the loader's guess. */
     if (!cJSON_IsNumber(format) || format->valuedouble != SCM_MAP_FORMAT) {
         cJSON_Delete(doc);
         return fail(err, errlen,
-                    "the table's \"format\" must be %d (v3 sources are paths from the body's top, "
-                    "element members as \"authentification[].domain\")",
+                    "the table's \"format\" must be %d (a \"source\" object names the API and its "
+                    "element array; v3 sources are paths from the body's top, element members as "
+                    "\"array[].member\")",
                     SCM_MAP_FORMAT);
     }
+    source = cJSON_GetObjectItemCaseSensitive(doc, "source");
+    elements = get_string(source, "elements");
+    api = get_string(source, "api") != NULL
+              ? lookup(API_NAMES, COUNT(API_NAMES), get_string(source, "api"))
+              : -1;
+    if (api < 0 || elements == NULL) {
+        cJSON_Delete(doc);
+        return fail(err, errlen,
+                    "the table needs a \"source\" object: {\"api\": \"v3\", \"elements\": "
+                    "\"<the array whose elements auth[] rows read>\"}");
+    }
+    if (!in_string_array(cJSON_GetObjectItemCaseSensitive(schema, "members"), elements) ||
+        !cJSON_IsArray(schema_list(schema, elements, "[]"))) {
+        fail(err, errlen, "the source's element array \"%s\" is not described as \"%s[]\"",
+             elements, elements);
+        cJSON_Delete(doc);
+        return -1;
+    }
+    out->api = (scm_source_api)api;
     rows = calloc((size_t)cJSON_GetArraySize(fields), sizeof *rows);
     if (rows == NULL) {
         cJSON_Delete(doc);
@@ -374,6 +394,11 @@ int scm__map_parse(const char *json, size_t len, scm_map *out, char *err, size_t
         if (rows[n].field->type == SCM_FT_ARRAY) {
             array_rows++;
             array = rows[n].v3[0].spelling[0].member;
+            if (strcmp(array, elements) != 0) {
+                fail(err, errlen, "row %s: reads \"%s\", not the source's element array \"%s\"",
+                     rows[n].field->name, array, elements);
+                goto bad;
+            }
         }
         n++;
     }

@@ -71,7 +71,7 @@ typedef enum {
 #define SCM_MAP_MAX_SPELLINGS 3
 
 /* Version of the mapping.json format this loader reads. */
-#define SCM_MAP_FORMAT 2
+#define SCM_MAP_FORMAT 3
 
 /*
  * One spelling of a source, resolved against the table's v3 schema when the

@@ -110,9 +110,20 @@ static const struct {
      "row encrypt_type: a v3 source is a name or an array of 1 to 3 spellings"},
     {"\"older_members\": [\"signature_algrithm\"]", "\"older_members\": []",
      "row encrypt_type: v3 member \"signature_algrithm\" is not in the v3 schema"},
-    {"\"format\": 2", "\"format\": 1",
-     "the table's \"format\" must be 2 (v3 sources are paths from the body's top, element members "
-     "as \"authentification[].domain\")"},
+    {"\"format\": 3", "\"format\": 2",
+     "the table's \"format\" must be 3 (a \"source\" object names the API and its element array; "
+     "v3 sources are paths from the body's top, element members as \"array[].member\")"},
+    {"\"api\": \"v3\"", "\"api\": \"v4\"",
+     "the table needs a \"source\" object: {\"api\": \"v3\", \"elements\": \"<the array whose "
+     "elements auth[] rows read>\"}"},
+    {"\"elements\": \"authentification\"", "\"element\": \"authentification\"",
+     "the table needs a \"source\" object: {\"api\": \"v3\", \"elements\": \"<the array whose "
+     "elements auth[] rows read>\"}"},
+    {"\"elements\": \"authentification\"", "\"elements\": \"application_info\"",
+     "the source's element array \"application_info\" is not described as \"application_info[]\""},
+    {"\"elements\": \"authentification\"},\n  \"v3_schema\": {",
+     "\"elements\": \"sans\"},\n  \"v3_schema\": {\"sans[]\": [\"x\"],",
+     "row auth: reads \"authentification\", not the source's element array \"sans\""},
     {"{\"legacy\": \"order_id\"", "{\"legacy\": \"cert_id\"",
      "row cert_id: the legacy field has more than one row"},
     {"\"v3\": [\"domain\", \"sans\"]", "\"v3\": [\"domain\"]",
