@@ -284,9 +284,7 @@ void scm__capture_fill(scm_capture *cap, const scm_map *map, scm_cert_details *d
             if (strcmp(d->auth[k].domain_name, element) == 0)
                 done |= restore(scm__details_str(&d->auth[k], r->field), r, value);
         if (done) {
-            report->cls[row] = SCM_CLASS_CAPTURED;
-            if (when > report->captured_at[row])
-                report->captured_at[row] = when;
+            scm__report_set_captured(report, (size_t)row, when);
         }
     }
     if (is_busy(rc))

@@ -41,15 +41,15 @@ scm_cmp_reason scm__cmp_reason_from_name(const char *name)
 /* What explains a difference in a field, most specific first; none makes it a mismatch. */
 static scm_cmp_reason explain(const scm_report *r, size_t row)
 {
-    if (r->cls[row] == SCM_CLASS_CAPTURED)
+    if (scm__report_class(r, row) == SCM_CLASS_CAPTURED)
         return SCM_WHY_CAPTURED;
-    if (r->absent[row])
+    if (scm__report_is_absent(r, row))
         return SCM_WHY_ABSENT;
-    if (r->cls[row] == SCM_CLASS_LOSSY)
+    if (scm__report_class(r, row) == SCM_CLASS_LOSSY)
         return SCM_WHY_LOSSY;
-    if (r->cls[row] == SCM_CLASS_MISSING)
+    if (scm__report_class(r, row) == SCM_CLASS_MISSING)
         return SCM_WHY_MISSING;
-    return r->unmapped[row] ? SCM_WHY_UNMAPPED : SCM_WHY_NONE;
+    return scm__report_is_unmapped(r, row) ? SCM_WHY_UNMAPPED : SCM_WHY_NONE;
 }
 
 static scm_cmp differ(const scm_report *r, size_t row, scm_cmp_reason *why)
@@ -61,7 +61,7 @@ static scm_cmp differ(const scm_report *r, size_t row, scm_cmp_reason *why)
 /* Equal values: a match, unless v3 had it only from the capture store. */
 static scm_cmp equal(const scm_report *r, size_t row)
 {
-    return r->cls[row] == SCM_CLASS_CAPTURED ? SCM_CMP_CAPTURED : SCM_CMP_MATCH;
+    return scm__report_class(r, row) == SCM_CLASS_CAPTURED ? SCM_CMP_CAPTURED : SCM_CMP_MATCH;
 }
 
 static scm_cmp worse(scm_cmp a, scm_cmp b)
@@ -88,7 +88,7 @@ scm_cmp scm__compare(const scm_cert_details *legacy, const scm_cert_details *v3,
                                  : equal(r, i));
         } else if (row->type == SCM_FT_ARRAY) {
             if (legacy->auth_count != v3->auth_count)
-                c = r->absent[i] ? differ(r, i, &why[i]) : SCM_CMP_MISMATCH;
+                c = scm__report_is_absent(r, i) ? differ(r, i, &why[i]) : SCM_CMP_MISMATCH;
         } else if (row->type == SCM_FT_INT) {
             if (*scm__details_int((scm_cert_details *)legacy, row) !=
                 *scm__details_int((scm_cert_details *)v3, row))

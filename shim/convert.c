@@ -344,7 +344,7 @@ int scm__convert_v3(const scm_map *map, const cJSON *v3, scm_cert_details **out,
         return SCM_E_NOMEM;
     cv.report = scm__details_report(d);
     for (i = 0; i < map->nrows; i++)
-        cv.report->cls[SCM__FROZEN_INDEX(map->rows[i].field)] = map->rows[i].cls;
+        scm__report_set_class(cv.report, SCM__FROZEN_INDEX(map->rows[i].field), map->rows[i].cls);
     for (i = 0; i < map->nrows && rc == SCM_OK; i++) {
         const scm_map_row *r = &map->rows[i];
         if (r->field->in_auth)

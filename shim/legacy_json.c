@@ -90,17 +90,17 @@ static void put_names(scm_buf *b, const char *(*name)(const scm_report *, size_t
 
 static const char *unmapped_name(const scm_report *r, size_t i)
 {
-    return r->unmapped[i] ? scm__frozen[i].name : NULL;
+    return scm__report_is_unmapped(r, i) ? scm__frozen[i].name : NULL;
 }
 
 static const char *absent_name(const scm_report *r, size_t i)
 {
-    return r->absent[i] ? scm__frozen[i].name : NULL;
+    return scm__report_is_absent(r, i) ? scm__frozen[i].name : NULL;
 }
 
 static const char *v3_only_name(const scm_report *r, size_t i)
 {
-    return r->v3_only[i];
+    return scm__report_v3_only(r, i);
 }
 
 void scm__report_put_json(scm_buf *b, const scm_report *r, int indent, int level)
@@ -110,7 +110,7 @@ void scm__report_put_json(scm_buf *b, const scm_report *r, int indent, int level
     scm__buf_putc(b, '{');
     newline(b, indent, level + 1);
     key(b, "backend", indent);
-    scm__json_put_string(b, r->backend);
+    scm__json_put_string(b, scm__report_backend(r));
     scm__buf_putc(b, ',');
     newline(b, indent, level + 1);
     key(b, "fields", indent);
@@ -120,11 +120,11 @@ void scm__report_put_json(scm_buf *b, const scm_report *r, int indent, int level
             scm__buf_putc(b, ',');
         newline(b, indent, level + 2);
         key(b, scm__frozen[i].name, indent);
-        scm__json_put_string(b, scm__class_name(r->cls[i]));
+        scm__json_put_string(b, scm__class_name(scm__report_class(r, i)));
     }
     newline(b, indent, level + 1);
     scm__buf_puts(b, "},");
-    for (i = 0; i < SCM__FROZEN_COUNT && r->captured_at[i] == 0; i++)
+    for (i = 0; i < SCM__FROZEN_COUNT && scm__report_captured_at(r, i) == 0; i++)
         ;
     if (i < SCM__FROZEN_COUNT) {
         size_t written = 0;
@@ -133,7 +133,7 @@ void scm__report_put_json(scm_buf *b, const scm_report *r, int indent, int level
         scm__buf_putc(b, '{');
         for (i = 0; i < SCM__FROZEN_COUNT; i++) {
             char when[32];
-            time_t t = (time_t)r->captured_at[i];
+            time_t t = (time_t)scm__report_captured_at(r, i);
             struct tm tm;
             if (t == 0 || gmtime_r(&t, &tm) == NULL)
                 continue;
@@ -147,19 +147,21 @@ void scm__report_put_json(scm_buf *b, const scm_report *r, int indent, int level
         newline(b, indent, level + 1);
         scm__buf_puts(b, "},");
     }
-    if (r->spelling != NULL) {
+    for (i = 0; i < SCM__FROZEN_COUNT && scm__report_spelling(r, i) == NULL; i++)
+        ;
+    if (i < SCM__FROZEN_COUNT) {
         size_t written = 0;
         newline(b, indent, level + 1);
         key(b, "spellings", indent);
         scm__buf_putc(b, '{');
         for (i = 0; i < SCM__FROZEN_COUNT; i++) {
-            if (r->spelling[i] == NULL)
+            if (scm__report_spelling(r, i) == NULL)
                 continue;
             if (written++)
                 scm__buf_putc(b, ',');
             newline(b, indent, level + 2);
             key(b, scm__frozen[i].name, indent);
-            scm__json_put_string(b, r->spelling[i]);
+            scm__json_put_string(b, scm__report_spelling(r, i));
         }
         newline(b, indent, level + 1);
         scm__buf_puts(b, "},");
@@ -174,7 +176,7 @@ void scm__report_put_json(scm_buf *b, const scm_report *r, int indent, int level
     scm__buf_putc(b, ',');
     newline(b, indent, level + 1);
     key(b, "v3_only", indent);
-    put_names(b, v3_only_name, r->nv3_only, r, indent, level + 1);
+    put_names(b, v3_only_name, scm__report_v3_only_count(r), r, indent, level + 1);
     newline(b, indent, level);
     scm__buf_putc(b, '}');
 }

@@ -25,6 +25,12 @@ static const int RULE_SOURCES[] = {
 };
 static const char *const CLASS_NAMES[] = {
 #define X(id, name, doc) name,
+    SCM_SHIM_CLASSES(X)
+#undef X
+};
+/* The names a row's class column accepts: all but "captured". */
+static const char *const TABLE_CLASS_NAMES[] = {
+#define X(id, name, doc) name,
     SCM_CLASSES(X)
 #undef X
 };
@@ -48,8 +54,6 @@ const char *scm__rule_name(scm_rule r)
 
 const char *scm__class_name(scm_field_class c)
 {
-    if (c == SCM_CLASS_CAPTURED)
-        return "captured";
     return (size_t)c < COUNT(CLASS_NAMES) ? CLASS_NAMES[c] : "?";
 }
 
@@ -236,7 +240,7 @@ static int parse_row(const cJSON *obj, const cJSON *schema, scm_map_row *r, char
     r->rule = (scm_rule)idx;
 
     cls = get_string(obj, "class");
-    if (cls == NULL || (idx = lookup(CLASS_NAMES, COUNT(CLASS_NAMES), cls)) < 0)
+    if (cls == NULL || (idx = lookup(TABLE_CLASS_NAMES, COUNT(TABLE_CLASS_NAMES), cls)) < 0)
         return fail(err, errlen, "row %s: unknown class \"%s\"", legacy, cls ? cls : "");
     r->cls = (scm_field_class)idx;
     if ((r->rule == SCM_RULE_MISSING) != (r->cls == SCM_CLASS_MISSING))

@@ -8,6 +8,7 @@
 #define SCM_SHIM_MAPTABLE_H
 
 #include "frozen.h"
+#include "scm_shim.h"
 
 #include <stddef.h>
 
@@ -26,12 +27,8 @@
     X(EACH, "each", 1, "one legacy element per element of the v3 array, same order")               \
     X(MISSING, "missing", 0, "no v3 source: \"\"")
 
-#define SCM_CLASSES(X)                                                                             \
-    X(EXACT, "exact", "same name, same value")                                                     \
-    X(RENAMED, "renamed", "other name, same value")                                                \
-    X(TRANSFORMED, "transformed", "value rebuilt by a fixed, lossless rule")                       \
-    X(LOSSY, "lossy", "v3 holds part of the information")                                          \
-    X(MISSING, "missing", "v3 has no source")
+/* The classes of the table's class column: those of scm_shim.h but "captured". */
+#define SCM_CLASSES(X) SCM_SHIM_TABLE_CLASSES(X)
 
 typedef enum {
 #define X(id, name, nsrc, doc) SCM_RULE_##id,
@@ -40,13 +37,12 @@ typedef enum {
         SCM_RULE_COUNT_
 } scm_rule;
 
+/* The public classes, one for one (as libuv's uv_errno_t is its internal codes). */
 typedef enum {
-#define X(id, name, doc) SCM_CLASS_##id,
-    SCM_CLASSES(X)
+#define X(id, name, doc) SCM_CLASS_##id = SCM_SHIM_CLASS_##id,
+    SCM_SHIM_CLASSES(X)
 #undef X
-        SCM_CLASS_COUNT_,
-    /* Not a table class: a missing or lossy value restored from the capture store. */
-    SCM_CLASS_CAPTURED = SCM_CLASS_COUNT_
+        SCM_CLASS_COUNT_ = SCM_SHIM_CLASS_COUNT
 } scm_field_class;
 
 /*

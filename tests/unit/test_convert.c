@@ -380,6 +380,24 @@ START_TEST(legacy_body_report_is_all_exact)
 }
 END_TEST
 
+START_TEST(class_names_follow_the_public_list)
+{
+    /* The public enum and its names come from one list, captured included; nothing past it. */
+    static const char *const names[] = {
+#define X(id, name, doc) name,
+        SCM_SHIM_CLASSES(X)
+#undef X
+    };
+    int c;
+    ck_assert_int_eq(SCM_SHIM_CLASS_COUNT, (int)(sizeof names / sizeof names[0]));
+    for (c = 0; c < SCM_SHIM_CLASS_COUNT; c++)
+        ck_assert_str_eq(scm_shim_class_name((scm_shim_class)c), names[c]);
+    ck_assert_str_eq(scm_shim_class_name(SCM_SHIM_CLASS_CAPTURED), "captured");
+    ck_assert_ptr_null(scm_shim_class_name(SCM_SHIM_CLASS_COUNT));
+    ck_assert_ptr_null(scm_shim_class_name((scm_shim_class)-1));
+}
+END_TEST
+
 START_TEST(free_leaves_a_caller_struct_alone)
 {
     /* Exactly the frozen struct, members the library did not allocate: freeing any would crash. */
@@ -430,6 +448,7 @@ int main(void)
     tcase_add_test(tc, free_leaves_a_caller_struct_alone);
     tcase_add_loop_test(tc, legacy_body_errors, 0, sizeof LEGACY_BAD / sizeof LEGACY_BAD[0]);
     tcase_add_test(tc, legacy_body_report_is_all_exact);
+    tcase_add_test(tc, class_names_follow_the_public_list);
     suite_add_tcase(s, tc);
     rc |= tu_run(s);
     for (i = 0; i < nnames; i++)
