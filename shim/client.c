@@ -26,6 +26,7 @@
 SCM_EXPORT scm_client *scm_client_new(const scm_config *config)
 {
     char err[768];
+    scm_error map_err;
     scm_client *c = calloc(1, sizeof *c);
     int b;
 
@@ -35,9 +36,12 @@ SCM_EXPORT scm_client *scm_client_new(const scm_config *config)
         scm__log(SCM_LOG_ERROR, "out of memory");
         return NULL;
     }
-    if (scm__settings_init(&c->cfg, config, err, sizeof err) != 0 ||
-        scm__map_from_env(&c->loaded, &c->map, err, sizeof err) != 0)
+    if (scm__settings_init(&c->cfg, config, err, sizeof err) != 0)
         goto bad;
+    if (scm__map_from_env(&c->loaded, &c->map, &map_err) != 0) {
+        snprintf(err, sizeof err, "%.*s", (int)sizeof err - 1, map_err.msg);
+        goto bad;
+    }
     /* A CA bundle that cannot work would fail every call, late: refuse it now. */
     if (c->cfg.ca_file != NULL && scm__http_check_ca_file(c->cfg.ca_file, err, sizeof err) != 0)
         goto bad;

@@ -32,8 +32,7 @@ typedef struct conv {
     const char *object; /* the nested object last looked up in top, and what it was */
     const cJSON *holder;
     scm_report *report;
-    char *err;
-    size_t errlen;
+    scm_error *err;
 } conv;
 
 /*
@@ -60,9 +59,8 @@ static int lookup(conv *cv, const scm_map_row *r, const scm_source *src, const c
             if (holder == NULL || cJSON_IsNull(holder))
                 continue;
             if (!cJSON_IsObject(holder)) {
-                snprintf(cv->err, cv->errlen, "%s \"%s\" is not an object", cv->api->member,
-                         p->object);
-                return SCM_E_PARSE;
+                return scm__fail(cv->err, SCM__ERR_PARSE, "%s \"%s\" is not an object",
+                                 cv->api->member, p->object);
             }
         }
         it = cJSON_GetObjectItemCaseSensitive(holder, p->member);
@@ -89,8 +87,8 @@ static int source(conv *cv, const scm_map_row *r, size_t j, const cJSON *el, con
     if (rc != SCM_OK || it == NULL)
         return rc;
     if (!cJSON_IsString(it)) {
-        snprintf(cv->err, cv->errlen, "%s \"%s\" is not a string", cv->api->member, name);
-        return SCM_E_PARSE;
+        return scm__fail(cv->err, SCM__ERR_PARSE, "%s \"%s\" is not a string", cv->api->member,
+                         name);
     }
     *out = it->valuestring;
     (*found)++;
@@ -198,9 +196,8 @@ static int int_value(conv *cv, const scm_map_row *r, int *out)
     }
     if (scm__json_int(it, out))
         return SCM_OK;
-    snprintf(cv->err, cv->errlen, "%s \"%s\" is not an integer in int range", cv->api->member,
-             name);
-    return SCM_E_PARSE;
+    return scm__fail(cv->err, SCM__ERR_PARSE, "%s \"%s\" is not an integer in int range",
+                     cv->api->member, name);
 }
 
 static int array_value(conv *cv, const scm_map *map, const scm_map_row *arr, scm_cert_details *d)
@@ -218,8 +215,8 @@ static int array_value(conv *cv, const scm_map *map, const scm_map_row *arr, scm
         return SCM_OK;
     }
     if (!cJSON_IsArray(list)) {
-        snprintf(cv->err, cv->errlen, "%s \"%s\" is not an array", cv->api->member, name);
-        return SCM_E_PARSE;
+        return scm__fail(cv->err, SCM__ERR_PARSE, "%s \"%s\" is not an array", cv->api->member,
+                         name);
     }
     if ((n = (size_t)cJSON_GetArraySize(list)) == 0)
         return SCM_OK;
@@ -229,8 +226,8 @@ static int array_value(conv *cv, const scm_map *map, const scm_map_row *arr, scm
     cJSON_ArrayForEach(el, list)
     {
         if (!cJSON_IsObject(el)) {
-            snprintf(cv->err, cv->errlen, "%s \"%s\" is not an object", cv->api->element, name);
-            return SCM_E_PARSE;
+            return scm__fail(cv->err, SCM__ERR_PARSE, "%s \"%s\" is not an object",
+                             cv->api->element, name);
         }
         for (i = 0; i < map->nrows; i++) {
             const scm_map_row *r = &map->rows[i];
@@ -327,21 +324,18 @@ static int collect_v3_only(conv *cv, const scm_map *map)
     return rc;
 }
 
-int scm__convert_v3(const scm_map *map, const cJSON *v3, scm_cert_details **out, char *err,
-                    size_t errlen)
+int scm__convert_v3(const scm_map *map, const cJSON *v3, scm_cert_details **out, scm_error *err)
 {
-    conv cv = {&APIS[map->api], v3, NULL, NULL, NULL, err, errlen};
+    conv cv = {&APIS[map->api], v3, NULL, NULL, NULL, err};
     scm_cert_details *d;
     size_t i;
     int rc = SCM_OK;
 
     *out = NULL;
-    if (!cJSON_IsObject(v3)) {
-        snprintf(err, errlen, "%s is not a JSON object", cv.api->body);
-        return SCM_E_PARSE;
-    }
+    if (!cJSON_IsObject(v3))
+        return scm__fail(err, SCM__ERR_PARSE, "%s is not a JSON object", cv.api->body);
     if ((d = scm__details_new(cv.api->name)) == NULL)
-        return SCM_E_NOMEM;
+        return scm__fail(err, SCM__ERR_NOMEM, NULL);
     cv.report = scm__details_report(d);
     for (i = 0; i < map->nrows; i++)
         scm__report_set_class(cv.report, SCM__FROZEN_INDEX(map->rows[i].field), map->rows[i].cls);
@@ -362,7 +356,8 @@ int scm__convert_v3(const scm_map *map, const cJSON *v3, scm_cert_details **out,
         rc = SCM_E_NOMEM;
     if (rc != SCM_OK) {
         scm_cert_details_free(d);
-        return rc;
+        /* The rules' failures are recorded where they happen; only OOM is left. */
+        return rc == SCM_E_NOMEM ? scm__fail(err, SCM__ERR_NOMEM, NULL) : rc;
     }
     *out = d;
     return SCM_OK;

@@ -130,7 +130,7 @@ SCM_EXPORT void scm_free(void *ptr)
     free(ptr);
 }
 
-int scm__details_from_legacy(const cJSON *doc, scm_cert_details **out, char *err, size_t errlen)
+int scm__details_from_legacy(const cJSON *doc, scm_cert_details **out, scm_error *err)
 {
-    return scm__convert_v3(&scm__map_legacy, doc, out, err, errlen);
+    return scm__convert_v3(&scm__map_legacy, doc, out, err);
 }

@@ -2,6 +2,7 @@
 #ifndef SCM_SHIM_DETAILS_H
 #define SCM_SHIM_DETAILS_H
 
+#include "error.h"
 #include "frozen.h"
 #include "scm_client.h"
 
@@ -26,10 +27,10 @@ int scm__details_fill_empty(scm_cert_details *d);
 
 /*
  * Parses a legacy-layout body (the v2 API's) into *out: the identity table
- * (scm__map_legacy) run by the conversion engine. SCM_OK, SCM_E_PARSE or SCM_E_NOMEM.
+ * (scm__map_legacy) run by the conversion engine. SCM_OK, or SCM_E_PARSE / SCM_E_NOMEM with err
+ * saying why.
  */
 struct cJSON;
-int scm__details_from_legacy(const struct cJSON *doc, scm_cert_details **out, char *err,
-                             size_t errlen);
+int scm__details_from_legacy(const struct cJSON *doc, scm_cert_details **out, scm_error *err);
 
 #endif

@@ -7,6 +7,7 @@
 #ifndef SCM_SHIM_MAPTABLE_H
 #define SCM_SHIM_MAPTABLE_H
 
+#include "error.h"
 #include "frozen.h"
 #include "scm_shim.h"
 
@@ -124,11 +125,11 @@ const char *scm__api_name(scm_source_api api);
 /*
  * Parses and checks a table (the mapping.json format): exactly one row per
  * frozen field (frozen.h), each of the field's type. On failure returns -1
- * and writes a message naming the row into err.
+ * and err says why (SCMSHIM.INVALID_PARAM naming the row, or SCMSHIM.NOMEM).
  */
-int scm__map_parse(const char *json, size_t len, scm_map *out, char *err, size_t errlen);
-/* Reads a file and parses it. */
-int scm__map_load_file(const char *path, scm_map *out, char *err, size_t errlen);
+int scm__map_parse(const char *json, size_t len, scm_map *out, scm_error *err);
+/* Reads a file and parses it; -1 with err naming the file or the row. */
+int scm__map_load_file(const char *path, scm_map *out, scm_error *err);
 void scm__map_free(scm_map *map);
 
 /*
@@ -136,7 +137,7 @@ void scm__map_free(scm_map *map);
  * free it with scm__map_free), else the built-in one. 0 with *map set, or -1
  * with err saying "SCM_SHIM_MAPPING=<path>: <reason>".
  */
-int scm__map_from_env(scm_map *loaded, const scm_map **map, char *err, size_t errlen);
+int scm__map_from_env(scm_map *loaded, const scm_map **map, scm_error *err);
 
 /* The row of the field named legacy ("cert_id", "auth[].method"), or NULL. */
 const scm_map_row *scm__map_find(const scm_map *map, const char *legacy);

@@ -140,7 +140,7 @@ SCM_EXPORT int scm_shim_convert(const char *v3_json, size_t len, char **legacy_j
     const scm_map *map;
     scm_map loaded;
     scm_cert_details *d = NULL;
-    char why[512];
+    scm_error why;
     cJSON *doc;
     int rc;
 
@@ -153,16 +153,16 @@ SCM_EXPORT int scm_shim_convert(const char *v3_json, size_t len, char **legacy_j
         scm__last_error_set("v3_json and legacy_json must not be NULL");
         return SCM_E_INVALID_PARAM;
     }
-    if (scm__map_from_env(&loaded, &map, why, sizeof why) != 0) {
-        scm__last_error_set("%s", why);
+    if (scm__map_from_env(&loaded, &map, &why) != 0) {
+        scm__last_error_set("%s", why.msg);
         return SCM_E_INVALID_PARAM;
     }
     doc = scm__json_parse(v3_json, len);
     if (doc == NULL) {
         scm__last_error_set("the v3 body is not valid JSON");
         rc = SCM_E_PARSE;
-    } else if ((rc = scm__convert_v3(map, doc, &d, why, sizeof why)) == SCM_E_PARSE) {
-        scm__last_error_set("%s", why);
+    } else if ((rc = scm__convert_v3(map, doc, &d, &why)) == SCM_E_PARSE) {
+        scm__last_error_set("%s", why.msg);
     } else if (rc == SCM_OK) {
         const char *store = getenv("SCM_SHIM_CAPTURE");
         if (store != NULL && store[0] != '\0') {

@@ -37,15 +37,16 @@ static void convert_with(const scm_map *map)
 {
     cJSON *doc = cJSON_Parse(V3_BODY);
     scm_cert_details *d = NULL;
-    char err[256] = "", *body;
+    scm_error err = {"", "", 0, 0};
+    char *body;
     int rc;
 
     FUZZ_CHECK(doc != NULL);
-    rc = scm__convert_v3(map, doc, &d, err, sizeof err);
+    rc = scm__convert_v3(map, doc, &d, &err);
     cJSON_Delete(doc);
     if (rc != SCM_OK) {
         /* A table may point a string field at a number member, or auth at a string. */
-        FUZZ_CHECK(rc == SCM_E_PARSE && d == NULL && err[0] != '\0');
+        FUZZ_CHECK(rc == SCM_E_PARSE && d == NULL && err.msg[0] != '\0');
         return;
     }
     body = scm__legacy_json(d, scm__details_report(d));
@@ -60,11 +61,11 @@ static void convert_with(const scm_map *map)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     scm_map map;
-    char err[256] = "";
+    scm_error err = {"", "", 0, 0};
     size_t i;
 
-    if (scm__map_parse((const char *)data, size, &map, err, sizeof err) != 0) {
-        FUZZ_CHECK(map.rows == NULL && map.nrows == 0 && map.owned == NULL && err[0] != '\0');
+    if (scm__map_parse((const char *)data, size, &map, &err) != 0) {
+        FUZZ_CHECK(map.rows == NULL && map.nrows == 0 && map.owned == NULL && err.msg[0] != '\0');
         return 0;
     }
     FUZZ_CHECK(map.nrows > 0 && map.owned == map.rows);

@@ -346,10 +346,11 @@ START_TEST(legacy_body_errors)
 {
     cJSON *doc = cJSON_Parse(LEGACY_BAD[_i].body);
     scm_cert_details *d = (scm_cert_details *)1;
-    char err[256] = "";
-    ck_assert_int_eq(scm__details_from_legacy(doc, &d, err, sizeof err), SCM_E_PARSE);
+    scm_error err = {"", "", 0, 0};
+    ck_assert_int_eq(scm__details_from_legacy(doc, &d, &err), SCM_E_PARSE);
     ck_assert_ptr_null(d);
-    ck_assert_str_eq(err, LEGACY_BAD[_i].message);
+    ck_assert_str_eq(err.msg, LEGACY_BAD[_i].message);
+    ck_assert_str_eq(err.code, "SCMSHIM.PARSE");
     cJSON_Delete(doc);
 }
 END_TEST
@@ -361,9 +362,9 @@ START_TEST(legacy_body_report_is_all_exact)
                              "\"auth\": [{\"method\": \"DNS\"}]}");
     scm_cert_details *d = NULL;
     const scm_shim_report *r;
-    char err[256] = "";
+    scm_error err = {"", "", 0, 0};
     size_t i;
-    ck_assert_int_eq(scm__details_from_legacy(doc, &d, err, sizeof err), SCM_OK);
+    ck_assert_int_eq(scm__details_from_legacy(doc, &d, &err), SCM_OK);
     r = scm_shim_details_report(d);
     ck_assert_str_eq(scm_shim_report_backend(r), "legacy");
     ck_assert_uint_eq(scm_shim_report_absent_count(r), 0);

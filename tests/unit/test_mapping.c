@@ -150,10 +150,11 @@ static const struct {
 START_TEST(bad_table_names_the_row)
 {
     char *text = read_mapping(), *bad = edit(text, BAD_TABLES[_i].from, BAD_TABLES[_i].to);
-    char err[512] = "";
+    scm_error err = {"", "", 0, 0};
     scm_map m;
-    ck_assert_int_eq(scm__map_parse(bad, strlen(bad), &m, err, sizeof err), -1);
-    ck_assert_str_eq(err, BAD_TABLES[_i].message);
+    ck_assert_int_eq(scm__map_parse(bad, strlen(bad), &m, &err), -1);
+    ck_assert_str_eq(err.msg, BAD_TABLES[_i].message);
+    ck_assert_str_eq(err.code, "SCMSHIM.INVALID_PARAM");
     ck_assert_ptr_null(m.rows);
     free(bad);
     free(text);
@@ -162,10 +163,10 @@ END_TEST
 
 START_TEST(file_table_is_the_builtin_one)
 {
-    char err[512] = "";
+    scm_error err = {"", "", 0, 0};
     scm_map m;
     size_t i;
-    ck_assert_msg(scm__map_load_file(SCM_MAPPING_JSON, &m, err, sizeof err) == 0, "%s", err);
+    ck_assert_msg(scm__map_load_file(SCM_MAPPING_JSON, &m, &err) == 0, "%s", err.msg);
     ck_assert_uint_eq(m.nrows, scm__map_builtin.nrows);
     for (i = 0; i < m.nrows; i++) {
         ck_assert_ptr_eq(m.rows[i].field, scm__map_builtin.rows[i].field);
@@ -179,7 +180,8 @@ END_TEST
 
 START_TEST(file_table_missing_row)
 {
-    char *text = read_mapping(), path[] = "/tmp/scmshim-map-XXXXXX", err[512] = "";
+    char *text = read_mapping(), path[] = "/tmp/scmshim-map-XXXXXX";
+    scm_error err = {"", "", 0, 0};
     char *bad = edit(
         text,
         "{\"legacy\": \"organization_unit\", \"type\": \"string\", \"v3\": [], \"rule\": "
@@ -191,17 +193,17 @@ START_TEST(file_table_missing_row)
     ck_assert_int_ge(fd, 0);
     ck_assert_int_eq(write(fd, bad, strlen(bad)), (long)strlen(bad));
     close(fd);
-    ck_assert_int_eq(scm__map_load_file(path, &m, err, sizeof err), -1);
-    ck_assert_str_eq(err, "row organization_unit: missing (every legacy field needs one row)");
-    ck_assert_int_eq(scm__map_load_file("/nonexistent/map.json", &m, err, sizeof err), -1);
-    ck_assert_str_eq(err, "/nonexistent/map.json: No such file or directory");
+    ck_assert_int_eq(scm__map_load_file(path, &m, &err), -1);
+    ck_assert_str_eq(err.msg, "row organization_unit: missing (every legacy field needs one row)");
+    ck_assert_int_eq(scm__map_load_file("/nonexistent/map.json", &m, &err), -1);
+    ck_assert_str_eq(err.msg, "/nonexistent/map.json: No such file or directory");
     /* A FIFO with no writer would block the client's creation forever: refused at once. */
     unlink(path);
     ck_assert_int_eq(mkfifo(path, 0600), 0);
-    ck_assert_int_eq(scm__map_load_file(path, &m, err, sizeof err), -1);
-    ck_assert_ptr_nonnull(strstr(err, ": not a regular file"));
-    ck_assert_int_eq(scm__map_load_file("/tmp", &m, err, sizeof err), -1);
-    ck_assert_str_eq(err, "/tmp: not a regular file");
+    ck_assert_int_eq(scm__map_load_file(path, &m, &err), -1);
+    ck_assert_ptr_nonnull(strstr(err.msg, ": not a regular file"));
+    ck_assert_int_eq(scm__map_load_file("/tmp", &m, &err), -1);
+    ck_assert_str_eq(err.msg, "/tmp: not a regular file");
     unlink(path);
     free(bad);
     free(text);

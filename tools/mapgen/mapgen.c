@@ -86,7 +86,8 @@ int main(int argc, char **argv)
         SCM_SOURCE_APIS(X)
 #undef X
     };
-    char err[512], *json;
+    scm_error err;
+    char *json;
     size_t len = 0, i, j;
     scm_map map;
     FILE *out;
@@ -99,8 +100,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "mapgen: cannot read %s\n", argv[1]);
         return 1;
     }
-    if (scm__map_parse(json, len, &map, err, sizeof err) != 0) {
-        fprintf(stderr, "%s: %s\n", argv[1], err);
+    if (scm__map_parse(json, len, &map, &err) != 0) {
+        fprintf(stderr, "%s: %s\n", argv[1], err.msg);
         free(json);
         return 1;
     }

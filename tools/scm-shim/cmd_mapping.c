@@ -101,7 +101,7 @@ static int print_json(const scm_map *map)
 int cmd_mapping(int argc, char **argv)
 {
     const char *format = "markdown";
-    char err[600];
+    scm_error err;
     scm_map loaded;
     const scm_map *map;
     int i, rc;
@@ -119,8 +119,8 @@ int cmd_mapping(int argc, char **argv)
     }
     if (strcmp(format, "markdown") != 0 && strcmp(format, "json") != 0)
         return cli_error(CLI_USAGE, "--format takes markdown or json");
-    if (scm__map_from_env(&loaded, &map, err, sizeof err) != 0)
-        return cli_error(CLI_USAGE, "%s", err);
+    if (scm__map_from_env(&loaded, &map, &err) != 0)
+        return cli_error(CLI_USAGE, "%s", err.msg);
     rc = CLI_OK;
     if (strcmp(format, "markdown") == 0)
         print_markdown(map);
