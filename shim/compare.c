@@ -1,4 +1,8 @@
-/* compare.c - per-field comparison of the two backends; see compare.h. */
+/*
+ * compare.c - per-field comparison of the two backends; see compare.h.
+ * owns: the comparison classes and reasons, field by field over frozen.h; must not: write
+ * records or logs (audit.c) or know a mapping rule beyond the report's classes.
+ */
 #include "compare.h"
 
 #include "details.h"

@@ -1,4 +1,8 @@
-/* legacy_json.c - the legacy body writer; see legacy_json.h. */
+/*
+ * legacy_json.c - the legacy body writer and the report's JSON; see legacy_json.h.
+ * owns: the byte layout of both (member order from frozen.h, escaping, indent); must not:
+ * convert values (convert.c) or read a report's members (report.c's accessors only).
+ */
 #include "legacy_json.h"
 
 #include "details.h"

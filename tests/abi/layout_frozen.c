@@ -1,4 +1,8 @@
-/* layout_frozen.c - offsets, sizes and constants as the frozen header declares them. */
+/*
+ * layout_frozen.c - offsets, sizes and constants as the frozen header declares them.
+ * owns: expanding layout.h and shim/frozen.h against tests/abi/frozen/scm_client.h; must
+ * not: include the library's own scm_client.h (layout_ours.c does).
+ */
 #include "scm_client.h"
 #include "layout.h"
 

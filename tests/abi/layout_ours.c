@@ -1,4 +1,8 @@
-/* layout_ours.c - offsets, sizes and constants as the ours header declares them. */
+/*
+ * layout_ours.c - offsets, sizes and constants as our header declares them.
+ * owns: expanding layout.h and shim/frozen.h against include/scm_client.h; must not:
+ * include the frozen copy (layout_frozen.c does).
+ */
 #include "scm_client.h"
 #include "layout.h"
 

@@ -1,6 +1,9 @@
 /*
- * test_convert.c - the v3 adapter, data-driven: every fixture pair (v3.json rebuilt and
- * compared with legacy.json member by member) and every tests/data/convert-cases folder.
+ * test_convert.c - the conversion engine, data-driven: every fixture pair (v3.json rebuilt and
+ * compared with legacy.json member by member), every tests/data/convert-cases folder, the
+ * legacy identity table, reports and class names.
+ * owns: tests of convert.c, details.c, report.c, public.c; must not: load tables by hand
+ * (test_mapping.c).
  */
 #include "details.h"
 #include "json.h"

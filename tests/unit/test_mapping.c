@@ -1,4 +1,7 @@
-/* test_mapping.c - the mapping table: built-in rows cover the frozen layout; bad tables are named.
+/*
+ * test_mapping.c - the frozen descriptor covers the structs; the mapping table has one row per
+ * field; bad tables are refused, naming the row.
+ * owns: tests of frozen.c, map_load.c, map_file.c; must not: convert bodies (test_convert.c).
  */
 #include "maptable.h"
 #include "scm_client.h"
