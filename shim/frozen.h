@@ -57,7 +57,7 @@ typedef enum {
 #define X(id, name) SCM_FT_##id,
     SCM_FIELD_TYPES(X)
 #undef X
-        SCM_FT_COUNT_
+        SCM_FT_COUNT_ /* not a type: C89 allows no comma after the last enumerator */
 } scm_field_type;
 
 /* Field indices: the top-level members, then the auth element members (SCM__AUTH_*). */

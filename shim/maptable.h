@@ -43,7 +43,6 @@ typedef enum {
 #define X(id, name, doc) SCM_CLASS_##id = SCM_SHIM_CLASS_##id,
     SCM_SHIM_CLASSES(X)
 #undef X
-        SCM_CLASS_COUNT_ = SCM_SHIM_CLASS_COUNT
 } scm_field_class;
 
 /*
@@ -60,7 +59,6 @@ typedef enum {
 #define X(id, name, member, element, body, reports) SCM_API_##id,
     SCM_SOURCE_APIS(X)
 #undef X
-        SCM_API_COUNT_
 } scm_source_api;
 
 #define SCM_MAP_MAX_SOURCES 2
