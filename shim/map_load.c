@@ -62,11 +62,6 @@ const char *scm__field_type_name(scm_field_type t)
     return (size_t)t < COUNT(TYPE_NAMES) ? TYPE_NAMES[t] : "?";
 }
 
-const char *scm__api_name(scm_source_api api)
-{
-    return (size_t)api < COUNT(API_NAMES) ? API_NAMES[api] : "?";
-}
-
 static int lookup(const char *const *names, size_t n, const char *s)
 {
     size_t i;

@@ -1,8 +1,9 @@
 /*
  * maptable.h - the field-mapping table in memory. The rows come from
  * mapping/mapping.json: compiled in by tools/mapgen at build time, or loaded
- * at client creation from SCM_SHIM_MAPPING. Nothing in C states a field name,
- * value pair or rule that the table states.
+ * at client creation from SCM_SHIM_MAPPING. The table holds only rules: each
+ * row points at the frozen field it fills (frozen.h describes the fields).
+ * Nothing in C states a v3 name, value pair or rule that the table states.
  */
 #ifndef SCM_SHIM_MAPTABLE_H
 #define SCM_SHIM_MAPTABLE_H
@@ -14,7 +15,6 @@
 #include <stddef.h>
 
 /* X-macros: one list drives the enums, the names accepted in the table and the docs. */
-
 #define SCM_RULES(X)                                                                               \
     X(COPY, "copy", 1, "copy the v3 member")                                                       \
     X(ENUM, "enum", 1,                                                                             \
@@ -118,7 +118,6 @@ extern const scm_map scm__map_legacy;
 const char *scm__rule_name(scm_rule r);
 const char *scm__class_name(scm_field_class c);
 const char *scm__field_type_name(scm_field_type t);
-const char *scm__api_name(scm_source_api api);
 
 /*
  * Parses and checks a table (the mapping.json format): exactly one row per
