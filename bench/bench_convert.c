@@ -274,9 +274,9 @@ MEASURED static cJSON *bench_parts_parse(const char *body, size_t len)
 MEASURED static scm_cert_details *bench_parts_convert(const cJSON *doc)
 {
     scm_cert_details *d;
-    char err[256];
-    if (scm__convert_v3(&scm__map_builtin, doc, &d, err, sizeof err) != SCM_OK)
-        bench_die("scm__convert_v3: %s", err);
+    scm_error err;
+    if (scm__convert_v3(&scm__map_builtin, doc, &d, &err) != SCM_OK)
+        bench_die("scm__convert_v3: %s", err.msg);
     return d;
 }
 

@@ -36,14 +36,27 @@ extern "C" {
 /* The library's version, "MAJOR.MINOR.PATCH" (static string). */
 const char *scm_shim_version(void);
 
-/* How a legacy field's value was obtained (the class column of the mapping table). */
+/*
+ * How a legacy field's value was obtained: X(NAME, "name", doc). The classes a
+ * row of the mapping table can have (its class column), then "captured", which
+ * only a report says. Values count from 0 in this order and never change: new
+ * classes are appended.
+ */
+#define SCM_SHIM_TABLE_CLASSES(X)                                                                  \
+    X(EXACT, "exact", "same name, same value")                                                     \
+    X(RENAMED, "renamed", "other name, same value")                                                \
+    X(TRANSFORMED, "transformed", "value rebuilt by a fixed, lossless rule")                       \
+    X(LOSSY, "lossy", "v3 holds part of the information")                                          \
+    X(MISSING, "missing", "v3 has no source")
+#define SCM_SHIM_CLASSES(X)                                                                        \
+    SCM_SHIM_TABLE_CLASSES(X)                                                                      \
+    X(CAPTURED, "captured", "missing or lossy, restored from the capture store")
+
 typedef enum scm_shim_class {
-    SCM_SHIM_CLASS_EXACT = 0,       /* same name, same value */
-    SCM_SHIM_CLASS_RENAMED = 1,     /* other name, same value */
-    SCM_SHIM_CLASS_TRANSFORMED = 2, /* rebuilt by a fixed, lossless rule */
-    SCM_SHIM_CLASS_LOSSY = 3,       /* v3 holds part of it: may differ from legacy */
-    SCM_SHIM_CLASS_MISSING = 4,     /* v3 has no source: "" (or 0) */
-    SCM_SHIM_CLASS_CAPTURED = 5     /* missing or lossy, restored from the capture store */
+#define SCM_SHIM__CLASS_ENUM(id, name, doc) SCM_SHIM_CLASS_##id,
+    SCM_SHIM_CLASSES(SCM_SHIM__CLASS_ENUM)
+#undef SCM_SHIM__CLASS_ENUM
+        SCM_SHIM_CLASS_COUNT /* the number of classes, not one */
 } scm_shim_class;
 
 /* "exact", "renamed", "transformed", "lossy", "missing", "captured" (static), or NULL. */

@@ -23,7 +23,7 @@ struct scm_audit_log {
 };
 
 /* A field's value for the record: string, number, element count, or the elements' values. */
-static cJSON *field_value(const scm_cert_details *d, const scm_map_row *r)
+static cJSON *field_value(const scm_cert_details *d, const scm_frozen_field *r)
 {
     cJSON *arr;
     size_t k;
@@ -44,16 +44,15 @@ static cJSON *field_value(const scm_cert_details *d, const scm_map_row *r)
 static cJSON *differing_values(const scm_cert_details *legacy, const scm_cert_details *v3,
                                const scm_cmp *fields)
 {
-    const scm_map *m = &scm__map_builtin;
     cJSON *values = cJSON_CreateObject(), *pair;
     size_t i;
-    for (i = 0; values != NULL && i < m->nrows; i++) {
+    for (i = 0; values != NULL && i < SCM__FROZEN_COUNT; i++) {
         if (fields[i] == SCM_CMP_MATCH)
             continue;
-        pair = cJSON_AddObjectToObject(values, m->rows[i].legacy);
+        pair = cJSON_AddObjectToObject(values, scm__frozen[i].name);
         if (pair == NULL ||
-            !cJSON_AddItemToObject(pair, "legacy", field_value(legacy, &m->rows[i])) ||
-            !cJSON_AddItemToObject(pair, "v3", field_value(v3, &m->rows[i]))) {
+            !cJSON_AddItemToObject(pair, "legacy", field_value(legacy, &scm__frozen[i])) ||
+            !cJSON_AddItemToObject(pair, "v3", field_value(v3, &scm__frozen[i]))) {
             cJSON_Delete(values);
             return NULL;
         }
@@ -68,8 +67,8 @@ scm_audit_record *scm__audit_compare(const char *cert_id, scm_backend served,
     scm_audit_record *r = calloc(1, sizeof *r);
     int b;
 
-    if (r == NULL || (r->fields = calloc(scm__map_builtin.nrows, sizeof *r->fields)) == NULL ||
-        (r->reasons = calloc(scm__map_builtin.nrows, sizeof *r->reasons)) == NULL ||
+    if (r == NULL || (r->fields = calloc(SCM__FROZEN_COUNT, sizeof *r->fields)) == NULL ||
+        (r->reasons = calloc(SCM__FROZEN_COUNT, sizeof *r->reasons)) == NULL ||
         (r->cert_id = strdup(cert_id)) == NULL) {
         scm__audit_record_free(r);
         return NULL;
@@ -124,7 +123,6 @@ static cJSON *side_json(const scm_audit_side *s)
 
 char *scm__audit_record_line(const scm_audit_record *r)
 {
-    const scm_map *m = &scm__map_builtin;
     cJSON *o = cJSON_CreateObject(), *fields, *reasons = NULL;
     char when[40], *text, *line = NULL;
     struct timeval tv;
@@ -140,14 +138,14 @@ char *scm__audit_record_line(const scm_audit_record *r)
     cJSON_AddStringToObject(o, "served", scm__backend_name(r->served));
     cJSON_AddStringToObject(o, "result", scm__cmp_name(r->overall));
     fields = cJSON_AddObjectToObject(o, "fields");
-    for (i = 0; i < m->nrows; i++)
-        cJSON_AddStringToObject(fields, m->rows[i].legacy, scm__cmp_name(r->fields[i]));
-    for (i = 0; i < m->nrows; i++) {
+    for (i = 0; i < SCM__FROZEN_COUNT; i++)
+        cJSON_AddStringToObject(fields, scm__frozen[i].name, scm__cmp_name(r->fields[i]));
+    for (i = 0; i < SCM__FROZEN_COUNT; i++) {
         if (r->reasons[i] == SCM_WHY_NONE)
             continue;
         if (reasons == NULL)
             reasons = cJSON_AddObjectToObject(o, "reasons");
-        cJSON_AddStringToObject(reasons, m->rows[i].legacy, scm__cmp_reason_name(r->reasons[i]));
+        cJSON_AddStringToObject(reasons, scm__frozen[i].name, scm__cmp_reason_name(r->reasons[i]));
     }
     cJSON_AddItemToObject(o, "legacy", side_json(&r->side[SCM_BACKEND_LEGACY]));
     cJSON_AddItemToObject(o, "v3", side_json(&r->side[SCM_BACKEND_V3]));

@@ -165,14 +165,14 @@ int scm__answer_expect_id(scm_answer *a, const char *cert_id)
 
 int scm__answer_details(const scm_map *map, scm_answer *a, scm_cert_details **out)
 {
-    char why[256];
+    scm_error why;
     int rc;
     *out = NULL;
     if (a->rc != SCM_OK)
         return a->rc;
-    rc = scm__backend_ops(a->backend)->decode(map, a->doc, out, why, sizeof why);
+    rc = scm__backend_ops(a->backend)->decode(map, a->doc, out, &why);
     if (rc == SCM_E_PARSE) {
-        a->rc = scm__fail_status(&a->err, SCM__ERR_PARSE, rc, a->resp->status, "%s", why);
+        a->rc = scm__fail_status(&a->err, SCM__ERR_PARSE, rc, a->resp->status, "%s", why.msg);
         scm__error_note_request_id(&a->err, a->resp->request_id);
     } else if (rc == SCM_E_NOMEM)
         a->rc = scm__fail(&a->err, SCM__ERR_NOMEM, NULL);

@@ -32,9 +32,8 @@ typedef struct scm_backend_ops {
     /* The path after the endpoint's prefix; returns what snprintf returns. */
     int (*path)(char *buf, size_t size, const char *prefix, const char *project_id,
                 const char *cert_id);
-    /* Its 2xx body as the frozen object; SCM_OK, SCM_E_PARSE with why, or SCM_E_NOMEM. */
-    int (*decode)(const scm_map *map, const cJSON *doc, scm_cert_details **out, char *why,
-                  size_t whylen);
+    /* Its 2xx body as the frozen object; SCM_OK, or SCM_E_PARSE or SCM_E_NOMEM with why. */
+    int (*decode)(const scm_map *map, const cJSON *doc, scm_cert_details **out, scm_error *why);
     /* Its part in the capture store (capture.h): legacy objects feed it, v3 objects read it. */
     void (*capture)(struct scm_capture *cap, const scm_map *map, scm_cert_details *d,
                     long budget_ms);

@@ -18,11 +18,11 @@ static int legacy_path(char *buf, size_t size, const char *prefix, const char *p
 }
 
 /* The frozen layout needs no table. */
-static int legacy_decode(const scm_map *map, const cJSON *doc, scm_cert_details **out, char *why,
-                         size_t whylen)
+static int legacy_decode(const scm_map *map, const cJSON *doc, scm_cert_details **out,
+                         scm_error *why)
 {
     (void)map;
-    return scm__details_from_legacy(doc, out, why, whylen);
+    return scm__details_from_legacy(doc, out, why);
 }
 
 /* Legacy answers hold what v3 lacks: the capture store keeps it. */

@@ -165,7 +165,8 @@ void scm__capture_close(scm_capture *cap)
 /* The fields worth keeping: v3 cannot supply them, or only in part. */
 int scm__capture_serves(const scm_map_row *r)
 {
-    return r->type == SCM_FT_STRING && (r->cls == SCM_CLASS_MISSING || r->cls == SCM_CLASS_LOSSY);
+    return r->field->type == SCM_FT_STRING &&
+           (r->cls == SCM_CLASS_MISSING || r->cls == SCM_CLASS_LOSSY);
 }
 
 static int upsert(scm_capture *cap, const char *cert_id, const char *field, const char *element,
@@ -208,12 +209,12 @@ int scm__capture_store(scm_capture *cap, const scm_map *map, const scm_cert_deta
         const scm_map_row *r = &map->rows[i];
         if (!scm__capture_serves(r))
             continue;
-        if (!r->in_auth)
-            ok = upsert(cap, legacy->cert_id, r->legacy, "", *scm__details_str((void *)legacy, r),
-                        when) == 0;
-        for (k = 0; r->in_auth && ok && k < legacy->auth_count; k++)
-            ok = upsert(cap, legacy->cert_id, r->legacy, legacy->auth[k].domain_name,
-                        *scm__details_str(&legacy->auth[k], r), when) == 0;
+        if (!r->field->in_auth)
+            ok = upsert(cap, legacy->cert_id, r->field->name, "",
+                        *scm__details_str((void *)legacy, r->field), when) == 0;
+        for (k = 0; r->field->in_auth && ok && k < legacy->auth_count; k++)
+            ok = upsert(cap, legacy->cert_id, r->field->name, legacy->auth[k].domain_name,
+                        *scm__details_str(&legacy->auth[k], r->field), when) == 0;
     }
     if (ok && is_busy(rc = sqlite3_exec(cap->db, "COMMIT", NULL, NULL, NULL))) {
         sqlite3_exec(cap->db, "ROLLBACK", NULL, NULL, NULL);
@@ -274,18 +275,16 @@ void scm__capture_fill(scm_capture *cap, const scm_map *map, scm_cert_details *d
         if (!scm__utf8_valid(value, (size_t)value_len)) {
             scm__log(SCM_LOG_WARN,
                      "SCM_SHIM_CAPTURE=%s: the value of %s for %s is not UTF-8 text; not served",
-                     cap->path, r->legacy, d->cert_id);
+                     cap->path, r->field->name, d->cert_id);
             continue;
         }
-        if (!r->in_auth)
-            done = restore(scm__details_str(d, r), r, value);
-        for (k = 0; r->in_auth && k < d->auth_count; k++)
+        if (!r->field->in_auth)
+            done = restore(scm__details_str(d, r->field), r, value);
+        for (k = 0; r->field->in_auth && k < d->auth_count; k++)
             if (strcmp(d->auth[k].domain_name, element) == 0)
-                done |= restore(scm__details_str(&d->auth[k], r), r, value);
+                done |= restore(scm__details_str(&d->auth[k], r->field), r, value);
         if (done) {
-            report->cls[row] = SCM_CLASS_CAPTURED;
-            if (when > report->captured_at[row])
-                report->captured_at[row] = when;
+            scm__report_set_captured(report, (size_t)row, when);
         }
     }
     if (is_busy(rc))

@@ -23,18 +23,15 @@
 /* options->mapping over SCM_SHIM_MAPPING: a file, "" the built-in table, NULL the variable. */
 static int load_map(scm_client *c, const char *given, scm_error *err)
 {
-    char why[768];
-    if (given == NULL) {
-        if (scm__map_from_env(&c->loaded, &c->map, why, sizeof why) != 0)
-            return scm__fail(err, SCM__ERR_INVALID_PARAM, "%s", why);
-        return 0;
-    }
+    scm_error why;
+    if (given == NULL)
+        return scm__map_from_env(&c->loaded, &c->map, err) != 0 ? SCM_E_INVALID_PARAM : 0;
     c->map = &scm__map_builtin;
     if (given[0] == '\0')
         return 0;
-    if (scm__map_load_file(given, &c->loaded, why, sizeof why) != 0)
+    if (scm__map_load_file(given, &c->loaded, &why) != 0)
         return scm__fail(err, SCM__ERR_INVALID_PARAM, "scm_shim_client_options.mapping=%s: %s",
-                         given, why);
+                         given, why.msg);
     c->map = &c->loaded;
     return 0;
 }

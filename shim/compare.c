@@ -1,4 +1,8 @@
-/* compare.c - per-field comparison of the two backends; see compare.h. */
+/*
+ * compare.c - per-field comparison of the two backends; see compare.h.
+ * owns: the comparison classes and reasons, field by field over frozen.h; must not: write
+ * records or logs (audit.c) or know a mapping rule beyond the report's classes.
+ */
 #include "compare.h"
 
 #include "details.h"
@@ -41,15 +45,15 @@ scm_cmp_reason scm__cmp_reason_from_name(const char *name)
 /* What explains a difference in a field, most specific first; none makes it a mismatch. */
 static scm_cmp_reason explain(const scm_report *r, size_t row)
 {
-    if (r->cls[row] == SCM_CLASS_CAPTURED)
+    if (scm__report_class(r, row) == SCM_CLASS_CAPTURED)
         return SCM_WHY_CAPTURED;
-    if (r->absent[row])
+    if (scm__report_is_absent(r, row))
         return SCM_WHY_ABSENT;
-    if (r->cls[row] == SCM_CLASS_LOSSY)
+    if (scm__report_class(r, row) == SCM_CLASS_LOSSY)
         return SCM_WHY_LOSSY;
-    if (r->cls[row] == SCM_CLASS_MISSING)
+    if (scm__report_class(r, row) == SCM_CLASS_MISSING)
         return SCM_WHY_MISSING;
-    return r->unmapped[row] ? SCM_WHY_UNMAPPED : SCM_WHY_NONE;
+    return scm__report_is_unmapped(r, row) ? SCM_WHY_UNMAPPED : SCM_WHY_NONE;
 }
 
 static scm_cmp differ(const scm_report *r, size_t row, scm_cmp_reason *why)
@@ -61,7 +65,7 @@ static scm_cmp differ(const scm_report *r, size_t row, scm_cmp_reason *why)
 /* Equal values: a match, unless v3 had it only from the capture store. */
 static scm_cmp equal(const scm_report *r, size_t row)
 {
-    return r->cls[row] == SCM_CLASS_CAPTURED ? SCM_CMP_CAPTURED : SCM_CMP_MATCH;
+    return scm__report_class(r, row) == SCM_CLASS_CAPTURED ? SCM_CMP_CAPTURED : SCM_CMP_MATCH;
 }
 
 static scm_cmp worse(scm_cmp a, scm_cmp b)
@@ -72,13 +76,12 @@ static scm_cmp worse(scm_cmp a, scm_cmp b)
 scm_cmp scm__compare(const scm_cert_details *legacy, const scm_cert_details *v3, scm_cmp *out,
                      scm_cmp_reason *why)
 {
-    const scm_map *m = &scm__map_builtin;
     const scm_report *r = scm__details_report(v3);
     scm_cmp overall = SCM_CMP_MATCH;
     size_t i, k, n = legacy->auth_count < v3->auth_count ? legacy->auth_count : v3->auth_count;
 
-    for (i = 0; i < m->nrows; i++) {
-        const scm_map_row *row = &m->rows[i];
+    for (i = 0; i < SCM__FROZEN_COUNT; i++) {
+        const scm_frozen_field *row = &scm__frozen[i];
         scm_cmp c = SCM_CMP_MATCH;
         why[i] = SCM_WHY_NONE;
         if (row->in_auth) {
@@ -89,7 +92,7 @@ scm_cmp scm__compare(const scm_cert_details *legacy, const scm_cert_details *v3,
                                  : equal(r, i));
         } else if (row->type == SCM_FT_ARRAY) {
             if (legacy->auth_count != v3->auth_count)
-                c = r->absent[i] ? differ(r, i, &why[i]) : SCM_CMP_MISMATCH;
+                c = scm__report_is_absent(r, i) ? differ(r, i, &why[i]) : SCM_CMP_MISMATCH;
         } else if (row->type == SCM_FT_INT) {
             if (*scm__details_int((scm_cert_details *)legacy, row) !=
                 *scm__details_int((scm_cert_details *)v3, row))
@@ -111,7 +114,7 @@ scm_cmp scm__compare(const scm_cert_details *legacy, const scm_cert_details *v3,
 scm_cmp scm__compare_failed(scm_cmp *out, scm_cmp_reason *why)
 {
     size_t i;
-    for (i = 0; i < scm__map_builtin.nrows; i++) {
+    for (i = 0; i < SCM__FROZEN_COUNT; i++) {
         out[i] = SCM_CMP_ERROR;
         why[i] = SCM_WHY_NONE;
     }

@@ -1,4 +1,9 @@
-/* convert.c - applies the mapping table's rules to a v3 body; see convert.h. */
+/*
+ * convert.c - the table walk: applies a table's rules to a body of its source
+ * API (v3 with mapping.json's table, legacy with the identity one); see convert.h.
+ * owns: the rules' semantics and the report's unmapped/absent/v3-only entries;
+ * must not: parse tables (map_load.c), know a field or a v3 member by name.
+ */
 #include "convert.h"
 
 #include "buf.h"
@@ -11,13 +16,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* How messages name what a table reads, and whether its report lists absent and unread members. */
+static const struct api_words {
+    const char *name, *member, *element, *body;
+    int reports;
+} APIS[] = {
+#define X(id, name, member, element, body, reports) {name, member, element, body, reports},
+    SCM_SOURCE_APIS(X)
+#undef X
+};
+
 typedef struct conv {
-    const cJSON *top;   /* the v3 body */
+    const struct api_words *api;
+    const cJSON *top;   /* the body */
     const char *object; /* the nested object last looked up in top, and what it was */
     const cJSON *holder;
     scm_report *report;
-    char *err;
-    size_t errlen;
+    scm_error *err;
 } conv;
 
 /*
@@ -44,14 +59,15 @@ static int lookup(conv *cv, const scm_map_row *r, const scm_source *src, const c
             if (holder == NULL || cJSON_IsNull(holder))
                 continue;
             if (!cJSON_IsObject(holder)) {
-                snprintf(cv->err, cv->errlen, "v3 member \"%s\" is not an object", p->object);
-                return SCM_E_PARSE;
+                return scm__fail(cv->err, SCM__ERR_PARSE, "%s \"%s\" is not an object",
+                                 cv->api->member, p->object);
             }
         }
         it = cJSON_GetObjectItemCaseSensitive(holder, p->member);
         if (it == NULL || cJSON_IsNull(it))
             continue;
-        if (k > 0 && scm__report_set_spelling(cv->report, r->report_row, p->text) != 0)
+        if (k > 0 &&
+            scm__report_set_spelling(cv->report, SCM__FROZEN_INDEX(r->field), p->text) != 0)
             return SCM_E_NOMEM;
         *out = it;
         *name = p->text;
@@ -71,8 +87,8 @@ static int source(conv *cv, const scm_map_row *r, size_t j, const cJSON *el, con
     if (rc != SCM_OK || it == NULL)
         return rc;
     if (!cJSON_IsString(it)) {
-        snprintf(cv->err, cv->errlen, "v3 member \"%s\" is not a string", name);
-        return SCM_E_PARSE;
+        return scm__fail(cv->err, SCM__ERR_PARSE, "%s \"%s\" is not a string", cv->api->member,
+                         name);
     }
     *out = it->valuestring;
     (*found)++;
@@ -125,8 +141,8 @@ static int string_value(conv *cv, const scm_map_row *r, const cJSON *el, char **
         return rc;
     if (r->nv3 > 1 && (rc = source(cv, r, 1, el, &b, &found)) != SCM_OK)
         return rc;
-    if (r->nv3 > 0 && found == 0)
-        scm__report_set_absent(cv->report, r->report_row);
+    if (r->nv3 > 0 && found == 0 && cv->api->reports)
+        scm__report_set_absent(cv->report, SCM__FROZEN_INDEX(r->field));
     scm__buf_init(&v);
     switch (r->rule) {
     case SCM_RULE_ENUM:
@@ -138,7 +154,7 @@ static int string_value(conv *cv, const scm_map_row *r, const cJSON *el, char **
         }
         /* An open enum: pass the value through and say so. */
         if (a[0] != '\0')
-            scm__report_set_unmapped(cv->report, r->report_row);
+            scm__report_set_unmapped(cv->report, SCM__FROZEN_INDEX(r->field));
         scm__buf_puts(&v, a);
         break;
     case SCM_RULE_LOWER:
@@ -174,14 +190,14 @@ static int int_value(conv *cv, const scm_map_row *r, int *out)
     if (rc != SCM_OK)
         return rc;
     if (it == NULL) {
-        if (r->nv3)
-            scm__report_set_absent(cv->report, r->report_row);
+        if (r->nv3 && cv->api->reports)
+            scm__report_set_absent(cv->report, SCM__FROZEN_INDEX(r->field));
         return SCM_OK;
     }
     if (scm__json_int(it, out))
         return SCM_OK;
-    snprintf(cv->err, cv->errlen, "v3 member \"%s\" is not an integer in int range", name);
-    return SCM_E_PARSE;
+    return scm__fail(cv->err, SCM__ERR_PARSE, "%s \"%s\" is not an integer in int range",
+                     cv->api->member, name);
 }
 
 static int array_value(conv *cv, const scm_map *map, const scm_map_row *arr, scm_cert_details *d)
@@ -194,12 +210,13 @@ static int array_value(conv *cv, const scm_map *map, const scm_map_row *arr, scm
     if ((rc = lookup(cv, arr, &arr->v3[0], NULL, &list, &name)) != SCM_OK)
         return rc;
     if (list == NULL) {
-        scm__report_set_absent(cv->report, arr->report_row);
+        if (cv->api->reports)
+            scm__report_set_absent(cv->report, SCM__FROZEN_INDEX(arr->field));
         return SCM_OK;
     }
     if (!cJSON_IsArray(list)) {
-        snprintf(cv->err, cv->errlen, "v3 member \"%s\" is not an array", name);
-        return SCM_E_PARSE;
+        return scm__fail(cv->err, SCM__ERR_PARSE, "%s \"%s\" is not an array", cv->api->member,
+                         name);
     }
     if ((n = (size_t)cJSON_GetArraySize(list)) == 0)
         return SCM_OK;
@@ -209,13 +226,13 @@ static int array_value(conv *cv, const scm_map *map, const scm_map_row *arr, scm
     cJSON_ArrayForEach(el, list)
     {
         if (!cJSON_IsObject(el)) {
-            snprintf(cv->err, cv->errlen, "an element of v3 member \"%s\" is not an object", name);
-            return SCM_E_PARSE;
+            return scm__fail(cv->err, SCM__ERR_PARSE, "%s \"%s\" is not an object",
+                             cv->api->element, name);
         }
         for (i = 0; i < map->nrows; i++) {
             const scm_map_row *r = &map->rows[i];
-            if (r->in_auth &&
-                (rc = string_value(cv, r, el, scm__details_str(&d->auth[k], r))) != SCM_OK)
+            if (r->field->in_auth &&
+                (rc = string_value(cv, r, el, scm__details_str(&d->auth[k], r->field))) != SCM_OK)
                 return rc;
         }
         k++;
@@ -307,42 +324,40 @@ static int collect_v3_only(conv *cv, const scm_map *map)
     return rc;
 }
 
-int scm__convert_v3(const scm_map *map, const cJSON *v3, scm_cert_details **out, char *err,
-                    size_t errlen)
+int scm__convert_v3(const scm_map *map, const cJSON *v3, scm_cert_details **out, scm_error *err)
 {
-    conv cv = {v3, NULL, NULL, NULL, err, errlen};
+    conv cv = {&APIS[map->api], v3, NULL, NULL, NULL, err};
     scm_cert_details *d;
     size_t i;
     int rc = SCM_OK;
 
     *out = NULL;
-    if (!cJSON_IsObject(v3)) {
-        snprintf(err, errlen, "the v3 body is not a JSON object");
-        return SCM_E_PARSE;
-    }
-    if ((d = scm__details_new("v3")) == NULL)
-        return SCM_E_NOMEM;
+    if (!cJSON_IsObject(v3))
+        return scm__fail(err, SCM__ERR_PARSE, "%s is not a JSON object", cv.api->body);
+    if ((d = scm__details_new(cv.api->name)) == NULL)
+        return scm__fail(err, SCM__ERR_NOMEM, NULL);
     cv.report = scm__details_report(d);
     for (i = 0; i < map->nrows; i++)
-        cv.report->cls[map->rows[i].report_row] = map->rows[i].cls;
+        scm__report_set_class(cv.report, SCM__FROZEN_INDEX(map->rows[i].field), map->rows[i].cls);
     for (i = 0; i < map->nrows && rc == SCM_OK; i++) {
         const scm_map_row *r = &map->rows[i];
-        if (r->in_auth)
+        if (r->field->in_auth)
             continue;
-        if (r->type == SCM_FT_STRING)
-            rc = string_value(&cv, r, NULL, scm__details_str(d, r));
-        else if (r->type == SCM_FT_INT)
-            rc = int_value(&cv, r, scm__details_int(d, r));
+        if (r->field->type == SCM_FT_STRING)
+            rc = string_value(&cv, r, NULL, scm__details_str(d, r->field));
+        else if (r->field->type == SCM_FT_INT)
+            rc = int_value(&cv, r, scm__details_int(d, r->field));
         else
             rc = array_value(&cv, map, r, d);
     }
-    if (rc == SCM_OK)
+    if (rc == SCM_OK && cv.api->reports)
         rc = collect_v3_only(&cv, map);
     if (rc == SCM_OK && scm__details_fill_empty(d) != 0)
         rc = SCM_E_NOMEM;
     if (rc != SCM_OK) {
         scm_cert_details_free(d);
-        return rc;
+        /* The rules' failures are recorded where they happen; only OOM is left. */
+        return rc == SCM_E_NOMEM ? scm__fail(err, SCM__ERR_NOMEM, NULL) : rc;
     }
     *out = d;
     return SCM_OK;

@@ -1,7 +1,8 @@
-/* convert.h - the v3 adapter: rebuilds the legacy layout from a v3 body through the table. */
+/* convert.h - the table walk: rebuilds the legacy layout from a body through a mapping table. */
 #ifndef SCM_SHIM_CONVERT_H
 #define SCM_SHIM_CONVERT_H
 
+#include "error.h"
 #include "maptable.h"
 #include "scm_client.h"
 
@@ -9,12 +10,13 @@
 #include <stddef.h>
 
 /*
- * Converts a parsed v3 body (GET /v3/scm/certificates/{id}) with map into a
- * new object (free with scm_cert_details_free) whose report gives each
- * field's class, the unmapped fields and the v3-only members. Returns SCM_OK,
- * SCM_E_PARSE (err says which member) or SCM_E_NOMEM.
+ * Converts a parsed body of map's source API (a v3 body, GET
+ * /v3/scm/certificates/{id}, with the built-in or a loaded table; a legacy one
+ * with scm__map_legacy) into a new object (free with scm_cert_details_free)
+ * whose report gives each field's class and, for v3, the unmapped and absent
+ * fields and the v3-only members. Returns SCM_OK, SCM_E_PARSE (err, SCMSHIM.PARSE,
+ * says which member) or SCM_E_NOMEM (err SCMSHIM.NOMEM).
  */
-int scm__convert_v3(const scm_map *map, const cJSON *v3, scm_cert_details **out, char *err,
-                    size_t errlen);
+int scm__convert_v3(const scm_map *map, const cJSON *v3, scm_cert_details **out, scm_error *err);
 
 #endif

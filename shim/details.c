@@ -1,13 +1,16 @@
-/* details.c - scm_cert_details: allocation, freeing and parsing the legacy layout. */
+/*
+ * details.c - scm_cert_details: allocation, freeing, and reading a legacy body.
+ * owns: the box around each returned object and its report; must not: walk a
+ * body itself (a legacy body is the identity table run by convert.c).
+ */
 #include "details.h"
+
+#include "convert.h"
 #include "export.h"
-#include "json.h"
 #include "log.h"
 #include "registry.h"
 #include "report.h"
 
-#include <cjson/cJSON.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,23 +54,22 @@ scm_report *scm__details_report(const scm_cert_details *d)
     return d != NULL && box->magic == BOX_MAGIC ? box->report : NULL;
 }
 
-char **scm__details_str(void *obj, const scm_map_row *row)
+char **scm__details_str(void *obj, const scm_frozen_field *f)
 {
-    return (char **)(void *)((char *)obj + row->offset);
+    return (char **)(void *)((char *)obj + f->offset);
 }
 
-int *scm__details_int(scm_cert_details *d, const scm_map_row *row)
+int *scm__details_int(scm_cert_details *d, const scm_frozen_field *f)
 {
-    return (int *)(void *)((char *)d + row->offset);
+    return (int *)(void *)((char *)d + f->offset);
 }
 
-/* Calls fn on every string member; the built-in table holds the frozen layout. */
+/* Calls fn on every string member of the frozen layout. */
 static int each_string(scm_cert_details *d, int (*fn)(char **))
 {
-    const scm_map *m = &scm__map_builtin;
     size_t i, k;
-    for (i = 0; i < m->nrows; i++) {
-        const scm_map_row *r = &m->rows[i];
+    for (i = 0; i < SCM__FROZEN_COUNT; i++) {
+        const scm_frozen_field *r = &scm__frozen[i];
         if (r->type != SCM_FT_STRING)
             continue;
         if (!r->in_auth) {
@@ -128,102 +130,7 @@ SCM_EXPORT void scm_free(void *ptr)
     free(ptr);
 }
 
-/* Copies a string member; absent is left NULL (filled with "" later), any other type is an error.
- */
-static int take_string(const cJSON *obj, const scm_map_row *r, char **dst, char *err, size_t errlen)
+int scm__details_from_legacy(const cJSON *doc, scm_cert_details **out, scm_error *err)
 {
-    const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, r->key);
-    if (it == NULL || cJSON_IsNull(it))
-        return SCM_OK;
-    if (!cJSON_IsString(it)) {
-        snprintf(err, errlen, "member \"%s\" is not a string", r->legacy);
-        return SCM_E_PARSE;
-    }
-    return (*dst = strdup(it->valuestring)) != NULL ? SCM_OK : SCM_E_NOMEM;
-}
-
-static int take_int(const cJSON *obj, const scm_map_row *r, int *dst, char *err, size_t errlen)
-{
-    const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, r->key);
-    if (it == NULL || cJSON_IsNull(it) || scm__json_int(it, dst))
-        return SCM_OK;
-    snprintf(err, errlen, "member \"%s\" is not an integer in int range", r->legacy);
-    return SCM_E_PARSE;
-}
-
-static int take_auth(const cJSON *doc, const scm_map_row *arr, scm_cert_details *d, char *err,
-                     size_t errlen)
-{
-    const scm_map *m = &scm__map_builtin;
-    const cJSON *list = cJSON_GetObjectItemCaseSensitive(doc, arr->key), *el;
-    size_t n, i;
-    int rc;
-
-    if (list == NULL || cJSON_IsNull(list))
-        return SCM_OK;
-    if (!cJSON_IsArray(list)) {
-        snprintf(err, errlen, "member \"%s\" is not an array", arr->legacy);
-        return SCM_E_PARSE;
-    }
-    n = (size_t)cJSON_GetArraySize(list);
-    if (n == 0)
-        return SCM_OK;
-    if ((d->auth = calloc(n, sizeof *d->auth)) == NULL)
-        return SCM_E_NOMEM;
-    d->auth_count = n;
-    n = 0;
-    cJSON_ArrayForEach(el, list)
-    {
-        if (!cJSON_IsObject(el)) {
-            snprintf(err, errlen, "an element of \"%s\" is not an object", arr->legacy);
-            return SCM_E_PARSE;
-        }
-        for (i = 0; i < m->nrows; i++)
-            if (m->rows[i].in_auth &&
-                (rc = take_string(el, &m->rows[i], scm__details_str(&d->auth[n], &m->rows[i]), err,
-                                  errlen)) != SCM_OK)
-                return rc;
-        n++;
-    }
-    return SCM_OK;
-}
-
-int scm__details_from_legacy(const cJSON *doc, scm_cert_details **out, char *err, size_t errlen)
-{
-    const scm_map *m = &scm__map_builtin;
-    scm_cert_details *d;
-    size_t i;
-    int rc = SCM_OK;
-
-    *out = NULL;
-    if (!cJSON_IsObject(doc)) {
-        snprintf(err, errlen, "the body is not a JSON object");
-        return SCM_E_PARSE;
-    }
-    if ((d = scm__details_new("legacy")) == NULL)
-        return SCM_E_NOMEM;
-    for (i = 0; i < m->nrows && rc == SCM_OK; i++) {
-        const scm_map_row *r = &m->rows[i];
-        if (r->in_auth)
-            continue;
-        switch (r->type) {
-        case SCM_FT_STRING:
-            rc = take_string(doc, r, scm__details_str(d, r), err, errlen);
-            break;
-        case SCM_FT_INT:
-            rc = take_int(doc, r, scm__details_int(d, r), err, errlen);
-            break;
-        case SCM_FT_ARRAY:
-            rc = take_auth(doc, r, d, err, errlen);
-            break;
-        }
-    }
-    if (rc == SCM_OK && scm__details_fill_empty(d) != 0)
-        rc = SCM_E_NOMEM;
-    if (rc != SCM_OK) {
-        scm_cert_details_free(d);
-        return rc;
-    }
-    *out = d;
-    return SCM_OK;
+    return scm__convert_v3(&scm__map_legacy, doc, out, err);
 }

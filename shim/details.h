@@ -2,7 +2,8 @@
 #ifndef SCM_SHIM_DETAILS_H
 #define SCM_SHIM_DETAILS_H
 
-#include "maptable.h"
+#include "error.h"
+#include "frozen.h"
 #include "scm_client.h"
 
 struct scm_shim_report;
@@ -17,16 +18,19 @@ int scm__details_is_ours(const scm_cert_details *d);
 /* The report of an object made by scm__details_new. */
 struct scm_shim_report *scm__details_report(const scm_cert_details *d);
 
-/* The char * member a string row names, in d or in one auth element. */
-char **scm__details_str(void *obj, const scm_map_row *row);
-int *scm__details_int(scm_cert_details *d, const scm_map_row *row);
+/* The char * member a string field names, in d or in one auth element. */
+char **scm__details_str(void *obj, const scm_frozen_field *f);
+int *scm__details_int(scm_cert_details *d, const scm_frozen_field *f);
 
 /* Sets every NULL char * member (auth elements included) to ""; 0 or -1 on OOM. */
 int scm__details_fill_empty(scm_cert_details *d);
 
-/* Parses a legacy-layout body (the v2 API's) into *out; SCM_OK, SCM_E_PARSE or SCM_E_NOMEM. */
+/*
+ * Parses a legacy-layout body (the v2 API's) into *out: the identity table
+ * (scm__map_legacy) run by the conversion engine. SCM_OK, or SCM_E_PARSE / SCM_E_NOMEM with err
+ * saying why.
+ */
 struct cJSON;
-int scm__details_from_legacy(const struct cJSON *doc, scm_cert_details **out, char *err,
-                             size_t errlen);
+int scm__details_from_legacy(const struct cJSON *doc, scm_cert_details **out, scm_error *err);
 
 #endif

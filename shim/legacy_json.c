@@ -1,4 +1,8 @@
-/* legacy_json.c - the legacy body writer; see legacy_json.h. */
+/*
+ * legacy_json.c - the legacy body writer and the report's JSON; see legacy_json.h.
+ * owns: the byte layout of both (member order from frozen.h, escaping, indent); must not:
+ * convert values (convert.c) or read a report's members (report.c's accessors only).
+ */
 #include "legacy_json.h"
 
 #include "details.h"
@@ -90,51 +94,50 @@ static void put_names(scm_buf *b, const char *(*name)(const scm_report *, size_t
 
 static const char *unmapped_name(const scm_report *r, size_t i)
 {
-    return r->unmapped[i] ? scm__map_builtin.rows[i].legacy : NULL;
+    return scm__report_is_unmapped(r, i) ? scm__frozen[i].name : NULL;
 }
 
 static const char *absent_name(const scm_report *r, size_t i)
 {
-    return r->absent[i] ? scm__map_builtin.rows[i].legacy : NULL;
+    return scm__report_is_absent(r, i) ? scm__frozen[i].name : NULL;
 }
 
 static const char *v3_only_name(const scm_report *r, size_t i)
 {
-    return r->v3_only[i];
+    return scm__report_v3_only(r, i);
 }
 
 void scm__report_put_json(scm_buf *b, const scm_report *r, int indent, int level)
 {
-    const scm_map *m = &scm__map_builtin;
     size_t i;
 
     scm__buf_putc(b, '{');
     newline(b, indent, level + 1);
     key(b, "backend", indent);
-    scm__json_put_string(b, r->backend);
+    scm__json_put_string(b, scm__report_backend(r));
     scm__buf_putc(b, ',');
     newline(b, indent, level + 1);
     key(b, "fields", indent);
     scm__buf_putc(b, '{');
-    for (i = 0; i < m->nrows; i++) {
+    for (i = 0; i < SCM__FROZEN_COUNT; i++) {
         if (i)
             scm__buf_putc(b, ',');
         newline(b, indent, level + 2);
-        key(b, m->rows[i].legacy, indent);
-        scm__json_put_string(b, scm__class_name(r->cls[i]));
+        key(b, scm__frozen[i].name, indent);
+        scm__json_put_string(b, scm__class_name(scm__report_class(r, i)));
     }
     newline(b, indent, level + 1);
     scm__buf_puts(b, "},");
-    for (i = 0; i < m->nrows && r->captured_at[i] == 0; i++)
+    for (i = 0; i < SCM__FROZEN_COUNT && scm__report_captured_at(r, i) == 0; i++)
         ;
-    if (i < m->nrows) {
+    if (i < SCM__FROZEN_COUNT) {
         size_t written = 0;
         newline(b, indent, level + 1);
         key(b, "captured_at", indent);
         scm__buf_putc(b, '{');
-        for (i = 0; i < m->nrows; i++) {
+        for (i = 0; i < SCM__FROZEN_COUNT; i++) {
             char when[32];
-            time_t t = (time_t)r->captured_at[i];
+            time_t t = (time_t)scm__report_captured_at(r, i);
             struct tm tm;
             if (t == 0 || gmtime_r(&t, &tm) == NULL)
                 continue;
@@ -142,47 +145,48 @@ void scm__report_put_json(scm_buf *b, const scm_report *r, int indent, int level
             if (written++)
                 scm__buf_putc(b, ',');
             newline(b, indent, level + 2);
-            key(b, m->rows[i].legacy, indent);
+            key(b, scm__frozen[i].name, indent);
             scm__json_put_string(b, when);
         }
         newline(b, indent, level + 1);
         scm__buf_puts(b, "},");
     }
-    if (r->spelling != NULL) {
+    for (i = 0; i < SCM__FROZEN_COUNT && scm__report_spelling(r, i) == NULL; i++)
+        ;
+    if (i < SCM__FROZEN_COUNT) {
         size_t written = 0;
         newline(b, indent, level + 1);
         key(b, "spellings", indent);
         scm__buf_putc(b, '{');
-        for (i = 0; i < m->nrows; i++) {
-            if (r->spelling[i] == NULL)
+        for (i = 0; i < SCM__FROZEN_COUNT; i++) {
+            if (scm__report_spelling(r, i) == NULL)
                 continue;
             if (written++)
                 scm__buf_putc(b, ',');
             newline(b, indent, level + 2);
-            key(b, m->rows[i].legacy, indent);
-            scm__json_put_string(b, r->spelling[i]);
+            key(b, scm__frozen[i].name, indent);
+            scm__json_put_string(b, scm__report_spelling(r, i));
         }
         newline(b, indent, level + 1);
         scm__buf_puts(b, "},");
     }
     newline(b, indent, level + 1);
     key(b, "unmapped", indent);
-    put_names(b, unmapped_name, m->nrows, r, indent, level + 1);
+    put_names(b, unmapped_name, SCM__FROZEN_COUNT, r, indent, level + 1);
     scm__buf_putc(b, ',');
     newline(b, indent, level + 1);
     key(b, "absent", indent);
-    put_names(b, absent_name, m->nrows, r, indent, level + 1);
+    put_names(b, absent_name, SCM__FROZEN_COUNT, r, indent, level + 1);
     scm__buf_putc(b, ',');
     newline(b, indent, level + 1);
     key(b, "v3_only", indent);
-    put_names(b, v3_only_name, r->nv3_only, r, indent, level + 1);
+    put_names(b, v3_only_name, scm__report_v3_only_count(r), r, indent, level + 1);
     newline(b, indent, level);
     scm__buf_putc(b, '}');
 }
 
 char *scm__legacy_json(const scm_cert_details *d, const scm_report *annotate)
 {
-    const scm_map *m = &scm__map_builtin;
     char num[32];
     size_t i, k, j;
     int first = 1;
@@ -190,8 +194,8 @@ char *scm__legacy_json(const scm_cert_details *d, const scm_report *annotate)
 
     scm__buf_init(&b);
     scm__buf_putc(&b, '{');
-    for (i = 0; i < m->nrows; i++) {
-        const scm_map_row *r = &m->rows[i];
+    for (i = 0; i < SCM__FROZEN_COUNT; i++) {
+        const scm_frozen_field *r = &scm__frozen[i];
         if (r->in_auth)
             continue;
         scm__buf_puts(&b, first ? "\n  " : ",\n  ");
@@ -209,13 +213,13 @@ char *scm__legacy_json(const scm_cert_details *d, const scm_report *annotate)
             for (k = 0; k < d->auth_count; k++) {
                 int first_member = 1;
                 scm__buf_puts(&b, k ? ",\n    {" : "\n    {");
-                for (j = 0; j < m->nrows; j++) {
-                    if (!m->rows[j].in_auth)
+                for (j = 0; j < SCM__FROZEN_COUNT; j++) {
+                    if (!scm__frozen[j].in_auth)
                         continue;
                     scm__buf_puts(&b, first_member ? "\n      " : ",\n      ");
                     first_member = 0;
-                    key(&b, m->rows[j].key, 2);
-                    scm__json_put_string(&b, *scm__details_str(&d->auth[k], &m->rows[j]));
+                    key(&b, scm__frozen[j].key, 2);
+                    scm__json_put_string(&b, *scm__details_str(&d->auth[k], &scm__frozen[j]));
                 }
                 scm__buf_puts(&b, "\n    }");
             }

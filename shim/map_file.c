@@ -1,5 +1,8 @@
-/* map_file.c - loads a replacement mapping table (SCM_SHIM_MAPPING) and binds it to the legacy
- * layout. */
+/*
+ * map_file.c - loads a replacement mapping table (SCM_SHIM_MAPPING).
+ * owns: reading the file and the environment; must not: check the table
+ * (map_load.c does).
+ */
 #include "maptable.h"
 
 #include <errno.h>
@@ -13,7 +16,7 @@
 /* The largest table file accepted; the real one is a few KiB. */
 #define MAP_FILE_MAX (1024 * 1024)
 
-int scm__map_load_file(const char *path, scm_map *out, char *err, size_t errlen)
+int scm__map_load_file(const char *path, scm_map *out, scm_error *err)
 {
     /* O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused just below. */
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
@@ -25,17 +28,17 @@ int scm__map_load_file(const char *path, scm_map *out, char *err, size_t errlen)
 
     memset(out, 0, sizeof *out);
     if (fd < 0) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        scm__fail(err, SCM__ERR_INVALID_PARAM, "%s: %s", path, strerror(errno));
         return -1;
     }
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         close(fd);
-        snprintf(err, errlen, "%s: not a regular file", path);
+        scm__fail(err, SCM__ERR_INVALID_PARAM, "%s: not a regular file", path);
         return -1;
     }
     if ((data = malloc(MAP_FILE_MAX + 1)) == NULL) {
         close(fd);
-        snprintf(err, errlen, "out of memory");
+        scm__fail(err, SCM__ERR_NOMEM, NULL);
         return -1;
     }
     while (len <= MAP_FILE_MAX && (n = read(fd, data + len, MAP_FILE_MAX + 1 - len)) != 0) {
@@ -49,26 +52,25 @@ int scm__map_load_file(const char *path, scm_map *out, char *err, size_t errlen)
     close(fd);
     if (rc || len > MAP_FILE_MAX) {
         free(data);
-        snprintf(err, errlen, "%s: %s", path, rc ? "read error" : "larger than 1 MiB");
+        scm__fail(err, SCM__ERR_INVALID_PARAM, "%s: %s", path,
+                  rc ? "read error" : "larger than 1 MiB");
         return -1;
     }
-    rc = scm__map_parse(data, len, out, err, errlen);
+    rc = scm__map_parse(data, len, out, err);
     free(data);
-    if (rc == 0 && (rc = scm__map_bind(out, &scm__map_builtin, err, errlen)) != 0)
-        scm__map_free(out);
     return rc;
 }
 
-int scm__map_from_env(scm_map *loaded, const scm_map **map, char *err, size_t errlen)
+int scm__map_from_env(scm_map *loaded, const scm_map **map, scm_error *err)
 {
     const char *path = getenv("SCM_SHIM_MAPPING");
-    char why[512];
+    scm_error why;
     memset(loaded, 0, sizeof *loaded);
     *map = &scm__map_builtin;
     if (path == NULL || path[0] == '\0')
         return 0;
-    if (scm__map_load_file(path, loaded, why, sizeof why) != 0) {
-        snprintf(err, errlen, "SCM_SHIM_MAPPING=%s: %s", path, why);
+    if (scm__map_load_file(path, loaded, &why) != 0) {
+        scm__error_set(err, -1, 0, why.code, "SCM_SHIM_MAPPING=%s: %s", path, why.msg);
         return -1;
     }
     *map = loaded;

@@ -1,4 +1,8 @@
-/* map_load.c - parses and checks a mapping table (mapping/mapping.json format). */
+/*
+ * map_load.c - parses and checks a mapping table (mapping/mapping.json format).
+ * owns: the table's syntax and every check on its rules; must not: describe the
+ * frozen structs (frozen.h does), read files or the environment (map_file.c).
+ */
 #include "maptable.h"
 
 #include "json.h"
@@ -21,7 +25,18 @@ static const int RULE_SOURCES[] = {
 };
 static const char *const CLASS_NAMES[] = {
 #define X(id, name, doc) name,
+    SCM_SHIM_CLASSES(X)
+#undef X
+};
+/* The names a row's class column accepts: all but "captured". */
+static const char *const TABLE_CLASS_NAMES[] = {
+#define X(id, name, doc) name,
     SCM_CLASSES(X)
+#undef X
+};
+static const char *const API_NAMES[] = {
+#define X(id, name, member, element, body, reports) name,
+    SCM_SOURCE_APIS(X)
 #undef X
 };
 static const char *const TYPE_NAMES[] = {
@@ -39,8 +54,6 @@ const char *scm__rule_name(scm_rule r)
 
 const char *scm__class_name(scm_field_class c)
 {
-    if (c == SCM_CLASS_CAPTURED)
-        return "captured";
     return (size_t)c < COUNT(CLASS_NAMES) ? CLASS_NAMES[c] : "?";
 }
 
@@ -58,19 +71,37 @@ static int lookup(const char *const *names, size_t n, const char *s)
     return -1;
 }
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
+/*
+ * Record why a table is refused and return -1. Written here, not with
+ * scm__fail: mapgen links this file without the client's error.c.
+ */
+static int refused(scm_error *err, const char *code)
+{
+    snprintf(err->code, sizeof err->code, "%s", code);
+    scm__utf8_cut(err->msg);
+    err->reason_len = strlen(err->msg);
+    err->http_status = 0;
+    return -1;
+}
+
+static int fail(scm_error *err, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
+    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
     va_end(ap);
-    return -1;
+    return refused(err, SCM_SHIM_ERR_INVALID_PARAM);
+}
+
+static int oom(scm_error *err)
+{
+    snprintf(err->msg, sizeof err->msg, "%s", "out of memory");
+    return refused(err, SCM_SHIM_ERR_NOMEM);
 }
 
 static void free_row(scm_map_row *r)
 {
     size_t i, j;
-    free((char *)r->legacy);
     for (i = 0; i < r->nv3; i++)
         for (j = 0; j < r->v3[i].nspellings; j++) {
             free((char *)r->v3[i].spelling[j].text);
@@ -123,8 +154,8 @@ static const cJSON *schema_list(const cJSON *schema, const char *name, const cha
  * member), "object.member" (a nested object's member) or "array[].member" (an
  * element member, auth[] rows only). Strings are copied into p.
  */
-static int resolve(const cJSON *schema, const char *text, const scm_map_row *r, scm_path *p,
-                   char *err, size_t errlen)
+static int resolve(const cJSON *schema, const char *text, const char *legacy, int in_auth,
+                   scm_path *p, scm_error *err)
 {
     const cJSON *members = cJSON_GetObjectItemCaseSensitive(schema, "members"), *known;
     const char *dot = strchr(text, '.'), *member = dot != NULL ? dot + 1 : text;
@@ -135,7 +166,7 @@ static int resolve(const cJSON *schema, const char *text, const scm_map_row *r, 
     if (element)
         objlen -= 2;
     if (dot != NULL && (object = strndup(text, objlen)) == NULL)
-        return fail(err, errlen, "out of memory");
+        return oom(err);
     /* A nested member's holder is a top-level member whose members the schema lists. */
     known = dot == NULL ? members
             : objlen > 0 && in_string_array(members, object)
@@ -146,124 +177,121 @@ static int resolve(const cJSON *schema, const char *text, const scm_map_row *r, 
           (dot == NULL &&
            in_string_array(cJSON_GetObjectItemCaseSensitive(schema, "older_members"), member)))) {
         free(object);
-        return fail(err, errlen, "row %s: v3 member \"%s\" is not in the v3 schema", r->legacy,
-                    text);
+        return fail(err, "row %s: v3 member \"%s\" is not in the v3 schema", legacy, text);
     }
-    if (element && !r->in_auth) {
+    if (element && !in_auth) {
         free(object);
-        return fail(err, errlen, "row %s: \"%s\" names an array element; only auth[] rows read one",
-                    r->legacy, text);
+        return fail(err, "row %s: \"%s\" names an array element; only auth[] rows read one", legacy,
+                    text);
     }
     p->object = object;
     p->element = element;
     if ((p->text = strdup(text)) == NULL)
-        return fail(err, errlen, "out of memory");
+        return oom(err);
     p->member = p->text + (size_t)(member - text);
     return 0;
 }
 
 /* One source: a path, or an array of 1..SCM_MAP_MAX_SPELLINGS paths tried in order. */
-static int parse_source(const cJSON *it, const cJSON *schema, const scm_map_row *r, scm_source *src,
-                        char *err, size_t errlen)
+static int parse_source(const cJSON *it, const cJSON *schema, const char *legacy, int in_auth,
+                        scm_source *src, scm_error *err)
 {
     const cJSON *spelling;
     if (cJSON_IsString(it))
         return it->valuestring[0] != '\0'
-                   ? resolve(schema, it->valuestring, r, &src->spelling[src->nspellings++], err,
-                             errlen)
-                   : fail(err, errlen, "row %s: v3 member names are non-empty strings", r->legacy);
+                   ? resolve(schema, it->valuestring, legacy, in_auth,
+                             &src->spelling[src->nspellings++], err)
+                   : fail(err, "row %s: v3 member names are non-empty strings", legacy);
     if (!cJSON_IsArray(it) || cJSON_GetArraySize(it) < 1 ||
         cJSON_GetArraySize(it) > SCM_MAP_MAX_SPELLINGS)
-        return fail(err, errlen, "row %s: a v3 source is a name or an array of 1 to %d spellings",
-                    r->legacy, SCM_MAP_MAX_SPELLINGS);
+        return fail(err, "row %s: a v3 source is a name or an array of 1 to %d spellings", legacy,
+                    SCM_MAP_MAX_SPELLINGS);
     cJSON_ArrayForEach(spelling, it)
     {
         if (!cJSON_IsString(spelling) || spelling->valuestring[0] == '\0')
-            return fail(err, errlen, "row %s: v3 member names are non-empty strings", r->legacy);
-        if (resolve(schema, spelling->valuestring, r, &src->spelling[src->nspellings++], err,
-                    errlen) != 0)
+            return fail(err, "row %s: v3 member names are non-empty strings", legacy);
+        if (resolve(schema, spelling->valuestring, legacy, in_auth,
+                    &src->spelling[src->nspellings++], err) != 0)
             return -1;
     }
     return 0;
 }
 
-/* Fills one row from its JSON object; strings are copied into the row. */
-static int parse_row(const cJSON *obj, const cJSON *schema, scm_map_row *r, char *err,
-                     size_t errlen)
+/*
+ * Fills one row from its JSON object; strings are copied into the row. The
+ * row's "legacy" and "type" name a frozen field (frozen.h) and must match it.
+ */
+static int parse_row(const cJSON *obj, const cJSON *schema, scm_map_row *r, scm_error *err)
 {
-    const char *legacy = get_string(obj, "legacy"), *type, *rule, *cls, *desc;
+    const char *legacy = get_string(obj, "legacy"), *type, *rule, *cls, *desc, *key;
     const cJSON *v3, *values, *it;
-    char *name = NULL;
-    int idx;
+    scm_field_type ft;
+    int idx, in_auth;
 
     if (legacy == NULL || legacy[0] == '\0')
-        return fail(err, errlen, "a row has no \"legacy\" name");
-    name = strdup(legacy);
-    if (name == NULL)
-        return fail(err, errlen, "out of memory");
-    r->legacy = name;
-    r->in_auth = strncmp(legacy, SCM_MAP_AUTH_PREFIX, strlen(SCM_MAP_AUTH_PREFIX)) == 0;
-    r->key = r->in_auth ? name + strlen(SCM_MAP_AUTH_PREFIX) : name;
-    if (r->key[0] == '\0' || strchr(r->key, '[') || strchr(r->key, '.'))
-        return fail(err, errlen, "row %s: malformed legacy name", legacy);
+        return fail(err, "a row has no \"legacy\" name");
+    in_auth = strncmp(legacy, SCM_FROZEN_AUTH_PREFIX, strlen(SCM_FROZEN_AUTH_PREFIX)) == 0;
+    key = in_auth ? legacy + strlen(SCM_FROZEN_AUTH_PREFIX) : legacy;
+    if (key[0] == '\0' || strchr(key, '[') || strchr(key, '.'))
+        return fail(err, "row %s: malformed legacy name", legacy);
+    if ((r->field = scm__frozen_find(legacy)) == NULL)
+        return fail(err, "row %s: not a field of the legacy response", legacy);
 
     type = get_string(obj, "type");
     if (type == NULL || (idx = lookup(TYPE_NAMES, COUNT(TYPE_NAMES), type)) < 0)
-        return fail(err, errlen, "row %s: unknown type \"%s\"", legacy, type ? type : "");
-    r->type = (scm_field_type)idx;
-    if (r->in_auth && r->type != SCM_FT_STRING)
-        return fail(err, errlen, "row %s: auth element members are strings", legacy);
+        return fail(err, "row %s: unknown type \"%s\"", legacy, type ? type : "");
+    ft = (scm_field_type)idx;
+    if (in_auth && ft != SCM_FT_STRING)
+        return fail(err, "row %s: auth element members are strings", legacy);
+    if (ft != r->field->type)
+        return fail(err, "row %s: the legacy field's type is %s", legacy,
+                    scm__field_type_name(r->field->type));
 
     rule = get_string(obj, "rule");
     if (rule == NULL || (idx = lookup(RULE_NAMES, COUNT(RULE_NAMES), rule)) < 0)
-        return fail(err, errlen, "row %s: unknown rule \"%s\"", legacy, rule ? rule : "");
+        return fail(err, "row %s: unknown rule \"%s\"", legacy, rule ? rule : "");
     r->rule = (scm_rule)idx;
 
     cls = get_string(obj, "class");
-    if (cls == NULL || (idx = lookup(CLASS_NAMES, COUNT(CLASS_NAMES), cls)) < 0)
-        return fail(err, errlen, "row %s: unknown class \"%s\"", legacy, cls ? cls : "");
+    if (cls == NULL || (idx = lookup(TABLE_CLASS_NAMES, COUNT(TABLE_CLASS_NAMES), cls)) < 0)
+        return fail(err, "row %s: unknown class \"%s\"", legacy, cls ? cls : "");
     r->cls = (scm_field_class)idx;
     if ((r->rule == SCM_RULE_MISSING) != (r->cls == SCM_CLASS_MISSING))
-        return fail(err, errlen, "row %s: rule missing goes with class missing, and only with it",
-                    legacy);
-    if ((r->rule == SCM_RULE_EACH) != (r->type == SCM_FT_ARRAY))
-        return fail(err, errlen, "row %s: rule each goes with type array, and only with it",
-                    legacy);
-    if (r->type == SCM_FT_INT && r->rule != SCM_RULE_COPY && r->rule != SCM_RULE_MISSING)
-        return fail(err, errlen, "row %s: an int field takes rule copy or missing", legacy);
+        return fail(err, "row %s: rule missing goes with class missing, and only with it", legacy);
+    if ((r->rule == SCM_RULE_EACH) != (ft == SCM_FT_ARRAY))
+        return fail(err, "row %s: rule each goes with type array, and only with it", legacy);
+    if (ft == SCM_FT_INT && r->rule != SCM_RULE_COPY && r->rule != SCM_RULE_MISSING)
+        return fail(err, "row %s: an int field takes rule copy or missing", legacy);
 
     v3 = cJSON_GetObjectItemCaseSensitive(obj, "v3");
     if (!cJSON_IsArray(v3))
-        return fail(err, errlen, "row %s: \"v3\" must be an array of member names", legacy);
+        return fail(err, "row %s: \"v3\" must be an array of member names", legacy);
     if (cJSON_GetArraySize(v3) != RULE_SOURCES[r->rule])
-        return fail(err, errlen, "row %s: rule %s takes %d v3 member(s)", legacy, rule,
+        return fail(err, "row %s: rule %s takes %d v3 member(s)", legacy, rule,
                     RULE_SOURCES[r->rule]);
     cJSON_ArrayForEach(it, v3)
     {
-        if (parse_source(it, schema, r, &r->v3[r->nv3++], err, errlen) != 0)
+        if (parse_source(it, schema, legacy, in_auth, &r->v3[r->nv3++], err) != 0)
             return -1;
     }
     if (r->rule == SCM_RULE_EACH &&
         (r->v3[0].nspellings != 1 || r->v3[0].spelling[0].object != NULL ||
          !cJSON_IsArray(schema_list(schema, r->v3[0].spelling[0].member, "[]"))))
         return fail(
-            err, errlen,
-            "row %s: rule each reads a top-level array the v3 schema describes as \"name[]\"",
+            err, "row %s: rule each reads a top-level array the v3 schema describes as \"name[]\"",
             legacy);
 
     values = cJSON_GetObjectItemCaseSensitive(obj, "values");
     if ((r->rule == SCM_RULE_ENUM) != (values != NULL))
-        return fail(err, errlen, "row %s: \"values\" goes with rule enum, and only with it",
-                    legacy);
+        return fail(err, "row %s: \"values\" goes with rule enum, and only with it", legacy);
     if (values != NULL) {
         scm_enum_pair *pairs;
         size_t n = 0;
         if (!cJSON_IsArray(values) || cJSON_GetArraySize(values) == 0)
-            return fail(err, errlen, "row %s: \"values\" must be a non-empty array of pairs",
-                        legacy);
+            return fail(err, "row %s: \"values\" must be a non-empty array of pairs", legacy);
         pairs = calloc((size_t)cJSON_GetArraySize(values), sizeof *pairs);
         if (pairs == NULL)
-            return fail(err, errlen, "out of memory");
+            return oom(err);
         r->values = pairs;
         cJSON_ArrayForEach(it, values)
         {
@@ -271,24 +299,24 @@ static int parse_row(const cJSON *obj, const cJSON *schema, scm_map_row *r, char
             size_t j;
             if (!cJSON_IsArray(it) || cJSON_GetArraySize(it) != 2 || !cJSON_IsString(from) ||
                 !cJSON_IsString(to))
-                return fail(err, errlen, "row %s: each value pair is [\"v3\", \"legacy\"]", legacy);
+                return fail(err, "row %s: each value pair is [\"v3\", \"legacy\"]", legacy);
             for (j = 0; j < n; j++)
                 if (strcmp(pairs[j].from, from->valuestring) == 0)
-                    return fail(err, errlen, "row %s: value \"%s\" is mapped twice", legacy,
+                    return fail(err, "row %s: value \"%s\" is mapped twice", legacy,
                                 from->valuestring);
             pairs[n].from = strdup(from->valuestring);
             pairs[n].to = strdup(to->valuestring);
             r->nvalues = ++n;
             if (pairs[n - 1].from == NULL || pairs[n - 1].to == NULL)
-                return fail(err, errlen, "out of memory");
+                return oom(err);
         }
     }
 
     desc = get_string(obj, "description");
     if (desc == NULL || desc[0] == '\0')
-        return fail(err, errlen, "row %s: no description", legacy);
+        return fail(err, "row %s: no description", legacy);
     if ((r->description = strdup(desc)) == NULL)
-        return fail(err, errlen, "out of memory");
+        return oom(err);
     return 0;
 }
 
@@ -304,39 +332,58 @@ static int element_elsewhere(const scm_map_row *r, const char *array)
     return 0;
 }
 
-int scm__map_parse(const char *json, size_t len, scm_map *out, char *err, size_t errlen)
+int scm__map_parse(const char *json, size_t len, scm_map *out, scm_error *err)
 {
     cJSON *doc = scm__json_parse(json, len);
-    const cJSON *fields, *schema, *format, *it;
+    const cJSON *fields, *schema, *format, *source, *it;
     scm_map_row *rows = NULL;
-    const char *array = NULL;
+    const char *array = NULL, *elements;
     size_t n = 0, i;
-    int array_rows = 0;
+    int array_rows = 0, api;
 
     memset(out, 0, sizeof *out);
     if (doc == NULL)
-        return fail(err, errlen, "the table is not valid JSON");
+        return fail(err, "the table is not valid JSON");
     fields = cJSON_GetObjectItemCaseSensitive(doc, "fields");
     schema = cJSON_GetObjectItemCaseSensitive(doc, "v3_schema");
     format = cJSON_GetObjectItemCaseSensitive(doc, "format");
     if (!cJSON_IsArray(fields) || cJSON_GetArraySize(fields) == 0 || !cJSON_IsObject(schema) ||
         !cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(schema, "members"))) {
         cJSON_Delete(doc);
-        return fail(err, errlen, "the table needs a \"fields\" array and a \"v3_schema\" object");
+        return fail(err, "the table needs a \"fields\" array and a \"v3_schema\" object");
     }
     /* Format 1 named element members without their array: read now, they would mean top-level
-     * members. */
+     * members. Format 2 had no "source": its element array was the loader's guess. */
     if (!cJSON_IsNumber(format) || format->valuedouble != SCM_MAP_FORMAT) {
         cJSON_Delete(doc);
-        return fail(err, errlen,
-                    "the table's \"format\" must be %d (v3 sources are paths from the body's top, "
-                    "element members as \"authentification[].domain\")",
+        return fail(err,
+                    "the table's \"format\" must be %d (a \"source\" object names the API and its "
+                    "element array; v3 sources are paths from the body's top, element members as "
+                    "\"array[].member\")",
                     SCM_MAP_FORMAT);
     }
+    source = cJSON_GetObjectItemCaseSensitive(doc, "source");
+    elements = get_string(source, "elements");
+    api = get_string(source, "api") != NULL
+              ? lookup(API_NAMES, COUNT(API_NAMES), get_string(source, "api"))
+              : -1;
+    if (api < 0 || elements == NULL) {
+        cJSON_Delete(doc);
+        return fail(err, "the table needs a \"source\" object: {\"api\": \"v3\", \"elements\": "
+                         "\"<the array whose elements auth[] rows read>\"}");
+    }
+    if (!in_string_array(cJSON_GetObjectItemCaseSensitive(schema, "members"), elements) ||
+        !cJSON_IsArray(schema_list(schema, elements, "[]"))) {
+        fail(err, "the source's element array \"%s\" is not described as \"%s[]\"", elements,
+             elements);
+        cJSON_Delete(doc);
+        return -1;
+    }
+    out->api = (scm_source_api)api;
     rows = calloc((size_t)cJSON_GetArraySize(fields), sizeof *rows);
     if (rows == NULL) {
         cJSON_Delete(doc);
-        return fail(err, errlen, "out of memory");
+        return oom(err);
     }
     out->rows = rows;
     out->owned = rows;
@@ -344,33 +391,43 @@ int scm__map_parse(const char *json, size_t len, scm_map *out, char *err, size_t
     {
         out->nrows = n + 1;
         if (!cJSON_IsObject(it)) {
-            fail(err, errlen, "row %zu is not an object", n + 1);
+            fail(err, "row %zu is not an object", n + 1);
             goto bad;
         }
-        if (parse_row(it, schema, &rows[n], err, errlen) != 0)
+        if (parse_row(it, schema, &rows[n], err) != 0)
             goto bad;
         for (i = 0; i < n; i++)
-            if (strcmp(rows[i].legacy, rows[n].legacy) == 0) {
-                fail(err, errlen, "row %s: the legacy field has more than one row", rows[n].legacy);
+            if (rows[i].field == rows[n].field) {
+                fail(err, "row %s: the legacy field has more than one row", rows[n].field->name);
                 goto bad;
             }
-        if (rows[n].type == SCM_FT_ARRAY) {
+        if (rows[n].field->type == SCM_FT_ARRAY) {
             array_rows++;
             array = rows[n].v3[0].spelling[0].member;
+            if (strcmp(array, elements) != 0) {
+                fail(err, "row %s: reads \"%s\", not the source's element array \"%s\"",
+                     rows[n].field->name, array, elements);
+                goto bad;
+            }
         }
         n++;
     }
     for (i = 0; i < n; i++) {
-        if (rows[i].in_auth && array_rows == 0) {
-            fail(err, errlen, "row %s: auth[] rows need an array row", rows[i].legacy);
+        if (rows[i].field->in_auth && array_rows == 0) {
+            fail(err, "row %s: auth[] rows need an array row", rows[i].field->name);
             goto bad;
         }
         if (element_elsewhere(&rows[i], array)) {
-            fail(err, errlen, "row %s: reads elements of an array other than the auth row's \"%s\"",
-                 rows[i].legacy, array != NULL ? array : "");
+            fail(err, "row %s: reads elements of an array other than the auth row's \"%s\"",
+                 rows[i].field->name, array != NULL ? array : "");
             goto bad;
         }
     }
+    for (i = 0; i < SCM__FROZEN_COUNT; i++)
+        if (scm__map_find(out, scm__frozen[i].name) == NULL) {
+            fail(err, "row %s: missing (every legacy field needs one row)", scm__frozen[i].name);
+            goto bad;
+        }
     cJSON_Delete(doc);
     return 0;
 bad:
@@ -383,28 +440,7 @@ const scm_map_row *scm__map_find(const scm_map *map, const char *legacy)
 {
     size_t i;
     for (i = 0; i < map->nrows; i++)
-        if (strcmp(map->rows[i].legacy, legacy) == 0)
+        if (strcmp(map->rows[i].field->name, legacy) == 0)
             return &map->rows[i];
     return NULL;
-}
-
-int scm__map_bind(scm_map *map, const scm_map *ref, char *err, size_t errlen)
-{
-    scm_map_row *rows = map->owned;
-    size_t i;
-    for (i = 0; i < map->nrows; i++) {
-        const scm_map_row *r = scm__map_find(ref, rows[i].legacy);
-        if (r == NULL)
-            return fail(err, errlen, "row %s: not a field of the legacy response", rows[i].legacy);
-        if (r->type != rows[i].type)
-            return fail(err, errlen, "row %s: the legacy field's type is %s", rows[i].legacy,
-                        scm__field_type_name(r->type));
-        rows[i].offset = r->offset;
-        rows[i].report_row = (size_t)(r - ref->rows);
-    }
-    for (i = 0; i < ref->nrows; i++)
-        if (scm__map_find(map, ref->rows[i].legacy) == NULL)
-            return fail(err, errlen, "row %s: missing (every legacy field needs one row)",
-                        ref->rows[i].legacy);
-    return 0;
 }

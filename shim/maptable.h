@@ -1,17 +1,20 @@
 /*
  * maptable.h - the field-mapping table in memory. The rows come from
  * mapping/mapping.json: compiled in by tools/mapgen at build time, or loaded
- * at client creation from SCM_SHIM_MAPPING. Nothing in C states a field name,
- * value pair or rule that the table states.
+ * at client creation from SCM_SHIM_MAPPING. The table holds only rules: each
+ * row points at the frozen field it fills (frozen.h describes the fields).
+ * Nothing in C states a v3 name, value pair or rule that the table states.
  */
 #ifndef SCM_SHIM_MAPTABLE_H
 #define SCM_SHIM_MAPTABLE_H
 
+#include "error.h"
+#include "frozen.h"
+#include "scm_shim.h"
+
 #include <stddef.h>
 
 /* X-macros: one list drives the enums, the names accepted in the table and the docs. */
-#define SCM_FIELD_TYPES(X) X(STRING, "string") X(INT, "int") X(ARRAY, "array")
-
 #define SCM_RULES(X)                                                                               \
     X(COPY, "copy", 1, "copy the v3 member")                                                       \
     X(ENUM, "enum", 1,                                                                             \
@@ -25,18 +28,8 @@
     X(EACH, "each", 1, "one legacy element per element of the v3 array, same order")               \
     X(MISSING, "missing", 0, "no v3 source: \"\"")
 
-#define SCM_CLASSES(X)                                                                             \
-    X(EXACT, "exact", "same name, same value")                                                     \
-    X(RENAMED, "renamed", "other name, same value")                                                \
-    X(TRANSFORMED, "transformed", "value rebuilt by a fixed, lossless rule")                       \
-    X(LOSSY, "lossy", "v3 holds part of the information")                                          \
-    X(MISSING, "missing", "v3 has no source")
-
-typedef enum {
-#define X(id, name) SCM_FT_##id,
-    SCM_FIELD_TYPES(X)
-#undef X
-} scm_field_type;
+/* The classes of the table's class column: those of scm_shim.h but "captured". */
+#define SCM_CLASSES(X) SCM_SHIM_TABLE_CLASSES(X)
 
 typedef enum {
 #define X(id, name, nsrc, doc) SCM_RULE_##id,
@@ -45,21 +38,35 @@ typedef enum {
         SCM_RULE_COUNT_
 } scm_rule;
 
+/* The public classes, one for one (as libuv's uv_errno_t is its internal codes). */
 typedef enum {
-#define X(id, name, doc) SCM_CLASS_##id,
-    SCM_CLASSES(X)
+#define X(id, name, doc) SCM_CLASS_##id = SCM_SHIM_CLASS_##id,
+    SCM_SHIM_CLASSES(X)
 #undef X
-        SCM_CLASS_COUNT_,
-    /* Not a table class: a missing or lossy value restored from the capture store. */
-    SCM_CLASS_CAPTURED = SCM_CLASS_COUNT_
 } scm_field_class;
+
+/*
+ * The APIs a table reads bodies of: X(id, name, how messages name one of its
+ * members, an element of one, the body; 1 when the report lists absent
+ * sources and unread members). The legacy API is read by the identity table
+ * (scm__map_legacy): its body already has the legacy layout.
+ */
+#define SCM_SOURCE_APIS(X)                                                                         \
+    X(V3, "v3", "v3 member", "an element of v3 member", "the v3 body", 1)                          \
+    X(LEGACY, "legacy", "member", "an element of", "the body", 0)
+
+typedef enum {
+#define X(id, name, member, element, body, reports) SCM_API_##id,
+    SCM_SOURCE_APIS(X)
+#undef X
+} scm_source_api;
 
 #define SCM_MAP_MAX_SOURCES 2
 /* Spellings one source may have: the current name first, then older deployments' names. */
 #define SCM_MAP_MAX_SPELLINGS 3
 
 /* Version of the mapping.json format this loader reads. */
-#define SCM_MAP_FORMAT 2
+#define SCM_MAP_FORMAT 3
 
 /*
  * One spelling of a source, resolved against the table's v3 schema when the
@@ -84,12 +91,9 @@ typedef struct scm_enum_pair {
     const char *to;   /* legacy value */
 } scm_enum_pair;
 
+/* The rules for one frozen field; the field itself (name, key, type, offset) is in frozen.h. */
 typedef struct scm_map_row {
-    const char *legacy; /* "cert_id", "auth[].method" */
-    const char *key;    /* JSON key within its object: "method" */
-    int in_auth;        /* row describes a member of each auth element */
-    scm_field_type type;
-    size_t offset; /* in scm_cert_details, or in scm_auth when in_auth */
+    const scm_frozen_field *field;
     scm_source v3[SCM_MAP_MAX_SOURCES];
     size_t nv3;
     scm_rule rule;
@@ -97,35 +101,32 @@ typedef struct scm_map_row {
     const scm_enum_pair *values;
     size_t nvalues;
     const char *description;
-    size_t report_row; /* index of the field in the built-in table and in reports */
 } scm_map_row;
 
 typedef struct scm_map {
+    scm_source_api api; /* what the table's sources are read from */
     const scm_map_row *rows;
     size_t nrows;
     void *owned; /* storage of a loaded table; NULL for the built-in one */
 } scm_map;
 
-/* Prefix of auth element rows in the legacy column. */
-#define SCM_MAP_AUTH_PREFIX "auth[]."
-
 /* The table compiled from mapping/mapping.json (generated scm_map_default.c). */
 extern const scm_map scm__map_builtin;
+/* The identity table of the legacy API, generated from the frozen descriptor (map_identity.c). */
+extern const scm_map scm__map_legacy;
 
 const char *scm__rule_name(scm_rule r);
 const char *scm__class_name(scm_field_class c);
 const char *scm__field_type_name(scm_field_type t);
 
 /*
- * Parses and checks a table (the mapping.json format). Offsets are left 0:
- * scm__map_bind() takes them from a reference table. On failure returns -1
- * and writes a message naming the row into err.
+ * Parses and checks a table (the mapping.json format): exactly one row per
+ * frozen field (frozen.h), each of the field's type. On failure returns -1
+ * and err says why (SCMSHIM.INVALID_PARAM naming the row, or SCMSHIM.NOMEM).
  */
-int scm__map_parse(const char *json, size_t len, scm_map *out, char *err, size_t errlen);
-/* Checks that map has exactly one row per row of ref and copies offsets. */
-int scm__map_bind(scm_map *map, const scm_map *ref, char *err, size_t errlen);
-/* Reads a file, parses and binds it against the built-in table. */
-int scm__map_load_file(const char *path, scm_map *out, char *err, size_t errlen);
+int scm__map_parse(const char *json, size_t len, scm_map *out, scm_error *err);
+/* Reads a file and parses it; -1 with err naming the file or the row. */
+int scm__map_load_file(const char *path, scm_map *out, scm_error *err);
 void scm__map_free(scm_map *map);
 
 /*
@@ -133,8 +134,9 @@ void scm__map_free(scm_map *map);
  * free it with scm__map_free), else the built-in one. 0 with *map set, or -1
  * with err saying "SCM_SHIM_MAPPING=<path>: <reason>".
  */
-int scm__map_from_env(scm_map *loaded, const scm_map **map, char *err, size_t errlen);
+int scm__map_from_env(scm_map *loaded, const scm_map **map, scm_error *err);
 
+/* The row of the field named legacy ("cert_id", "auth[].method"), or NULL. */
 const scm_map_row *scm__map_find(const scm_map *map, const char *legacy);
 
 #endif

@@ -1,4 +1,8 @@
-/* public.c - scm_shim.h: reports, the offline conversion and the thread's last error. */
+/*
+ * public.c - scm_shim.h: reports, the offline conversion and the thread's last error.
+ * owns: the exported report and conversion calls, their NULL and range checks; must not:
+ * read a report's members (report.c) or convert anything itself (convert.c).
+ */
 #include "capture.h"
 #include "convert.h"
 #include "details.h"
@@ -15,18 +19,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The public enum is the table's class list; the X-macro order must match it. */
-_Static_assert(SCM_CLASS_EXACT == (int)SCM_SHIM_CLASS_EXACT &&
-                   SCM_CLASS_RENAMED == (int)SCM_SHIM_CLASS_RENAMED &&
-                   SCM_CLASS_TRANSFORMED == (int)SCM_SHIM_CLASS_TRANSFORMED &&
-                   SCM_CLASS_LOSSY == (int)SCM_SHIM_CLASS_LOSSY &&
-                   SCM_CLASS_MISSING == (int)SCM_SHIM_CLASS_MISSING && SCM_CLASS_COUNT_ == 5 &&
-                   SCM_CLASS_CAPTURED == (int)SCM_SHIM_CLASS_CAPTURED,
-               "scm_shim_class differs from the table's classes");
+/* Released values: appending a class is compatible, renumbering one is not. */
+_Static_assert(SCM_SHIM_CLASS_EXACT == 0 && SCM_SHIM_CLASS_RENAMED == 1 &&
+                   SCM_SHIM_CLASS_TRANSFORMED == 2 && SCM_SHIM_CLASS_LOSSY == 3 &&
+                   SCM_SHIM_CLASS_MISSING == 4 && SCM_SHIM_CLASS_CAPTURED == 5,
+               "a released scm_shim_class value changed");
 
 SCM_EXPORT const char *scm_shim_class_name(scm_shim_class cls)
 {
-    return (unsigned)cls <= SCM_CLASS_CAPTURED ? scm__class_name((scm_field_class)cls) : NULL;
+    return (unsigned)cls < SCM_SHIM_CLASS_COUNT ? scm__class_name((scm_field_class)cls) : NULL;
 }
 
 SCM_EXPORT const scm_shim_report *scm_shim_details_report(const scm_cert_details *details)
@@ -41,23 +42,22 @@ SCM_EXPORT const scm_shim_report *scm_shim_client_report(const scm_client *clien
 
 SCM_EXPORT const char *scm_shim_report_backend(const scm_shim_report *r)
 {
-    return r != NULL ? r->backend : "";
+    return r != NULL ? scm__report_backend(r) : "";
 }
 
 SCM_EXPORT size_t scm_shim_report_field_count(const scm_shim_report *r)
 {
-    return r != NULL ? scm__map_builtin.nrows : 0;
+    return r != NULL ? SCM__FROZEN_COUNT : 0;
 }
 
 SCM_EXPORT const char *scm_shim_report_field_name(const scm_shim_report *r, size_t i)
 {
-    return r != NULL && i < scm__map_builtin.nrows ? scm__map_builtin.rows[i].legacy : NULL;
+    return r != NULL && i < SCM__FROZEN_COUNT ? scm__frozen[i].name : NULL;
 }
 
 SCM_EXPORT scm_shim_class scm_shim_report_field_class(const scm_shim_report *r, size_t i)
 {
-    return r != NULL && i < scm__map_builtin.nrows ? (scm_shim_class)r->cls[i]
-                                                   : SCM_SHIM_CLASS_MISSING;
+    return r != NULL ? (scm_shim_class)scm__report_class(r, i) : SCM_SHIM_CLASS_MISSING;
 }
 
 SCM_EXPORT int scm_shim_report_find(const scm_shim_report *r, const char *field,
@@ -67,56 +67,56 @@ SCM_EXPORT int scm_shim_report_find(const scm_shim_report *r, const char *field,
     if (i < 0)
         return -1;
     if (cls != NULL)
-        *cls = (scm_shim_class)r->cls[i];
+        *cls = (scm_shim_class)scm__report_class(r, (size_t)i);
     return 0;
 }
 
 SCM_EXPORT time_t scm_shim_report_field_captured_at(const scm_shim_report *r, size_t i)
 {
-    return r != NULL && i < scm__map_builtin.nrows ? (time_t)r->captured_at[i] : 0;
+    return r != NULL ? (time_t)scm__report_captured_at(r, i) : 0;
 }
 
 SCM_EXPORT size_t scm_shim_report_unmapped_count(const scm_shim_report *r)
 {
-    return r != NULL ? r->nunmapped : 0;
+    return r != NULL ? scm__report_unmapped_count(r) : 0;
 }
 
 SCM_EXPORT const char *scm_shim_report_unmapped(const scm_shim_report *r, size_t i)
 {
     size_t row;
-    for (row = 0; r != NULL && row < scm__map_builtin.nrows; row++)
-        if (r->unmapped[row] && i-- == 0)
-            return scm__map_builtin.rows[row].legacy;
+    for (row = 0; r != NULL && row < SCM__FROZEN_COUNT; row++)
+        if (scm__report_is_unmapped(r, row) && i-- == 0)
+            return scm__frozen[row].name;
     return NULL;
 }
 
 SCM_EXPORT size_t scm_shim_report_absent_count(const scm_shim_report *r)
 {
-    return r != NULL ? r->nabsent : 0;
+    return r != NULL ? scm__report_absent_count(r) : 0;
 }
 
 SCM_EXPORT const char *scm_shim_report_absent(const scm_shim_report *r, size_t i)
 {
     size_t row;
-    for (row = 0; r != NULL && row < scm__map_builtin.nrows; row++)
-        if (r->absent[row] && i-- == 0)
-            return scm__map_builtin.rows[row].legacy;
+    for (row = 0; r != NULL && row < SCM__FROZEN_COUNT; row++)
+        if (scm__report_is_absent(r, row) && i-- == 0)
+            return scm__frozen[row].name;
     return NULL;
 }
 
 SCM_EXPORT const char *scm_shim_report_field_spelling(const scm_shim_report *r, size_t i)
 {
-    return r != NULL && r->spelling != NULL && i < scm__map_builtin.nrows ? r->spelling[i] : NULL;
+    return r != NULL ? scm__report_spelling(r, i) : NULL;
 }
 
 SCM_EXPORT size_t scm_shim_report_v3_only_count(const scm_shim_report *r)
 {
-    return r != NULL ? r->nv3_only : 0;
+    return r != NULL ? scm__report_v3_only_count(r) : 0;
 }
 
 SCM_EXPORT const char *scm_shim_report_v3_only(const scm_shim_report *r, size_t i)
 {
-    return r != NULL && i < r->nv3_only ? r->v3_only[i] : NULL;
+    return r != NULL ? scm__report_v3_only(r, i) : NULL;
 }
 
 SCM_EXPORT char *scm_shim_report_json(const scm_shim_report *r)
@@ -140,7 +140,7 @@ SCM_EXPORT int scm_shim_convert(const char *v3_json, size_t len, char **legacy_j
     const scm_map *map;
     scm_map loaded;
     scm_cert_details *d = NULL;
-    char why[512];
+    scm_error why;
     cJSON *doc;
     int rc;
 
@@ -153,16 +153,16 @@ SCM_EXPORT int scm_shim_convert(const char *v3_json, size_t len, char **legacy_j
         scm__last_error_set("v3_json and legacy_json must not be NULL");
         return SCM_E_INVALID_PARAM;
     }
-    if (scm__map_from_env(&loaded, &map, why, sizeof why) != 0) {
-        scm__last_error_set("%s", why);
+    if (scm__map_from_env(&loaded, &map, &why) != 0) {
+        scm__last_error_set("%s", why.msg);
         return SCM_E_INVALID_PARAM;
     }
     doc = scm__json_parse(v3_json, len);
     if (doc == NULL) {
         scm__last_error_set("the v3 body is not valid JSON");
         rc = SCM_E_PARSE;
-    } else if ((rc = scm__convert_v3(map, doc, &d, why, sizeof why)) == SCM_E_PARSE) {
-        scm__last_error_set("%s", why);
+    } else if ((rc = scm__convert_v3(map, doc, &d, &why)) == SCM_E_PARSE) {
+        scm__last_error_set("%s", why.msg);
     } else if (rc == SCM_OK) {
         const char *store = getenv("SCM_SHIM_CAPTURE");
         if (store != NULL && store[0] != '\0') {

@@ -1,4 +1,7 @@
-/* registry.c - an open-addressing set of live object addresses; see registry.h. */
+/*
+ * registry.c - an open-addressing set of live object addresses; see registry.h.
+ * owns: the set and its lock; must not: read the objects it records (details.c owns them).
+ */
 #include "registry.h"
 
 #include <pthread.h>

@@ -1,12 +1,29 @@
-/* report.c - per-object field reports; see report.h. */
+/*
+ * report.c - per-object field reports; see report.h.
+ * owns: the report's layout (no other module sees it); must not: know how a
+ * value was converted or how a report is written out (convert.c, legacy_json.c).
+ */
 #include "report.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+struct scm_shim_report {
+    const char *backend;     /* "v3" or "legacy" (static) */
+    scm_field_class *cls;    /* per field */
+    unsigned char *unmapped; /* per field: a value passed through with no rule */
+    unsigned char *absent;   /* per field: every source absent or null in the body */
+    char **spelling;         /* per field, NULL until needed: the older spelling that served it */
+    long long *captured_at;  /* per field: capture time (Unix) of a restored value, or 0 */
+    char **v3_only;          /* v3 member names, "authentification[].x" for element members */
+    size_t nv3_only;
+    size_t nunmapped;
+    size_t nabsent;
+};
+
 scm_report *scm__report_new(const char *backend, scm_field_class all)
 {
-    size_t n = scm__map_builtin.nrows, i;
+    size_t n = SCM__FROZEN_COUNT, i;
     scm_report *r = calloc(1, sizeof *r);
     if (r == NULL)
         return NULL;
@@ -26,7 +43,7 @@ scm_report *scm__report_new(const char *backend, scm_field_class all)
 
 scm_report *scm__report_copy(const scm_report *src)
 {
-    size_t n = scm__map_builtin.nrows, i;
+    size_t n = SCM__FROZEN_COUNT, i;
     scm_report *r = scm__report_new(src->backend, SCM_CLASS_EXACT);
     if (r == NULL)
         return NULL;
@@ -57,7 +74,7 @@ void scm__report_free(scm_report *r)
     for (i = 0; i < r->nv3_only; i++)
         free(r->v3_only[i]);
     free(r->v3_only);
-    for (i = 0; r->spelling != NULL && i < scm__map_builtin.nrows; i++)
+    for (i = 0; r->spelling != NULL && i < SCM__FROZEN_COUNT; i++)
         free(r->spelling[i]);
     free(r->spelling);
     free(r->cls);
@@ -69,31 +86,93 @@ void scm__report_free(scm_report *r)
 
 int scm__report_index(const char *legacy)
 {
-    const scm_map_row *row = scm__map_find(&scm__map_builtin, legacy);
-    return row != NULL ? (int)(row - scm__map_builtin.rows) : -1;
+    const scm_frozen_field *f = scm__frozen_find(legacy);
+    return f != NULL ? (int)SCM__FROZEN_INDEX(f) : -1;
 }
 
-void scm__report_set_unmapped(scm_report *r, size_t row)
+const char *scm__report_backend(const scm_report *r)
 {
-    if (!r->unmapped[row]) {
-        r->unmapped[row] = 1;
+    return r->backend;
+}
+
+scm_field_class scm__report_class(const scm_report *r, size_t i)
+{
+    return i < SCM__FROZEN_COUNT ? r->cls[i] : SCM_CLASS_MISSING;
+}
+
+void scm__report_set_class(scm_report *r, size_t i, scm_field_class cls)
+{
+    r->cls[i] = cls;
+}
+
+void scm__report_set_captured(scm_report *r, size_t i, long long when)
+{
+    r->cls[i] = SCM_CLASS_CAPTURED;
+    if (when > r->captured_at[i])
+        r->captured_at[i] = when;
+}
+
+long long scm__report_captured_at(const scm_report *r, size_t i)
+{
+    return i < SCM__FROZEN_COUNT ? r->captured_at[i] : 0;
+}
+
+void scm__report_set_unmapped(scm_report *r, size_t i)
+{
+    if (!r->unmapped[i]) {
+        r->unmapped[i] = 1;
         r->nunmapped++;
     }
 }
 
-void scm__report_set_absent(scm_report *r, size_t row)
+int scm__report_is_unmapped(const scm_report *r, size_t i)
 {
-    if (!r->absent[row]) {
-        r->absent[row] = 1;
+    return i < SCM__FROZEN_COUNT && r->unmapped[i];
+}
+
+size_t scm__report_unmapped_count(const scm_report *r)
+{
+    return r->nunmapped;
+}
+
+void scm__report_set_absent(scm_report *r, size_t i)
+{
+    if (!r->absent[i]) {
+        r->absent[i] = 1;
         r->nabsent++;
     }
+}
+
+int scm__report_is_absent(const scm_report *r, size_t i)
+{
+    return i < SCM__FROZEN_COUNT && r->absent[i];
+}
+
+size_t scm__report_absent_count(const scm_report *r)
+{
+    return r->nabsent;
+}
+
+const char *scm__report_spelling(const scm_report *r, size_t i)
+{
+    return r->spelling != NULL && i < SCM__FROZEN_COUNT ? r->spelling[i] : NULL;
+}
+
+size_t scm__report_v3_only_count(const scm_report *r)
+{
+    return r->nv3_only;
+}
+
+const char *scm__report_v3_only(const scm_report *r, size_t i)
+{
+    return i < r->nv3_only ? r->v3_only[i] : NULL;
 }
 
 int scm__report_set_spelling(scm_report *r, size_t row, const char *spelling)
 {
     char *copy;
     if (r->spelling == NULL &&
-        (r->spelling = calloc(scm__map_builtin.nrows, sizeof *r->spelling)) == NULL)
+        (r->spelling = calloc(SCM__FROZEN_COUNT, sizeof *r->spelling)) == NULL)
         return -1;
     if (r->spelling[row] != NULL && strcmp(r->spelling[row], spelling) == 0)
         return 0;

@@ -1,4 +1,7 @@
-/* layout_test.c - our scm_client.h has the frozen header's layout, member by member. */
+/*
+ * layout_test.c - our scm_client.h has the frozen header's layout, member by member.
+ * owns: comparing the two expansions; must not: list members itself (layout.h, frozen.h).
+ */
 #include "layout.h"
 
 #include <stdio.h>

@@ -16,16 +16,16 @@ static scm_cert_details *read_legacy(const char *text, size_t len)
 {
     scm_cert_details *d = NULL;
     cJSON *doc = scm__json_parse(text, len);
-    char err[256] = "";
+    scm_error err = {"", "", 0, 0};
     int rc;
 
     if (doc == NULL)
         return NULL;
-    rc = scm__details_from_legacy(doc, &d, err, sizeof err);
+    rc = scm__details_from_legacy(doc, &d, &err);
     cJSON_Delete(doc);
     if (rc != SCM_OK) {
         /* No allocation fails under the fuzzer: only a bad member is left. */
-        FUZZ_CHECK(rc == SCM_E_PARSE && d == NULL && err[0] != '\0');
+        FUZZ_CHECK(rc == SCM_E_PARSE && d == NULL && err.msg[0] != '\0');
         return NULL;
     }
     FUZZ_CHECK(d != NULL && scm__details_report(d) != NULL);

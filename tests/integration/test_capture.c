@@ -86,10 +86,10 @@ START_TEST(served_after_v2_is_gone)
         /* Every field as v2 said it, the restored ones flagged captured with a time. */
         for (k = 0; k < scm__map_builtin.nrows; k++) {
             const scm_map_row *row = &scm__map_builtin.rows[k];
-            if (row->type != SCM_FT_STRING || row->in_auth)
+            if (row->field->type != SCM_FT_STRING || row->field->in_auth)
                 continue;
-            ck_assert_str_eq(*(char **)(void *)((char *)d + row->offset),
-                             legacy_str(legacy, row->key));
+            ck_assert_str_eq(*(char **)(void *)((char *)d + row->field->offset),
+                             legacy_str(legacy, row->field->key));
             if (row->cls == SCM_CLASS_MISSING || row->cls == SCM_CLASS_LOSSY) {
                 ck_assert_int_eq(scm_shim_report_field_class(r, k), SCM_SHIM_CLASS_CAPTURED);
                 ck_assert(scm_shim_report_field_captured_at(r, k) > 0);

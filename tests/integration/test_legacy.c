@@ -29,29 +29,28 @@ static void stop_main(void)
     emu_stop(&E);
 }
 
-/* Compares every member of d with the legacy body, through the table's offsets. */
+/* Compares every member of d with the legacy body, through the frozen descriptor. */
 static void assert_details_equal(const scm_cert_details *d, const cJSON *legacy)
 {
-    const scm_map *m = &scm__map_builtin;
     const cJSON *auth = cJSON_GetObjectItemCaseSensitive(legacy, "auth");
     size_t i, k;
 
     ck_assert_int_eq(cJSON_GetArraySize(legacy), 26);
-    for (i = 0; i < m->nrows; i++) {
-        const scm_map_row *r = &m->rows[i];
+    for (i = 0; i < SCM__FROZEN_COUNT; i++) {
+        const scm_frozen_field *r = &scm__frozen[i];
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(legacy, r->key);
         if (r->in_auth) {
             ck_assert_uint_eq(d->auth_count, (size_t)cJSON_GetArraySize(auth));
             for (k = 0; k < d->auth_count; k++) {
                 const cJSON *ev =
                     cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(auth, (int)k), r->key);
-                ck_assert_msg(cJSON_IsString(ev), "%s", r->legacy);
+                ck_assert_msg(cJSON_IsString(ev), "%s", r->name);
                 ck_assert_str_eq(
                     *(char *const *)(const void *)((const char *)&d->auth[k] + r->offset),
                     ev->valuestring);
             }
         } else if (r->type == SCM_FT_STRING) {
-            ck_assert_msg(cJSON_IsString(v), "%s", r->legacy);
+            ck_assert_msg(cJSON_IsString(v), "%s", r->name);
             ck_assert_str_eq(*(char *const *)(const void *)((const char *)d + r->offset),
                              v->valuestring);
         } else if (r->type == SCM_FT_INT) {

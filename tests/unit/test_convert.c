@@ -1,6 +1,9 @@
 /*
- * test_convert.c - the v3 adapter, data-driven: every fixture pair (v3.json rebuilt and
- * compared with legacy.json member by member) and every tests/data/convert-cases folder.
+ * test_convert.c - the conversion engine, data-driven: every fixture pair (v3.json rebuilt and
+ * compared with legacy.json member by member), every tests/data/convert-cases folder, the
+ * legacy identity table, reports and class names.
+ * owns: tests of convert.c, details.c, report.c, public.c; must not: load tables by hand
+ * (test_mapping.c).
  */
 #include "details.h"
 #include "json.h"
@@ -196,8 +199,8 @@ END_TEST
 static int row_of(const char *field)
 {
     size_t i;
-    for (i = 0; i < scm__map_builtin.nrows; i++)
-        if (strcmp(scm__map_builtin.rows[i].legacy, field) == 0)
+    for (i = 0; i < SCM__FROZEN_COUNT; i++)
+        if (strcmp(scm__frozen[i].name, field) == 0)
             return (int)i;
     return -1;
 }
@@ -212,9 +215,9 @@ START_TEST(report_accessors)
 
     ck_assert_int_eq(scm_shim_convert(v3, strlen(v3), &out, &r), SCM_OK);
     n = scm_shim_report_field_count(r);
-    ck_assert_uint_eq(n, scm__map_builtin.nrows);
+    ck_assert_uint_eq(n, SCM__FROZEN_COUNT);
     for (i = 0; i < n; i++)
-        ck_assert_str_eq(scm_shim_report_field_name(r, i), scm__map_builtin.rows[i].legacy);
+        ck_assert_str_eq(scm_shim_report_field_name(r, i), scm__frozen[i].name);
     ck_assert_ptr_null(scm_shim_report_field_name(r, n));
     ck_assert_int_eq(scm_shim_report_find(r, "encrypt_type", &cls), 0);
     ck_assert_int_eq(cls, SCM_SHIM_CLASS_LOSSY);
@@ -329,6 +332,76 @@ START_TEST(long_non_ascii_error_is_cut_on_a_character)
 }
 END_TEST
 
+/* A legacy body read by the identity table: the messages the legacy parser always gave. */
+static const struct {
+    const char *body, *message;
+} LEGACY_BAD[] = {
+    {"[]", "the body is not a JSON object"},
+    {"{\"cert_id\": 1}", "member \"cert_id\" is not a string"},
+    {"{\"DNS_push_status\": {}}", "member \"DNS_push_status\" is not a string"},
+    {"{\"domain_number\": 1.5}", "member \"domain_number\" is not an integer in int range"},
+    {"{\"auth\": {}}", "member \"auth\" is not an array"},
+    {"{\"auth\": [1]}", "an element of \"auth\" is not an object"},
+    {"{\"auth\": [{\"method\": 2}]}", "member \"auth[].method\" is not a string"},
+};
+
+START_TEST(legacy_body_errors)
+{
+    cJSON *doc = cJSON_Parse(LEGACY_BAD[_i].body);
+    scm_cert_details *d = (scm_cert_details *)1;
+    scm_error err = {"", "", 0, 0};
+    ck_assert_int_eq(scm__details_from_legacy(doc, &d, &err), SCM_E_PARSE);
+    ck_assert_ptr_null(d);
+    ck_assert_str_eq(err.msg, LEGACY_BAD[_i].message);
+    ck_assert_str_eq(err.code, "SCMSHIM.PARSE");
+    cJSON_Delete(doc);
+}
+END_TEST
+
+START_TEST(legacy_body_report_is_all_exact)
+{
+    /* Absent, null and unknown members: nothing absent, nothing v3-only, every field exact. */
+    cJSON *doc = cJSON_Parse("{\"cert_id\": \"x\", \"order_id\": null, \"extra\": 1, "
+                             "\"auth\": [{\"method\": \"DNS\"}]}");
+    scm_cert_details *d = NULL;
+    const scm_shim_report *r;
+    scm_error err = {"", "", 0, 0};
+    size_t i;
+    ck_assert_int_eq(scm__details_from_legacy(doc, &d, &err), SCM_OK);
+    r = scm_shim_details_report(d);
+    ck_assert_str_eq(scm_shim_report_backend(r), "legacy");
+    ck_assert_uint_eq(scm_shim_report_absent_count(r), 0);
+    ck_assert_uint_eq(scm_shim_report_v3_only_count(r), 0);
+    for (i = 0; i < scm_shim_report_field_count(r); i++)
+        ck_assert_int_eq(scm_shim_report_field_class(r, i), SCM_SHIM_CLASS_EXACT);
+    ck_assert_str_eq(d->cert_id, "x");
+    ck_assert_str_eq(d->order_id, "");
+    ck_assert_uint_eq(d->auth_count, 1);
+    ck_assert_str_eq(d->auth[0].method, "DNS");
+    ck_assert_str_eq(d->auth[0].record, "");
+    scm_cert_details_free(d);
+    cJSON_Delete(doc);
+}
+END_TEST
+
+START_TEST(class_names_follow_the_public_list)
+{
+    /* The public enum and its names come from one list, captured included; nothing past it. */
+    static const char *const names[] = {
+#define X(id, name, doc) name,
+        SCM_SHIM_CLASSES(X)
+#undef X
+    };
+    int c;
+    ck_assert_int_eq(SCM_SHIM_CLASS_COUNT, (int)(sizeof names / sizeof names[0]));
+    for (c = 0; c < SCM_SHIM_CLASS_COUNT; c++)
+        ck_assert_str_eq(scm_shim_class_name((scm_shim_class)c), names[c]);
+    ck_assert_str_eq(scm_shim_class_name(SCM_SHIM_CLASS_CAPTURED), "captured");
+    ck_assert_ptr_null(scm_shim_class_name(SCM_SHIM_CLASS_COUNT));
+    ck_assert_ptr_null(scm_shim_class_name((scm_shim_class)-1));
+}
+END_TEST
+
 START_TEST(free_leaves_a_caller_struct_alone)
 {
     /* Exactly the frozen struct, members the library did not allocate: freeing any would crash. */
@@ -377,6 +450,9 @@ int main(void)
     tcase_add_test(tc, replacement_table);
     tcase_add_loop_test(tc, long_non_ascii_error_is_cut_on_a_character, 0, 3);
     tcase_add_test(tc, free_leaves_a_caller_struct_alone);
+    tcase_add_loop_test(tc, legacy_body_errors, 0, sizeof LEGACY_BAD / sizeof LEGACY_BAD[0]);
+    tcase_add_test(tc, legacy_body_report_is_all_exact);
+    tcase_add_test(tc, class_names_follow_the_public_list);
     suite_add_tcase(s, tc);
     rc |= tu_run(s);
     for (i = 0; i < nnames; i++)

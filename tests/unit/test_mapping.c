@@ -1,4 +1,7 @@
-/* test_mapping.c - the mapping table: built-in rows cover the frozen layout; bad tables are named.
+/*
+ * test_mapping.c - the frozen descriptor covers the structs; the mapping table has one row per
+ * field; bad tables are refused, naming the row.
+ * owns: tests of frozen.c, map_load.c, map_file.c; must not: convert bodies (test_convert.c).
  */
 #include "maptable.h"
 #include "scm_client.h"
@@ -11,46 +14,57 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-START_TEST(builtin_covers_every_struct_member)
+START_TEST(descriptor_covers_every_struct_member)
 {
-    /* Each member of the frozen structs is claimed by exactly one row (auth_count goes with auth).
-     */
+    /* Each member of the frozen structs is one field of frozen.h (auth_count goes with auth). */
     static unsigned char details_seen[sizeof(scm_cert_details)], auth_seen[sizeof(scm_auth)];
-    const scm_map *m = &scm__map_builtin;
     size_t i, j, covered_d = 0, covered_a = 0;
 
     memset(details_seen, 0, sizeof details_seen);
     memset(auth_seen, 0, sizeof auth_seen);
-    for (i = 0; i < m->nrows; i++) {
-        const scm_map_row *r = &m->rows[i];
-        size_t size = r->type == SCM_FT_INT ? sizeof(int) : sizeof(char *);
-        unsigned char *seen = r->in_auth ? auth_seen : details_seen;
+    for (i = 0; i < SCM__FROZEN_COUNT; i++) {
+        const scm_frozen_field *f = &scm__frozen[i];
+        size_t size = f->type == SCM_FT_INT ? sizeof(int) : sizeof(char *);
+        unsigned char *seen = f->in_auth ? auth_seen : details_seen;
         for (j = 0; j < size; j++) {
-            ck_assert_msg(!seen[r->offset + j], "row %s overlaps another", r->legacy);
-            seen[r->offset + j] = 1;
+            ck_assert_msg(!seen[f->offset + j], "field %s overlaps another", f->name);
+            seen[f->offset + j] = 1;
         }
-        if (r->in_auth)
+        if (f->in_auth)
             covered_a += size;
         else
             covered_d += size;
     }
     covered_d += sizeof(size_t); /* auth_count */
     ck_assert_uint_eq(covered_a, sizeof(scm_auth));
-    /* Padding after domain_number is the only byte range no row may claim. */
+    /* Padding after domain_number is the only byte range no field may claim. */
     ck_assert_uint_eq(covered_d + (offsetof(scm_cert_details, cert_describe) -
                                    offsetof(scm_cert_details, domain_number) - sizeof(int)),
                       sizeof(scm_cert_details));
 }
 END_TEST
 
-START_TEST(builtin_order_is_legacy_order)
+START_TEST(descriptor_order_is_legacy_order)
 {
-    const scm_map *m = &scm__map_builtin;
     size_t i;
-    for (i = 1; i < m->nrows; i++)
-        if (!m->rows[i].in_auth && !m->rows[i - 1].in_auth)
-            ck_assert_msg(m->rows[i].offset > m->rows[i - 1].offset, "row %s out of order",
-                          m->rows[i].legacy);
+    for (i = 1; i < SCM__FROZEN_COUNT; i++)
+        if (scm__frozen[i].in_auth == scm__frozen[i - 1].in_auth)
+            ck_assert_msg(scm__frozen[i].offset > scm__frozen[i - 1].offset,
+                          "field %s out of order", scm__frozen[i].name);
+        else
+            ck_assert_msg(scm__frozen[i].in_auth, "field %s after the auth members",
+                          scm__frozen[i].name);
+}
+END_TEST
+
+START_TEST(builtin_has_one_row_per_field)
+{
+    size_t i;
+    ck_assert_uint_eq(scm__map_builtin.nrows, SCM__FROZEN_COUNT);
+    for (i = 0; i < SCM__FROZEN_COUNT; i++) {
+        const scm_map_row *r = scm__map_find(&scm__map_builtin, scm__frozen[i].name);
+        ck_assert_msg(r != NULL && r->field == &scm__frozen[i], "field %s", scm__frozen[i].name);
+    }
 }
 END_TEST
 
@@ -99,9 +113,20 @@ static const struct {
      "row encrypt_type: a v3 source is a name or an array of 1 to 3 spellings"},
     {"\"older_members\": [\"signature_algrithm\"]", "\"older_members\": []",
      "row encrypt_type: v3 member \"signature_algrithm\" is not in the v3 schema"},
-    {"\"format\": 2", "\"format\": 1",
-     "the table's \"format\" must be 2 (v3 sources are paths from the body's top, element members "
-     "as \"authentification[].domain\")"},
+    {"\"format\": 3", "\"format\": 2",
+     "the table's \"format\" must be 3 (a \"source\" object names the API and its element array; "
+     "v3 sources are paths from the body's top, element members as \"array[].member\")"},
+    {"\"api\": \"v3\"", "\"api\": \"v4\"",
+     "the table needs a \"source\" object: {\"api\": \"v3\", \"elements\": \"<the array whose "
+     "elements auth[] rows read>\"}"},
+    {"\"elements\": \"authentification\"", "\"element\": \"authentification\"",
+     "the table needs a \"source\" object: {\"api\": \"v3\", \"elements\": \"<the array whose "
+     "elements auth[] rows read>\"}"},
+    {"\"elements\": \"authentification\"", "\"elements\": \"application_info\"",
+     "the source's element array \"application_info\" is not described as \"application_info[]\""},
+    {"\"elements\": \"authentification\"},\n  \"v3_schema\": {",
+     "\"elements\": \"sans\"},\n  \"v3_schema\": {\"sans[]\": [\"x\"],",
+     "row auth: reads \"authentification\", not the source's element array \"sans\""},
     {"{\"legacy\": \"order_id\"", "{\"legacy\": \"cert_id\"",
      "row cert_id: the legacy field has more than one row"},
     {"\"v3\": [\"domain\", \"sans\"]", "\"v3\": [\"domain\"]",
@@ -118,31 +143,36 @@ static const struct {
     {"\"fields\": [", "\"fieldz\": [",
      "the table needs a \"fields\" array and a \"v3_schema\" object"},
     {"\"comment\"", "\"comment\" x", "the table is not valid JSON"},
+    {"{\"legacy\": \"cert_id\"", "{\"legacy\": \"cert_idx\"",
+     "row cert_idx: not a field of the legacy response"},
+    {"\"legacy\": \"domain_number\", \"type\": \"int\"",
+     "\"legacy\": \"domain_number\", \"type\": \"string\"",
+     "row domain_number: the legacy field's type is int"},
 };
 
 START_TEST(bad_table_names_the_row)
 {
     char *text = read_mapping(), *bad = edit(text, BAD_TABLES[_i].from, BAD_TABLES[_i].to);
-    char err[512] = "";
+    scm_error err = {"", "", 0, 0};
     scm_map m;
-    ck_assert_int_eq(scm__map_parse(bad, strlen(bad), &m, err, sizeof err), -1);
-    ck_assert_str_eq(err, BAD_TABLES[_i].message);
+    ck_assert_int_eq(scm__map_parse(bad, strlen(bad), &m, &err), -1);
+    ck_assert_str_eq(err.msg, BAD_TABLES[_i].message);
+    ck_assert_str_eq(err.code, "SCMSHIM.INVALID_PARAM");
     ck_assert_ptr_null(m.rows);
     free(bad);
     free(text);
 }
 END_TEST
 
-START_TEST(file_table_binds_to_builtin)
+START_TEST(file_table_is_the_builtin_one)
 {
-    char err[512] = "";
+    scm_error err = {"", "", 0, 0};
     scm_map m;
     size_t i;
-    ck_assert_msg(scm__map_load_file(SCM_MAPPING_JSON, &m, err, sizeof err) == 0, "%s", err);
+    ck_assert_msg(scm__map_load_file(SCM_MAPPING_JSON, &m, &err) == 0, "%s", err.msg);
     ck_assert_uint_eq(m.nrows, scm__map_builtin.nrows);
     for (i = 0; i < m.nrows; i++) {
-        ck_assert_str_eq(m.rows[i].legacy, scm__map_builtin.rows[i].legacy);
-        ck_assert_uint_eq(m.rows[i].offset, scm__map_builtin.rows[i].offset);
+        ck_assert_ptr_eq(m.rows[i].field, scm__map_builtin.rows[i].field);
         ck_assert_int_eq(m.rows[i].rule, scm__map_builtin.rows[i].rule);
         ck_assert_int_eq(m.rows[i].cls, scm__map_builtin.rows[i].cls);
         ck_assert_uint_eq(m.rows[i].nvalues, scm__map_builtin.rows[i].nvalues);
@@ -153,7 +183,8 @@ END_TEST
 
 START_TEST(file_table_missing_row)
 {
-    char *text = read_mapping(), path[] = "/tmp/scmshim-map-XXXXXX", err[512] = "";
+    char *text = read_mapping(), path[] = "/tmp/scmshim-map-XXXXXX";
+    scm_error err = {"", "", 0, 0};
     char *bad = edit(
         text,
         "{\"legacy\": \"organization_unit\", \"type\": \"string\", \"v3\": [], \"rule\": "
@@ -165,17 +196,17 @@ START_TEST(file_table_missing_row)
     ck_assert_int_ge(fd, 0);
     ck_assert_int_eq(write(fd, bad, strlen(bad)), (long)strlen(bad));
     close(fd);
-    ck_assert_int_eq(scm__map_load_file(path, &m, err, sizeof err), -1);
-    ck_assert_str_eq(err, "row organization_unit: missing (every legacy field needs one row)");
-    ck_assert_int_eq(scm__map_load_file("/nonexistent/map.json", &m, err, sizeof err), -1);
-    ck_assert_str_eq(err, "/nonexistent/map.json: No such file or directory");
+    ck_assert_int_eq(scm__map_load_file(path, &m, &err), -1);
+    ck_assert_str_eq(err.msg, "row organization_unit: missing (every legacy field needs one row)");
+    ck_assert_int_eq(scm__map_load_file("/nonexistent/map.json", &m, &err), -1);
+    ck_assert_str_eq(err.msg, "/nonexistent/map.json: No such file or directory");
     /* A FIFO with no writer would block the client's creation forever: refused at once. */
     unlink(path);
     ck_assert_int_eq(mkfifo(path, 0600), 0);
-    ck_assert_int_eq(scm__map_load_file(path, &m, err, sizeof err), -1);
-    ck_assert_ptr_nonnull(strstr(err, ": not a regular file"));
-    ck_assert_int_eq(scm__map_load_file("/tmp", &m, err, sizeof err), -1);
-    ck_assert_str_eq(err, "/tmp: not a regular file");
+    ck_assert_int_eq(scm__map_load_file(path, &m, &err), -1);
+    ck_assert_ptr_nonnull(strstr(err.msg, ": not a regular file"));
+    ck_assert_int_eq(scm__map_load_file("/tmp", &m, &err), -1);
+    ck_assert_str_eq(err.msg, "/tmp: not a regular file");
     unlink(path);
     free(bad);
     free(text);
@@ -186,10 +217,11 @@ int main(void)
 {
     Suite *s = suite_create("mapping");
     TCase *tc = tcase_create("table");
-    tcase_add_test(tc, builtin_covers_every_struct_member);
-    tcase_add_test(tc, builtin_order_is_legacy_order);
+    tcase_add_test(tc, descriptor_covers_every_struct_member);
+    tcase_add_test(tc, descriptor_order_is_legacy_order);
+    tcase_add_test(tc, builtin_has_one_row_per_field);
     tcase_add_loop_test(tc, bad_table_names_the_row, 0, sizeof BAD_TABLES / sizeof BAD_TABLES[0]);
-    tcase_add_test(tc, file_table_binds_to_builtin);
+    tcase_add_test(tc, file_table_is_the_builtin_one);
     tcase_add_test(tc, file_table_missing_row);
     suite_add_tcase(s, tc);
     return tu_run(s);

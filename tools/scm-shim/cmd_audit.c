@@ -69,11 +69,11 @@ static cJSON *record_errors(const scm_audit_record *r)
 /* An input line that is no certificate ID: an error of the audit, not of either backend. */
 static int add_unusable_id(summary *sum, const char *id)
 {
-    scm_cmp *cls = calloc(scm__map_builtin.nrows, sizeof *cls);
+    scm_cmp *cls = calloc(SCM__FROZEN_COUNT, sizeof *cls);
     cJSON *errors = cJSON_CreateObject(), *input = cJSON_AddObjectToObject(errors, "input");
     size_t i;
     int rc;
-    for (i = 0; cls != NULL && i < scm__map_builtin.nrows; i++)
+    for (i = 0; cls != NULL && i < SCM__FROZEN_COUNT; i++)
         cls[i] = SCM_CMP_ERROR;
     rc = cls != NULL && input != NULL &&
                  cJSON_AddStringToObject(input, "error_code", "not a certificate ID") != NULL &&
@@ -161,16 +161,16 @@ static int add_log_line(summary *sum, const cJSON *line, int values, size_t line
             overall = (scm_cmp)c;
     if (overall == SCM_CMP_COUNT_)
         return cli_error(CLI_FAIL, "line %zu: unknown result \"%s\"", lineno, result->valuestring);
-    cls = calloc(scm__map_builtin.nrows, sizeof *cls);
-    why = calloc(scm__map_builtin.nrows, sizeof *why);
+    cls = calloc(SCM__FROZEN_COUNT, sizeof *cls);
+    why = calloc(SCM__FROZEN_COUNT, sizeof *why);
     if (cls == NULL || why == NULL) {
         free(cls);
         free(why);
         return cli_error(CLI_FAIL, "out of memory");
     }
-    for (i = 0; i < scm__map_builtin.nrows; i++) {
-        const cJSON *f = cJSON_GetObjectItemCaseSensitive(fields, scm__map_builtin.rows[i].legacy);
-        const cJSON *w = cJSON_GetObjectItemCaseSensitive(reasons, scm__map_builtin.rows[i].legacy);
+    for (i = 0; i < SCM__FROZEN_COUNT; i++) {
+        const cJSON *f = cJSON_GetObjectItemCaseSensitive(fields, scm__frozen[i].name);
+        const cJSON *w = cJSON_GetObjectItemCaseSensitive(reasons, scm__frozen[i].name);
         /* Lines written before reasons were recorded leave them unknown. */
         why[i] = cJSON_IsString(w) ? scm__cmp_reason_from_name(w->valuestring) : SCM_WHY_NONE;
         cls[i] = SCM_CMP_ERROR;

@@ -67,15 +67,15 @@ static int capture_fleet(cli_config *conf, const char *store, char **ids, size_t
     unsigned char *bad = calloc(nids ? nids : 1, 1);
     size_t unusable;
     scm_map loaded;
-    char err[600];
+    scm_error err;
     capture_job j;
     int rc;
 
     if (bad == NULL)
         return cli_error(CLI_FAIL, "out of memory");
-    if (scm__map_from_env(&loaded, &j.map, err, sizeof err) != 0) {
+    if (scm__map_from_env(&loaded, &j.map, &err) != 0) {
         free(bad);
-        return cli_error(CLI_USAGE, "%s", err);
+        return cli_error(CLI_USAGE, "%s", err.msg);
     }
     /* The store must work before a single certificate is read: it is the whole point. */
     if ((j.store = scm__capture_open(store, SCM_CAPTURE_WAIT_MS)) == NULL) {
@@ -136,14 +136,14 @@ static int maintain(const char *store, const char *action, const char *cert_id)
     const scm_map *map;
     scm_map loaded;
     long long removed = 0;
-    char err[600];
+    scm_error err;
     int rc = CLI_OK;
 
     if (cap == NULL)
         return CLI_USAGE; /* the reason is on stderr */
     if (strcmp(action, "--stats") == 0) {
-        if (scm__map_from_env(&loaded, &map, err, sizeof err) != 0) {
-            rc = cli_error(CLI_USAGE, "%s", err);
+        if (scm__map_from_env(&loaded, &map, &err) != 0) {
+            rc = cli_error(CLI_USAGE, "%s", err.msg);
         } else if (scm__capture_stats_get(cap, &st) != 0) {
             rc = cli_error(CLI_FAIL, "%s: cannot read the store", store);
         } else {

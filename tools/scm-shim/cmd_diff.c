@@ -28,7 +28,8 @@ static void help(FILE *out)
 static int load_side(const char *path, scm_backend b, const scm_map *map, scm_cert_details **out)
 {
     size_t len = 0;
-    char *text = cli_read_all(path, &len), why[256];
+    char *text = cli_read_all(path, &len);
+    scm_error why;
     cJSON *doc;
     int rc;
 
@@ -38,10 +39,10 @@ static int load_side(const char *path, scm_backend b, const scm_map *map, scm_ce
     free(text);
     if (doc == NULL)
         return cli_error(CLI_FAIL, "%s: not valid JSON", path);
-    rc = scm__backend_ops(b)->decode(map, doc, out, why, sizeof why);
+    rc = scm__backend_ops(b)->decode(map, doc, out, &why);
     cJSON_Delete(doc);
     if (rc != SCM_OK)
-        return cli_error(CLI_FAIL, "%s: %s", path, rc == SCM_E_NOMEM ? "out of memory" : why);
+        return cli_error(CLI_FAIL, "%s: %s", path, rc == SCM_E_NOMEM ? "out of memory" : why.msg);
     return CLI_OK;
 }
 
@@ -56,7 +57,7 @@ int cmd_diff(int argc, char **argv)
     summary *sum = NULL;
     const scm_map *map;
     scm_map loaded;
-    char err[600];
+    scm_error err;
 
     for (i = 1; i < argc; i++) {
         if ((taken = summary_option(&opts, argc, argv, &i)) == CLI_TAKEN)
@@ -79,8 +80,8 @@ int cmd_diff(int argc, char **argv)
         help(stderr);
         return cli_error(CLI_USAGE, "diff takes LEGACY.json and V3.json");
     }
-    if (scm__map_from_env(&loaded, &map, err, sizeof err) != 0)
-        return cli_error(CLI_USAGE, "%s", err);
+    if (scm__map_from_env(&loaded, &map, &err) != 0)
+        return cli_error(CLI_USAGE, "%s", err.msg);
     rc = load_side(files[0], SCM_BACKEND_LEGACY, map, &d[SCM_BACKEND_LEGACY]);
     if (rc == CLI_OK)
         rc = load_side(files[1], SCM_BACKEND_V3, map, &d[SCM_BACKEND_V3]);

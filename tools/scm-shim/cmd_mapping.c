@@ -46,7 +46,7 @@ static void print_markdown(const scm_map *map)
     puts("|---|---|---|---|---|");
     for (i = 0; i < map->nrows; i++) {
         const scm_map_row *r = &map->rows[i];
-        printf("| `%s` | ", r->legacy);
+        printf("| `%s` | ", r->field->name);
         if (r->nv3 == 0)
             fputs("–", stdout);
         for (j = 0; j < r->nv3; j++)
@@ -72,8 +72,8 @@ static int print_json(const scm_map *map)
         const scm_map_row *r = &map->rows[i];
         row = cJSON_CreateObject();
         cJSON_AddItemToArray(rows, row);
-        cJSON_AddStringToObject(row, "legacy", r->legacy);
-        cJSON_AddStringToObject(row, "type", scm__field_type_name(r->type));
+        cJSON_AddStringToObject(row, "legacy", r->field->name);
+        cJSON_AddStringToObject(row, "type", scm__field_type_name(r->field->type));
         arr = cJSON_AddArrayToObject(row, "v3");
         /* As in mapping.json: a path, or the array of its spellings. */
         for (j = 0; j < r->nv3; j++) {
@@ -103,7 +103,7 @@ static int print_json(const scm_map *map)
 int cmd_mapping(int argc, char **argv)
 {
     const char *format = "markdown";
-    char err[600];
+    scm_error err;
     scm_map loaded;
     const scm_map *map;
     int i, rc;
@@ -121,8 +121,8 @@ int cmd_mapping(int argc, char **argv)
     }
     if (strcmp(format, "markdown") != 0 && strcmp(format, "json") != 0)
         return cli_error(CLI_USAGE, "--format takes markdown or json");
-    if (scm__map_from_env(&loaded, &map, err, sizeof err) != 0)
-        return cli_error(CLI_USAGE, "%s", err);
+    if (scm__map_from_env(&loaded, &map, &err) != 0)
+        return cli_error(CLI_USAGE, "%s", err.msg);
     rc = CLI_OK;
     if (strcmp(format, "markdown") == 0)
         print_markdown(map);

@@ -32,7 +32,7 @@ summary *summary_new(void)
     summary *s = calloc(1, sizeof *s);
     if (s == NULL)
         return NULL;
-    s->fields = calloc(scm__map_builtin.nrows, sizeof *s->fields);
+    s->fields = calloc(SCM__FROZEN_COUNT, sizeof *s->fields);
     s->problems = cJSON_CreateArray();
     if (s->fields == NULL || s->problems == NULL) {
         summary_free(s);
@@ -46,7 +46,7 @@ void summary_free(summary *s)
     size_t i, c, k;
     if (s == NULL)
         return;
-    for (i = 0; s->fields != NULL && i < scm__map_builtin.nrows; i++)
+    for (i = 0; s->fields != NULL && i < SCM__FROZEN_COUNT; i++)
         for (c = 0; c < SCM_CMP_COUNT_; c++)
             for (k = 0; k < SUMMARY_EXAMPLES; k++)
                 free(s->fields[i].examples[c][k]);
@@ -63,7 +63,7 @@ int summary_add(summary *s, const char *cert_id, scm_cmp result, const scm_cmp *
 
     s->certs++;
     s->results[result]++;
-    for (i = 0; i < scm__map_builtin.nrows; i++) {
+    for (i = 0; i < SCM__FROZEN_COUNT; i++) {
         field_stats *f = &s->fields[i];
         size_t n = f->count[fields[i]]++;
         if (fields[i] == SCM_CMP_EXPECTED)
@@ -80,9 +80,9 @@ int summary_add(summary *s, const char *cert_id, scm_cmp result, const scm_cmp *
     cJSON_AddStringToObject(p, "cert_id", cert_id);
     cJSON_AddStringToObject(p, "result", scm__cmp_name(result));
     names = cJSON_AddArrayToObject(p, "fields");
-    for (i = 0; result == SCM_CMP_MISMATCH && i < scm__map_builtin.nrows; i++)
+    for (i = 0; result == SCM_CMP_MISMATCH && i < SCM__FROZEN_COUNT; i++)
         if (fields[i] == SCM_CMP_MISMATCH)
-            cJSON_AddItemToArray(names, cJSON_CreateString(scm__map_builtin.rows[i].legacy));
+            cJSON_AddItemToArray(names, cJSON_CreateString(scm__frozen[i].name));
     if (values != NULL && result == SCM_CMP_MISMATCH) {
         cJSON *v = cJSON_CreateObject();
         cJSON_AddItemToObject(p, "values", v);
@@ -138,10 +138,10 @@ static cJSON *to_json(const summary *s)
     for (c = 0; c < SCM_CMP_COUNT_; c++)
         cJSON_AddNumberToObject(results, scm__cmp_name((scm_cmp)c), (double)s->results[c]);
     fields = cJSON_AddArrayToObject(o, "fields");
-    for (i = 0; i < scm__map_builtin.nrows; i++) {
+    for (i = 0; i < SCM__FROZEN_COUNT; i++) {
         f = cJSON_CreateObject();
         cJSON_AddItemToArray(fields, f);
-        cJSON_AddStringToObject(f, "field", scm__map_builtin.rows[i].legacy);
+        cJSON_AddStringToObject(f, "field", scm__frozen[i].name);
         for (c = 0; c < SCM_CMP_COUNT_; c++)
             cJSON_AddNumberToObject(f, scm__cmp_name((scm_cmp)c), (double)s->fields[i].count[c]);
         because = cJSON_AddObjectToObject(f, "expected_because");
@@ -204,23 +204,23 @@ static void print_table(const summary *s, FILE *out)
     for (c = 0; c < SCM_CMP_COUNT_; c++)
         fprintf(out, " %8s", scm__cmp_name((scm_cmp)c));
     fprintf(out, "  examples\n");
-    for (i = 0; i < scm__map_builtin.nrows; i++) {
+    for (i = 0; i < SCM__FROZEN_COUNT; i++) {
         const field_stats *f = &s->fields[i];
         examples_text(f, ex, sizeof ex);
         if (strlen(ex) > EXAMPLES_WIDTH)
             strcpy(ex + EXAMPLES_WIDTH - 3, "...");
-        fprintf(out, "%-20s", scm__map_builtin.rows[i].legacy);
+        fprintf(out, "%-20s", scm__frozen[i].name);
         for (c = 0; c < SCM_CMP_COUNT_; c++)
             fprintf(out, " %8zu", f->count[c]);
         fprintf(out, "  %s\n", ex);
     }
-    for (i = 0; i < scm__map_builtin.nrows; i++) {
+    for (i = 0; i < SCM__FROZEN_COUNT; i++) {
         because_text(&s->fields[i], ex, sizeof ex);
         if (ex[0] == '\0')
             continue;
         if (!why_title++)
             fprintf(out, "\nwhy the expected differences are expected:\n");
-        fprintf(out, "  %-20s %s\n", scm__map_builtin.rows[i].legacy, ex);
+        fprintf(out, "  %-20s %s\n", scm__frozen[i].name, ex);
     }
     fprintf(out, "\n%zu certificate%s, %zu compared:", s->certs, s->certs == 1 ? "" : "s",
             s->certs - s->results[SCM_CMP_ERROR]);
@@ -287,10 +287,10 @@ static void print_csv(const summary *s, FILE *out)
     for (c = 0; c < SCM_CMP_COUNT_; c++)
         fprintf(out, ",%s", scm__cmp_name((scm_cmp)c));
     fputs(",examples,expected_because\n", out);
-    for (i = 0; i < scm__map_builtin.nrows; i++) {
+    for (i = 0; i < SCM__FROZEN_COUNT; i++) {
         const field_stats *f = &s->fields[i];
         examples_text(f, ex, sizeof ex);
-        csv_field(out, scm__map_builtin.rows[i].legacy);
+        csv_field(out, scm__frozen[i].name);
         for (c = 0; c < SCM_CMP_COUNT_; c++)
             fprintf(out, ",%zu", f->count[c]);
         fputc(',', out);
