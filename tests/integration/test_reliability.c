@@ -155,8 +155,13 @@ START_TEST(latency_beyond_timeout)
     t0 = it_now_ms();
     ck_assert_int_eq(scm_query_cert_details(c, "scs6674810927136", &d), SCM_E_NETWORK);
     ms = it_now_ms() - t0;
-    /* The timeout is a deadline for the whole call, retries included. */
-    ck_assert_msg(ms >= 750 && ms < 800 + 700, "took %.0f ms", ms);
+    /*
+     * The timeout is a deadline for the whole call, retries included. The
+     * library checks it with millisecond clocks and curl's timer; past it is
+     * only the teardown of one localhost transfer and the scheduling of a
+     * loaded machine: 200 ms, well under the 300 ms of a call that overruns.
+     */
+    ck_assert_msg(ms >= 750 && ms < 800 + 200, "took %.0f ms", ms);
     scm_client_free(c);
 }
 END_TEST

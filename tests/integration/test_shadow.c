@@ -269,6 +269,33 @@ START_TEST(shadowed_call_takes_the_slower_not_the_sum)
 }
 END_TEST
 
+/* Each side's latency in the audit line is the measured one: at least the emulator's 200 ms. */
+START_TEST(audit_latency_is_measured)
+{
+    static const char *const SIDES[] = {"legacy", "v3"};
+    scm_cert_details *d = NULL;
+    scm_client *c;
+    cJSON *lines;
+    size_t i;
+
+    shim_env("v3", "1");
+    setenv("SCM_SHIM_SHADOW_TIMEOUT_MS", "5000", 1);
+    c = it_client(&SLOW);
+    ck_assert_int_eq(scm_query_cert_details(c, "scs7788354407554", &d), SCM_OK);
+    scm_cert_details_free(d);
+    scm_client_free(c);
+    lines = audit_tail(1);
+    for (i = 0; i < 2; i++) {
+        const cJSON *ms = cJSON_GetObjectItemCaseSensitive(
+            cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(lines, 0), SIDES[i]), "latency_ms");
+        ck_assert_msg(cJSON_IsNumber(ms), "%s", SIDES[i]);
+        ck_assert_msg(ms->valuedouble >= 200 && ms->valuedouble < 5000, "%s: %.3f ms", SIDES[i],
+                      ms->valuedouble);
+    }
+    cJSON_Delete(lines);
+}
+END_TEST
+
 #define THREADS 8
 #define CALLS 25
 
@@ -472,6 +499,7 @@ int main(void)
     tcase_add_loop_test(tc, one_side_failing_is_an_error_record, 0,
                         sizeof SHADOW_FAULTS / sizeof SHADOW_FAULTS[0]);
     tcase_add_test(tc, shadowed_call_takes_the_slower_not_the_sum);
+    tcase_add_test(tc, audit_latency_is_measured);
     tcase_add_test(tc, concurrent_threads_write_whole_lines);
     tcase_add_test(tc, sampling);
     tcase_add_test(tc, bad_audit_log_path_goes_on);
