@@ -1,6 +1,7 @@
 /* test_emulator.c - scm-emulator over plain libcurl: bodies, auth, faults, log, concurrency. */
 #include "buf.h"
 #include "emu.h"
+#include "fixtures.h"
 #include "sign.h"
 
 #include <check.h>
@@ -355,7 +356,8 @@ START_TEST(every_fixture_byte_exact_on_both_apis)
         certs++;
     }
     closedir(d);
-    ck_assert_int_eq(certs, 16);
+    ck_assert_int_gt(certs, 0);
+    ck_assert_uint_eq((size_t)certs, tu_fixture_pairs(FIXTURES, NULL));
     ck_assert_int_eq(emu_log_count(&E, "\"auth\":\"ok-token\""), 2 * certs);
     ck_assert_int_eq(emu_log_count(&E, "\"status\":200"), 2 * certs);
     curl_easy_cleanup(h);

@@ -63,6 +63,14 @@ void it_free_ids(char **ids)
     free(ids);
 }
 
+size_t it_count_ids(char *const *ids)
+{
+    size_t n = 0;
+    while (ids[n] != NULL)
+        n++;
+    return n;
+}
+
 cJSON *it_fixture_json(const char *dir, const char *id, const char *file)
 {
     char path[1024];

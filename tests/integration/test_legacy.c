@@ -1,5 +1,6 @@
 /* test_legacy.c - the legacy backend against scm-emulator: fixtures, errors, keep-alive, threads.
  */
+#include "fixtures.h"
 #include "itest.h"
 #include "maptable.h"
 #include "testutil.h"
@@ -76,7 +77,7 @@ START_TEST(every_fixture_struct)
         scm_cert_details_free(d);
         cJSON_Delete(legacy);
     }
-    ck_assert_uint_eq(i, 16);
+    ck_assert_uint_eq(i, tu_fixture_pairs(CERTS, NULL));
     scm_client_free(c);
     it_free_ids(ids);
 }
@@ -274,7 +275,7 @@ static void *thread_main(void *arg)
     int i;
     for (i = 0; i < CALLS_PER_THREAD; i++) {
         scm_cert_details *d = NULL;
-        const char *id = ids[i % 16];
+        const char *id = ids[(size_t)i % it_count_ids(ids)];
         if (scm_query_cert_details(c, id, &d) == SCM_OK && strcmp(d->cert_id, id) == 0)
             ok++;
         scm_cert_details_free(d);

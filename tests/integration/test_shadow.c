@@ -306,7 +306,7 @@ static void *shadow_thread(void *arg)
     int i;
     for (i = 0; i < CALLS; i++) {
         scm_cert_details *d = NULL;
-        scm_query_cert_details(c, ids[i % 16], &d);
+        scm_query_cert_details(c, ids[(size_t)i % it_count_ids(ids)], &d);
         scm_cert_details_free(d);
     }
     scm_client_free(c);

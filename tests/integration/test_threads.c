@@ -24,7 +24,7 @@ static void *run(void *arg)
     long ok = 0, i = (long)(size_t)arg;
     int k;
     for (k = 0; k < CALLS; k++) {
-        const char *id = ids[(i + k) % 16];
+        const char *id = ids[(size_t)(i + k) % it_count_ids(ids)];
         scm_cert_details *d = NULL;
         char *body = NULL;
         if (scm_query_cert_details(c, id, &d) == SCM_OK && strcmp(d->cert_id, id) == 0)
