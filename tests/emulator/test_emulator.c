@@ -1,4 +1,5 @@
 /* test_emulator.c - scm-emulator over plain libcurl: bodies, auth, faults, log, concurrency. */
+#include "hermetic.h"
 #include "buf.h"
 #include "emu.h"
 #include "fixtures.h"
@@ -1396,6 +1397,7 @@ int main(void)
 {
     Suite *s = suite_create("scm-emulator");
     TCase *tc = tcase_create("emulator");
+    emu_hermetic(tc);
     SRunner *sr;
     int failed;
 

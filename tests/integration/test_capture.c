@@ -2,6 +2,7 @@
  * test_capture.c - keep what only v2 knew: capture through the legacy backend, then serve
  * it on v3 after v2 is gone; re-issued certificates, concurrent writers, a corrupt store.
  */
+#include "hermetic.h"
 #include "capture.h"
 #include "fixtures.h"
 #include "report.h"
@@ -519,6 +520,7 @@ int main(void)
 {
     Suite *s = suite_create("capture");
     TCase *tc = tcase_create("capture");
+    emu_hermetic(tc);
     tcase_set_timeout(tc, 600);
     tcase_add_unchecked_fixture(tc, start, stop);
     tcase_add_test(tc, served_after_v2_is_gone);

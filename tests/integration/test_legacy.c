@@ -1,5 +1,6 @@
 /* test_legacy.c - the legacy backend against scm-emulator: fixtures, errors, keep-alive, threads.
  */
+#include "hermetic.h"
 #include "fixtures.h"
 #include "itest.h"
 #include "maptable.h"
@@ -492,6 +493,7 @@ int main(void)
     /* This suite is about the legacy backend; test_v3.c covers the default. */
     setenv("SCM_SHIM_BACKEND", "legacy", 1);
     TCase *tc = tcase_create("fixtures");
+    emu_hermetic(tc);
     tcase_set_timeout(tc, 120);
     tcase_add_unchecked_fixture(tc, start_main, stop_main);
     tcase_add_test(tc, every_fixture_struct);
@@ -507,6 +509,7 @@ int main(void)
     suite_add_tcase(s, tc);
 
     tc = tcase_create("faults");
+    emu_hermetic(tc);
     tcase_set_timeout(tc, 120);
     tcase_add_unchecked_fixture(tc, start_faults, stop_faults);
     tcase_add_loop_test(tc, fault_maps_to_code, 0, sizeof FAULT_CASES / sizeof FAULT_CASES[0]);
@@ -514,6 +517,7 @@ int main(void)
     suite_add_tcase(s, tc);
 
     tc = tcase_create("parse");
+    emu_hermetic(tc);
     tcase_set_timeout(tc, 120);
     tcase_add_unchecked_fixture(tc, start_parse, stop_parse);
     tcase_add_test(tc, parse_cases);

@@ -2,6 +2,7 @@
  * test_reliability.c - retries, deadlines, clock skew, TLS and hostile bodies against
  * scm-emulator faults. Each fault is one test.
  */
+#include "hermetic.h"
 #include "itest.h"
 #include "scm_shim.h"
 #include "testutil.h"
@@ -552,6 +553,7 @@ int main(void)
 {
     Suite *s = suite_create("reliability");
     TCase *tc = tcase_create("faults");
+    emu_hermetic(tc);
     tcase_set_timeout(tc, 300);
     tcase_add_unchecked_fixture(tc, start, stop);
     tcase_add_loop_test(tc, fault, 0, sizeof CASES / sizeof CASES[0]);

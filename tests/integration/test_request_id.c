@@ -2,6 +2,7 @@
  * test_request_id.c - every answer's X-Request-Id is kept: scm_shim_client_request_id,
  * the error message, debug log lines and audit lines; a hostile header breaks nothing.
  */
+#include "hermetic.h"
 #include "itest.h"
 #include "scm_shim.h"
 #include "testutil.h"
@@ -360,6 +361,7 @@ int main(void)
 {
     Suite *s = suite_create("request id");
     TCase *tc = tcase_create("request id");
+    emu_hermetic(tc);
     tcase_set_timeout(tc, 120);
     tcase_add_unchecked_fixture(tc, start, stop);
     tcase_add_test(tc, kept_for_success_and_failure);

@@ -2,6 +2,7 @@
  * test_scope.c - global credentials against scm-emulator: with a domain ID, v3 requests
  * carry a signed X-Domain-Id and no X-Project-Id; the legacy path keeps X-Project-Id.
  */
+#include "hermetic.h"
 #include "itest.h"
 #include "scm_shim.h"
 #include "testutil.h"
@@ -92,6 +93,7 @@ int main(void)
 {
     Suite *s = suite_create("credentials scope");
     TCase *tc = tcase_create("scope");
+    emu_hermetic(tc);
     tcase_set_timeout(tc, 120);
     tcase_add_unchecked_fixture(tc, start, stop);
     tcase_add_test(tc, environment_domain_id_wins_on_v3);

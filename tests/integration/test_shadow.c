@@ -2,6 +2,7 @@
  * test_shadow.c - shadow mode and the audit: the caller always gets the selected backend's
  * answer, both APIs are asked concurrently, the audit log stays whole under threads.
  */
+#include "hermetic.h"
 #include "audit.h"
 #include "report.h"
 #include "itest.h"
@@ -492,6 +493,7 @@ int main(void)
 {
     Suite *s = suite_create("shadow");
     TCase *tc = tcase_create("shadow");
+    emu_hermetic(tc);
     tcase_set_timeout(tc, 300);
     tcase_add_unchecked_fixture(tc, start, stop);
     tcase_add_loop_test(tc, served_answer_is_the_selected_backends, 0, 2);

@@ -3,6 +3,7 @@
  * on: every answer right, every audit line whole. Run under ThreadSanitizer by tools/test.sh
  * (SCM_TSAN).
  */
+#include "hermetic.h"
 #include "itest.h"
 #include "testutil.h"
 
@@ -79,6 +80,7 @@ int main(void)
 {
     Suite *s = suite_create("threads");
     TCase *tc = tcase_create("threads");
+    emu_hermetic(tc);
     tcase_set_timeout(tc, 600);
     tcase_add_test(tc, sixteen_clients_in_shadow_mode);
     suite_add_tcase(s, tc);
