@@ -1,4 +1,10 @@
-/* audit.c - comparison records, their JSON lines and the audit log; see audit.h. */
+/*
+ * audit.c - comparison records, their JSON lines and the audit log; see audit.h.
+ * owns: the audit record of one comparison (fields from compare.c, each side's status, error
+ * code, measured latency and request ID), its JSON line, and appending lines to the audit log;
+ * must not: fetch, change the answer the caller is served, or write field values unless asked
+ * to (SCM_SHIM_AUDIT_VALUES).
+ */
 #include "audit.h"
 
 #include "details.h"

@@ -1,4 +1,10 @@
-/* capture.c - the SQLite capture store; see capture.h. */
+/*
+ * capture.c - the SQLite capture store; see capture.h.
+ * owns: the SQLite capture store: its schema, storing what only v2 knew, restoring it into a
+ * v3 answer (classed captured, with the time), stats, export and purge, each wait bounded by
+ * the caller's budget; must not: fetch anything, class a field other than captured, or fail a
+ * call (a broken or locked store only turns capturing off, with a warning).
+ */
 #include "capture.h"
 
 #include "details.h"

@@ -1,8 +1,12 @@
-/* test_emulator.c - scm-emulator over plain libcurl: bodies, auth, faults, log, concurrency. */
-#include "hermetic.h"
+/*
+ * test_emulator.c - scm-emulator over plain libcurl: bodies, auth, faults, log, concurrency.
+ * owns: these expectations of scm-emulator itself; must not: go through the library's client
+ * (plain libcurl only), or leave an emulator behind (emu_hermetic).
+ */
 #include "buf.h"
 #include "emu.h"
 #include "fixtures.h"
+#include "hermetic.h"
 #include "sign.h"
 
 #include <check.h>

@@ -1,4 +1,9 @@
-/* itest.c - see itest.h. */
+/*
+ * itest.c - see itest.h.
+ * owns: the client config for an emulator, the fixture ID lists, the clock and shell helpers
+ * of the integration tests; must not: start or stop emulators (tests/support/emu.c does) or
+ * set the environment.
+ */
 #include "itest.h"
 
 #include "testutil.h"

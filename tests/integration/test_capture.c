@@ -1,13 +1,16 @@
 /*
- * test_capture.c - keep what only v2 knew: capture through the legacy backend, then serve
- * it on v3 after v2 is gone; re-issued certificates, concurrent writers, a corrupt store.
+ * test_capture.c - keep what only v2 knew: capture through the legacy backend, then serve it
+ * on v3 after v2 is gone; re-issued certificates, concurrent writers, a corrupt store.
+ * owns: these expectations of the capture store, through the shared library and the CLI; must
+ * not: leave a variable or an emulator behind (emu_hermetic); its stores live in the emulators'
+ * temp dirs.
  */
-#include "hermetic.h"
 #include "capture.h"
 #include "fixtures.h"
-#include "report.h"
+#include "hermetic.h"
 #include "itest.h"
 #include "maptable.h"
+#include "report.h"
 #include "scm_shim.h"
 #include "testutil.h"
 

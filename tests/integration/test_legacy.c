@@ -1,7 +1,11 @@
-/* test_legacy.c - the legacy backend against scm-emulator: fixtures, errors, keep-alive, threads.
+/*
+ * test_legacy.c - the legacy backend against scm-emulator: fixtures, errors, keep-alive,
+ * threads.
+ * owns: these expectations of the legacy backend; must not: leave a variable or an emulator
+ * behind (emu_hermetic).
  */
-#include "hermetic.h"
 #include "fixtures.h"
+#include "hermetic.h"
 #include "itest.h"
 #include "maptable.h"
 #include "testutil.h"

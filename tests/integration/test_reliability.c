@@ -1,6 +1,8 @@
 /*
- * test_reliability.c - retries, deadlines, clock skew, TLS and hostile bodies against
- * scm-emulator faults. Each fault is one test.
+ * test_reliability.c - retries, deadlines, clock skew, TLS and hostile bodies against scm-
+ * emulator faults. Each fault is one test.
+ * owns: these expectations of retries, deadlines, skew, TLS and hostile bodies; must not:
+ * leave a variable or an emulator behind (emu_hermetic).
  */
 #include "hermetic.h"
 #include "itest.h"

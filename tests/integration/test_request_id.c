@@ -1,6 +1,8 @@
 /*
- * test_request_id.c - every answer's X-Request-Id is kept: scm_shim_client_request_id,
- * the error message, debug log lines and audit lines; a hostile header breaks nothing.
+ * test_request_id.c - every answer's X-Request-Id is kept: scm_shim_client_request_id, the
+ * error message, debug log lines and audit lines; a hostile header breaks nothing.
+ * owns: these expectations of request IDs; must not: leave a variable or an emulator behind
+ * (emu_hermetic).
  */
 #include "hermetic.h"
 #include "itest.h"

@@ -1,6 +1,8 @@
 /*
- * test_scope.c - global credentials against scm-emulator: with a domain ID, v3 requests
- * carry a signed X-Domain-Id and no X-Project-Id; the legacy path keeps X-Project-Id.
+ * test_scope.c - global credentials against scm-emulator: with a domain ID, v3 requests carry
+ * a signed X-Domain-Id and no X-Project-Id; the legacy path keeps X-Project-Id.
+ * owns: these expectations of the credentials' scope; must not: leave a variable or an
+ * emulator behind (emu_hermetic).
  */
 #include "hermetic.h"
 #include "itest.h"

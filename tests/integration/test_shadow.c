@@ -1,11 +1,13 @@
 /*
  * test_shadow.c - shadow mode and the audit: the caller always gets the selected backend's
  * answer, both APIs are asked concurrently, the audit log stays whole under threads.
+ * owns: these expectations of shadow mode and the audit; must not: leave a variable or an
+ * emulator behind (emu_hermetic).
  */
-#include "hermetic.h"
 #include "audit.h"
-#include "report.h"
+#include "hermetic.h"
 #include "itest.h"
+#include "report.h"
 #include "scm_shim.h"
 #include "testutil.h"
 

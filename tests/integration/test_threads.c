@@ -1,7 +1,9 @@
 /*
- * test_threads.c - 16 threads, each with its own client, shadow mode and the capture store
- * on: every answer right, every audit line whole. Run under ThreadSanitizer by tools/test.sh
+ * test_threads.c - 16 threads, each with its own client, shadow mode and the capture store on:
+ * every answer right, every audit line whole. Run under ThreadSanitizer by tools/test.sh
  * (SCM_TSAN).
+ * owns: these expectations of concurrent clients; must not: leave a variable or an emulator
+ * behind (emu_hermetic).
  */
 #include "hermetic.h"
 #include "itest.h"

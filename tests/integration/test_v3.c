@@ -1,4 +1,8 @@
-/* test_v3.c - the v3 backend and the toggle against scm-emulator. */
+/*
+ * test_v3.c - the v3 backend and the toggle against scm-emulator.
+ * owns: these expectations of the v3 backend and the toggle; must not: leave a variable or an
+ * emulator behind (emu_hermetic).
+ */
 #include "hermetic.h"
 #include "itest.h"
 #include "scm_shim.h"

@@ -1,7 +1,9 @@
 /*
- * test_files.c - the files that hold audit lines and personal data: no link, no FIFO, no
- * other user's file, never readable by others; a full disk loses whole lines only, and says
- * so once; the library's log lines carry no control characters.
+ * test_files.c - the files that hold audit lines and personal data: no link, no FIFO, no other
+ * user's file, never readable by others; a full disk loses whole lines only, and says so once;
+ * the library's log lines carry no control characters.
+ * owns: these expectations of private files and log lines; must not: leave its temp dir
+ * behind.
  */
 #include "audit.h"
 #include "log.h"
