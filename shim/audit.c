@@ -1,4 +1,10 @@
-/* audit.c - comparison records, their JSON lines and the audit log; see audit.h. */
+/*
+ * audit.c - comparison records, their JSON lines and the audit log; see audit.h.
+ * owns: the audit record of one comparison (fields from compare.c, each side's status, error
+ * code, measured latency and request ID), its JSON line, and appending lines to the audit log;
+ * must not: fetch, change the answer the caller is served, or write field values unless asked
+ * to (SCM_SHIM_AUDIT_VALUES).
+ */
 #include "audit.h"
 
 #include "details.h"
@@ -163,12 +169,12 @@ scm_audit_log *scm__audit_log_open(const char *path)
 {
     static atomic_flag reported = ATOMIC_FLAG_INIT;
     scm_audit_log *log;
-    char why[256];
-    int fd = scm__privfile_open(path, O_WRONLY | O_APPEND | O_CREAT, why, sizeof why);
+    scm_error why;
+    int fd = scm__privfile_open(path, O_WRONLY | O_APPEND | O_CREAT, &why);
     if (fd < 0) {
         if (!atomic_flag_test_and_set(&reported))
             scm__log(SCM_LOG_WARN, "SCM_SHIM_AUDIT_LOG=%s: %s; shadowing goes on without the log",
-                     path, why);
+                     path, why.msg);
         return NULL;
     }
     if ((log = calloc(1, sizeof *log)) == NULL) {

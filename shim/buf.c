@@ -1,4 +1,7 @@
-/* buf.c - growable byte buffer. */
+/*
+ * buf.c - growable byte buffer.
+ * owns: the growable byte buffer and its size checks; must not: interpret the bytes it holds.
+ */
 #include "buf.h"
 
 #include <stdint.h>

@@ -1,4 +1,10 @@
-/* capture.c - the SQLite capture store; see capture.h. */
+/*
+ * capture.c - the SQLite capture store; see capture.h.
+ * owns: the SQLite capture store: its schema, storing what only v2 knew, restoring it into a
+ * v3 answer (classed captured, with the time), stats, export and purge, each wait bounded by
+ * the caller's budget; must not: fetch anything, class a field other than captured, or fail a
+ * call (a broken or locked store only turns capturing off, with a warning).
+ */
 #include "capture.h"
 
 #include "details.h"
@@ -109,7 +115,8 @@ static int ready(scm_capture *cap)
 scm_capture *scm__capture_open(const char *path, long budget_ms)
 {
     scm_capture *cap = calloc(1, sizeof *cap);
-    char why[256], side[4200];
+    char side[4200];
+    scm_error why;
     int fd;
 
     if (cap == NULL || (cap->path = strdup(path)) == NULL) {
@@ -120,17 +127,17 @@ scm_capture *scm__capture_open(const char *path, long budget_ms)
      * Created (or vetted) here first: a regular file of ours, 0600, so SQLite's
      * -wal and -shm files, which copy its mode, are private too.
      */
-    if ((fd = scm__privfile_open(path, O_RDWR | O_CREAT, why, sizeof why)) < 0) {
-        fail(cap, "open", why);
+    if ((fd = scm__privfile_open(path, O_RDWR | O_CREAT, &why)) < 0) {
+        fail(cap, "open", why.msg);
         scm__capture_close(cap);
         return NULL;
     }
     close(fd);
     if ((snprintf(side, sizeof side, "%s-wal", path) < (int)sizeof side &&
-         scm__privfile_check(side, why, sizeof why) != 0) ||
+         scm__privfile_check(side, &why) != 0) ||
         (snprintf(side, sizeof side, "%s-shm", path) < (int)sizeof side &&
-         scm__privfile_check(side, why, sizeof why) != 0)) {
-        fail(cap, side, why);
+         scm__privfile_check(side, &why) != 0)) {
+        fail(cap, side, why.msg);
         scm__capture_close(cap);
         return NULL;
     }

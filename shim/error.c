@@ -1,6 +1,9 @@
 /*
  * error.c - error records and what the last call left behind:
  * scm_client_error_code/msg/http_status and scm_shim_client_request_id.
+ * owns: filling the error record from the SCM_SHIM_ERRORS table, the request-ID note, the per-
+ * thread last error and the public accessors of a client's last failure; must not: log (the
+ * caller decides what a failure means) or know about transports.
  */
 #include "client.h"
 #include "export.h"

@@ -1,4 +1,8 @@
-/* json.c - strict JSON parsing; see json.h. */
+/*
+ * json.c - strict JSON parsing; see json.h.
+ * owns: strict JSON parsing (no trailing bytes, NUL, invalid UTF-8 or \u0000) and the UTF-8
+ * checks and cuts the other modules use; must not: know the legacy or the v3 schema.
+ */
 #include "json.h"
 
 #include <limits.h>

@@ -1,4 +1,9 @@
-/* log.c - SCM_SHIM_LOG-filtered diagnostics; see log.h. */
+/*
+ * log.c - SCM_SHIM_LOG-filtered diagnostics; see log.h.
+ * owns: the SCM_SHIM_LOG threshold, escaping control characters, and writing each diagnostic
+ * line to stderr in one write; must not: be given a header, a key, a token or a signature
+ * (callers pass only what may be shown), or write anywhere but stderr.
+ */
 #include "log.h"
 
 #include "json.h"

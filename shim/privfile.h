@@ -7,13 +7,13 @@
 #ifndef SCM_SHIM_PRIVFILE_H
 #define SCM_SHIM_PRIVFILE_H
 
-#include <stddef.h>
+#include "error.h"
 
 /* open(path, flags | O_NOFOLLOW | O_CLOEXEC, 0600) with those checks; the fd, or -1 with err. */
-int scm__privfile_open(const char *path, int flags, char *err, size_t errlen);
+int scm__privfile_open(const char *path, int flags, scm_error *err);
 
 /* The same checks on an existing file, when there is one (SQLite's -wal and -shm files); 0 or -1
  * with err. */
-int scm__privfile_check(const char *path, char *err, size_t errlen);
+int scm__privfile_check(const char *path, scm_error *err);
 
 #endif

@@ -1,4 +1,9 @@
-/* itest.c - see itest.h. */
+/*
+ * itest.c - see itest.h.
+ * owns: the client config for an emulator, the fixture ID lists, the clock and shell helpers
+ * of the integration tests; must not: start or stop emulators (tests/support/emu.c does) or
+ * set the environment.
+ */
 #include "itest.h"
 
 #include "testutil.h"
@@ -61,6 +66,14 @@ void it_free_ids(char **ids)
     for (i = 0; ids[i] != NULL; i++)
         free(ids[i]);
     free(ids);
+}
+
+size_t it_count_ids(char *const *ids)
+{
+    size_t n = 0;
+    while (ids[n] != NULL)
+        n++;
+    return n;
 }
 
 cJSON *it_fixture_json(const char *dir, const char *id, const char *file)

@@ -14,6 +14,8 @@ scm_client *it_client(const emu *e);
 /* The fixture IDs under dir (NULL-terminated, malloc'd; free with it_free_ids). */
 char **it_fixture_ids(const char *dir);
 void it_free_ids(char **ids);
+/* The number of IDs in such a list. */
+size_t it_count_ids(char *const *ids);
 /* dir/<id>/<file> parsed, or NULL when absent. */
 cJSON *it_fixture_json(const char *dir, const char *id, const char *file);
 /* Milliseconds on a monotonic clock. */

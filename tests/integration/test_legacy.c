@@ -1,5 +1,11 @@
-/* test_legacy.c - the legacy backend against scm-emulator: fixtures, errors, keep-alive, threads.
+/*
+ * test_legacy.c - the legacy backend against scm-emulator: fixtures, errors, keep-alive,
+ * threads.
+ * owns: these expectations of the legacy backend; must not: leave a variable or an emulator
+ * behind (emu_hermetic).
  */
+#include "fixtures.h"
+#include "hermetic.h"
 #include "itest.h"
 #include "maptable.h"
 #include "testutil.h"
@@ -75,7 +81,7 @@ START_TEST(every_fixture_struct)
         scm_cert_details_free(d);
         cJSON_Delete(legacy);
     }
-    ck_assert_uint_eq(i, 16);
+    ck_assert_uint_eq(i, tu_fixture_pairs(CERTS, NULL));
     scm_client_free(c);
     it_free_ids(ids);
 }
@@ -273,7 +279,7 @@ static void *thread_main(void *arg)
     int i;
     for (i = 0; i < CALLS_PER_THREAD; i++) {
         scm_cert_details *d = NULL;
-        const char *id = ids[i % 16];
+        const char *id = ids[(size_t)i % it_count_ids(ids)];
         if (scm_query_cert_details(c, id, &d) == SCM_OK && strcmp(d->cert_id, id) == 0)
             ok++;
         scm_cert_details_free(d);
@@ -490,6 +496,7 @@ int main(void)
     /* This suite is about the legacy backend; test_v3.c covers the default. */
     setenv("SCM_SHIM_BACKEND", "legacy", 1);
     TCase *tc = tcase_create("fixtures");
+    emu_hermetic(tc);
     tcase_set_timeout(tc, 120);
     tcase_add_unchecked_fixture(tc, start_main, stop_main);
     tcase_add_test(tc, every_fixture_struct);
@@ -505,6 +512,7 @@ int main(void)
     suite_add_tcase(s, tc);
 
     tc = tcase_create("faults");
+    emu_hermetic(tc);
     tcase_set_timeout(tc, 120);
     tcase_add_unchecked_fixture(tc, start_faults, stop_faults);
     tcase_add_loop_test(tc, fault_maps_to_code, 0, sizeof FAULT_CASES / sizeof FAULT_CASES[0]);
@@ -512,6 +520,7 @@ int main(void)
     suite_add_tcase(s, tc);
 
     tc = tcase_create("parse");
+    emu_hermetic(tc);
     tcase_set_timeout(tc, 120);
     tcase_add_unchecked_fixture(tc, start_parse, stop_parse);
     tcase_add_test(tc, parse_cases);

@@ -1,7 +1,10 @@
 /*
- * test_request_id.c - every answer's X-Request-Id is kept: scm_shim_client_request_id,
- * the error message, debug log lines and audit lines; a hostile header breaks nothing.
+ * test_request_id.c - every answer's X-Request-Id is kept: scm_shim_client_request_id, the
+ * error message, debug log lines and audit lines; a hostile header breaks nothing.
+ * owns: these expectations of request IDs; must not: leave a variable or an emulator behind
+ * (emu_hermetic).
  */
+#include "hermetic.h"
 #include "itest.h"
 #include "scm_shim.h"
 #include "testutil.h"
@@ -360,6 +363,7 @@ int main(void)
 {
     Suite *s = suite_create("request id");
     TCase *tc = tcase_create("request id");
+    emu_hermetic(tc);
     tcase_set_timeout(tc, 120);
     tcase_add_unchecked_fixture(tc, start, stop);
     tcase_add_test(tc, kept_for_success_and_failure);

@@ -1,7 +1,10 @@
 /*
- * test_scope.c - global credentials against scm-emulator: with a domain ID, v3 requests
- * carry a signed X-Domain-Id and no X-Project-Id; the legacy path keeps X-Project-Id.
+ * test_scope.c - global credentials against scm-emulator: with a domain ID, v3 requests carry
+ * a signed X-Domain-Id and no X-Project-Id; the legacy path keeps X-Project-Id.
+ * owns: these expectations of the credentials' scope; must not: leave a variable or an
+ * emulator behind (emu_hermetic).
  */
+#include "hermetic.h"
 #include "itest.h"
 #include "scm_shim.h"
 #include "testutil.h"
@@ -92,6 +95,7 @@ int main(void)
 {
     Suite *s = suite_create("credentials scope");
     TCase *tc = tcase_create("scope");
+    emu_hermetic(tc);
     tcase_set_timeout(tc, 120);
     tcase_add_unchecked_fixture(tc, start, stop);
     tcase_add_test(tc, environment_domain_id_wins_on_v3);

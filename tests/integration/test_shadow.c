@@ -1,10 +1,13 @@
 /*
  * test_shadow.c - shadow mode and the audit: the caller always gets the selected backend's
  * answer, both APIs are asked concurrently, the audit log stays whole under threads.
+ * owns: these expectations of shadow mode and the audit; must not: leave a variable or an
+ * emulator behind (emu_hermetic).
  */
 #include "audit.h"
-#include "report.h"
+#include "hermetic.h"
 #include "itest.h"
+#include "report.h"
 #include "scm_shim.h"
 #include "testutil.h"
 
@@ -269,6 +272,33 @@ START_TEST(shadowed_call_takes_the_slower_not_the_sum)
 }
 END_TEST
 
+/* Each side's latency in the audit line is the measured one: at least the emulator's 200 ms. */
+START_TEST(audit_latency_is_measured)
+{
+    static const char *const SIDES[] = {"legacy", "v3"};
+    scm_cert_details *d = NULL;
+    scm_client *c;
+    cJSON *lines;
+    size_t i;
+
+    shim_env("v3", "1");
+    setenv("SCM_SHIM_SHADOW_TIMEOUT_MS", "5000", 1);
+    c = it_client(&SLOW);
+    ck_assert_int_eq(scm_query_cert_details(c, "scs7788354407554", &d), SCM_OK);
+    scm_cert_details_free(d);
+    scm_client_free(c);
+    lines = audit_tail(1);
+    for (i = 0; i < 2; i++) {
+        const cJSON *ms = cJSON_GetObjectItemCaseSensitive(
+            cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(lines, 0), SIDES[i]), "latency_ms");
+        ck_assert_msg(cJSON_IsNumber(ms), "%s", SIDES[i]);
+        ck_assert_msg(ms->valuedouble >= 200 && ms->valuedouble < 5000, "%s: %.3f ms", SIDES[i],
+                      ms->valuedouble);
+    }
+    cJSON_Delete(lines);
+}
+END_TEST
+
 #define THREADS 8
 #define CALLS 25
 
@@ -279,7 +309,7 @@ static void *shadow_thread(void *arg)
     int i;
     for (i = 0; i < CALLS; i++) {
         scm_cert_details *d = NULL;
-        scm_query_cert_details(c, ids[i % 16], &d);
+        scm_query_cert_details(c, ids[(size_t)i % it_count_ids(ids)], &d);
         scm_cert_details_free(d);
     }
     scm_client_free(c);
@@ -465,6 +495,7 @@ int main(void)
 {
     Suite *s = suite_create("shadow");
     TCase *tc = tcase_create("shadow");
+    emu_hermetic(tc);
     tcase_set_timeout(tc, 300);
     tcase_add_unchecked_fixture(tc, start, stop);
     tcase_add_loop_test(tc, served_answer_is_the_selected_backends, 0, 2);
@@ -472,6 +503,7 @@ int main(void)
     tcase_add_loop_test(tc, one_side_failing_is_an_error_record, 0,
                         sizeof SHADOW_FAULTS / sizeof SHADOW_FAULTS[0]);
     tcase_add_test(tc, shadowed_call_takes_the_slower_not_the_sum);
+    tcase_add_test(tc, audit_latency_is_measured);
     tcase_add_test(tc, concurrent_threads_write_whole_lines);
     tcase_add_test(tc, sampling);
     tcase_add_test(tc, bad_audit_log_path_goes_on);

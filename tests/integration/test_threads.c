@@ -1,8 +1,11 @@
 /*
- * test_threads.c - 16 threads, each with its own client, shadow mode and the capture store
- * on: every answer right, every audit line whole. Run under ThreadSanitizer by tools/test.sh
+ * test_threads.c - 16 threads, each with its own client, shadow mode and the capture store on:
+ * every answer right, every audit line whole. Run under ThreadSanitizer by tools/test.sh
  * (SCM_TSAN).
+ * owns: these expectations of concurrent clients; must not: leave a variable or an emulator
+ * behind (emu_hermetic).
  */
+#include "hermetic.h"
 #include "itest.h"
 #include "testutil.h"
 
@@ -24,7 +27,7 @@ static void *run(void *arg)
     long ok = 0, i = (long)(size_t)arg;
     int k;
     for (k = 0; k < CALLS; k++) {
-        const char *id = ids[(i + k) % 16];
+        const char *id = ids[(size_t)(i + k) % it_count_ids(ids)];
         scm_cert_details *d = NULL;
         char *body = NULL;
         if (scm_query_cert_details(c, id, &d) == SCM_OK && strcmp(d->cert_id, id) == 0)
@@ -79,6 +82,7 @@ int main(void)
 {
     Suite *s = suite_create("threads");
     TCase *tc = tcase_create("threads");
+    emu_hermetic(tc);
     tcase_set_timeout(tc, 600);
     tcase_add_test(tc, sixteen_clients_in_shadow_mode);
     suite_add_tcase(s, tc);

@@ -1,4 +1,9 @@
-/* test_v3.c - the v3 backend and the toggle against scm-emulator. */
+/*
+ * test_v3.c - the v3 backend and the toggle against scm-emulator.
+ * owns: these expectations of the v3 backend and the toggle; must not: leave a variable or an
+ * emulator behind (emu_hermetic).
+ */
+#include "hermetic.h"
 #include "itest.h"
 #include "scm_shim.h"
 #include "testutil.h"
@@ -233,6 +238,7 @@ int main(void)
 {
     Suite *s = suite_create("v3 backend");
     TCase *tc = tcase_create("v3");
+    emu_hermetic(tc);
     tcase_set_timeout(tc, 120);
     tcase_add_unchecked_fixture(tc, start, stop);
     tcase_add_test(tc, v3_is_the_default_and_matches_offline_conversion);

@@ -1,9 +1,14 @@
-/* emu.c - see emu.h. */
+/*
+ * emu.c - see emu.h.
+ * owns: the scm-emulator children of a test process and their temp dirs, started and stopped
+ * here only; must not: judge what the emulator answers (the tests do).
+ */
 #include "emu.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -18,6 +23,46 @@ extern char **environ;
 #define EMU_MAX_ARGS 96
 #define EMU_START_WAIT_MS 10000
 #define EMU_STOP_WAIT_MS 30000 /* valgrind takes a while to write its leak report */
+#define EMU_MAX_RUNNING 32
+
+/*
+ * Every running child, by value: a test that fails in CK_FORK=no mode leaves by longjmp, and
+ * the emu it kept on its stack is gone with it; emu_test_end still finds the child here.
+ */
+static struct running {
+    pid_t pid;
+    char dir[256];
+    int in_test; /* started between emu_test_begin and emu_test_end */
+} running[EMU_MAX_RUNNING];
+static pthread_mutex_t running_lock = PTHREAD_MUTEX_INITIALIZER;
+static int in_test;
+
+static void track(const emu *e)
+{
+    size_t i;
+    pthread_mutex_lock(&running_lock);
+    for (i = 0; i < EMU_MAX_RUNNING && running[i].pid != 0; i++)
+        ;
+    if (i < EMU_MAX_RUNNING) {
+        running[i].pid = e->pid;
+        snprintf(running[i].dir, sizeof running[i].dir, "%s", e->dir);
+        running[i].in_test = in_test;
+    } else {
+        fprintf(stderr, "emu: more than %d emulators; pid %ld is not tracked\n", EMU_MAX_RUNNING,
+                (long)e->pid);
+    }
+    pthread_mutex_unlock(&running_lock);
+}
+
+static void untrack(pid_t pid)
+{
+    size_t i;
+    pthread_mutex_lock(&running_lock);
+    for (i = 0; i < EMU_MAX_RUNNING; i++)
+        if (running[i].pid == pid)
+            memset(&running[i], 0, sizeof running[i]);
+    pthread_mutex_unlock(&running_lock);
+}
 
 static void sleep_ms(long ms)
 {
@@ -206,34 +251,67 @@ int emu_start(emu *e, const char *fixtures, const char *const *extra_args)
         return -1;
     }
     free(wrapper);
+    track(e);
     snprintf(e->url, sizeof e->url, "%s://127.0.0.1:%d", tls ? "https" : "http", e->port);
     return 0;
+}
+
+/* SIGTERM, then SIGKILL when ignored; what the child said when it did not exit cleanly. */
+static void stop_child(const emu *e)
+{
+    int status = 0;
+    long waited = 0;
+    pid_t r;
+    kill(e->pid, SIGTERM);
+    while ((r = waitpid(e->pid, &status, WNOHANG)) == 0 && waited < EMU_STOP_WAIT_MS) {
+        sleep_ms(5);
+        waited += 5;
+    }
+    if (r == 0) {
+        fprintf(stderr, "emu: scm-emulator ignored SIGTERM; killing it\n");
+        kill(e->pid, SIGKILL);
+        waitpid(e->pid, &status, 0);
+    } else if (r < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        fprintf(stderr, "emu: scm-emulator did not exit cleanly (status 0x%x)\n", (unsigned)status);
+        dump_stderr(e);
+    }
 }
 
 void emu_stop(emu *e)
 {
     if (e->pid > 0) {
-        int status = 0;
-        long waited = 0;
-        pid_t r;
-        kill(e->pid, SIGTERM);
-        while ((r = waitpid(e->pid, &status, WNOHANG)) == 0 && waited < EMU_STOP_WAIT_MS) {
-            sleep_ms(5);
-            waited += 5;
-        }
-        if (r == 0) {
-            fprintf(stderr, "emu: scm-emulator ignored SIGTERM; killing it\n");
-            kill(e->pid, SIGKILL);
-            waitpid(e->pid, &status, 0);
-        } else if (r < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-            fprintf(stderr, "emu: scm-emulator did not exit cleanly (status 0x%x)\n",
-                    (unsigned)status);
-            dump_stderr(e);
-        }
+        untrack(e->pid);
+        stop_child(e);
     }
     if (e->dir[0] != '\0')
         remove_dir(e->dir);
     memset(e, 0, sizeof *e);
+}
+
+void emu_test_begin(void)
+{
+    in_test = 1;
+}
+
+void emu_test_end(void)
+{
+    size_t i;
+    in_test = 0;
+    for (i = 0; i < EMU_MAX_RUNNING; i++) {
+        emu left;
+        pthread_mutex_lock(&running_lock);
+        memset(&left, 0, sizeof left);
+        if (running[i].pid != 0 && running[i].in_test) {
+            left.pid = running[i].pid;
+            snprintf(left.dir, sizeof left.dir, "%s", running[i].dir);
+        }
+        pthread_mutex_unlock(&running_lock);
+        if (left.pid != 0) {
+            fprintf(stderr, "emu: the test left scm-emulator %ld running; stopping it\n",
+                    (long)left.pid);
+            emu_stop(&left);
+        }
+    }
 }
 
 char *emu_read_log(const emu *e)

@@ -30,6 +30,14 @@ typedef struct emu {
 int emu_start(emu *e, const char *fixtures, const char *const *extra_args);
 /* SIGTERM, waitpid, remove the temp dir. Safe on a zeroed or failed-to-start emu. */
 void emu_stop(emu *e);
+/*
+ * A test's own emulators: those started between emu_test_begin() and emu_test_end() are
+ * stopped by emu_test_end() when the test did not stop them (it failed half-way); the suite's,
+ * started outside, are left alone. emu_hermetic() calls both around each test.
+ */
+void emu_test_begin(void);
+void emu_test_end(void);
+
 /* The whole log, malloc'd; "" if none. */
 char *emu_read_log(const emu *e);
 /* The number of log lines containing needle. */

@@ -1,7 +1,9 @@
 /*
- * test_files.c - the files that hold audit lines and personal data: no link, no FIFO, no
- * other user's file, never readable by others; a full disk loses whole lines only, and says
- * so once; the library's log lines carry no control characters.
+ * test_files.c - the files that hold audit lines and personal data: no link, no FIFO, no other
+ * user's file, never readable by others; a full disk loses whole lines only, and says so once;
+ * the library's log lines carry no control characters.
+ * owns: these expectations of private files and log lines; must not: leave its temp dir
+ * behind.
  */
 #include "audit.h"
 #include "log.h"
@@ -30,39 +32,39 @@ static const char *in_dir(const char *name)
 
 START_TEST(refuses_links_fifos_and_directories)
 {
-    char err[256], target[256];
+    scm_error err;
+    char target[256];
     snprintf(target, sizeof target, "%s", in_dir("target"));
     ck_assert_int_eq(symlink(target, in_dir("link")), 0);
-    ck_assert_int_eq(scm__privfile_open(in_dir("link"), O_WRONLY | O_CREAT, err, sizeof err), -1);
-    ck_assert_str_eq(err, "a symbolic link");
+    ck_assert_int_eq(scm__privfile_open(in_dir("link"), O_WRONLY | O_CREAT, &err), -1);
+    ck_assert_str_eq(err.msg, "a symbolic link");
     /* The link was not followed: its target was not created. */
     ck_assert_int_ne(access(target, F_OK), 0);
     ck_assert_int_eq(mkfifo(in_dir("fifo"), 0600), 0);
-    ck_assert_int_eq(
-        scm__privfile_open(in_dir("fifo"), O_WRONLY | O_APPEND | O_CREAT, err, sizeof err), -1);
-    ck_assert_str_eq(err, "not a regular file");
-    ck_assert_int_eq(scm__privfile_open(dir, O_RDONLY, err, sizeof err), -1);
-    ck_assert_int_eq(scm__privfile_check(in_dir("link"), err, sizeof err), -1);
-    ck_assert_int_eq(scm__privfile_check(in_dir("absent"), err, sizeof err), 0);
+    ck_assert_int_eq(scm__privfile_open(in_dir("fifo"), O_WRONLY | O_APPEND | O_CREAT, &err), -1);
+    ck_assert_str_eq(err.msg, "not a regular file");
+    ck_assert_int_eq(scm__privfile_open(dir, O_RDONLY, &err), -1);
+    ck_assert_int_eq(scm__privfile_check(in_dir("link"), &err), -1);
+    ck_assert_int_eq(scm__privfile_check(in_dir("absent"), &err), 0);
     ck_assert_ptr_null(scm__audit_log_open(in_dir("link")));
 }
 END_TEST
 
 START_TEST(tightens_a_readable_file)
 {
-    char err[256];
+    scm_error err;
     struct stat st;
     int fd = open(in_dir("wide"), O_WRONLY | O_CREAT, 0644);
     ck_assert_int_ge(fd, 0);
     ck_assert_int_eq(fchmod(fd, 0644), 0);
     close(fd);
-    fd = scm__privfile_open(in_dir("wide"), O_WRONLY | O_APPEND, err, sizeof err);
-    ck_assert_msg(fd >= 0, "%s", err);
+    fd = scm__privfile_open(in_dir("wide"), O_WRONLY | O_APPEND, &err);
+    ck_assert_msg(fd >= 0, "%s", err.msg);
     close(fd);
     ck_assert_int_eq(stat(in_dir("wide"), &st), 0);
     ck_assert_int_eq(st.st_mode & 0777, 0600);
     ck_assert_int_eq(chmod(in_dir("wide"), 0640), 0);
-    ck_assert_int_eq(scm__privfile_check(in_dir("wide"), err, sizeof err), 0);
+    ck_assert_int_eq(scm__privfile_check(in_dir("wide"), &err), 0);
     ck_assert_int_eq(stat(in_dir("wide"), &st), 0);
     ck_assert_int_eq(st.st_mode & 0777, 0600);
 }

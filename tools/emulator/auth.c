@@ -1,6 +1,8 @@
 /*
  * auth.c - the API Gateway's side of SDK-HMAC-SHA256: the signature is recomputed with the
  * same code the library signs with (shim/sign.c) over the headers the client says it signed.
+ * owns: checking a request's signature or token as the API Gateway does; must not: sign with
+ * code of its own (it uses shim/sign.c) or log a credential.
  */
 #include "auth.h"
 #include "clock.h"

@@ -1,4 +1,8 @@
-/* clock.c - see clock.h. */
+/*
+ * clock.c - see clock.h.
+ * owns: the emulator's clock (--clock-offset) and the date formats it writes; must not: keep
+ * state of its own.
+ */
 #include "clock.h"
 
 #include <errno.h>

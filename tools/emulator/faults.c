@@ -1,4 +1,8 @@
-/* faults.c - parsing and thread-safe counting of --fault specs. */
+/*
+ * faults.c - parsing and thread-safe counting of --fault specs.
+ * owns: parsing --fault specs and counting, thread-safely, how often each has fired; must not:
+ * apply a fault (server.c does).
+ */
 #include "faults.h"
 
 #include <errno.h>

@@ -1,4 +1,8 @@
-/* fixtures.c - reads the fixture folders into memory so requests never touch the filesystem. */
+/*
+ * fixtures.c - reads the fixture folders into memory so requests never touch the filesystem.
+ * owns: reading the fixture folders into memory at startup; must not: touch the filesystem
+ * once startup is over.
+ */
 #include "fixtures.h"
 
 #include <dirent.h>

@@ -1,4 +1,8 @@
-/* log.c - see log.h. Never given credentials: the entry has no field that could hold one. */
+/*
+ * log.c - see log.h.
+ * owns: the request log's JSON lines, whole under a lock; must not: be given a credential (an
+ * entry has no field that could hold one).
+ */
 #include "log.h"
 #include "buf.h"
 #include "clock.h"

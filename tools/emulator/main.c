@@ -1,4 +1,8 @@
-/* main.c - scm-emulator: command line, startup, waiting for SIGTERM/SIGINT, clean shutdown. */
+/*
+ * main.c - scm-emulator: command line, startup, waiting for SIGTERM/SIGINT, clean shutdown.
+ * owns: the command line, startup, --exit-with-parent and clean shutdown; must not: answer
+ * requests (server.c does).
+ */
 #include "faults.h"
 #include "fixtures.h"
 #include "log.h"

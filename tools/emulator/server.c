@@ -1,7 +1,9 @@
 /*
- * server.c - one request, start to end: route, method, auth, ID checks, fault, body.
- * Unless --threads is given every connection gets its own thread, so a delay (--latency-ms,
+ * server.c - one request, start to end: route, method, auth, ID checks, fault, body. Unless
+ * --threads is given every connection gets its own thread, so a delay (--latency-ms,
  * latency_ms=) holds up only its own connection and concurrent requests wait in parallel.
+ * owns: one request from route to body: method, auth, ID checks, fault, latency; must not:
+ * read files (fixtures are in memory) or let one certificate's fault reach another.
  */
 #include "server.h"
 #include "clock.h"
