@@ -5,7 +5,7 @@ set -eu
 lib=$1 symbols=$2
 soname=$(objdump -p "$lib" | awk '/SONAME/ {print $2}')
 [ "$soname" = "libscmclient.so.1" ] || { echo "SONAME is '$soname'"; echo "0 passed, 1 failed"; exit 1; }
-listed() { awk -v want="$1" '!/^#/ && NF == 2 && $2 ~ want {print $1}' "$symbols" | sort; }
+listed() { awk -v want="$1" '!/^#/ && (NF == 2 || NF == 3) && $2 ~ want {print $1}' "$symbols" | sort; }
 defined=$(nm -D --defined-only --with-symbol-versions "$lib" | awk '$2 ~ /^[TDBRVW]$/ {print $3}')
 node() { echo "$defined" | sed -n "s/@@*$1\$//p" | sort; }
 failed=0
