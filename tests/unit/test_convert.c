@@ -3,9 +3,9 @@
  * compared with legacy.json member by member) and every tests/data/convert-cases folder.
  */
 #include "details.h"
+#include "fixtures.h"
 #include "json.h"
 #include "maptable.h"
-#include "fixtures.h"
 #include "scm_shim.h"
 #include "testutil.h"
 
