@@ -37,7 +37,8 @@ static struct running {
 static pthread_mutex_t running_lock = PTHREAD_MUTEX_INITIALIZER;
 static int in_test;
 
-static void track(const emu *e)
+/* 0, or -1 when every slot is taken (the caller then stops the child itself). */
+static int track(const emu *e)
 {
     size_t i;
     pthread_mutex_lock(&running_lock);
@@ -47,21 +48,24 @@ static void track(const emu *e)
         running[i].pid = e->pid;
         snprintf(running[i].dir, sizeof running[i].dir, "%s", e->dir);
         running[i].in_test = in_test;
-    } else {
-        fprintf(stderr, "emu: more than %d emulators; pid %ld is not tracked\n", EMU_MAX_RUNNING,
-                (long)e->pid);
     }
     pthread_mutex_unlock(&running_lock);
+    return i < EMU_MAX_RUNNING ? 0 : -1;
 }
 
-static void untrack(pid_t pid)
+/* 1 when pid was a running child of ours, now forgotten; 0 when emu_test_end stopped it. */
+static int untrack(pid_t pid)
 {
     size_t i;
+    int found = 0;
     pthread_mutex_lock(&running_lock);
     for (i = 0; i < EMU_MAX_RUNNING; i++)
-        if (running[i].pid == pid)
+        if (running[i].pid == pid) {
             memset(&running[i], 0, sizeof running[i]);
+            found = 1;
+        }
     pthread_mutex_unlock(&running_lock);
+    return found;
 }
 
 static void sleep_ms(long ms)
@@ -201,6 +205,27 @@ static int wait_for_port(emu *e, const char *port_file)
     return -1;
 }
 
+/* SIGTERM, then SIGKILL when ignored; what the child said when it did not exit cleanly. */
+static void stop_child(const emu *e)
+{
+    int status = 0;
+    long waited = 0;
+    pid_t r;
+    kill(e->pid, SIGTERM);
+    while ((r = waitpid(e->pid, &status, WNOHANG)) == 0 && waited < EMU_STOP_WAIT_MS) {
+        sleep_ms(5);
+        waited += 5;
+    }
+    if (r == 0) {
+        fprintf(stderr, "emu: scm-emulator ignored SIGTERM; killing it\n");
+        kill(e->pid, SIGKILL);
+        waitpid(e->pid, &status, 0);
+    } else if (r < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        fprintf(stderr, "emu: scm-emulator did not exit cleanly (status 0x%x)\n", (unsigned)status);
+        dump_stderr(e);
+    }
+}
+
 int emu_start(emu *e, const char *fixtures, const char *const *extra_args)
 {
     static const char *const fixed[] = {
@@ -210,6 +235,7 @@ int emu_start(emu *e, const char *fixtures, const char *const *extra_args)
     const char *tmp = getenv("TMPDIR");
     size_t n, i, nwrap;
     int tls = 0;
+    pid_t child;
 
     memset(e, 0, sizeof *e);
     snprintf(e->dir, sizeof e->dir, "%s/scm-emu-XXXXXX", tmp && *tmp ? tmp : "/tmp");
@@ -244,45 +270,36 @@ int emu_start(emu *e, const char *fixtures, const char *const *extra_args)
     }
     argv[n] = NULL;
 
-    if (spawn(e, argv, nwrap > 0) != 0 || wait_for_port(e, port_file) != 0) {
+    if (spawn(e, argv, nwrap > 0) != 0) {
         free(wrapper);
         dump_stderr(e);
         emu_stop(e);
         return -1;
     }
     free(wrapper);
-    track(e);
+    if (track(e) != 0) {
+        fprintf(stderr, "emu: more than %d emulators running at once\n", EMU_MAX_RUNNING);
+        stop_child(e);
+        emu_stop(e);
+        return -1;
+    }
+    child = e->pid;
+    if (wait_for_port(e, port_file) != 0) {
+        dump_stderr(e);
+        if (e->pid == 0) /* it exited during startup and was reaped */
+            untrack(child);
+        emu_stop(e);
+        return -1;
+    }
     snprintf(e->url, sizeof e->url, "%s://127.0.0.1:%d", tls ? "https" : "http", e->port);
     return 0;
 }
 
-/* SIGTERM, then SIGKILL when ignored; what the child said when it did not exit cleanly. */
-static void stop_child(const emu *e)
-{
-    int status = 0;
-    long waited = 0;
-    pid_t r;
-    kill(e->pid, SIGTERM);
-    while ((r = waitpid(e->pid, &status, WNOHANG)) == 0 && waited < EMU_STOP_WAIT_MS) {
-        sleep_ms(5);
-        waited += 5;
-    }
-    if (r == 0) {
-        fprintf(stderr, "emu: scm-emulator ignored SIGTERM; killing it\n");
-        kill(e->pid, SIGKILL);
-        waitpid(e->pid, &status, 0);
-    } else if (r < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        fprintf(stderr, "emu: scm-emulator did not exit cleanly (status 0x%x)\n", (unsigned)status);
-        dump_stderr(e);
-    }
-}
-
 void emu_stop(emu *e)
 {
-    if (e->pid > 0) {
-        untrack(e->pid);
+    /* Not tracked: stopped already when its test failed; its pid may be another's by now. */
+    if (e->pid > 0 && untrack(e->pid))
         stop_child(e);
-    }
     if (e->dir[0] != '\0')
         remove_dir(e->dir);
     memset(e, 0, sizeof *e);

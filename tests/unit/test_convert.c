@@ -6,9 +6,9 @@
  * (test_mapping.c).
  */
 #include "details.h"
+#include "fixtures.h"
 #include "json.h"
 #include "maptable.h"
-#include "fixtures.h"
 #include "scm_shim.h"
 #include "testutil.h"
 
