@@ -1,14 +1,13 @@
 /*
- * error.c - error records and what the last call left behind:
- * scm_client_error_code/msg/http_status and scm_shim_client_request_id.
- * owns: filling the error record from the SCM_SHIM_ERRORS table, the request-ID note, the per-
- * thread last error and the public accessors of a client's last failure; must not: log (the
- * caller decides what a failure means) or know about transports.
+ * error.c - the error record (error.h) and the calling thread's last error.
+ * owns: filling the record from the SCM_SHIM_ERRORS table, the request-ID note, the per-thread
+ * last error behind scm_shim_last_error; must not: know the client (client_error.c reads a
+ * client's record), log (the caller decides what a failure means) or know about transports.
+ * In scmshim_core: mapgen's table checks fill the same record.
  */
-#include "client.h"
+#include "error.h"
 #include "export.h"
 #include "json.h"
-#include "scm_shim.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -123,24 +122,4 @@ void scm__error_note_request_id(scm_error *e, const char *request_id)
         e->reason_len = strlen(e->msg);
     }
     snprintf(e->msg + e->reason_len, sizeof e->msg - e->reason_len, "%s%s)", PREFIX, request_id);
-}
-
-SCM_EXPORT const char *scm_client_error_code(const scm_client *client)
-{
-    return client != NULL ? client->err.code : "";
-}
-
-SCM_EXPORT const char *scm_client_error_msg(const scm_client *client)
-{
-    return client != NULL ? client->err.msg : "";
-}
-
-SCM_EXPORT long scm_client_http_status(const scm_client *client)
-{
-    return client != NULL ? client->err.http_status : 0;
-}
-
-SCM_EXPORT const char *scm_shim_client_request_id(const scm_client *client)
-{
-    return client != NULL ? client->request_id : "";
 }

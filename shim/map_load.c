@@ -71,32 +71,23 @@ static int lookup(const char *const *names, size_t n, const char *s)
     return -1;
 }
 
-/*
- * Record why a table is refused and return -1. Written here, not with
- * scm__fail: mapgen links this file without the client's error.c.
- */
-static int refused(scm_error *err, const char *code)
-{
-    snprintf(err->code, sizeof err->code, "%s", code);
-    scm__utf8_cut(err->msg);
-    err->reason_len = strlen(err->msg);
-    err->http_status = 0;
-    return -1;
-}
-
+/* Why a table is refused; returns -1. */
+static int fail(scm_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int fail(scm_error *err, const char *fmt, ...)
 {
+    char why[SCM_ERR_MSG_MAX];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    vsnprintf(why, sizeof why, fmt, ap);
     va_end(ap);
-    return refused(err, SCM_SHIM_ERR_INVALID_PARAM);
+    scm__fail(err, SCM__ERR_INVALID_PARAM, "%s", why);
+    return -1;
 }
 
 static int oom(scm_error *err)
 {
-    snprintf(err->msg, sizeof err->msg, "%s", "out of memory");
-    return refused(err, SCM_SHIM_ERR_NOMEM);
+    scm__fail(err, SCM__ERR_NOMEM, NULL);
+    return -1;
 }
 
 static void free_row(scm_map_row *r)
