@@ -9,9 +9,9 @@
 
 #include "backend.h"
 #include "regions.h"
+#include "url.h"
 
 #include <ctype.h>
-#include <curl/curl.h>
 #include <errno.h>
 #include <limits.h>
 #include <openssl/crypto.h>
@@ -104,65 +104,46 @@ static int check_host(const char *url, const char *host, scm_error *err)
 
 int scm__endpoint_parse(scm_endpoint *ep, const char *endpoint, scm_error *err)
 {
-    CURLU *u = curl_url();
-    char *scheme = NULL, *host = NULL, *port = NULL, *path = NULL, *extra = NULL;
+    scm_url u = {0};
     char *base = NULL, *hosthdr = NULL;
+    const char *port;
     size_t plen, blen, hlen;
-    int rc = SCM_E_INVALID_PARAM, https;
+    int rc, https;
 
-    if (u == NULL)
-        return scm__fail(err, SCM__ERR_NOMEM, NULL);
-    if (endpoint == NULL || endpoint[0] == '\0') {
-        rc = scm__fail(err, SCM__ERR_INVALID_PARAM, "no endpoint given");
-        goto out;
-    }
-    if (strncasecmp(endpoint, "http://", 7) != 0 && strncasecmp(endpoint, "https://", 8) != 0) {
-        rc = scm__fail(err, SCM__ERR_INVALID_PARAM, "endpoint must start with https:// or http://");
-        goto out;
-    }
-    if (curl_url_set(u, CURLUPART_URL, endpoint, 0) != CURLUE_OK ||
-        curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
-        curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK || host[0] == '\0') {
-        rc = scm__fail(err, SCM__ERR_INVALID_PARAM, "malformed endpoint URL");
-        goto out;
-    }
-    if (curl_url_get(u, CURLUPART_USER, &extra, 0) == CURLUE_OK ||
-        curl_url_get(u, CURLUPART_QUERY, &extra, 0) == CURLUE_OK ||
-        curl_url_get(u, CURLUPART_FRAGMENT, &extra, 0) == CURLUE_OK) {
+    if (endpoint == NULL || endpoint[0] == '\0')
+        return scm__fail(err, SCM__ERR_INVALID_PARAM, "no endpoint given");
+    if (strncasecmp(endpoint, "http://", 7) != 0 && strncasecmp(endpoint, "https://", 8) != 0)
+        return scm__fail(err, SCM__ERR_INVALID_PARAM,
+                         "endpoint must start with https:// or http://");
+    if ((rc = scm__url_split(endpoint, &u)) != SCM_OK)
+        return rc == SCM_E_NOMEM ? scm__fail(err, SCM__ERR_NOMEM, NULL)
+                                 : scm__fail(err, SCM__ERR_INVALID_PARAM, "malformed endpoint URL");
+    if (u.has_extra) {
         rc = scm__fail(err, SCM__ERR_INVALID_PARAM,
                        "endpoint URL must not contain user info, a query or a fragment");
         goto out;
     }
-    if ((rc = check_host(endpoint, host, err)) != 0)
+    if ((rc = check_host(endpoint, u.host, err)) != 0)
         goto out;
-    rc = SCM_E_INVALID_PARAM;
-    curl_url_get(u, CURLUPART_PORT, &port, 0);
-    if (port != NULL && strtol(port, NULL, 10) < 1) {
+    if (u.port != NULL && strtol(u.port, NULL, 10) < 1) {
         rc = scm__fail(err, SCM__ERR_INVALID_PARAM, "endpoint port must be 1 to 65535");
         goto out;
     }
-    if (curl_url_get(u, CURLUPART_PATH, &path, 0) != CURLUE_OK) {
-        rc = scm__fail(err, SCM__ERR_INVALID_PARAM, "malformed endpoint URL");
-        goto out;
-    }
-    plen = strlen(path);
-    while (plen > 0 && path[plen - 1] == '/')
+    plen = strlen(u.path);
+    while (plen > 0 && u.path[plen - 1] == '/')
         plen--;
     /* The prefix is signed as sent: only characters that no canonical form re-encodes. */
-    if (strspn(path, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~/") !=
-        strlen(path)) {
+    if (strspn(u.path, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~/") !=
+        strlen(u.path)) {
         rc = scm__fail(err, SCM__ERR_INVALID_PARAM,
                        "endpoint path prefix may hold only letters, digits and - . _ ~ /");
         goto out;
     }
-    https = strcmp(scheme, "https") == 0;
+    https = strcmp(u.scheme, "https") == 0;
     /* Host carries the port only when it is not the scheme's default, as curl would send it. */
-    if (port != NULL && strcmp(port, https ? "443" : "80") == 0) {
-        curl_free(port);
-        port = NULL;
-    }
-    hlen = strlen(host) + (port ? strlen(port) + 1 : 0) + 1;
-    blen = strlen(scheme) + 3 + hlen + plen + 1;
+    port = u.port != NULL && strcmp(u.port, https ? "443" : "80") != 0 ? u.port : NULL;
+    hlen = strlen(u.host) + (port ? strlen(port) + 1 : 0) + 1;
+    blen = strlen(u.scheme) + 3 + hlen + plen + 1;
     base = malloc(blen);
     hosthdr = malloc(hlen);
     if (base == NULL || hosthdr == NULL) {
@@ -171,18 +152,13 @@ int scm__endpoint_parse(scm_endpoint *ep, const char *endpoint, scm_error *err)
         free(hosthdr);
         goto out;
     }
-    snprintf(hosthdr, hlen, "%s%s%s", host, port ? ":" : "", port ? port : "");
-    snprintf(base, blen, "%s://%s%.*s", scheme, hosthdr, (int)plen, path);
+    snprintf(hosthdr, hlen, "%s%s%s", u.host, port ? ":" : "", port ? port : "");
+    snprintf(base, blen, "%s://%s%.*s", u.scheme, hosthdr, (int)plen, u.path);
     ep->base = base;
     ep->host = hosthdr;
     rc = 0;
 out:
-    curl_free(scheme);
-    curl_free(host);
-    curl_free(port);
-    curl_free(path);
-    curl_free(extra);
-    curl_url_cleanup(u);
+    scm__url_free(&u);
     return rc;
 }
 
@@ -204,14 +180,18 @@ static const char *opt_str(const char *given, const char *env_name)
 static int read_backend(scm_backend *b, const char *given, scm_error *err)
 {
     const char *v = given != NULL ? given : getenv("SCM_SHIM_BACKEND");
-    if (v == NULL || v[0] == '\0' || strcmp(v, "v3") == 0)
+    int i;
+    if (v == NULL || v[0] == '\0') {
         *b = SCM_BACKEND_V3;
-    else if (strcmp(v, "legacy") == 0)
-        *b = SCM_BACKEND_LEGACY;
-    else
-        return scm__fail(err, SCM__ERR_INVALID_PARAM, "%s must be \"v3\" or \"legacy\" (or unset)",
-                         given != NULL ? OPT "backend" : "SCM_SHIM_BACKEND");
-    return 0;
+        return 0;
+    }
+    for (i = 0; i < SCM_BACKEND_COUNT; i++)
+        if (strcmp(v, scm__backend_ops((scm_backend)i)->name) == 0) {
+            *b = (scm_backend)i;
+            return 0;
+        }
+    return scm__fail(err, SCM__ERR_INVALID_PARAM, "%s must be \"v3\" or \"legacy\" (or unset)",
+                     given != NULL ? OPT "backend" : "SCM_SHIM_BACKEND");
 }
 
 /*
