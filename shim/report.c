@@ -173,14 +173,14 @@ int scm__report_set_spelling(scm_report *r, size_t row, const char *spelling)
     char *copy;
     if (r->spelling == NULL &&
         (r->spelling = calloc(SCM__FROZEN_COUNT, sizeof *r->spelling)) == NULL)
-        return -1;
+        return SCM_E_NOMEM;
     if (r->spelling[row] != NULL && strcmp(r->spelling[row], spelling) == 0)
-        return 0;
+        return SCM_OK;
     if ((copy = strdup(spelling)) == NULL)
-        return -1;
+        return SCM_E_NOMEM;
     free(r->spelling[row]);
     r->spelling[row] = copy;
-    return 0;
+    return SCM_OK;
 }
 
 int scm__report_add_v3_only(scm_report *r, const char *name)
@@ -189,15 +189,15 @@ int scm__report_add_v3_only(scm_report *r, const char *name)
     size_t i;
     for (i = 0; i < r->nv3_only; i++)
         if (strcmp(r->v3_only[i], name) == 0)
-            return 0;
+            return SCM_OK;
     if ((copy = strdup(name)) == NULL)
-        return -1;
+        return SCM_E_NOMEM;
     grown = realloc(r->v3_only, (r->nv3_only + 1) * sizeof *grown);
     if (grown == NULL) {
         free(copy);
-        return -1;
+        return SCM_E_NOMEM;
     }
     r->v3_only = grown;
     r->v3_only[r->nv3_only++] = copy;
-    return 0;
+    return SCM_OK;
 }
