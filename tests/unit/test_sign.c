@@ -4,6 +4,7 @@
 #include "testutil.h"
 
 #include <check.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -122,6 +123,20 @@ START_TEST(encoding)
 }
 END_TEST
 
+/* A failed append is SCM_E_NOMEM and sticks: the encoder and every later append say so too. */
+START_TEST(failed_append_is_nomem)
+{
+    scm_buf b;
+    scm__buf_init(&b);
+    ck_assert_int_eq(scm__buf_puts(&b, "ok"), SCM_OK);
+    ck_assert_int_eq(scm__buf_append(&b, "x", SIZE_MAX), SCM_E_NOMEM);
+    ck_assert_int_eq(scm__buf_putc(&b, 'y'), SCM_E_NOMEM);
+    ck_assert_int_eq(scm__sign_encode(&b, "a b", 3), SCM_E_NOMEM);
+    ck_assert_str_eq(b.data, "ok");
+    scm__buf_free(&b);
+}
+END_TEST
+
 START_TEST(constant_time_equal)
 {
     ck_assert_int_eq(scm__sign_equal("abc", "abc"), 1);
@@ -139,6 +154,7 @@ int main(void)
     tcase_add_loop_test(tc, vector_reproduced, 0, 12);
     tcase_add_test(tc, date_round_trip);
     tcase_add_test(tc, encoding);
+    tcase_add_test(tc, failed_append_is_nomem);
     tcase_add_test(tc, content_sha256_header_is_trimmed);
     tcase_add_test(tc, constant_time_equal);
     suite_add_tcase(s, tc);
