@@ -68,7 +68,7 @@ int scm__buf_putc(scm_buf *b, char c)
 char *scm__buf_take(scm_buf *b)
 {
     char *p;
-    if (b->oom || scm__buf_append(b, "", 0) != 0) {
+    if (b->oom || scm__buf_append(b, "", 0) != SCM_OK) {
         scm__buf_free(b);
         return NULL;
     }

@@ -54,12 +54,13 @@ scm_report *scm__report_copy(const scm_report *src)
     r->nunmapped = src->nunmapped;
     r->nabsent = src->nabsent;
     for (i = 0; src->spelling != NULL && i < n; i++)
-        if (src->spelling[i] != NULL && scm__report_set_spelling(r, i, src->spelling[i]) != 0) {
+        if (src->spelling[i] != NULL &&
+            scm__report_set_spelling(r, i, src->spelling[i]) != SCM_OK) {
             scm__report_free(r);
             return NULL;
         }
     for (i = 0; i < src->nv3_only; i++)
-        if (scm__report_add_v3_only(r, src->v3_only[i]) != 0) {
+        if (scm__report_add_v3_only(r, src->v3_only[i]) != SCM_OK) {
             scm__report_free(r);
             return NULL;
         }
