@@ -39,7 +39,7 @@ typedef struct floor_client {
 static size_t on_body(char *data, size_t size, size_t nmemb, void *userdata)
 {
     scm_buf *b = userdata;
-    return scm__buf_append(b, data, size * nmemb) == 0 ? size * nmemb : 0;
+    return scm__buf_append(b, data, size * nmemb) == SCM_OK ? size * nmemb : 0;
 }
 
 static struct curl_slist *add(struct curl_slist *list, const char *name, const char *value)

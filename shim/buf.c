@@ -30,20 +30,20 @@ void scm__buf_reset(scm_buf *b)
 int scm__buf_append(scm_buf *b, const void *data, size_t len)
 {
     if (b->oom)
-        return -1;
+        return SCM_E_NOMEM;
     if (len >= b->cap - b->len || b->data == NULL) {
         size_t need = b->len + len + 1, cap = b->cap ? b->cap : 64;
         char *p;
         if (len > SIZE_MAX / 2 - b->len) {
             b->oom = 1;
-            return -1;
+            return SCM_E_NOMEM;
         }
         while (cap < need)
             cap *= 2;
         p = realloc(b->data, cap);
         if (p == NULL) {
             b->oom = 1;
-            return -1;
+            return SCM_E_NOMEM;
         }
         b->data = p;
         b->cap = cap;
@@ -52,7 +52,7 @@ int scm__buf_append(scm_buf *b, const void *data, size_t len)
         memcpy(b->data + b->len, data, len);
     b->len += len;
     b->data[b->len] = '\0';
-    return 0;
+    return SCM_OK;
 }
 
 int scm__buf_puts(scm_buf *b, const char *s)
@@ -68,7 +68,7 @@ int scm__buf_putc(scm_buf *b, char c)
 char *scm__buf_take(scm_buf *b)
 {
     char *p;
-    if (b->oom || scm__buf_append(b, "", 0) != 0) {
+    if (b->oom || scm__buf_append(b, "", 0) != SCM_OK) {
         scm__buf_free(b);
         return NULL;
     }

@@ -2,6 +2,8 @@
 #ifndef SCM_SHIM_BUF_H
 #define SCM_SHIM_BUF_H
 
+#include "scm_client.h"
+
 #include <stddef.h>
 
 typedef struct scm_buf {
@@ -14,6 +16,10 @@ typedef struct scm_buf {
 void scm__buf_init(scm_buf *b);
 void scm__buf_free(scm_buf *b);
 void scm__buf_reset(scm_buf *b);
+/*
+ * The appends return SCM_OK, or SCM_E_NOMEM when this or an earlier append
+ * failed (oom is sticky, so a builder may check once at the end).
+ */
 int scm__buf_append(scm_buf *b, const void *data, size_t len);
 int scm__buf_puts(scm_buf *b, const char *s);
 int scm__buf_putc(scm_buf *b, char c);

@@ -134,9 +134,9 @@ scm_capture *scm__capture_open(const char *path, long budget_ms)
     }
     close(fd);
     if ((snprintf(side, sizeof side, "%s-wal", path) < (int)sizeof side &&
-         scm__privfile_check(side, &why) != 0) ||
+         scm__privfile_check(side, &why) != SCM_OK) ||
         (snprintf(side, sizeof side, "%s-shm", path) < (int)sizeof side &&
-         scm__privfile_check(side, &why) != 0)) {
+         scm__privfile_check(side, &why) != SCM_OK)) {
         fail(cap, side, why.msg);
         scm__capture_close(cap);
         return NULL;

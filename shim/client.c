@@ -138,7 +138,7 @@ static int attempts(scm_client *c, query *q, int both, long other_timeout)
         scm__log(SCM_LOG_INFO, "%s %s: %s%s%s; retrying in %ld ms", scm__backend_name(primary),
                  q->cert_id, a->err.code, a->resp->request_id[0] ? ", request id " : "",
                  a->resp->request_id, wait);
-        if (scm__sleep_ms(wait) != 0)
+        if (scm__sleep_ms(wait) != SCM_OK)
             break;
     }
     return a->rc;

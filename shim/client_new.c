@@ -25,11 +25,11 @@ static int load_map(scm_client *c, const char *given, scm_error *err)
 {
     scm_error why;
     if (given == NULL)
-        return scm__map_from_env(&c->loaded, &c->map, err) != 0 ? SCM_E_INVALID_PARAM : 0;
+        return scm__map_from_env(&c->loaded, &c->map, err) != SCM_OK ? SCM_E_INVALID_PARAM : 0;
     c->map = &scm__map_builtin;
     if (given[0] == '\0')
         return 0;
-    if (scm__map_load_file(given, &c->loaded, &why) != 0)
+    if (scm__map_load_file(given, &c->loaded, &why) != SCM_OK)
         return scm__fail(err, SCM__ERR_INVALID_PARAM, "scm_shim_client_options.mapping=%s: %s",
                          given, why.msg);
     c->map = &c->loaded;

@@ -67,7 +67,7 @@ static int lookup(conv *cv, const scm_map_row *r, const scm_source *src, const c
         if (it == NULL || cJSON_IsNull(it))
             continue;
         if (k > 0 &&
-            scm__report_set_spelling(cv->report, SCM__FROZEN_INDEX(r->field), p->text) != 0)
+            scm__report_set_spelling(cv->report, SCM__FROZEN_INDEX(r->field), p->text) != SCM_OK)
             return SCM_E_NOMEM;
         *out = it;
         *name = p->text;
@@ -279,7 +279,7 @@ static int unread_members(conv *cv, const scm_path *const *paths, size_t n, cons
         scm__buf_puts(name, object);
         scm__buf_puts(name, element ? "[]." : ".");
         scm__buf_puts(name, m->string);
-        if (name->oom || scm__report_add_v3_only(cv->report, name->data) != 0)
+        if (name->oom || scm__report_add_v3_only(cv->report, name->data) != SCM_OK)
             return SCM_E_NOMEM;
     }
     return SCM_OK;
@@ -307,7 +307,7 @@ static int collect_v3_only(conv *cv, const scm_map *map)
             break;
         if (!reads_inside(paths, n, it->string)) {
             if (!reads(paths, n, NULL, it->string, 0) &&
-                scm__report_add_v3_only(cv->report, it->string) != 0)
+                scm__report_add_v3_only(cv->report, it->string) != SCM_OK)
                 rc = SCM_E_NOMEM;
         } else if (cJSON_IsObject(it)) {
             rc = unread_members(cv, paths, n, it, it->string, 0, &name);
@@ -352,7 +352,7 @@ int scm__convert_v3(const scm_map *map, const cJSON *v3, scm_cert_details **out,
     }
     if (rc == SCM_OK && cv.api->reports)
         rc = collect_v3_only(&cv, map);
-    if (rc == SCM_OK && scm__details_fill_empty(d) != 0)
+    if (rc == SCM_OK && scm__details_fill_empty(d) != SCM_OK)
         rc = SCM_E_NOMEM;
     if (rc != SCM_OK) {
         scm_cert_details_free(d);

@@ -34,7 +34,7 @@ scm_cert_details *scm__details_new(const char *backend)
     if (box == NULL)
         return NULL;
     if ((box->report = scm__report_new(backend, SCM_CLASS_EXACT)) == NULL ||
-        scm__registry_add(box) != 0) {
+        scm__registry_add(box) != SCM_OK) {
         scm__report_free(box->report);
         free(box);
         return NULL;
@@ -64,38 +64,39 @@ int *scm__details_int(scm_cert_details *d, const scm_frozen_field *f)
     return (int *)(void *)((char *)d + f->offset);
 }
 
-/* Calls fn on every string member of the frozen layout. */
+/* Calls fn on every string member of the frozen layout; SCM_OK, or the first code fn fails with. */
 static int each_string(scm_cert_details *d, int (*fn)(char **))
 {
     size_t i, k;
+    int rc;
     for (i = 0; i < SCM__FROZEN_COUNT; i++) {
         const scm_frozen_field *r = &scm__frozen[i];
         if (r->type != SCM_FT_STRING)
             continue;
         if (!r->in_auth) {
-            if (fn(scm__details_str(d, r)) != 0)
-                return -1;
+            if ((rc = fn(scm__details_str(d, r))) != SCM_OK)
+                return rc;
             continue;
         }
         for (k = 0; k < d->auth_count; k++)
-            if (fn(scm__details_str(&d->auth[k], r)) != 0)
-                return -1;
+            if ((rc = fn(scm__details_str(&d->auth[k], r))) != SCM_OK)
+                return rc;
     }
-    return 0;
+    return SCM_OK;
 }
 
 static int free_one(char **s)
 {
     free(*s);
     *s = NULL;
-    return 0;
+    return SCM_OK;
 }
 
 static int fill_one(char **s)
 {
     if (*s == NULL && (*s = strdup("")) == NULL)
-        return -1;
-    return 0;
+        return SCM_E_NOMEM;
+    return SCM_OK;
 }
 
 int scm__details_fill_empty(scm_cert_details *d)

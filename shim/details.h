@@ -22,7 +22,7 @@ struct scm_shim_report *scm__details_report(const scm_cert_details *d);
 char **scm__details_str(void *obj, const scm_frozen_field *f);
 int *scm__details_int(scm_cert_details *d, const scm_frozen_field *f);
 
-/* Sets every NULL char * member (auth elements included) to ""; 0 or -1 on OOM. */
+/* Sets every NULL char * member (auth elements included) to ""; SCM_OK or SCM_E_NOMEM. */
 int scm__details_fill_empty(scm_cert_details *d);
 
 /*

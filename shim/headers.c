@@ -41,7 +41,7 @@ int scm__headers_add(scm_headers *h, const char *name, const char *value)
         size_t cap = h->cap ? h->cap * 2 : 8;
         char **grown = realloc(h->lines, cap * sizeof *grown);
         if (grown == NULL)
-            return -1;
+            return SCM_E_NOMEM;
         h->lines = grown;
         h->cap = cap;
     }
@@ -52,10 +52,10 @@ int scm__headers_add(scm_headers *h, const char *name, const char *value)
     if (line.oom) {
         OPENSSL_cleanse(line.data, line.len);
         scm__buf_free(&line);
-        return -1;
+        return SCM_E_NOMEM;
     }
     h->lines[h->n++] = scm__buf_take(&line);
-    return 0;
+    return SCM_OK;
 }
 
 size_t scm__headers_count(const scm_headers *h)

@@ -6,6 +6,8 @@
 #ifndef SCM_SHIM_HEADERS_H
 #define SCM_SHIM_HEADERS_H
 
+#include "scm_client.h"
+
 #include <stddef.h>
 
 typedef struct scm_headers scm_headers;
@@ -13,7 +15,7 @@ typedef struct scm_headers scm_headers;
 /* An empty list, or NULL on OOM. */
 scm_headers *scm__headers_new(void);
 void scm__headers_free(scm_headers *h);
-/* Appends "name: value"; 0, or -1 on OOM (h unchanged). */
+/* Appends "name: value"; SCM_OK, or SCM_E_NOMEM (h unchanged). */
 int scm__headers_add(scm_headers *h, const char *name, const char *value);
 size_t scm__headers_count(const scm_headers *h);
 /* Line i ("Name: value"), 0 <= i < count. */

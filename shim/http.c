@@ -97,7 +97,8 @@ static CURL *easy_new(char *errbuf)
     return easy;
 }
 
-/* Slot i set up for r: its headers as curl's list, its URL, timeouts and trust; 0 or -1 (OOM). */
+/* Slot i set up for r: its headers as curl's list, its URL, timeouts and trust; SCM_OK or
+ * SCM_E_NOMEM. */
 static int setup(curl_transport *t, size_t i, scm_http_req *r)
 {
     CURL *easy = t->easy[i];
@@ -109,7 +110,7 @@ static int setup(curl_transport *t, size_t i, scm_http_req *r)
     for (k = 0; k < scm__headers_count(r->headers); k++) {
         if ((next = curl_slist_append(list, scm__headers_line(r->headers, k))) == NULL) {
             curl_slist_free_all(list);
-            return -1;
+            return SCM_E_NOMEM;
         }
         list = next;
     }
@@ -123,7 +124,7 @@ static int setup(curl_transport *t, size_t i, scm_http_req *r)
     curl_easy_setopt(easy, CURLOPT_SSL_CTX_DATA, (void *)r->ca_file);
     curl_easy_setopt(easy, CURLOPT_WRITEDATA, r);
     curl_easy_setopt(easy, CURLOPT_HEADERDATA, r);
-    return 0;
+    return SCM_OK;
 }
 
 /* How a transfer ended, as the transport interface says it. */
@@ -174,7 +175,8 @@ static void curl_run(scm_transport *base, scm_http_req *const *reqs, size_t n, l
     for (i = 0; i < n; i++) {
         /* Until curl says otherwise, a transfer ended by the deadline timed out. */
         rc[i] = CURLE_OPERATION_TIMEDOUT;
-        if (setup(t, i, reqs[i]) != 0 || curl_multi_add_handle(t->multi, t->easy[i]) != CURLM_OK)
+        if (setup(t, i, reqs[i]) != SCM_OK ||
+            curl_multi_add_handle(t->multi, t->easy[i]) != CURLM_OK)
             rc[i] = CURLE_OUT_OF_MEMORY;
         else
             added[i] = 1;

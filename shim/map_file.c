@@ -28,18 +28,15 @@ int scm__map_load_file(const char *path, scm_map *out, scm_error *err)
 
     memset(out, 0, sizeof *out);
     if (fd < 0) {
-        scm__fail(err, SCM__ERR_INVALID_PARAM, "%s: %s", path, strerror(errno));
-        return -1;
+        return scm__fail(err, SCM__ERR_INVALID_PARAM, "%s: %s", path, strerror(errno));
     }
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         close(fd);
-        scm__fail(err, SCM__ERR_INVALID_PARAM, "%s: not a regular file", path);
-        return -1;
+        return scm__fail(err, SCM__ERR_INVALID_PARAM, "%s: not a regular file", path);
     }
     if ((data = malloc(MAP_FILE_MAX + 1)) == NULL) {
         close(fd);
-        scm__fail(err, SCM__ERR_NOMEM, NULL);
-        return -1;
+        return scm__fail(err, SCM__ERR_NOMEM, NULL);
     }
     while (len <= MAP_FILE_MAX && (n = read(fd, data + len, MAP_FILE_MAX + 1 - len)) != 0) {
         if (n < 0 && errno == EINTR)
@@ -52,9 +49,8 @@ int scm__map_load_file(const char *path, scm_map *out, scm_error *err)
     close(fd);
     if (rc || len > MAP_FILE_MAX) {
         free(data);
-        scm__fail(err, SCM__ERR_INVALID_PARAM, "%s: %s", path,
-                  rc ? "read error" : "larger than 1 MiB");
-        return -1;
+        return scm__fail(err, SCM__ERR_INVALID_PARAM, "%s: %s", path,
+                         rc ? "read error" : "larger than 1 MiB");
     }
     rc = scm__map_parse(data, len, out, err);
     free(data);
@@ -65,14 +61,13 @@ int scm__map_from_env(scm_map *loaded, const scm_map **map, scm_error *err)
 {
     const char *path = getenv("SCM_SHIM_MAPPING");
     scm_error why;
+    int rc;
     memset(loaded, 0, sizeof *loaded);
     *map = &scm__map_builtin;
     if (path == NULL || path[0] == '\0')
-        return 0;
-    if (scm__map_load_file(path, loaded, &why) != 0) {
-        scm__error_set(err, -1, 0, why.code, "SCM_SHIM_MAPPING=%s: %s", path, why.msg);
-        return -1;
-    }
+        return SCM_OK;
+    if ((rc = scm__map_load_file(path, loaded, &why)) != SCM_OK)
+        return scm__error_set(err, rc, 0, why.code, "SCM_SHIM_MAPPING=%s: %s", path, why.msg);
     *map = loaded;
-    return 0;
+    return SCM_OK;
 }

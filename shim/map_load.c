@@ -71,7 +71,7 @@ static int lookup(const char *const *names, size_t n, const char *s)
     return -1;
 }
 
-/* Why a table is refused; returns -1. */
+/* Why a table is refused; returns SCM_E_INVALID_PARAM. */
 static int fail(scm_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int fail(scm_error *err, const char *fmt, ...)
 {
@@ -80,14 +80,13 @@ static int fail(scm_error *err, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(why, sizeof why, fmt, ap);
     va_end(ap);
-    scm__fail(err, SCM__ERR_INVALID_PARAM, "%s", why);
-    return -1;
+    return scm__fail(err, SCM__ERR_INVALID_PARAM, "%s", why);
 }
 
+/* Returns SCM_E_NOMEM. */
 static int oom(scm_error *err)
 {
-    scm__fail(err, SCM__ERR_NOMEM, NULL);
-    return -1;
+    return scm__fail(err, SCM__ERR_NOMEM, NULL);
 }
 
 static void free_row(scm_map_row *r)
@@ -180,7 +179,7 @@ static int resolve(const cJSON *schema, const char *text, const char *legacy, in
     if ((p->text = strdup(text)) == NULL)
         return oom(err);
     p->member = p->text + (size_t)(member - text);
-    return 0;
+    return SCM_OK;
 }
 
 /* One source: a path, or an array of 1..SCM_MAP_MAX_SPELLINGS paths tried in order. */
@@ -188,6 +187,7 @@ static int parse_source(const cJSON *it, const cJSON *schema, const char *legacy
                         scm_source *src, scm_error *err)
 {
     const cJSON *spelling;
+    int rc;
     if (cJSON_IsString(it))
         return it->valuestring[0] != '\0'
                    ? resolve(schema, it->valuestring, legacy, in_auth,
@@ -201,11 +201,11 @@ static int parse_source(const cJSON *it, const cJSON *schema, const char *legacy
     {
         if (!cJSON_IsString(spelling) || spelling->valuestring[0] == '\0')
             return fail(err, "row %s: v3 member names are non-empty strings", legacy);
-        if (resolve(schema, spelling->valuestring, legacy, in_auth,
-                    &src->spelling[src->nspellings++], err) != 0)
-            return -1;
+        if ((rc = resolve(schema, spelling->valuestring, legacy, in_auth,
+                          &src->spelling[src->nspellings++], err)) != SCM_OK)
+            return rc;
     }
-    return 0;
+    return SCM_OK;
 }
 
 /*
@@ -217,7 +217,7 @@ static int parse_row(const cJSON *obj, const cJSON *schema, scm_map_row *r, scm_
     const char *legacy = get_string(obj, "legacy"), *type, *rule, *cls, *desc, *key;
     const cJSON *v3, *values, *it;
     scm_field_type ft;
-    int idx, in_auth;
+    int idx, in_auth, rc;
 
     if (legacy == NULL || legacy[0] == '\0')
         return fail(err, "a row has no \"legacy\" name");
@@ -262,8 +262,8 @@ static int parse_row(const cJSON *obj, const cJSON *schema, scm_map_row *r, scm_
                     RULE_SOURCES[r->rule]);
     cJSON_ArrayForEach(it, v3)
     {
-        if (parse_source(it, schema, legacy, in_auth, &r->v3[r->nv3++], err) != 0)
-            return -1;
+        if ((rc = parse_source(it, schema, legacy, in_auth, &r->v3[r->nv3++], err)) != SCM_OK)
+            return rc;
     }
     if (r->rule == SCM_RULE_EACH &&
         (r->v3[0].nspellings != 1 || r->v3[0].spelling[0].object != NULL ||
@@ -308,7 +308,7 @@ static int parse_row(const cJSON *obj, const cJSON *schema, scm_map_row *r, scm_
         return fail(err, "row %s: no description", legacy);
     if ((r->description = strdup(desc)) == NULL)
         return oom(err);
-    return 0;
+    return SCM_OK;
 }
 
 /* 1 when a spelling of r reads elements of an array that is not the table's auth array. */
@@ -330,7 +330,7 @@ int scm__map_parse(const char *json, size_t len, scm_map *out, scm_error *err)
     scm_map_row *rows = NULL;
     const char *array = NULL, *elements;
     size_t n = 0, i;
-    int array_rows = 0, api;
+    int array_rows = 0, api, rc;
 
     memset(out, 0, sizeof *out);
     if (doc == NULL)
@@ -365,10 +365,10 @@ int scm__map_parse(const char *json, size_t len, scm_map *out, scm_error *err)
     }
     if (!in_string_array(cJSON_GetObjectItemCaseSensitive(schema, "members"), elements) ||
         !cJSON_IsArray(schema_list(schema, elements, "[]"))) {
-        fail(err, "the source's element array \"%s\" is not described as \"%s[]\"", elements,
-             elements);
+        rc = fail(err, "the source's element array \"%s\" is not described as \"%s[]\"", elements,
+                  elements);
         cJSON_Delete(doc);
-        return -1;
+        return rc;
     }
     out->api = (scm_source_api)api;
     rows = calloc((size_t)cJSON_GetArraySize(fields), sizeof *rows);
@@ -382,22 +382,23 @@ int scm__map_parse(const char *json, size_t len, scm_map *out, scm_error *err)
     {
         out->nrows = n + 1;
         if (!cJSON_IsObject(it)) {
-            fail(err, "row %zu is not an object", n + 1);
+            rc = fail(err, "row %zu is not an object", n + 1);
             goto bad;
         }
-        if (parse_row(it, schema, &rows[n], err) != 0)
+        if ((rc = parse_row(it, schema, &rows[n], err)) != SCM_OK)
             goto bad;
         for (i = 0; i < n; i++)
             if (rows[i].field == rows[n].field) {
-                fail(err, "row %s: the legacy field has more than one row", rows[n].field->name);
+                rc = fail(err, "row %s: the legacy field has more than one row",
+                          rows[n].field->name);
                 goto bad;
             }
         if (rows[n].field->type == SCM_FT_ARRAY) {
             array_rows++;
             array = rows[n].v3[0].spelling[0].member;
             if (strcmp(array, elements) != 0) {
-                fail(err, "row %s: reads \"%s\", not the source's element array \"%s\"",
-                     rows[n].field->name, array, elements);
+                rc = fail(err, "row %s: reads \"%s\", not the source's element array \"%s\"",
+                          rows[n].field->name, array, elements);
                 goto bad;
             }
         }
@@ -405,26 +406,27 @@ int scm__map_parse(const char *json, size_t len, scm_map *out, scm_error *err)
     }
     for (i = 0; i < n; i++) {
         if (rows[i].field->in_auth && array_rows == 0) {
-            fail(err, "row %s: auth[] rows need an array row", rows[i].field->name);
+            rc = fail(err, "row %s: auth[] rows need an array row", rows[i].field->name);
             goto bad;
         }
         if (element_elsewhere(&rows[i], array)) {
-            fail(err, "row %s: reads elements of an array other than the auth row's \"%s\"",
-                 rows[i].field->name, array != NULL ? array : "");
+            rc = fail(err, "row %s: reads elements of an array other than the auth row's \"%s\"",
+                      rows[i].field->name, array != NULL ? array : "");
             goto bad;
         }
     }
     for (i = 0; i < SCM__FROZEN_COUNT; i++)
         if (scm__map_find(out, scm__frozen[i].name) == NULL) {
-            fail(err, "row %s: missing (every legacy field needs one row)", scm__frozen[i].name);
+            rc = fail(err, "row %s: missing (every legacy field needs one row)",
+                      scm__frozen[i].name);
             goto bad;
         }
     cJSON_Delete(doc);
-    return 0;
+    return SCM_OK;
 bad:
     cJSON_Delete(doc);
     scm__map_free(out);
-    return -1;
+    return rc;
 }
 
 const scm_map_row *scm__map_find(const scm_map *map, const char *legacy)

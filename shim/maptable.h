@@ -121,18 +121,20 @@ const char *scm__field_type_name(scm_field_type t);
 
 /*
  * Parses and checks a table (the mapping.json format): exactly one row per
- * frozen field (frozen.h), each of the field's type. On failure returns -1
- * and err says why (SCMSHIM.INVALID_PARAM naming the row, or SCMSHIM.NOMEM).
+ * frozen field (frozen.h), each of the field's type. Returns SCM_OK, or
+ * SCM_E_INVALID_PARAM (err: SCMSHIM.INVALID_PARAM naming the row) or
+ * SCM_E_NOMEM (err: SCMSHIM.NOMEM).
  */
 int scm__map_parse(const char *json, size_t len, scm_map *out, scm_error *err);
-/* Reads a file and parses it; -1 with err naming the file or the row. */
+/* Reads a file and parses it; SCM_OK, or the SCM_E_* code with err naming the file or the row. */
 int scm__map_load_file(const char *path, scm_map *out, scm_error *err);
 void scm__map_free(scm_map *map);
 
 /*
  * The table in force: SCM_SHIM_MAPPING's file when set (loaded into *loaded,
- * free it with scm__map_free), else the built-in one. 0 with *map set, or -1
- * with err saying "SCM_SHIM_MAPPING=<path>: <reason>".
+ * free it with scm__map_free), else the built-in one. SCM_OK with *map set,
+ * or scm__map_load_file's SCM_E_* code with err saying
+ * "SCM_SHIM_MAPPING=<path>: <reason>".
  */
 int scm__map_from_env(scm_map *loaded, const scm_map **map, scm_error *err);
 

@@ -11,28 +11,26 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Refuses what is not a regular file of ours and takes group and other bits away. */
+/* Refuses what is not a regular file of ours (SCM_E_INVALID_PARAM) and takes group and other bits
+ * away. */
 static int vet(int fd, scm_error *err)
 {
     struct stat st;
     if (fstat(fd, &st) != 0) {
-        scm__fail(err, SCM__ERR_INVALID_PARAM, "%s", strerror(errno));
-        return -1;
+        return scm__fail(err, SCM__ERR_INVALID_PARAM, "%s", strerror(errno));
     }
     if (!S_ISREG(st.st_mode)) {
-        scm__fail(err, SCM__ERR_INVALID_PARAM, "not a regular file");
-        return -1;
+        return scm__fail(err, SCM__ERR_INVALID_PARAM, "not a regular file");
     }
     if (st.st_uid != geteuid()) {
-        scm__fail(err, SCM__ERR_INVALID_PARAM, "owned by another user (uid %ld)", (long)st.st_uid);
-        return -1;
+        return scm__fail(err, SCM__ERR_INVALID_PARAM, "owned by another user (uid %ld)",
+                         (long)st.st_uid);
     }
     if ((st.st_mode & 077) != 0 && fchmod(fd, st.st_mode & 0700) != 0) {
-        scm__fail(err, SCM__ERR_INVALID_PARAM, "readable by others and cannot be made private: %s",
-                  strerror(errno));
-        return -1;
+        return scm__fail(err, SCM__ERR_INVALID_PARAM,
+                         "readable by others and cannot be made private: %s", strerror(errno));
     }
-    return 0;
+    return SCM_OK;
 }
 
 int scm__privfile_open(const char *path, int flags, scm_error *err)
@@ -47,7 +45,7 @@ int scm__privfile_open(const char *path, int flags, scm_error *err)
                                    : strerror(errno));
         return -1;
     }
-    if (vet(fd, err) != 0) {
+    if (vet(fd, err) != SCM_OK) {
         close(fd);
         return -1;
     }
@@ -64,10 +62,9 @@ int scm__privfile_check(const char *path, scm_error *err)
     int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK), rc;
     if (fd < 0) {
         if (errno == ENOENT)
-            return 0;
-        scm__fail(err, SCM__ERR_INVALID_PARAM, "%s",
-                  errno == ELOOP ? "a symbolic link" : strerror(errno));
-        return -1;
+            return SCM_OK;
+        return scm__fail(err, SCM__ERR_INVALID_PARAM, "%s",
+                         errno == ELOOP ? "a symbolic link" : strerror(errno));
     }
     rc = vet(fd, err);
     close(fd);

@@ -12,8 +12,8 @@
 /* open(path, flags | O_NOFOLLOW | O_CLOEXEC, 0600) with those checks; the fd, or -1 with err. */
 int scm__privfile_open(const char *path, int flags, scm_error *err);
 
-/* The same checks on an existing file, when there is one (SQLite's -wal and -shm files); 0 or -1
- * with err. */
+/* The same checks on an existing file, when there is one (SQLite's -wal and -shm files); SCM_OK
+ * (also when there is none) or SCM_E_INVALID_PARAM with err. */
 int scm__privfile_check(const char *path, scm_error *err);
 
 #endif

@@ -153,7 +153,7 @@ SCM_EXPORT int scm_shim_convert(const char *v3_json, size_t len, char **legacy_j
         scm__last_error_set("v3_json and legacy_json must not be NULL");
         return SCM_E_INVALID_PARAM;
     }
-    if (scm__map_from_env(&loaded, &map, &why) != 0) {
+    if (scm__map_from_env(&loaded, &map, &why) != SCM_OK) {
         scm__last_error_set("%s", why.msg);
         return SCM_E_INVALID_PARAM;
     }

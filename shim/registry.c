@@ -34,24 +34,24 @@ static int grow(void)
     size_t n = old_n ? old_n * 2 : 64;
     const void **fresh = calloc(n, sizeof *fresh);
     if (fresh == NULL)
-        return -1;
+        return SCM_E_NOMEM;
     slots = fresh;
     nslots = n;
     for (i = 0; i < old_n; i++)
         if (old[i] != NULL)
             slots[find(old[i])] = old[i];
     free(old);
-    return 0;
+    return SCM_OK;
 }
 
 int scm__registry_add(const void *p)
 {
-    int rc = 0;
+    int rc = SCM_OK;
     pthread_mutex_lock(&lock);
     /* At most half full keeps probe runs short. */
-    if ((count + 1) * 2 > nslots && grow() != 0) {
-        rc = -1;
-    } else {
+    if ((count + 1) * 2 > nslots)
+        rc = grow();
+    if (rc == SCM_OK) {
         size_t i = find(p);
         if (slots[i] == NULL) {
             slots[i] = p;

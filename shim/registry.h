@@ -7,7 +7,9 @@
 #ifndef SCM_SHIM_REGISTRY_H
 #define SCM_SHIM_REGISTRY_H
 
-/* Records p; 0, or -1 on OOM. */
+#include "scm_client.h"
+
+/* Records p; SCM_OK, or SCM_E_NOMEM. */
 int scm__registry_add(const void *p);
 /* Forgets p; 1 when it was recorded, 0 when not. */
 int scm__registry_remove(const void *p);

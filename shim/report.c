@@ -54,12 +54,13 @@ scm_report *scm__report_copy(const scm_report *src)
     r->nunmapped = src->nunmapped;
     r->nabsent = src->nabsent;
     for (i = 0; src->spelling != NULL && i < n; i++)
-        if (src->spelling[i] != NULL && scm__report_set_spelling(r, i, src->spelling[i]) != 0) {
+        if (src->spelling[i] != NULL &&
+            scm__report_set_spelling(r, i, src->spelling[i]) != SCM_OK) {
             scm__report_free(r);
             return NULL;
         }
     for (i = 0; i < src->nv3_only; i++)
-        if (scm__report_add_v3_only(r, src->v3_only[i]) != 0) {
+        if (scm__report_add_v3_only(r, src->v3_only[i]) != SCM_OK) {
             scm__report_free(r);
             return NULL;
         }
@@ -173,14 +174,14 @@ int scm__report_set_spelling(scm_report *r, size_t row, const char *spelling)
     char *copy;
     if (r->spelling == NULL &&
         (r->spelling = calloc(SCM__FROZEN_COUNT, sizeof *r->spelling)) == NULL)
-        return -1;
+        return SCM_E_NOMEM;
     if (r->spelling[row] != NULL && strcmp(r->spelling[row], spelling) == 0)
-        return 0;
+        return SCM_OK;
     if ((copy = strdup(spelling)) == NULL)
-        return -1;
+        return SCM_E_NOMEM;
     free(r->spelling[row]);
     r->spelling[row] = copy;
-    return 0;
+    return SCM_OK;
 }
 
 int scm__report_add_v3_only(scm_report *r, const char *name)
@@ -189,15 +190,15 @@ int scm__report_add_v3_only(scm_report *r, const char *name)
     size_t i;
     for (i = 0; i < r->nv3_only; i++)
         if (strcmp(r->v3_only[i], name) == 0)
-            return 0;
+            return SCM_OK;
     if ((copy = strdup(name)) == NULL)
-        return -1;
+        return SCM_E_NOMEM;
     grown = realloc(r->v3_only, (r->nv3_only + 1) * sizeof *grown);
     if (grown == NULL) {
         free(copy);
-        return -1;
+        return SCM_E_NOMEM;
     }
     r->v3_only = grown;
     r->v3_only[r->nv3_only++] = copy;
-    return 0;
+    return SCM_OK;
 }

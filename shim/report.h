@@ -39,12 +39,12 @@ void scm__report_set_absent(scm_report *r, size_t i);
 int scm__report_is_absent(const scm_report *r, size_t i);
 size_t scm__report_absent_count(const scm_report *r);
 
-/* Records that field i was read through spelling (not the table's first); 0 or -1 on OOM. */
+/* Records that field i was read through spelling (not the table's first); SCM_OK or SCM_E_NOMEM. */
 int scm__report_set_spelling(scm_report *r, size_t i, const char *spelling);
 /* The older spelling that served field i, or NULL. */
 const char *scm__report_spelling(const scm_report *r, size_t i);
 
-/* Adds a v3-only member name once; 0 or -1 on OOM. */
+/* Adds a v3-only member name once; SCM_OK or SCM_E_NOMEM. */
 int scm__report_add_v3_only(scm_report *r, const char *name);
 size_t scm__report_v3_only_count(const scm_report *r);
 const char *scm__report_v3_only(const scm_report *r, size_t i);

@@ -14,7 +14,7 @@
 /* Appends "Name: value"; a failure frees the list and returns NULL. */
 static scm_headers *add(scm_headers *list, const char *name, const char *value)
 {
-    if (list != NULL && scm__headers_add(list, name, value) != 0) {
+    if (list != NULL && scm__headers_add(list, name, value) != SCM_OK) {
         scm__headers_free(list);
         return NULL;
     }

@@ -75,6 +75,6 @@ int scm__sleep_ms(long ms)
     struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
     while (nanosleep(&ts, &ts) != 0)
         if (errno != EINTR)
-            return -1;
-    return 0;
+            return SCM_E_INVALID_PARAM; /* EINVAL: nanosleep has no other failure here */
+    return SCM_OK;
 }

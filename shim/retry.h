@@ -35,7 +35,10 @@ long scm__retry_backoff_ms(const scm_answer *a, int attempt, uint64_t *rng);
 int scm__retry_learn_skew(long *clock_offset, const scm_answer *a, int signed_requests,
                           const char *host);
 
-/* Sleeps ms (>= 0), resuming after signals; -1 when the sleep itself fails (never spin on it). */
+/*
+ * Sleeps ms (>= 0), resuming after signals; SCM_OK, or SCM_E_INVALID_PARAM
+ * when the sleep itself fails (ms out of range: never spin on it).
+ */
 int scm__sleep_ms(long ms);
 
 #endif

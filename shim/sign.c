@@ -48,10 +48,10 @@ int scm__sign_parse_date(const char *s, time_t *t)
     struct tm tm;
     int i;
     if (s == NULL || strlen(s) != SCM_SIGN_DATE_LEN || s[8] != 'T' || s[15] != 'Z')
-        return -1;
+        return SCM_E_INVALID_PARAM;
     for (i = 0; i < 15; i++)
         if (i != 8 && !isdigit((unsigned char)s[i]))
-            return -1;
+            return SCM_E_INVALID_PARAM;
     memset(&tm, 0, sizeof tm);
     tm.tm_year = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0') - 1900;
     tm.tm_mon = (s[4] - '0') * 10 + (s[5] - '0') - 1;
@@ -61,16 +61,16 @@ int scm__sign_parse_date(const char *s, time_t *t)
     tm.tm_sec = (s[13] - '0') * 10 + (s[14] - '0');
     if (tm.tm_mon > 11 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 ||
         tm.tm_sec > 59)
-        return -1;
+        return SCM_E_INVALID_PARAM;
     *t = timegm(&tm);
     /* timegm normalises 31 February into March: reject what does not come back unchanged. */
     {
         char back[SCM_SIGN_DATE_LEN + 1];
         scm__sign_format_date(*t, back);
         if (strcmp(back, s) != 0)
-            return -1;
+            return SCM_E_INVALID_PARAM;
     }
-    return 0;
+    return SCM_OK;
 }
 
 static int unreserved(unsigned char c)
@@ -92,7 +92,7 @@ int scm__sign_encode(scm_buf *out, const char *in, size_t len)
             scm__buf_append(out, esc, 3);
         }
     }
-    return out->oom ? -1 : 0;
+    return out->oom ? SCM_E_NOMEM : SCM_OK;
 }
 
 /* A header prepared for canonicalisation: lowercased name, trimmed value. */
@@ -135,10 +135,10 @@ static int canonical_query(scm_buf *out, const scm_kv *query, size_t n)
     scm_kv *sorted;
     size_t i;
     if (n == 0)
-        return 0;
+        return SCM_OK;
     sorted = malloc(n * sizeof *sorted);
     if (sorted == NULL)
-        return -1;
+        return SCM_E_NOMEM;
     memcpy(sorted, query, n * sizeof *sorted);
     qsort(sorted, n, sizeof *sorted, cmp_query);
     for (i = 0; i < n; i++) {
@@ -150,7 +150,7 @@ static int canonical_query(scm_buf *out, const scm_kv *query, size_t n)
         scm__sign_encode(out, v, strlen(v));
     }
     free(sorted);
-    return 0;
+    return SCM_OK;
 }
 
 static int prepare_headers(canon_header *h, const scm_kv *headers, size_t n)
@@ -163,7 +163,7 @@ static int prepare_headers(canon_header *h, const scm_kv *headers, size_t n)
         if (h[i].name == NULL) {
             while (i--)
                 free(h[i].name);
-            return -1;
+            return SCM_E_NOMEM;
         }
         for (j = 0; h[i].name[j]; j++)
             h[i].name[j] = (char)tolower((unsigned char)h[i].name[j]);
@@ -176,7 +176,7 @@ static int prepare_headers(canon_header *h, const scm_kv *headers, size_t n)
         h[i].value_len = vl;
     }
     qsort(h, n, sizeof *h, cmp_header);
-    return 0;
+    return SCM_OK;
 }
 
 char *scm__sign_canonical_request(const char *method, const char *path, const scm_kv *query,
@@ -193,7 +193,7 @@ char *scm__sign_canonical_request(const char *method, const char *path, const sc
     if (signed_headers)
         *signed_headers = NULL;
     h = calloc(nheaders ? nheaders : 1, sizeof *h);
-    if (h == NULL || prepare_headers(h, headers, nheaders) != 0) {
+    if (h == NULL || prepare_headers(h, headers, nheaders) != SCM_OK) {
         free(h);
         return NULL;
     }
@@ -203,7 +203,7 @@ char *scm__sign_canonical_request(const char *method, const char *path, const sc
     scm__buf_putc(&req, '\n');
     canonical_uri(&req, path);
     scm__buf_putc(&req, '\n');
-    if (canonical_query(&req, query, nquery) != 0)
+    if (canonical_query(&req, query, nquery) != SCM_OK)
         req.oom = 1;
     scm__buf_putc(&req, '\n');
     for (i = 0; i < nheaders; i++) {
@@ -265,15 +265,16 @@ int scm__sign_signature(const char *canonical_request, const char *date, const c
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int md_len = 0;
     char *sts = scm__sign_string_to_sign(canonical_request, date);
-    int rc = -1;
+    /* HMAC with a key it accepts fails only when OpenSSL cannot allocate. */
+    int rc = sk_len <= (size_t)0x7fffffff ? SCM_E_NOMEM : SCM_E_INVALID_PARAM;
     if (sts == NULL)
-        return -1;
-    if (sk_len <= (size_t)0x7fffffff &&
+        return SCM_E_NOMEM;
+    if (rc == SCM_E_NOMEM &&
         HMAC(EVP_sha256(), sk, (int)sk_len, (const unsigned char *)sts, strlen(sts), md, &md_len) !=
             NULL &&
         md_len == SHA256_DIGEST_LENGTH) {
         hex_lower(md, md_len, out_hex);
-        rc = 0;
+        rc = SCM_OK;
     }
     OPENSSL_cleanse(sts, strlen(sts));
     free(sts);
@@ -292,7 +293,7 @@ char *scm__sign_authorization(const char *method, const char *path, const scm_kv
                                         body_len, &signed_headers);
     if (canon == NULL)
         return NULL;
-    if (scm__sign_signature(canon, date, sk, strlen(sk), sig) != 0) {
+    if (scm__sign_signature(canon, date, sk, strlen(sk), sig) != SCM_OK) {
         free(canon);
         free(signed_headers);
         return NULL;

@@ -7,6 +7,8 @@
 #ifndef SCM_SHIM_SIGN_H
 #define SCM_SHIM_SIGN_H
 
+#include "scm_client.h"
+
 #include <stddef.h>
 #include <time.h>
 
@@ -20,12 +22,12 @@ typedef struct scm_kv {
 
 /* Writes t as X-Sdk-Date into out (SCM_SIGN_DATE_LEN + 1 bytes). */
 void scm__sign_format_date(time_t t, char out[SCM_SIGN_DATE_LEN + 1]);
-/* Parses an X-Sdk-Date; returns 0 and sets *t, or -1 when malformed. */
+/* Parses an X-Sdk-Date; SCM_OK with *t set, or SCM_E_INVALID_PARAM when malformed. */
 int scm__sign_parse_date(const char *s, time_t *t);
 
 /*
  * Percent-encodes len bytes of in (unreserved A-Z a-z 0-9 - _ . ~ kept),
- * appending to out. Returns 0, or -1 on allocation failure.
+ * appending to out. Returns SCM_OK, or SCM_E_NOMEM (out is oom).
  */
 struct scm_buf;
 int scm__sign_encode(struct scm_buf *out, const char *in, size_t len);
@@ -45,7 +47,8 @@ char *scm__sign_canonical_request(const char *method, const char *path, const sc
 
 /*
  * Computes the lowercase hex signature (65 bytes with NUL) of a canonical
- * request. date is the X-Sdk-Date value. Returns 0, or -1 on failure.
+ * request. date is the X-Sdk-Date value. Returns SCM_OK, SCM_E_INVALID_PARAM
+ * (sk longer than OpenSSL takes) or SCM_E_NOMEM.
  */
 int scm__sign_signature(const char *canonical_request, const char *date, const char *sk,
                         size_t sk_len, char out_hex[65]);

@@ -66,7 +66,7 @@ int scm__http_req_take_body(scm_http_req *r, const char *data, size_t n)
         r->too_large = 1;
         return -1;
     }
-    return scm__buf_append(&r->resp.body, data, n);
+    return scm__buf_append(&r->resp.body, data, n) == SCM_OK ? 0 : -1;
 }
 
 void scm__http_req_finish(scm_http_req *r, scm_http_result result, double seconds, const char *why)

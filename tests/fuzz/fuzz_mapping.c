@@ -64,7 +64,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     scm_error err = {"", "", 0, 0};
     size_t i;
 
-    if (scm__map_parse((const char *)data, size, &map, &err) != 0) {
+    if (scm__map_parse((const char *)data, size, &map, &err) != SCM_OK) {
         FUZZ_CHECK(map.rows == NULL && map.nrows == 0 && map.owned == NULL && err.msg[0] != '\0');
         return 0;
     }

@@ -155,7 +155,7 @@ START_TEST(bad_table_names_the_row)
     char *text = read_mapping(), *bad = edit(text, BAD_TABLES[_i].from, BAD_TABLES[_i].to);
     scm_error err = {"", "", 0, 0};
     scm_map m;
-    ck_assert_int_eq(scm__map_parse(bad, strlen(bad), &m, &err), -1);
+    ck_assert_int_eq(scm__map_parse(bad, strlen(bad), &m, &err), SCM_E_INVALID_PARAM);
     ck_assert_str_eq(err.msg, BAD_TABLES[_i].message);
     ck_assert_str_eq(err.code, "SCMSHIM.INVALID_PARAM");
     ck_assert_ptr_null(m.rows);
@@ -169,7 +169,7 @@ START_TEST(file_table_is_the_builtin_one)
     scm_error err = {"", "", 0, 0};
     scm_map m;
     size_t i;
-    ck_assert_msg(scm__map_load_file(SCM_MAPPING_JSON, &m, &err) == 0, "%s", err.msg);
+    ck_assert_msg(scm__map_load_file(SCM_MAPPING_JSON, &m, &err) == SCM_OK, "%s", err.msg);
     ck_assert_uint_eq(m.nrows, scm__map_builtin.nrows);
     for (i = 0; i < m.nrows; i++) {
         ck_assert_ptr_eq(m.rows[i].field, scm__map_builtin.rows[i].field);
@@ -196,20 +196,40 @@ START_TEST(file_table_missing_row)
     ck_assert_int_ge(fd, 0);
     ck_assert_int_eq(write(fd, bad, strlen(bad)), (long)strlen(bad));
     close(fd);
-    ck_assert_int_eq(scm__map_load_file(path, &m, &err), -1);
+    ck_assert_int_eq(scm__map_load_file(path, &m, &err), SCM_E_INVALID_PARAM);
     ck_assert_str_eq(err.msg, "row organization_unit: missing (every legacy field needs one row)");
-    ck_assert_int_eq(scm__map_load_file("/nonexistent/map.json", &m, &err), -1);
+    ck_assert_int_eq(scm__map_load_file("/nonexistent/map.json", &m, &err), SCM_E_INVALID_PARAM);
     ck_assert_str_eq(err.msg, "/nonexistent/map.json: No such file or directory");
     /* A FIFO with no writer would block the client's creation forever: refused at once. */
     unlink(path);
     ck_assert_int_eq(mkfifo(path, 0600), 0);
-    ck_assert_int_eq(scm__map_load_file(path, &m, &err), -1);
+    ck_assert_int_eq(scm__map_load_file(path, &m, &err), SCM_E_INVALID_PARAM);
     ck_assert_ptr_nonnull(strstr(err.msg, ": not a regular file"));
-    ck_assert_int_eq(scm__map_load_file("/tmp", &m, &err), -1);
+    ck_assert_int_eq(scm__map_load_file("/tmp", &m, &err), SCM_E_INVALID_PARAM);
     ck_assert_str_eq(err.msg, "/tmp: not a regular file");
     unlink(path);
     free(bad);
     free(text);
+}
+END_TEST
+
+/* The variable's table is refused with the loader's own code, not a bare failure. */
+START_TEST(env_table_refused_with_its_code)
+{
+    scm_error err = {"", "", 0, 0};
+    scm_map loaded;
+    const scm_map *map = NULL;
+    unsetenv("SCM_SHIM_MAPPING");
+    ck_assert_int_eq(scm__map_from_env(&loaded, &map, &err), SCM_OK);
+    ck_assert_ptr_eq(map, &scm__map_builtin);
+    setenv("SCM_SHIM_MAPPING", "/nonexistent/map.json", 1);
+    ck_assert_int_eq(scm__map_from_env(&loaded, &map, &err), SCM_E_INVALID_PARAM);
+    unsetenv("SCM_SHIM_MAPPING");
+    ck_assert_str_eq(err.code, "SCMSHIM.INVALID_PARAM");
+    ck_assert_str_eq(err.msg,
+                     "SCM_SHIM_MAPPING=/nonexistent/map.json: /nonexistent/map.json: No such file "
+                     "or directory");
+    ck_assert_ptr_eq(map, &scm__map_builtin);
 }
 END_TEST
 
@@ -223,6 +243,7 @@ int main(void)
     tcase_add_loop_test(tc, bad_table_names_the_row, 0, sizeof BAD_TABLES / sizeof BAD_TABLES[0]);
     tcase_add_test(tc, file_table_is_the_builtin_one);
     tcase_add_test(tc, file_table_missing_row);
+    tcase_add_test(tc, env_table_refused_with_its_code);
     suite_add_tcase(s, tc);
     return tu_run(s);
 }

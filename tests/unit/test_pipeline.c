@@ -220,7 +220,7 @@ static void ahead_date(char *out, size_t size, time_t *server)
 static long sent_skew(const fake_call *call)
 {
     time_t t;
-    ck_assert_int_eq(scm__sign_parse_date(call->sdk_date, &t), 0);
+    ck_assert_int_eq(scm__sign_parse_date(call->sdk_date, &t), SCM_OK);
     return (long)(t - time(NULL));
 }
 

@@ -4,6 +4,7 @@
 #include "testutil.h"
 
 #include <check.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -65,7 +66,8 @@ START_TEST(vector_reproduced)
     ck_assert_str_eq(signed_headers, str(v, "signed_headers"));
     sts = scm__sign_string_to_sign(canon, date);
     ck_assert_str_eq(sts, str(v, "string_to_sign"));
-    ck_assert_int_eq(scm__sign_signature(canon, date, str(v, "sk"), strlen(str(v, "sk")), sig), 0);
+    ck_assert_int_eq(scm__sign_signature(canon, date, str(v, "sk"), strlen(str(v, "sk")), sig),
+                     SCM_OK);
     ck_assert_str_eq(sig, str(v, "signature"));
     auth = scm__sign_authorization(str(v, "method"), str(v, "path"), query, nq, headers, nh, body,
                                    strlen(body), date, str(v, "ak"), str(v, "sk"));
@@ -87,15 +89,15 @@ START_TEST(date_round_trip)
 {
     char buf[SCM_SIGN_DATE_LEN + 1];
     time_t t = 0;
-    ck_assert_int_eq(scm__sign_parse_date("20261128T193000Z", &t), 0);
+    ck_assert_int_eq(scm__sign_parse_date("20261128T193000Z", &t), SCM_OK);
     scm__sign_format_date(t, buf);
     ck_assert_str_eq(buf, "20261128T193000Z");
-    ck_assert_int_eq(scm__sign_parse_date("20261128T193000", &t), -1);
-    ck_assert_int_eq(scm__sign_parse_date("2026112XT193000Z", &t), -1);
-    ck_assert_int_eq(scm__sign_parse_date("20261328T193000Z", &t), -1);
-    ck_assert_int_eq(scm__sign_parse_date("20260231T193000Z", &t), -1);
-    ck_assert_int_eq(scm__sign_parse_date("20261128T193060Z", &t), -1);
-    ck_assert_int_eq(scm__sign_parse_date(NULL, &t), -1);
+    ck_assert_int_eq(scm__sign_parse_date("20261128T193000", &t), SCM_E_INVALID_PARAM);
+    ck_assert_int_eq(scm__sign_parse_date("2026112XT193000Z", &t), SCM_E_INVALID_PARAM);
+    ck_assert_int_eq(scm__sign_parse_date("20261328T193000Z", &t), SCM_E_INVALID_PARAM);
+    ck_assert_int_eq(scm__sign_parse_date("20260231T193000Z", &t), SCM_E_INVALID_PARAM);
+    ck_assert_int_eq(scm__sign_parse_date("20261128T193060Z", &t), SCM_E_INVALID_PARAM);
+    ck_assert_int_eq(scm__sign_parse_date(NULL, &t), SCM_E_INVALID_PARAM);
 }
 END_TEST
 
@@ -115,8 +117,22 @@ START_TEST(encoding)
 {
     scm_buf b;
     scm__buf_init(&b);
-    ck_assert_int_eq(scm__sign_encode(&b, "a b~*/+!'()\xe8\xaf\x81", 14), 0);
+    ck_assert_int_eq(scm__sign_encode(&b, "a b~*/+!'()\xe8\xaf\x81", 14), SCM_OK);
     ck_assert_str_eq(b.data, "a%20b~%2A%2F%2B%21%27%28%29%E8%AF%81");
+    scm__buf_free(&b);
+}
+END_TEST
+
+/* A failed append is SCM_E_NOMEM and sticks: the encoder and every later append say so too. */
+START_TEST(failed_append_is_nomem)
+{
+    scm_buf b;
+    scm__buf_init(&b);
+    ck_assert_int_eq(scm__buf_puts(&b, "ok"), SCM_OK);
+    ck_assert_int_eq(scm__buf_append(&b, "x", SIZE_MAX), SCM_E_NOMEM);
+    ck_assert_int_eq(scm__buf_putc(&b, 'y'), SCM_E_NOMEM);
+    ck_assert_int_eq(scm__sign_encode(&b, "a b", 3), SCM_E_NOMEM);
+    ck_assert_str_eq(b.data, "ok");
     scm__buf_free(&b);
 }
 END_TEST
@@ -138,6 +154,7 @@ int main(void)
     tcase_add_loop_test(tc, vector_reproduced, 0, 12);
     tcase_add_test(tc, date_round_trip);
     tcase_add_test(tc, encoding);
+    tcase_add_test(tc, failed_append_is_nomem);
     tcase_add_test(tc, content_sha256_header_is_trimmed);
     tcase_add_test(tc, constant_time_equal);
     suite_add_tcase(s, tc);

@@ -136,7 +136,7 @@ static enum emu_auth_result check_signature(const emu_auth_config *a, struct MHD
         headers[nh].value = value;
         nh++;
     }
-    if (!has_host || !has_date || scm__sign_parse_date(date, &t) != 0 ||
+    if (!has_host || !has_date || scm__sign_parse_date(date, &t) != SCM_OK ||
         (!has_project && MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Project-Id") != NULL) ||
         (!has_domain && MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Domain-Id") != NULL))
         return EMU_AUTH_BAD_SIGNATURE;
@@ -152,7 +152,7 @@ static enum emu_auth_result check_signature(const emu_auth_config *a, struct MHD
         MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_arg, &q);
     }
     canon = scm__sign_canonical_request(method, path, q.v, q.n, headers, nh, "", 0, NULL);
-    if (canon != NULL && scm__sign_signature(canon, date, a->sk, strlen(a->sk), sig) == 0 &&
+    if (canon != NULL && scm__sign_signature(canon, date, a->sk, strlen(a->sk), sig) == SCM_OK &&
         scm__sign_equal(sig, signature))
         r = EMU_AUTH_OK_AKSK;
     free(canon);

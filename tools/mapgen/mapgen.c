@@ -100,7 +100,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "mapgen: cannot read %s\n", argv[1]);
         return 1;
     }
-    if (scm__map_parse(json, len, &map, &err) != 0) {
+    if (scm__map_parse(json, len, &map, &err) != SCM_OK) {
         fprintf(stderr, "%s: %s\n", argv[1], err.msg);
         free(json);
         return 1;

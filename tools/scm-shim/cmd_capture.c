@@ -73,7 +73,7 @@ static int capture_fleet(cli_config *conf, const char *store, char **ids, size_t
 
     if (bad == NULL)
         return cli_error(CLI_FAIL, "out of memory");
-    if (scm__map_from_env(&loaded, &j.map, &err) != 0) {
+    if (scm__map_from_env(&loaded, &j.map, &err) != SCM_OK) {
         free(bad);
         return cli_error(CLI_USAGE, "%s", err.msg);
     }
@@ -142,7 +142,7 @@ static int maintain(const char *store, const char *action, const char *cert_id)
     if (cap == NULL)
         return CLI_USAGE; /* the reason is on stderr */
     if (strcmp(action, "--stats") == 0) {
-        if (scm__map_from_env(&loaded, &map, &err) != 0) {
+        if (scm__map_from_env(&loaded, &map, &err) != SCM_OK) {
             rc = cli_error(CLI_USAGE, "%s", err.msg);
         } else if (scm__capture_stats_get(cap, &st) != 0) {
             rc = cli_error(CLI_FAIL, "%s: cannot read the store", store);

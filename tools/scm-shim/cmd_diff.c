@@ -80,7 +80,7 @@ int cmd_diff(int argc, char **argv)
         help(stderr);
         return cli_error(CLI_USAGE, "diff takes LEGACY.json and V3.json");
     }
-    if (scm__map_from_env(&loaded, &map, &err) != 0)
+    if (scm__map_from_env(&loaded, &map, &err) != SCM_OK)
         return cli_error(CLI_USAGE, "%s", err.msg);
     rc = load_side(files[0], SCM_BACKEND_LEGACY, map, &d[SCM_BACKEND_LEGACY]);
     if (rc == CLI_OK)

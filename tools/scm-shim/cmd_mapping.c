@@ -121,7 +121,7 @@ int cmd_mapping(int argc, char **argv)
     }
     if (strcmp(format, "markdown") != 0 && strcmp(format, "json") != 0)
         return cli_error(CLI_USAGE, "--format takes markdown or json");
-    if (scm__map_from_env(&loaded, &map, &err) != 0)
+    if (scm__map_from_env(&loaded, &map, &err) != SCM_OK)
         return cli_error(CLI_USAGE, "%s", err.msg);
     rc = CLI_OK;
     if (strcmp(format, "markdown") == 0)
