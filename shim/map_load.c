@@ -323,6 +323,9 @@ static int element_elsewhere(const scm_map_row *r, const char *array)
     return 0;
 }
 
+/* What every format 2 table read its auth[] rows from. */
+#define FORMAT2_ELEMENTS "authentification"
+
 int scm__map_parse(const char *json, size_t len, scm_map *out, scm_error *err)
 {
     cJSON *doc = scm__json_parse(json, len);
@@ -344,8 +347,10 @@ int scm__map_parse(const char *json, size_t len, scm_map *out, scm_error *err)
         return fail(err, "the table needs a \"fields\" array and a \"v3_schema\" object");
     }
     /* Format 1 named element members without their array: read now, they would mean top-level
-     * members. Format 2 had no "source": its element array was the loader's guess. */
-    if (!cJSON_IsNumber(format) || format->valuedouble != SCM_MAP_FORMAT) {
+     * members. Format 2 had no "source" and always meant v3's "authentification": operators'
+     * format-2 tables keep working, read as that source. */
+    if (!cJSON_IsNumber(format) ||
+        (format->valuedouble != SCM_MAP_FORMAT && format->valuedouble != 2)) {
         cJSON_Delete(doc);
         return fail(err,
                     "the table's \"format\" must be %d (a \"source\" object names the API and its "
@@ -354,10 +359,19 @@ int scm__map_parse(const char *json, size_t len, scm_map *out, scm_error *err)
                     SCM_MAP_FORMAT);
     }
     source = cJSON_GetObjectItemCaseSensitive(doc, "source");
-    elements = get_string(source, "elements");
-    api = get_string(source, "api") != NULL
-              ? lookup(API_NAMES, COUNT(API_NAMES), get_string(source, "api"))
-              : -1;
+    if (format->valuedouble == 2) {
+        if (source != NULL) {
+            cJSON_Delete(doc);
+            return fail(err, "a format 2 table has no \"source\" (format 3 names it)");
+        }
+        elements = FORMAT2_ELEMENTS;
+        api = SCM_API_V3;
+    } else {
+        elements = get_string(source, "elements");
+        api = get_string(source, "api") != NULL
+                  ? lookup(API_NAMES, COUNT(API_NAMES), get_string(source, "api"))
+                  : -1;
+    }
     if (api < 0 || elements == NULL) {
         cJSON_Delete(doc);
         return fail(err, "the table needs a \"source\" object: {\"api\": \"v3\", \"elements\": "

@@ -65,7 +65,7 @@ typedef enum {
 /* Spellings one source may have: the current name first, then older deployments' names. */
 #define SCM_MAP_MAX_SPELLINGS 3
 
-/* Version of the mapping.json format this loader reads. */
+/* Version of the mapping.json format this loader writes about; it also reads format 2. */
 #define SCM_MAP_FORMAT 3
 
 /*

@@ -113,9 +113,10 @@ static const struct {
      "row encrypt_type: a v3 source is a name or an array of 1 to 3 spellings"},
     {"\"older_members\": [\"signature_algrithm\"]", "\"older_members\": []",
      "row encrypt_type: v3 member \"signature_algrithm\" is not in the v3 schema"},
-    {"\"format\": 3", "\"format\": 2",
+    {"\"format\": 3", "\"format\": 1",
      "the table's \"format\" must be 3 (a \"source\" object names the API and its element array; "
      "v3 sources are paths from the body's top, element members as \"array[].member\")"},
+    {"\"format\": 3", "\"format\": 2", "a format 2 table has no \"source\" (format 3 names it)"},
     {"\"api\": \"v3\"", "\"api\": \"v4\"",
      "the table needs a \"source\" object: {\"api\": \"v3\", \"elements\": \"<the array whose "
      "elements auth[] rows read>\"}"},
@@ -181,6 +182,28 @@ START_TEST(file_table_is_the_builtin_one)
 }
 END_TEST
 
+/* A format 2 table (no "source") is read as v3's "authentification" source, as it always was. */
+START_TEST(format_2_table_reads_as_before)
+{
+    char *text = read_mapping(), *v2 = edit(text, "\"format\": 3", "\"format\": 2");
+    char *old = edit(v2, "\"source\": {\"api\": \"v3\", \"elements\": \"authentification\"},", "");
+    scm_error err = {"", "", 0, 0};
+    scm_map m;
+    size_t i;
+    ck_assert_msg(scm__map_parse(old, strlen(old), &m, &err) == SCM_OK, "%s", err.msg);
+    ck_assert_int_eq(m.api, SCM_API_V3);
+    ck_assert_uint_eq(m.nrows, scm__map_builtin.nrows);
+    for (i = 0; i < m.nrows; i++) {
+        ck_assert_ptr_eq(m.rows[i].field, scm__map_builtin.rows[i].field);
+        ck_assert_int_eq(m.rows[i].rule, scm__map_builtin.rows[i].rule);
+    }
+    scm__map_free(&m);
+    free(old);
+    free(v2);
+    free(text);
+}
+END_TEST
+
 START_TEST(file_table_missing_row)
 {
     char *text = read_mapping(), path[] = "/tmp/scmshim-map-XXXXXX";
@@ -242,6 +265,7 @@ int main(void)
     tcase_add_test(tc, builtin_has_one_row_per_field);
     tcase_add_loop_test(tc, bad_table_names_the_row, 0, sizeof BAD_TABLES / sizeof BAD_TABLES[0]);
     tcase_add_test(tc, file_table_is_the_builtin_one);
+    tcase_add_test(tc, format_2_table_reads_as_before);
     tcase_add_test(tc, file_table_missing_row);
     tcase_add_test(tc, env_table_refused_with_its_code);
     suite_add_tcase(s, tc);
