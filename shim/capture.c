@@ -191,26 +191,26 @@ static int upsert(scm_capture *cap, const char *cert_id, const char *field, cons
     return rc == SQLITE_DONE ? 0 : -1;
 }
 
-int scm__capture_store(scm_capture *cap, const scm_map *map, const scm_cert_details *legacy,
-                       long budget_ms)
+scm_capture_result scm__capture_store(scm_capture *cap, const scm_map *map,
+                                      const scm_cert_details *legacy, long budget_ms)
 {
     long long when = (long long)time(NULL);
     size_t i, k;
     int ok = 1, rc;
 
     if (cap == NULL || cap->broken)
-        return -1;
+        return SCM_CAPTURE_FAILED;
     if (legacy->cert_id[0] == '\0')
-        return 0;
+        return SCM_CAPTURE_STORED;
     if (!wait_at_most(cap, budget_ms) || (rc = ready(cap)) > 0 ||
         (rc == 0 && is_busy(rc = sqlite3_exec(cap->db, "BEGIN IMMEDIATE", NULL, NULL, NULL)))) {
         busy(cap, "capturing");
-        return 1;
+        return SCM_CAPTURE_SKIPPED;
     }
     if (rc != SQLITE_OK) {
         if (!cap->broken)
             fail(cap, "begin", NULL);
-        return -1;
+        return SCM_CAPTURE_FAILED;
     }
     for (i = 0; ok && i < map->nrows; i++) {
         const scm_map_row *r = &map->rows[i];
@@ -226,14 +226,14 @@ int scm__capture_store(scm_capture *cap, const scm_map *map, const scm_cert_deta
     if (ok && is_busy(rc = sqlite3_exec(cap->db, "COMMIT", NULL, NULL, NULL))) {
         sqlite3_exec(cap->db, "ROLLBACK", NULL, NULL, NULL);
         busy(cap, "capturing");
-        return 1;
+        return SCM_CAPTURE_SKIPPED;
     }
     if (!ok || rc != SQLITE_OK) {
         fail(cap, "write", NULL);
         sqlite3_exec(cap->db, "ROLLBACK", NULL, NULL, NULL);
-        return -1;
+        return SCM_CAPTURE_FAILED;
     }
-    return 0;
+    return SCM_CAPTURE_STORED;
 }
 
 /* Puts a captured value into *slot when the row's class allows it; 1 when it did. */

@@ -28,14 +28,19 @@ typedef struct scm_capture scm_capture;
 scm_capture *scm__capture_open(const char *path, long budget_ms);
 void scm__capture_close(scm_capture *cap);
 
+/* What a store did: a busy store is skipped, never waited on past the budget. */
+typedef enum {
+    SCM_CAPTURE_STORED,
+    SCM_CAPTURE_SKIPPED, /* locked past budget_ms */
+    SCM_CAPTURE_FAILED   /* cap NULL or off, or the write failed (reported once) */
+} scm_capture_result;
+
 /*
  * Stores legacy's missing and lossy fields (as map classes them) for its
- * cert_id; insert or update. 0 stored, 1 skipped (locked past budget_ms), or
- * -1 when nothing can be stored (cap NULL or off, or the write failed:
- * reported once).
+ * cert_id; insert or update.
  */
-int scm__capture_store(scm_capture *cap, const scm_map *map, const scm_cert_details *legacy,
-                       long budget_ms);
+scm_capture_result scm__capture_store(scm_capture *cap, const scm_map *map,
+                                      const scm_cert_details *legacy, long budget_ms);
 
 /*
  * Restores into d (rebuilt from v3 by map) the captured values of fields v3
@@ -45,7 +50,7 @@ int scm__capture_store(scm_capture *cap, const scm_map *map, const scm_cert_deta
  */
 void scm__capture_fill(scm_capture *cap, const scm_map *map, scm_cert_details *d, long budget_ms);
 
-/* For `scm-shim capture`: counts, JSON lines, and removal; 0, or -1 with err. */
+/* For `scm-shim capture`: counts, JSON lines, and removal; 0, or -1 once the failure is logged. */
 typedef struct scm_capture_stats {
     long long certificates, values, oldest, newest;
 } scm_capture_stats;

@@ -44,7 +44,7 @@ static void capture_one(scm_client *c, size_t i, void *ctx)
 {
     capture_job *j = ctx;
     scm_cert_details *d = NULL;
-    int stored;
+    scm_capture_result stored;
     if (scm_query_cert_details(c, j->ids[i], &d) != SCM_OK) {
         cli_error(CLI_FAIL, "%s: %s", j->ids[i], scm_client_error_msg(c));
         atomic_fetch_add(&j->failed, 1);
@@ -53,7 +53,7 @@ static void capture_one(scm_client *c, size_t i, void *ctx)
     pthread_mutex_lock(&j->lock);
     stored = scm__capture_store(j->store, j->map, d, SCM_CAPTURE_WAIT_MS);
     pthread_mutex_unlock(&j->lock);
-    if (stored != 0) {
+    if (stored != SCM_CAPTURE_STORED) {
         cli_error(CLI_FAIL, "%s: read from v2 but not stored", j->ids[i]);
         atomic_fetch_add(&j->failed, 1);
     }
