@@ -24,6 +24,8 @@ struct scm_capture;
 typedef struct scm_backend_ops {
     const char *name;         /* "v3", "legacy": logs, reports, audit lines, SCM_SHIM_BACKEND */
     const char *endpoint_var; /* the environment variable overriding its endpoint */
+    const char *endpoint_opt; /* the scm_shim_client_options member overriding it */
+    size_t endpoint_opt_at;   /* offsetof that member */
     int needs_project;        /* its path names the project: no project ID, no query */
     int domain_scope;         /* sends X-Domain-Id instead of X-Project-Id given a domain ID */
     const char *id_key;       /* the member of its 2xx body naming the certificate */

@@ -9,6 +9,7 @@
 #include "capture.h"
 #include "details.h"
 
+#include <stddef.h>
 #include <stdio.h>
 
 static int legacy_path(char *buf, size_t size, const char *prefix, const char *project_id,
@@ -35,6 +36,8 @@ static void legacy_capture(struct scm_capture *cap, const scm_map *map, scm_cert
 const scm_backend_ops scm__backend_legacy = {
     .name = "legacy",
     .endpoint_var = "SCM_SHIM_LEGACY_ENDPOINT",
+    .endpoint_opt = "legacy_endpoint",
+    .endpoint_opt_at = offsetof(scm_shim_client_options, legacy_endpoint),
     .needs_project = 1,
     .domain_scope = 0, /* the path is project-scoped: it names the project of its URL */
     .id_key = "cert_id",

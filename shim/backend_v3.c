@@ -9,6 +9,7 @@
 #include "capture.h"
 #include "convert.h"
 
+#include <stddef.h>
 #include <stdio.h>
 
 static int v3_path(char *buf, size_t size, const char *prefix, const char *project_id,
@@ -28,6 +29,8 @@ static void v3_capture(struct scm_capture *cap, const scm_map *map, scm_cert_det
 const scm_backend_ops scm__backend_v3 = {
     .name = "v3",
     .endpoint_var = "SCM_SHIM_V3_ENDPOINT",
+    .endpoint_opt = "v3_endpoint",
+    .endpoint_opt_at = offsetof(scm_shim_client_options, v3_endpoint),
     .needs_project = 0,
     .domain_scope = 1,
     .id_key = "id",

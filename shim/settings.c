@@ -388,15 +388,17 @@ static int region_endpoint(scm_settings *s, const char *given, const char **url,
 static int read_endpoint(scm_settings *s, scm_backend b, const char *given,
                          const scm_shim_client_options *o, scm_error *err)
 {
-    const char *var = scm__backend_ops(b)->endpoint_var;
-    const char *opt = b == SCM_BACKEND_LEGACY ? o->legacy_endpoint : o->v3_endpoint;
+    const scm_backend_ops *ops = scm__backend_ops(b);
+    const char *var = ops->endpoint_var;
+    const char *opt = *(const char *const *)((const char *)o + ops->endpoint_opt_at);
     const char *url = opt_str(opt, var), *from;
     /* Only the backend in use needs one (shadow mode needs both). */
     int needed = b == s->backend || s->shadow, rc;
     scm_error why;
+    char named[64];
 
-    from =
-        opt != NULL ? (b == SCM_BACKEND_LEGACY ? OPT "legacy_endpoint" : OPT "v3_endpoint") : var;
+    snprintf(named, sizeof named, OPT "%s", ops->endpoint_opt);
+    from = opt != NULL ? named : var;
     if (url == NULL) {
         url = given;
         from = NULL;

@@ -84,18 +84,26 @@ START_TEST(defaults_then_environment_then_options)
     o.backend = "v3";
     o.annotate = 0;
     o.v3_endpoint = "https://opt.example.com";
+    o.legacy_endpoint = "https://legacy-opt.example.com";
     o.capture = "";
     ck_assert_msg(scm__settings_init(&s, &c, &o, &err) == 0, "%s", err.msg);
     ck_assert_int_eq(s.retries, 0);
     ck_assert_int_eq(s.backend, SCM_BACKEND_V3);
     ck_assert_int_eq(s.annotate, 0);
     ck_assert_str_eq(s.ep[SCM_BACKEND_V3].base, "https://opt.example.com");
+    ck_assert_str_eq(s.ep[SCM_BACKEND_LEGACY].base, "https://legacy-opt.example.com");
     /* "" is none, over the variable. */
     ck_assert_ptr_null(s.capture);
     /* Members left unset fall through to the environment. */
     ck_assert_int_eq(s.connect_timeout_ms, 1234);
     ck_assert_double_eq(s.shadow_sample, 0.25);
     scm__settings_free(&s);
+
+    /* A bad endpoint member is named as the member it came through. */
+    o.legacy_endpoint = "ftp://legacy-opt.example.com";
+    ck_assert_int_eq(scm__settings_init(&s, &c, &o, &err), SCM_E_INVALID_PARAM);
+    ck_assert_str_eq(err.msg, "legacy endpoint from scm_shim_client_options.legacy_endpoint: "
+                              "endpoint must start with https:// or http://");
     clear_env();
 }
 END_TEST
