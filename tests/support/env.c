@@ -1,6 +1,7 @@
 /*
  * env.c - saving and restoring the environment around a test; see env.h.
- * owns: the saved copy; must not: know which variables matter (every one is put back).
+ * owns: the saved copy, and clearing the library's variables; must not: know one variable by
+ * name (every one is put back; the library's are known by prefix).
  */
 #include "env.h"
 
@@ -72,5 +73,24 @@ void tu_env_restore(void)
         now = getenv(name);
         if (now == NULL || strcmp(now, saved[i] + len + 1) != 0)
             setenv(name, saved[i] + len + 1, 1);
+    }
+}
+
+void tu_env_clear_config(void)
+{
+    char name[512];
+    size_t i;
+    /* Each unsetenv changes environ, so look again from the start. */
+    for (i = 0; environ[i] != NULL;) {
+        size_t len = strcspn(environ[i], "=");
+        if (len < sizeof name && (strncmp(environ[i], "HUAWEICLOUD_SDK_", 16) == 0 ||
+                                  strncmp(environ[i], "SCM_SHIM_", 9) == 0)) {
+            memcpy(name, environ[i], len);
+            name[len] = '\0';
+            unsetenv(name);
+            i = 0;
+        } else {
+            i++;
+        }
     }
 }

@@ -11,4 +11,7 @@ void tu_env_save(void);
 /* Makes the environment the saved copy again: unsets what was added, resets what changed. */
 void tu_env_restore(void);
 
+/* Unsets every variable the library reads: HUAWEICLOUD_SDK_* and SCM_SHIM_*. */
+void tu_env_clear_config(void);
+
 #endif

@@ -7,57 +7,21 @@
 #include "scm_client.h"
 #include "scm_shim.h"
 #include "settings.h"
+#include "env.h"
 #include "testutil.h"
 
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Every variable an options member replaces, cleared around each test. */
-static const char *const VARS[] = {"SCM_SHIM_BACKEND",
-                                   "SCM_SHIM_V3_ENDPOINT",
-                                   "SCM_SHIM_LEGACY_ENDPOINT",
-                                   "HUAWEICLOUD_SDK_REGION",
-                                   "HUAWEICLOUD_SDK_DOMAIN_ID",
-                                   "SCM_SHIM_MAPPING",
-                                   "SCM_SHIM_ANNOTATE",
-                                   "SCM_SHIM_SHADOW",
-                                   "SCM_SHIM_SHADOW_SAMPLE",
-                                   "SCM_SHIM_SHADOW_TIMEOUT_MS",
-                                   "SCM_SHIM_AUDIT_LOG",
-                                   "SCM_SHIM_AUDIT_VALUES",
-                                   "SCM_SHIM_RETRIES",
-                                   "SCM_SHIM_CONNECT_TIMEOUT_MS",
-                                   "SCM_SHIM_CA_FILE",
-                                   "SCM_SHIM_CAPTURE",
-                                   "SCM_SHIM_LOG"};
-
-static void clear_env(void)
-{
-    size_t i;
-    for (i = 0; i < sizeof VARS / sizeof VARS[0]; i++)
-        unsetenv(VARS[i]);
-}
-
-static scm_config base_config(void)
-{
-    scm_config c;
-    memset(&c, 0, sizeof c);
-    c.endpoint = "https://scm.cn-north-4.myhuaweicloud.com";
-    c.project_id = "0a1b2c3d4e5f60718293a4b5c6d7e8f9";
-    c.access_key = "AKEXAMPLE";
-    c.secret_key = "SKEXAMPLE-secret";
-    return c;
-}
-
 START_TEST(defaults_then_environment_then_options)
 {
-    scm_config c = base_config();
+    scm_config c = tu_base_config();
     scm_shim_client_options o = SCM_SHIM_CLIENT_OPTIONS_INIT;
     scm_error err = {0};
     scm_settings s;
 
-    clear_env();
+    tu_env_clear_config();
     /* Neither: the defaults. */
     ck_assert_int_eq(scm__settings_init(&s, &c, &o, &err), 0);
     ck_assert_int_eq(s.retries, SCM_DEFAULT_RETRIES);
@@ -104,35 +68,35 @@ START_TEST(defaults_then_environment_then_options)
     ck_assert_int_eq(scm__settings_init(&s, &c, &o, &err), SCM_E_INVALID_PARAM);
     ck_assert_str_eq(err.msg, "legacy endpoint from scm_shim_client_options.legacy_endpoint: "
                               "endpoint must start with https:// or http://");
-    clear_env();
+    tu_env_clear_config();
 }
 END_TEST
 
 START_TEST(null_options_is_the_environment)
 {
-    scm_config c = base_config();
+    scm_config c = tu_base_config();
     scm_error err = {0};
     scm_settings s;
 
-    clear_env();
+    tu_env_clear_config();
     tu_setenv("SCM_SHIM_RETRIES", "7");
     tu_setenv("HUAWEICLOUD_SDK_DOMAIN_ID", "envdomain");
     ck_assert_int_eq(scm__settings_init(&s, &c, NULL, &err), 0);
     ck_assert_int_eq(s.retries, 7);
     ck_assert_str_eq(s.domain_id, "envdomain");
     scm__settings_free(&s);
-    clear_env();
+    tu_env_clear_config();
 }
 END_TEST
 
 START_TEST(region_and_domain_from_options)
 {
-    scm_config c = base_config();
+    scm_config c = tu_base_config();
     scm_shim_client_options o = SCM_SHIM_CLIENT_OPTIONS_INIT;
     scm_error err = {0};
     scm_settings s;
 
-    clear_env();
+    tu_env_clear_config();
     tu_setenv("HUAWEICLOUD_SDK_REGION", "cn-north-4");
     tu_setenv("HUAWEICLOUD_SDK_DOMAIN_ID", "envdomain");
     c.endpoint = NULL;
@@ -142,18 +106,18 @@ START_TEST(region_and_domain_from_options)
     ck_assert_str_eq(s.ep[SCM_BACKEND_V3].base, "https://scm.ap-southeast-1.myhuaweicloud.com");
     ck_assert_ptr_null(s.domain_id);
     scm__settings_free(&s);
-    clear_env();
+    tu_env_clear_config();
 }
 END_TEST
 
 /* An option out of its variable's range is refused, naming the member. */
 START_TEST(bad_option_value_refused)
 {
-    scm_config c = base_config();
+    scm_config c = tu_base_config();
     scm_shim_client_options o = SCM_SHIM_CLIENT_OPTIONS_INIT;
     scm_client *client;
 
-    clear_env();
+    tu_env_clear_config();
     tu_setenv("SCM_SHIM_LOG", "off");
     o.retries = SCM_MAX_RETRIES + 1;
     client = scm_shim_client_new(&c, &o);
@@ -163,7 +127,7 @@ START_TEST(bad_option_value_refused)
     o.shadow = 2;
     ck_assert_ptr_null(scm_shim_client_new(&c, &o));
     ck_assert_ptr_nonnull(strstr(scm_shim_last_error(), "scm_shim_client_options.shadow"));
-    clear_env();
+    tu_env_clear_config();
 }
 END_TEST
 
@@ -171,11 +135,11 @@ static const unsigned int BAD_VERSIONS[] = {0, SCM_SHIM_CLIENT_OPTIONS_VERSION +
 
 START_TEST(unknown_version_refused)
 {
-    scm_config c = base_config();
+    scm_config c = tu_base_config();
     scm_shim_client_options o = SCM_SHIM_CLIENT_OPTIONS_INIT;
     scm_client *client;
 
-    clear_env();
+    tu_env_clear_config();
     tu_setenv("SCM_SHIM_LOG", "off");
     o.version = BAD_VERSIONS[_i];
     client = scm_shim_client_new(&c, &o);
@@ -183,17 +147,17 @@ START_TEST(unknown_version_refused)
     ck_assert_msg(strstr(scm_shim_last_error(), "scm_shim_client_options version") != NULL &&
                       strstr(scm_shim_last_error(), "is not supported") != NULL,
                   "'%s'", scm_shim_last_error());
-    clear_env();
+    tu_env_clear_config();
 }
 END_TEST
 
 START_TEST(current_version_and_null_options_accepted)
 {
-    scm_config c = base_config();
+    scm_config c = tu_base_config();
     scm_shim_client_options o = SCM_SHIM_CLIENT_OPTIONS_INIT;
     scm_client *client;
 
-    clear_env();
+    tu_env_clear_config();
     client = scm_shim_client_new(&c, &o);
     ck_assert_ptr_nonnull(client);
     ck_assert_str_eq(scm_shim_last_error(), "");
@@ -201,18 +165,18 @@ START_TEST(current_version_and_null_options_accepted)
     client = scm_shim_client_new(&c, NULL);
     ck_assert_ptr_nonnull(client);
     scm_client_free(client);
-    clear_env();
+    tu_env_clear_config();
 }
 END_TEST
 
 /* options->mapping names a replacement table; "" keeps the built-in one over SCM_SHIM_MAPPING. */
 START_TEST(mapping_from_options)
 {
-    scm_config c = base_config();
+    scm_config c = tu_base_config();
     scm_shim_client_options o = SCM_SHIM_CLIENT_OPTIONS_INIT;
     scm_client *client;
 
-    clear_env();
+    tu_env_clear_config();
     tu_setenv("SCM_SHIM_LOG", "off");
     tu_setenv("SCM_SHIM_MAPPING", "/nonexistent/mapping.json");
     ck_assert_ptr_null(scm_shim_client_new(&c, &o));
@@ -229,7 +193,7 @@ START_TEST(mapping_from_options)
     o.mapping = "/nonexistent/other.json";
     ck_assert_ptr_null(scm_shim_client_new(&c, &o));
     ck_assert_ptr_nonnull(strstr(scm_shim_last_error(), "scm_shim_client_options.mapping"));
-    clear_env();
+    tu_env_clear_config();
 }
 END_TEST
 

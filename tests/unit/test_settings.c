@@ -6,6 +6,7 @@
 #include "scm_client.h"
 #include "scm_shim.h"
 #include "settings.h"
+#include "env.h"
 #include "testutil.h"
 
 #include <check.h>
@@ -14,33 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-static const char *const SDK_VARS[] = {
-    "HUAWEICLOUD_SDK_AK",         "HUAWEICLOUD_SDK_SK",
-    "HUAWEICLOUD_SDK_PROJECT_ID", "HUAWEICLOUD_SDK_SECURITY_TOKEN",
-    "HUAWEICLOUD_SDK_DOMAIN_ID",  "HUAWEICLOUD_SDK_REGION",
-    "SCM_SHIM_BACKEND",           "SCM_SHIM_V3_ENDPOINT",
-    "SCM_SHIM_LEGACY_ENDPOINT",   "SCM_SHIM_ANNOTATE",
-    "SCM_SHIM_MAPPING",           "SCM_SHIM_SHADOW",
-    "SCM_SHIM_SHADOW_SAMPLE"};
-
-static void clear_env(void)
-{
-    size_t i;
-    for (i = 0; i < sizeof SDK_VARS / sizeof SDK_VARS[0]; i++)
-        unsetenv(SDK_VARS[i]);
-}
-
-static scm_config base_config(void)
-{
-    scm_config c;
-    memset(&c, 0, sizeof c);
-    c.endpoint = "https://scm.cn-north-4.myhuaweicloud.com";
-    c.project_id = "0a1b2c3d4e5f60718293a4b5c6d7e8f9";
-    c.access_key = "AKEXAMPLE";
-    c.secret_key = "SKEXAMPLE-secret";
-    return c;
-}
 
 static const struct {
     const char *endpoint;
@@ -75,14 +49,14 @@ static const struct {
 
 START_TEST(huge_host_is_refused)
 {
-    scm_config c = base_config();
+    scm_config c = tu_base_config();
     char *url = malloc(70 * 1024);
     scm_error err = {0};
     scm_settings s;
     strcpy(url, "https://");
     memset(url + 8, 'a', 70 * 1024 - 9);
     url[70 * 1024 - 1] = '\0';
-    clear_env();
+    tu_env_clear_config();
     c.endpoint = url;
     ck_assert_int_eq(scm__settings_init(&s, &c, NULL, &err), SCM_E_INVALID_PARAM);
     ck_assert_ptr_nonnull(strstr(err.msg, "at most 253 characters"));
@@ -92,12 +66,12 @@ END_TEST
 
 START_TEST(endpoint_parsing)
 {
-    scm_config c = base_config();
+    scm_config c = tu_base_config();
     scm_settings s;
     scm_error err = {0};
     int rc;
 
-    clear_env();
+    tu_env_clear_config();
     c.endpoint = ENDPOINTS[_i].endpoint;
     rc = scm__settings_init(&s, &c, NULL, &err);
     if (ENDPOINTS[_i].base == NULL) {
@@ -115,11 +89,11 @@ END_TEST
 
 START_TEST(env_fallback)
 {
-    scm_config c = base_config();
+    scm_config c = tu_base_config();
     scm_settings s;
     scm_error err = {0};
 
-    clear_env();
+    tu_env_clear_config();
     c.access_key = c.secret_key = c.project_id = NULL;
     setenv("HUAWEICLOUD_SDK_AK", "ENVAK", 1);
     setenv("HUAWEICLOUD_SDK_SK", "ENVSK", 1);
@@ -137,7 +111,7 @@ START_TEST(env_fallback)
     scm__settings_free(&s);
 
     /* The caller's values win over the environment. */
-    c = base_config();
+    c = tu_base_config();
     c.timeout_ms = 1500;
     ck_assert_int_eq(scm__settings_init(&s, &c, NULL, &err), 0);
     ck_assert_str_eq(s.ak, "AKEXAMPLE");
@@ -149,7 +123,7 @@ START_TEST(env_fallback)
     ck_assert_int_eq(scm__settings_init(&s, &c, NULL, &err), 0);
     ck_assert_int_eq(s.timeout_ms, SCM_MAX_TIMEOUT_MS);
     scm__settings_free(&s);
-    clear_env();
+    tu_env_clear_config();
     ck_assert_int_eq(scm__settings_init(&s, &c, NULL, &err), 0);
     ck_assert_ptr_null(s.domain_id);
     scm__settings_free(&s);
@@ -158,11 +132,11 @@ END_TEST
 
 START_TEST(token_auth)
 {
-    scm_config c = base_config();
+    scm_config c = tu_base_config();
     scm_settings s;
     scm_error err = {0};
 
-    clear_env();
+    tu_env_clear_config();
     c.access_key = c.secret_key = NULL;
     c.auth_token = "MIItoken";
     ck_assert_int_eq(scm__settings_init(&s, &c, NULL, &err), 0);
@@ -171,7 +145,7 @@ START_TEST(token_auth)
     scm__settings_free(&s);
 
     /* An AK takes precedence; the token is then unused. */
-    c = base_config();
+    c = tu_base_config();
     c.auth_token = "MIItoken";
     ck_assert_int_eq(scm__settings_init(&s, &c, NULL, &err), 0);
     ck_assert_ptr_null(s.token);
@@ -311,11 +285,11 @@ static const struct {
 
 START_TEST(bad_config_rejected_with_one_line)
 {
-    scm_config c = base_config();
+    scm_config c = tu_base_config();
     scm_client *client = (scm_client *)1;
     char *msg;
 
-    clear_env();
+    tu_env_clear_config();
     BAD_CONFIGS[_i].edit(&c);
     msg = new_client_stderr(&c, &client);
     ck_assert_msg(client == NULL, "%s: client created", BAD_CONFIGS[_i].what);
@@ -328,7 +302,7 @@ START_TEST(bad_config_rejected_with_one_line)
         strncmp(BAD_CONFIGS[_i].what, "HUAWEICLOUD_SDK_", 16) == 0)
         ck_assert_msg(strstr(msg, BAD_CONFIGS[_i].what) != NULL, "'%s' does not name %s", msg,
                       BAD_CONFIGS[_i].what);
-    clear_env();
+    tu_env_clear_config();
     free(msg);
 }
 END_TEST
@@ -345,11 +319,11 @@ END_TEST
 
 START_TEST(backend_and_endpoint_overrides)
 {
-    scm_config c = base_config();
+    scm_config c = tu_base_config();
     scm_settings s;
     scm_error err = {0};
 
-    clear_env();
+    tu_env_clear_config();
     ck_assert_int_eq(scm__settings_init(&s, &c, NULL, &err), 0);
     ck_assert_int_eq(s.backend, SCM_BACKEND_V3);
     scm__settings_free(&s);
@@ -366,16 +340,16 @@ START_TEST(backend_and_endpoint_overrides)
     ck_assert_str_eq(s.ep[SCM_BACKEND_LEGACY].base, "https://legacy.example.com:8443");
     ck_assert_str_eq(s.ep[SCM_BACKEND_LEGACY].host, "legacy.example.com:8443");
     scm__settings_free(&s);
-    clear_env();
+    tu_env_clear_config();
 }
 END_TEST
 
 START_TEST(good_config_accepted_silently)
 {
-    scm_config c = base_config();
+    scm_config c = tu_base_config();
     scm_client *client = NULL;
     char *msg;
-    clear_env();
+    tu_env_clear_config();
     msg = new_client_stderr(&c, &client);
     ck_assert_ptr_nonnull(client);
     ck_assert_str_eq(msg, "");
@@ -397,11 +371,11 @@ static const struct {
 
 START_TEST(region_gives_the_endpoint)
 {
-    scm_config c = base_config();
+    scm_config c = tu_base_config();
     scm_settings s;
     scm_error err = {0};
 
-    clear_env();
+    tu_env_clear_config();
     c.endpoint = NULL;
     setenv("HUAWEICLOUD_SDK_REGION", REGION_ENDPOINTS[_i].region, 1);
     ck_assert_msg(scm__settings_init(&s, &c, NULL, &err) == 0, "%s", err.msg);
@@ -409,17 +383,17 @@ START_TEST(region_gives_the_endpoint)
     ck_assert_str_eq(s.ep[SCM_BACKEND_V3].host, REGION_ENDPOINTS[_i].host);
     ck_assert_str_eq(s.ep[SCM_BACKEND_LEGACY].base, REGION_ENDPOINTS[_i].base);
     scm__settings_free(&s);
-    clear_env();
+    tu_env_clear_config();
 }
 END_TEST
 
 START_TEST(region_comes_last)
 {
-    scm_config c = base_config();
+    scm_config c = tu_base_config();
     scm_settings s;
     scm_error err = {0};
 
-    clear_env();
+    tu_env_clear_config();
     setenv("HUAWEICLOUD_SDK_REGION", "ap-southeast-1", 1);
     /* The caller's endpoint wins over the region. */
     ck_assert_int_eq(scm__settings_init(&s, &c, NULL, &err), 0);
@@ -439,17 +413,17 @@ START_TEST(region_comes_last)
     ck_assert_str_eq(s.ep[SCM_BACKEND_V3].base, "http://127.0.0.1:9000");
     ck_assert_str_eq(s.ep[SCM_BACKEND_LEGACY].base, "https://scm.ap-southeast-1.myhuaweicloud.com");
     scm__settings_free(&s);
-    clear_env();
+    tu_env_clear_config();
 }
 END_TEST
 
 START_TEST(unknown_region_named_with_the_known_ones)
 {
-    scm_config c = base_config();
+    scm_config c = tu_base_config();
     scm_settings s;
     scm_error err = {0};
 
-    clear_env();
+    tu_env_clear_config();
     c.endpoint = NULL;
     setenv("HUAWEICLOUD_SDK_REGION", "cn-north-1", 1);
     ck_assert_int_eq(scm__settings_init(&s, &c, NULL, &err), SCM_E_INVALID_PARAM);
@@ -461,7 +435,7 @@ START_TEST(unknown_region_named_with_the_known_ones)
     ck_assert_str_eq(err.msg, "HUAWEICLOUD_SDK_REGION is not an SCM region; known: "
                               "cn-north-4, ap-southeast-1, my-kualalumpur-1");
     /* Other tools share the variable: an endpoint given makes the region irrelevant. */
-    c = base_config();
+    c = tu_base_config();
     ck_assert_int_eq(scm__settings_init(&s, &c, NULL, &err), 0);
     scm__settings_free(&s);
     /* So does an override for the backend in use, unless shadow mode needs the other one. */
@@ -473,7 +447,7 @@ START_TEST(unknown_region_named_with_the_known_ones)
     setenv("SCM_SHIM_SHADOW", "1", 1);
     ck_assert_int_eq(scm__settings_init(&s, &c, NULL, &err), SCM_E_INVALID_PARAM);
     ck_assert_ptr_nonnull(strstr(err.msg, "not an SCM region"));
-    clear_env();
+    tu_env_clear_config();
 }
 END_TEST
 
@@ -481,11 +455,11 @@ END_TEST
  * region the table lacks. */
 START_TEST(sdk_region_override_is_honoured)
 {
-    scm_config c = base_config();
+    scm_config c = tu_base_config();
     scm_settings s;
     scm_error err = {0};
 
-    clear_env();
+    tu_env_clear_config();
     c.endpoint = NULL;
     setenv("HUAWEICLOUD_SDK_REGION", "ap-southeast-1", 1);
     setenv("HUAWEICLOUD_SDK_REGION_SCM_AP_SOUTHEAST_1",
@@ -500,17 +474,17 @@ START_TEST(sdk_region_override_is_honoured)
     scm__settings_free(&s);
     unsetenv("HUAWEICLOUD_SDK_REGION_SCM_AP_SOUTHEAST_1");
     unsetenv("HUAWEICLOUD_SDK_REGION_SCM_EU_WEST_101");
-    clear_env();
+    tu_env_clear_config();
 }
 END_TEST
 
 START_TEST(domain_id_set_copied_checked_and_removed)
 {
-    scm_config c = base_config();
+    scm_config c = tu_base_config();
     scm_client *client;
     char id[] = "0b1c2d3e4f5a60718293a4b5c6d7e8f9";
 
-    clear_env();
+    tu_env_clear_config();
     client = scm_client_new(&c);
     ck_assert_ptr_nonnull(client);
     ck_assert_ptr_null(client->cfg.domain_id);

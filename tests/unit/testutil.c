@@ -4,6 +4,7 @@
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 char *tu_read_file(const char *path, size_t *len)
 {
@@ -51,4 +52,15 @@ int tu_run(Suite *s)
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);
     return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
+
+scm_config tu_base_config(void)
+{
+    scm_config c;
+    memset(&c, 0, sizeof c);
+    c.endpoint = "https://scm.cn-north-4.myhuaweicloud.com";
+    c.project_id = "0a1b2c3d4e5f60718293a4b5c6d7e8f9";
+    c.access_key = "AKEXAMPLE";
+    c.secret_key = "SKEXAMPLE-secret";
+    return c;
 }
