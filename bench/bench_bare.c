@@ -33,7 +33,7 @@ typedef struct body {
     size_t len, cap;
 } body;
 
-static void die(const char *what)
+_Noreturn static void die(const char *what)
 {
     fprintf(stderr, "bench_bare: %s\n", what);
     exit(1);

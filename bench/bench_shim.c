@@ -10,7 +10,8 @@
  * struct: scm_query_cert_details + scm_cert_details_free; json:
  * scm_query_cert_details_json + scm_free. Every ID is asked once first and
  * must succeed (exit 1 otherwise; run.sh checks in the emulator's log that
- * every request was answered 200, as the bare clients check theirs). Run under callgrind with CALLS and 2 x CALLS, the difference is the
+ * every request was answered 200, as the bare clients check theirs). Run
+ * under callgrind with CALLS and 2 x CALLS, the difference is the
  * steady-state cost of CALLS calls. Prints one line of key=value, with the
  * process CPU time (user + system) of the measured calls, for the Node SDK
  * comparison.
