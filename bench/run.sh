@@ -112,7 +112,14 @@ thousands() { printf '%s' "$1" | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta'; }
 echo "== scmshim benchmarks, $(date -u '+%Y-%m-%d %H:%M UTC'), build $build" \
     "($(sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' "$build/CMakeCache.txt")), commit" \
     "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
-echo "   $(nproc) CPUs: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
+# CPUs' worth of work other processes do during one second: callgrind's counts do not care,
+# the wall-clock and CPU-time results (4 and 6) move with it.
+busy=$( (head -1 /proc/stat; sleep 1; head -1 /proc/stat) | awk -v n="$(nproc)" '
+    { t = 0; for (i = 2; i <= 9; i++) t += $i; idle = $5 + $6 }
+    NR == 1 { t0 = t; i0 = idle }
+    NR == 2 { printf "%.2f", (1 - (idle - i0) / (t - t0)) * n }')
+echo "   $(nproc) CPUs: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1);" \
+    "$busy CPUs busy with other work before the run"
 
 # ---- fixtures, made at run time from tests/data/certs ----
 # 13 copies of each bundled pair, IDs <id>-<k>, with their id / cert_id members rewritten: 208
