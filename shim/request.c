@@ -32,13 +32,13 @@ static const char *scope(const scm_settings *s, scm_backend b, const char **name
     return s->project_id;
 }
 
-scm_headers *scm__request_headers(const scm_settings *s, scm_backend b, const char *host,
-                                  const char *path, time_t now)
+scm_headers *scm__request_headers(const scm_settings *s, scm_signer *signer, scm_backend b,
+                                  const char *host, const char *path, time_t now)
 {
     /* Not signed, like every header the transport may also touch. */
     scm_headers *list = add(scm__headers_new(), "Accept", "application/json");
-    char date[SCM_SIGN_DATE_LEN + 1], *auth;
-    const char *scope_name, *scope_value = scope(s, b, &scope_name);
+    char date[SCM_SIGN_DATE_LEN + 1];
+    const char *scope_name, *scope_value = scope(s, b, &scope_name), *auth;
     scm_kv signed_hdrs[4];
     size_t n = 0;
 
@@ -58,12 +58,12 @@ scm_headers *scm__request_headers(const scm_settings *s, scm_backend b, const ch
         list = add(list, "X-Security-Token", s->security_token);
     }
     list = add(list, "X-Sdk-Date", date);
-    auth = scm__sign_authorization("GET", path, NULL, 0, signed_hdrs, n, "", 0, date, s->ak, s->sk);
+    auth = signer != NULL ? scm__signer_authorization(signer, "GET", path, NULL, 0, signed_hdrs, n,
+                                                      "", 0, date, s->ak)
+                          : NULL;
     if (auth == NULL) {
         scm__headers_free(list);
         return NULL;
     }
-    list = add(list, "Authorization", auth);
-    free(auth);
-    return list;
+    return add(list, "Authorization", auth);
 }

@@ -38,6 +38,16 @@ void scm__http_req_free(scm_http_req *r)
     free(r);
 }
 
+void scm__http_req_set_signer(scm_http_req *r, struct scm_signer *signer)
+{
+    r->signer = signer;
+}
+
+struct scm_signer *scm__http_req_signer(const scm_http_req *r)
+{
+    return r->signer;
+}
+
 void scm__http_req_prepare(scm_http_req *r, const char *url, scm_headers *headers, long timeout_ms,
                            long connect_timeout_ms, const char *ca_file)
 {

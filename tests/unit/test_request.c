@@ -64,10 +64,19 @@ static const struct {
      "X-Project-Id", NULL},
 };
 
+/* What a client keeps: a signer keyed with SK for AK/SK, none with a token. */
+static scm_signer *signer_for(const scm_settings *s)
+{
+    scm_signer *signer = s->token == NULL ? scm__signer_new(s->sk, strlen(s->sk)) : NULL;
+    ck_assert(s->token != NULL || signer != NULL);
+    return signer;
+}
+
 START_TEST(scope_header_per_backend)
 {
     scm_settings s = settings(CASES[_i].domain, CASES[_i].project, CASES[_i].sts, CASES[_i].token);
-    scm_headers *h = scm__request_headers(&s, CASES[_i].backend, HOST, PATH, time(NULL));
+    scm_signer *signer = signer_for(&s);
+    scm_headers *h = scm__request_headers(&s, signer, CASES[_i].backend, HOST, PATH, time(NULL));
     const char *scope = CASES[_i].scope, *want = CASES[_i].signed_headers;
     const char *domain = header(h, "X-Domain-Id"), *project = header(h, "X-Project-Id");
     const char *auth = header(h, "Authorization");
@@ -94,6 +103,7 @@ START_TEST(scope_header_per_backend)
         ck_assert_msg(strstr(auth, marker) != NULL, "%s: %s", CASES[_i].what, auth);
     }
     scm__headers_free(h);
+    scm__signer_free(signer);
 }
 END_TEST
 
@@ -118,15 +128,17 @@ START_TEST(domain_signature_matches_the_sdk)
 {
     /* A project ID as well: the SDK vector has none, and v3 must not send or sign it. */
     scm_settings s = settings(DOMAIN, PROJECT, SDK_VECTORS[_i].sts, NULL);
+    scm_signer *signer = signer_for(&s);
     scm_headers *h;
     time_t t;
 
     ck_assert_int_eq(scm__sign_parse_date("20261128T193000Z", &t), SCM_OK);
-    h = scm__request_headers(&s, SCM_BACKEND_V3, HOST, PATH, t);
+    h = scm__request_headers(&s, signer, SCM_BACKEND_V3, HOST, PATH, t);
     ck_assert_str_eq(header(h, "Authorization"), SDK_VECTORS[_i].authorization);
     ck_assert_str_eq(header(h, "X-Sdk-Date"), "20261128T193000Z");
     ck_assert_str_eq(header(h, "Host"), HOST);
     scm__headers_free(h);
+    scm__signer_free(signer);
 }
 END_TEST
 
