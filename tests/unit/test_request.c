@@ -5,6 +5,7 @@
 #include "request.h"
 #include "sign.h"
 #include "testutil.h"
+#include "transport.h"
 
 #include <check.h>
 #include <stdio.h>
@@ -176,6 +177,26 @@ START_TEST(host_listed_unless_curl_sends_it)
 }
 END_TEST
 
+/* A client's request is prepared again for every call: its URL's room grows when it must. */
+START_TEST(reused_request_keeps_each_url)
+{
+    static const char *const URLS[] = {
+        "https://" HOST "/v3/scm/certificates/scs1",
+        "https://" HOST "/v3/scm/certificates/scs1234567890123/and/a/much/longer/path",
+        "http://h/",
+    };
+    scm_http_req *r = scm__http_req_new();
+    size_t i;
+
+    ck_assert_ptr_nonnull(r);
+    for (i = 0; i < sizeof URLS / sizeof URLS[0]; i++) {
+        scm__http_req_prepare(r, URLS[i], scm__headers_new(), 1000, 1000, NULL);
+        ck_assert_str_eq(r->url, URLS[i]);
+    }
+    scm__http_req_free(r);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("request");
@@ -184,6 +205,7 @@ int main(void)
     tcase_add_loop_test(tc, domain_signature_matches_the_sdk, 0,
                         sizeof SDK_VECTORS / sizeof SDK_VECTORS[0]);
     tcase_add_loop_test(tc, host_listed_unless_curl_sends_it, 0, sizeof HOSTS / sizeof HOSTS[0]);
+    tcase_add_test(tc, reused_request_keeps_each_url);
     suite_add_tcase(s, tc);
     return tu_run(s);
 }
