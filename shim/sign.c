@@ -274,9 +274,8 @@ static int prepare_headers(scm_signer *s, const scm_kv *headers, size_t n)
         const char *v = headers[i].value ? headers[i].value : "";
         size_t vl;
         s->h[i].name_off = s->lower.len;
-        for (j = 0; headers[i].name[j]; j++)
-            scm__buf_putc(&s->lower, (char)tolower((unsigned char)headers[i].name[j]));
-        scm__buf_putc(&s->lower, '\0');
+        /* With its NUL; lowercased below, in place. */
+        scm__buf_append(&s->lower, headers[i].name, strlen(headers[i].name) + 1);
         while (*v == ' ' || *v == '\t')
             v++;
         vl = strlen(v);
@@ -287,6 +286,8 @@ static int prepare_headers(scm_signer *s, const scm_kv *headers, size_t n)
     }
     if (s->lower.oom)
         return SCM_E_NOMEM;
+    for (j = 0; j < s->lower.len; j++)
+        s->lower.data[j] = (char)tolower((unsigned char)s->lower.data[j]);
     /* Only now: the buffer may have moved while it grew. */
     for (i = 0; i < n; i++)
         s->h[i].name = s->lower.data + s->h[i].name_off;
