@@ -172,10 +172,11 @@ scm_signer *scm__signer_new(const char *sk, size_t sk_len)
     return s;
 }
 
+/* Frees b, wiping all of it: a shorter value leaves the tail of a longer one behind. */
 static void wipe(scm_buf *b)
 {
     if (b->data != NULL)
-        OPENSSL_cleanse(b->data, b->len);
+        OPENSSL_cleanse(b->data, b->cap);
     scm__buf_free(b);
 }
 
@@ -411,7 +412,10 @@ static char *copy(const char *s)
     return s != NULL ? strdup(s) : NULL;
 }
 
-/* The one-off functions below key a signer of their own: no one calls them per request. */
+/*
+ * The one-off functions below key a signer of their own: the library signs with its clients'
+ * signers; the emulator, the tests and the benchmarks' bare client call these.
+ */
 static scm_signer *unkeyed(void)
 {
     return scm__signer_new("", 0);
