@@ -57,7 +57,7 @@ int scm__backend_prepare(scm_http_req *req, const scm_settings *cfg, scm_backend
         return SCM_E_NOMEM;
     url_len = (size_t)(prefix - ep->base) + strlen(path) + 1;
     url = malloc(url_len);
-    headers = scm__request_headers(cfg, b, ep->host, path, now);
+    headers = scm__request_headers(cfg, scm__http_req_signer(req), b, ep->host, path, now);
     if (url == NULL || headers == NULL) {
         free(url);
         scm__headers_free(headers);

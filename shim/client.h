@@ -13,11 +13,13 @@
 struct scm_audit_log;
 struct scm_answer;
 struct scm_capture;
+struct scm_signer;
 
 struct scm_client {
     scm_settings cfg;
     scm_transport *transport;             /* libcurl's, or a test's */
     scm_http_req *req[SCM_BACKEND_COUNT]; /* one reused request per backend */
+    struct scm_signer *signer;            /* AK/SK: keyed with the SK, shared by req[]; or NULL */
     const scm_map *map;                   /* the built-in table, or loaded */
     scm_map loaded;                       /* SCM_SHIM_MAPPING's table */
     struct scm_audit_log *audit_log;      /* SCM_SHIM_AUDIT_LOG, NULL when unset or unusable */

@@ -15,8 +15,10 @@
 #include "json.h"
 #include "log.h"
 #include "report.h"
+#include "sign.h"
 
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -71,6 +73,12 @@ static int client_init(scm_client *c, const scm_config *config,
         c->req[b] = scm__http_req_new();
     if (c->transport == NULL || c->req[0] == NULL || c->req[1] == NULL)
         return scm__fail(err, SCM__ERR_NOMEM, "cannot initialise libcurl");
+    if (c->cfg.token == NULL) {
+        if ((c->signer = scm__signer_new(c->cfg.sk, strlen(c->cfg.sk))) == NULL)
+            return scm__fail(err, SCM__ERR_NOMEM, "cannot initialise OpenSSL's HMAC-SHA256");
+        for (b = 0; b < SCM_BACKEND_COUNT; b++)
+            scm__http_req_set_signer(c->req[b], c->signer);
+    }
     if (c->cfg.shadow && c->cfg.audit_log != NULL)
         c->audit_log = scm__audit_log_open(c->cfg.audit_log);
     if (c->cfg.capture != NULL)
@@ -115,6 +123,7 @@ SCM_EXPORT void scm_client_free(scm_client *client)
     for (b = 0; b < SCM_BACKEND_COUNT; b++)
         scm__http_req_free(client->req[b]);
     scm__transport_free(client->transport);
+    scm__signer_free(client->signer);
     scm__audit_log_close(client->audit_log);
     scm__capture_close(client->capture);
     scm__settings_free(&client->cfg);

@@ -4,17 +4,26 @@
  */
 #include "headers.h"
 
-#include "buf.h"
-
 #include <openssl/crypto.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+/*
+ * The lines, NUL-terminated one after another in one block (a request's few lines cost one
+ * allocation, not one each), and where each starts. The block grows by copying, wiping the
+ * old one, so no copy of a signature or token is left in freed memory.
+ */
 struct scm_headers {
-    char **lines;
-    size_t n, cap;
+    char *text;
+    size_t len, cap;
+    size_t off[SCM_HEADERS_MAX];
+    size_t n;
 };
+
+/* Room for a GET's signed set and an Authorization value without growing. */
+#define FIRST_CAP 512
 
 scm_headers *scm__headers_new(void)
 {
@@ -23,38 +32,49 @@ scm_headers *scm__headers_new(void)
 
 void scm__headers_free(scm_headers *h)
 {
-    size_t i;
     if (h == NULL)
         return;
-    for (i = 0; i < h->n; i++) {
-        OPENSSL_cleanse(h->lines[i], strlen(h->lines[i]));
-        free(h->lines[i]);
-    }
-    free(h->lines);
+    if (h->text != NULL)
+        OPENSSL_cleanse(h->text, h->len);
+    free(h->text);
     free(h);
+}
+
+/* Makes room for need more bytes; SCM_OK or SCM_E_NOMEM (h unchanged). */
+static int reserve(scm_headers *h, size_t need)
+{
+    size_t cap = h->cap ? h->cap : FIRST_CAP;
+    char *grown;
+    if (need <= h->cap - h->len)
+        return SCM_OK;
+    if (need > SIZE_MAX / 2 - h->len)
+        return SCM_E_NOMEM;
+    while (cap - h->len < need)
+        cap *= 2;
+    if ((grown = malloc(cap)) == NULL)
+        return SCM_E_NOMEM;
+    if (h->text != NULL) {
+        memcpy(grown, h->text, h->len);
+        OPENSSL_cleanse(h->text, h->len);
+        free(h->text);
+    }
+    h->text = grown;
+    h->cap = cap;
+    return SCM_OK;
 }
 
 int scm__headers_add(scm_headers *h, const char *name, const char *value)
 {
-    scm_buf line;
-    if (h->n == h->cap) {
-        size_t cap = h->cap ? h->cap * 2 : 8;
-        char **grown = realloc(h->lines, cap * sizeof *grown);
-        if (grown == NULL)
-            return SCM_E_NOMEM;
-        h->lines = grown;
-        h->cap = cap;
-    }
-    scm__buf_init(&line);
-    scm__buf_puts(&line, name);
-    scm__buf_puts(&line, ": ");
-    scm__buf_puts(&line, value);
-    if (line.oom) {
-        OPENSSL_cleanse(line.data, line.len);
-        scm__buf_free(&line);
+    size_t nl = strlen(name), vl = strlen(value);
+    char *line;
+    if (h->n == SCM_HEADERS_MAX || reserve(h, nl + 2 + vl + 1) != SCM_OK)
         return SCM_E_NOMEM;
-    }
-    h->lines[h->n++] = scm__buf_take(&line);
+    line = h->text + h->len;
+    memcpy(line, name, nl);
+    memcpy(line + nl, ": ", 2);
+    memcpy(line + nl + 2, value, vl + 1);
+    h->off[h->n++] = h->len;
+    h->len += nl + 2 + vl + 1;
     return SCM_OK;
 }
 
@@ -65,14 +85,16 @@ size_t scm__headers_count(const scm_headers *h)
 
 const char *scm__headers_line(const scm_headers *h, size_t i)
 {
-    return h->lines[i];
+    return h->text + h->off[i];
 }
 
 const char *scm__headers_get(const scm_headers *h, const char *name)
 {
     size_t i, len = strlen(name);
-    for (i = 0; i < scm__headers_count(h); i++)
-        if (strncasecmp(h->lines[i], name, len) == 0 && h->lines[i][len] == ':')
-            return h->lines[i] + len + 2;
+    for (i = 0; i < scm__headers_count(h); i++) {
+        const char *line = scm__headers_line(h, i);
+        if (strncasecmp(line, name, len) == 0 && line[len] == ':')
+            return line + len + 2;
+    }
     return NULL;
 }

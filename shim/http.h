@@ -55,6 +55,11 @@ typedef struct scm_transport scm_transport;
 scm_http_req *scm__http_req_new(void);
 void scm__http_req_free(scm_http_req *r);
 
+/* The signer r's requests are signed with (the client's, kept by it), or NULL with a token. */
+struct scm_signer;
+void scm__http_req_set_signer(scm_http_req *r, struct scm_signer *signer);
+struct scm_signer *scm__http_req_signer(const scm_http_req *r);
+
 /*
  * Prepares a GET of url. The request takes ownership of headers (freed when
  * it is next prepared or freed). The transfer ends after timeout_ms; making

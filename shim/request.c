@@ -32,17 +32,45 @@ static const char *scope(const scm_settings *s, scm_backend b, const char **name
     return s->project_id;
 }
 
-scm_headers *scm__request_headers(const scm_settings *s, scm_backend b, const char *host,
-                                  const char *path, time_t now)
+/*
+ * 1 when host is exactly the Host value libcurl derives from the URL itself: lowercase
+ * letters, digits, '-' and '.' (no trailing dot, no IPv6 brackets), and no port or one libcurl
+ * prints too: neither 80 nor 443 (it leaves out its scheme's default) nor one with a leading 0.
+ * Anything else is sent explicitly, as before, so the header signed is the header received.
+ */
+static int curl_sends_host(const char *host)
 {
-    /* Not signed, like every header the transport may also touch. */
-    scm_headers *list = add(scm__headers_new(), "Accept", "application/json");
-    char date[SCM_SIGN_DATE_LEN + 1], *auth;
-    const char *scope_name, *scope_value = scope(s, b, &scope_name);
+    const char *colon = strchr(host, ':'), *p;
+    size_t name_len = colon != NULL ? (size_t)(colon - host) : strlen(host), i;
+
+    if (name_len == 0 || host[name_len - 1] == '.')
+        return 0;
+    for (i = 0; i < name_len; i++)
+        if (!((host[i] >= 'a' && host[i] <= 'z') || (host[i] >= '0' && host[i] <= '9') ||
+              host[i] == '-' || host[i] == '.'))
+            return 0;
+    if (colon == NULL)
+        return 1;
+    p = colon + 1;
+    if (*p < '1' || *p > '9' || strlen(p) > 5 || strcmp(p, "80") == 0 || strcmp(p, "443") == 0)
+        return 0;
+    for (; *p; p++)
+        if (*p < '0' || *p > '9')
+            return 0;
+    return 1;
+}
+
+scm_headers *scm__request_headers(const scm_settings *s, scm_signer *signer, scm_backend b,
+                                  const char *host, const char *path, time_t now)
+{
+    scm_headers *list = scm__headers_new();
+    char date[SCM_SIGN_DATE_LEN + 1];
+    const char *scope_name, *scope_value = scope(s, b, &scope_name), *auth;
     scm_kv signed_hdrs[4];
     size_t n = 0;
 
-    list = add(list, "Host", host);
+    if (!curl_sends_host(host))
+        list = add(list, "Host", host);
     if (scope_value != NULL)
         list = add(list, scope_name, scope_value);
     if (s->token != NULL)
@@ -58,12 +86,12 @@ scm_headers *scm__request_headers(const scm_settings *s, scm_backend b, const ch
         list = add(list, "X-Security-Token", s->security_token);
     }
     list = add(list, "X-Sdk-Date", date);
-    auth = scm__sign_authorization("GET", path, NULL, 0, signed_hdrs, n, "", 0, date, s->ak, s->sk);
+    auth = signer != NULL ? scm__signer_authorization(signer, "GET", path, NULL, 0, signed_hdrs, n,
+                                                      "", 0, date, s->ak)
+                          : NULL;
     if (auth == NULL) {
         scm__headers_free(list);
         return NULL;
     }
-    list = add(list, "Authorization", auth);
-    free(auth);
-    return list;
+    return add(list, "Authorization", auth);
 }

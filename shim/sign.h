@@ -66,6 +66,25 @@ char *scm__sign_authorization(const char *method, const char *path, const scm_kv
                               const void *body, size_t body_len, const char *date, const char *ak,
                               const char *sk);
 
+/*
+ * A client's signer: the HMAC-SHA256 MAC keyed with its SK (the algorithms fetched once per
+ * process), and the buffers a request is signed in, reused by every request. Used by one
+ * thread at a time. NULL on OOM, or when OpenSSL has no HMAC or SHA256.
+ */
+typedef struct scm_signer scm_signer;
+scm_signer *scm__signer_new(const char *sk, size_t sk_len);
+/* Frees s (NULL is fine), wiping the key and what it signed. */
+void scm__signer_free(scm_signer *s);
+
+/*
+ * scm__sign_authorization with s's key: the Authorization value, in s's buffer until its next
+ * call, or NULL on OOM.
+ */
+const char *scm__signer_authorization(scm_signer *s, const char *method, const char *path,
+                                      const scm_kv *query, size_t nquery, const scm_kv *headers,
+                                      size_t nheaders, const void *body, size_t body_len,
+                                      const char *date, const char *ak);
+
 /* Constant-time comparison of two NUL-terminated strings; 1 when equal. */
 int scm__sign_equal(const char *a, const char *b);
 

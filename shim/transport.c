@@ -38,11 +38,30 @@ void scm__http_req_free(scm_http_req *r)
     free(r);
 }
 
+void scm__http_req_set_signer(scm_http_req *r, struct scm_signer *signer)
+{
+    r->signer = signer;
+}
+
+struct scm_signer *scm__http_req_signer(const scm_http_req *r)
+{
+    return r->signer;
+}
+
 void scm__http_req_prepare(scm_http_req *r, const char *url, scm_headers *headers, long timeout_ms,
                            long connect_timeout_ms, const char *ca_file)
 {
-    free(r->url);
-    r->url = strdup(url);
+    size_t n = strlen(url) + 1;
+    /* The URL's room is kept from call to call: it only grows for a longer certificate ID. */
+    if (n > r->url_cap) {
+        char *grown = realloc(r->url, n);
+        if (grown == NULL)
+            free(r->url);
+        r->url = grown;
+        r->url_cap = grown != NULL ? n : 0;
+    }
+    if (r->url != NULL)
+        memcpy(r->url, url, n);
     scm__headers_free(r->headers);
     r->headers = headers;
     r->timeout_ms = timeout_ms;

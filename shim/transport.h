@@ -20,6 +20,8 @@
 
 struct scm_http_req {
     char *url;
+    size_t url_cap;            /* bytes allocated at url */
+    struct scm_signer *signer; /* the client's, not owned; NULL with a token */
     scm_headers *headers;
     long timeout_ms, connect_timeout_ms;
     const char *ca_file;

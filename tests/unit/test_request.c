@@ -5,6 +5,7 @@
 #include "request.h"
 #include "sign.h"
 #include "testutil.h"
+#include "transport.h"
 
 #include <check.h>
 #include <stdio.h>
@@ -64,10 +65,19 @@ static const struct {
      "X-Project-Id", NULL},
 };
 
+/* What a client keeps: a signer keyed with SK for AK/SK, none with a token. */
+static scm_signer *signer_for(const scm_settings *s)
+{
+    scm_signer *signer = s->token == NULL ? scm__signer_new(s->sk, strlen(s->sk)) : NULL;
+    ck_assert(s->token != NULL || signer != NULL);
+    return signer;
+}
+
 START_TEST(scope_header_per_backend)
 {
     scm_settings s = settings(CASES[_i].domain, CASES[_i].project, CASES[_i].sts, CASES[_i].token);
-    scm_headers *h = scm__request_headers(&s, CASES[_i].backend, HOST, PATH, time(NULL));
+    scm_signer *signer = signer_for(&s);
+    scm_headers *h = scm__request_headers(&s, signer, CASES[_i].backend, HOST, PATH, time(NULL));
     const char *scope = CASES[_i].scope, *want = CASES[_i].signed_headers;
     const char *domain = header(h, "X-Domain-Id"), *project = header(h, "X-Project-Id");
     const char *auth = header(h, "Authorization");
@@ -94,6 +104,7 @@ START_TEST(scope_header_per_backend)
         ck_assert_msg(strstr(auth, marker) != NULL, "%s: %s", CASES[_i].what, auth);
     }
     scm__headers_free(h);
+    scm__signer_free(signer);
 }
 END_TEST
 
@@ -118,15 +129,71 @@ START_TEST(domain_signature_matches_the_sdk)
 {
     /* A project ID as well: the SDK vector has none, and v3 must not send or sign it. */
     scm_settings s = settings(DOMAIN, PROJECT, SDK_VECTORS[_i].sts, NULL);
+    scm_signer *signer = signer_for(&s);
     scm_headers *h;
     time_t t;
 
     ck_assert_int_eq(scm__sign_parse_date("20261128T193000Z", &t), SCM_OK);
-    h = scm__request_headers(&s, SCM_BACKEND_V3, HOST, PATH, t);
+    h = scm__request_headers(&s, signer, SCM_BACKEND_V3, HOST, PATH, t);
     ck_assert_str_eq(header(h, "Authorization"), SDK_VECTORS[_i].authorization);
     ck_assert_str_eq(header(h, "X-Sdk-Date"), "20261128T193000Z");
-    ck_assert_str_eq(header(h, "Host"), HOST);
+    /* Signed, but libcurl sends this very Host itself from the URL. */
+    ck_assert_ptr_null(header(h, "Host"));
     scm__headers_free(h);
+    scm__signer_free(signer);
+}
+END_TEST
+
+/*
+ * Host is left to libcurl only when it sends the same bytes: it drops a scheme's default
+ * port (80, 443) from what it sends, and its hosts are written as the URL has them, so those,
+ * upper case, a trailing dot, IPv6 brackets and odd ports are sent as they were signed.
+ */
+static const struct {
+    const char *host;
+    int listed;
+} HOSTS[] = {
+    {"scm.example.com", 0},        {"127.0.0.1:8443", 0},     {"scm.example.com:65535", 0},
+    {"scm.example.com:443", 1},    {"scm.example.com:80", 1}, {"127.0.0.1:0080", 1},
+    {"SCM.example.com", 1},        {"scm.example.com.", 1},   {"[::1]:8443", 1},
+    {"scm.example.com:123456", 1},
+};
+
+START_TEST(host_listed_unless_curl_sends_it)
+{
+    scm_settings s = settings(NULL, PROJECT, NULL, NULL);
+    scm_signer *signer = signer_for(&s);
+    scm_headers *h = scm__request_headers(&s, signer, SCM_BACKEND_V3, HOSTS[_i].host, PATH, 0);
+    const char *host = header(h, "Host");
+
+    ck_assert_ptr_nonnull(h);
+    if (HOSTS[_i].listed)
+        ck_assert_msg(host != NULL && strcmp(host, HOSTS[_i].host) == 0, "%s", HOSTS[_i].host);
+    else
+        ck_assert_msg(host == NULL, "%s listed", HOSTS[_i].host);
+    ck_assert_ptr_nonnull(strstr(header(h, "Authorization"), "SignedHeaders=host;"));
+    scm__headers_free(h);
+    scm__signer_free(signer);
+}
+END_TEST
+
+/* A client's request is prepared again for every call: its URL's room grows when it must. */
+START_TEST(reused_request_keeps_each_url)
+{
+    static const char *const URLS[] = {
+        "https://" HOST "/v3/scm/certificates/scs1",
+        "https://" HOST "/v3/scm/certificates/scs1234567890123/and/a/much/longer/path",
+        "http://h/",
+    };
+    scm_http_req *r = scm__http_req_new();
+    size_t i;
+
+    ck_assert_ptr_nonnull(r);
+    for (i = 0; i < sizeof URLS / sizeof URLS[0]; i++) {
+        scm__http_req_prepare(r, URLS[i], scm__headers_new(), 1000, 1000, NULL);
+        ck_assert_str_eq(r->url, URLS[i]);
+    }
+    scm__http_req_free(r);
 }
 END_TEST
 
@@ -137,6 +204,8 @@ int main(void)
     tcase_add_loop_test(tc, scope_header_per_backend, 0, sizeof CASES / sizeof CASES[0]);
     tcase_add_loop_test(tc, domain_signature_matches_the_sdk, 0,
                         sizeof SDK_VECTORS / sizeof SDK_VECTORS[0]);
+    tcase_add_loop_test(tc, host_listed_unless_curl_sends_it, 0, sizeof HOSTS / sizeof HOSTS[0]);
+    tcase_add_test(tc, reused_request_keeps_each_url);
     suite_add_tcase(s, tc);
     return tu_run(s);
 }

@@ -79,6 +79,30 @@ START_TEST(vector_reproduced)
 }
 END_TEST
 
+/* A client's signer is reused for every request: each signature it makes is the vector's. */
+START_TEST(signer_reused)
+{
+    const cJSON *v = cJSON_GetArrayItem(vectors, _i);
+    scm_kv query[MAX_KV], headers[MAX_KV];
+    size_t nq = collect(cJSON_GetObjectItemCaseSensitive(v, "query"), query, 0);
+    size_t nh = collect(cJSON_GetObjectItemCaseSensitive(v, "headers"), headers, 0);
+    const char *body = str(v, "body"), *sk = str(v, "sk");
+    scm_signer *signer = scm__signer_new(sk, strlen(sk));
+    int round;
+
+    nh = collect(cJSON_GetObjectItemCaseSensitive(v, "headers_added_by_signer"), headers, nh);
+    ck_assert_ptr_nonnull(signer);
+    for (round = 0; round < 3; round++) {
+        const char *auth =
+            scm__signer_authorization(signer, str(v, "method"), str(v, "path"), query, nq, headers,
+                                      nh, body, strlen(body), str(v, "date"), str(v, "ak"));
+        ck_assert_msg(auth != NULL && strcmp(auth, str(v, "authorization")) == 0, "round %d: %s",
+                      round, auth ? auth : "NULL");
+    }
+    scm__signer_free(signer);
+}
+END_TEST
+
 START_TEST(all_vectors_present)
 {
     ck_assert_int_eq(cJSON_GetArraySize(vectors), 12);
@@ -151,6 +175,7 @@ int main(void)
     TCase *tc = tcase_create("vectors");
     tcase_add_unchecked_fixture(tc, load, unload);
     tcase_add_test(tc, all_vectors_present);
+    tcase_add_loop_test(tc, signer_reused, 0, 12);
     tcase_add_loop_test(tc, vector_reproduced, 0, 12);
     tcase_add_test(tc, date_round_trip);
     tcase_add_test(tc, encoding);
