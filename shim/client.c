@@ -184,7 +184,7 @@ static int report(scm_client *c, query *q)
         memcpy(c->request_id, served->resp->request_id, sizeof c->request_id);
     if (served->rc == SCM_OK) {
         c->last_report = d != NULL && !ops->serves_own_body
-                             ? scm__report_copy(scm__details_report(d))
+                             ? scm__report_share(scm__details_report(d))
                              : scm__report_new(ops->name, SCM_CLASS_EXACT);
         if (c->last_report == NULL)
             served->rc = scm__fail(&served->err, SCM__ERR_NOMEM, NULL);
