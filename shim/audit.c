@@ -120,6 +120,21 @@ void scm__audit_record_free(scm_audit_record *r)
     free(r);
 }
 
+/* %d without printf's machinery: an audit line has a few of these. */
+static void put_int(scm_buf *b, int v)
+{
+    char digits[12];
+    size_t n = sizeof digits;
+    /* As unsigned, so INT_MIN's magnitude does not overflow. */
+    unsigned u = v < 0 ? 0U - (unsigned)v : (unsigned)v;
+    do
+        digits[--n] = (char)('0' + u % 10);
+    while ((u /= 10) != 0);
+    if (v < 0)
+        digits[--n] = '-';
+    scm__buf_append(b, digits + n, sizeof digits - n);
+}
+
 /*
  * A number as cJSON_PrintUnformatted writes it (the lines were cJSON's before they were written
  * directly, and readers compare them): integral values in int range with %d, others with the
@@ -136,14 +151,14 @@ static void put_number(scm_buf *b, double d)
         return;
     }
     if (d == (double)as_int) {
-        snprintf(num, sizeof num, "%d", as_int);
-    } else {
-        snprintf(num, sizeof num, "%1.15g", d);
-        back = strtod(num, NULL);
-        big = fabs(back) > fabs(d) ? fabs(back) : fabs(d);
-        if (!(fabs(back - d) <= big * DBL_EPSILON))
-            snprintf(num, sizeof num, "%1.17g", d);
+        put_int(b, as_int);
+        return;
     }
+    snprintf(num, sizeof num, "%1.15g", d);
+    back = strtod(num, NULL);
+    big = fabs(back) > fabs(d) ? fabs(back) : fabs(d);
+    if (!(fabs(back - d) <= big * DBL_EPSILON))
+        snprintf(num, sizeof num, "%1.17g", d);
     /* The C library may use a locale's decimal comma; JSON has a point. */
     for (p = num; point != '.' && *p; p++)
         if (*p == point)
@@ -151,13 +166,19 @@ static void put_number(scm_buf *b, double d)
     scm__buf_puts(b, num);
 }
 
-/* "key":"value" after a separator unless first. */
+/* "key":"value" after a separator unless first; key is one of ours, with nothing to escape. */
 static void put_pair(scm_buf *b, const char *key, const char *value, int first)
 {
+    size_t n = strlen(key);
+    if (scm__buf_reserve(b, n + 4) != SCM_OK)
+        return; /* oom is sticky: the line comes out NULL */
     if (!first)
-        scm__buf_putc(b, ',');
-    scm__json_put_string(b, key);
-    scm__buf_putc(b, ':');
+        b->data[b->len++] = ',';
+    b->data[b->len++] = '"';
+    memcpy(b->data + b->len, key, n);
+    b->len += n;
+    b->data[b->len++] = '"';
+    b->data[b->len++] = ':';
     scm__json_put_string(b, value);
 }
 

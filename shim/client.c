@@ -216,15 +216,16 @@ static scm_audit_record *compare(const scm_client *c, query *q, int values)
 }
 
 /*
- * shadow compare: shadow mode's epilogue, the audit line. Without a log only the other side's
- * decode and capture are left to do: the capture store learns from it all the same.
+ * shadow compare: shadow mode's epilogue, the audit line. Without a log nothing is compared;
+ * the other side is still decoded and captured when there is a store to learn from it.
  */
 static void shadow_compare(scm_client *c, query *q)
 {
     scm_audit_record *r;
     char *line;
     if (c->audit_log == NULL) {
-        decode_rest(c, q);
+        if (c->capture != NULL)
+            decode_rest(c, q);
         return;
     }
     r = compare(c, q, c->cfg.audit_values);

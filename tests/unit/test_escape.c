@@ -13,6 +13,7 @@
 
 #include <check.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -167,7 +168,7 @@ START_TEST(audit_line_bytes)
         }
         for (i = 0; i < SCM_BACKEND_COUNT; i++) {
             scm_audit_side *s = &r.side[i];
-            s->rc = -(int)((k + i) % 9);
+            s->rc = k == 7 ? INT_MIN : -(int)((k + i) % 9);
             s->http_status = k % 3 ? 200 + (long)k : 0;
             snprintf(s->error_code, sizeof s->error_code, "%s", TEXT[(k + i) % 5]);
             snprintf(s->request_id, sizeof s->request_id, "%s", TEXT[(k + 2 * i + 1) % 5]);
