@@ -444,7 +444,8 @@ START_TEST(free_leaves_a_caller_struct_alone)
 END_TEST
 
 /*
- * One byte sequence (NUL, a lone 0xFF, a \u0000 escape, or harmless ones) at every position of
+ * One byte sequence (NUL, a lone 0xFF, a \u0000 escape, or harmless ones such as an escaped
+ * backslash before "u0000") at every position of
  * strings of every length up to 40, each at every alignment: the 8-bytes-at-a-time scan must
  * give the byte-wise verdicts wherever a word boundary falls.
  */
@@ -455,9 +456,9 @@ START_TEST(strict_parse_verdicts_at_every_offset)
         size_t len;
         int ok;
     } CASES_[] = {
-        {"\0", 1, 0},       {"\xff", 1, 0},         {"\\u0000", 6, 0},
-        {"\xc3\xa9", 2, 1}, {"\xe8\xaf\xb4", 3, 1}, {"\\\"", 2, 1},
-        {"\\\\", 2, 1},     {"\xc3", 1, 0},         {"\x7f", 1, 1},
+        {"\0", 1, 0},           {"\xff", 1, 0},      {"\\u0000", 6, 0}, {"\xc3\xa9", 2, 1},
+        {"\xe8\xaf\xb4", 3, 1}, {"\\\"", 2, 1},      {"\\\\", 2, 1},    {"\xc3", 1, 0},
+        {"\x7f", 1, 1},         {"\\\\u0000", 7, 1},
     };
     char buf[64 + 8];
     size_t c, len, pos, align;
