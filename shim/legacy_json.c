@@ -14,6 +14,20 @@
 void scm__json_put_string(scm_buf *b, const char *s)
 {
     static const char HEX[] = "0123456789abcdef";
+    size_t n = 0;
+    /* Most values need no escape: one reservation and one copy, quotes included. */
+    while ((unsigned char)s[n] >= 0x20 && s[n] != '"' && s[n] != '\\')
+        n++;
+    if (s[n] == '\0') {
+        if (scm__buf_reserve(b, n + 2) != SCM_OK)
+            return;
+        b->data[b->len] = '"';
+        memcpy(b->data + b->len + 1, s, n);
+        b->data[b->len + n + 1] = '"';
+        b->len += n + 2;
+        b->data[b->len] = '\0';
+        return;
+    }
     scm__buf_putc(b, '"');
     while (*s) {
         const char *run = s;
