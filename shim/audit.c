@@ -7,6 +7,7 @@
  */
 #include "audit.h"
 
+#include "buf.h"
 #include "details.h"
 #include "legacy_json.h"
 #include "log.h"
@@ -14,7 +15,11 @@
 #include "privfile.h"
 
 #include <errno.h>
+#include <float.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <locale.h>
+#include <math.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -115,54 +120,129 @@ void scm__audit_record_free(scm_audit_record *r)
     free(r);
 }
 
-static cJSON *side_json(const scm_audit_side *s)
+/* %d without printf's machinery: an audit line has a few of these. */
+static void put_int(scm_buf *b, int v)
 {
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddNumberToObject(o, "rc", s->rc);
-    cJSON_AddNumberToObject(o, "http_status", (double)s->http_status);
-    cJSON_AddStringToObject(o, "error_code", s->error_code);
+    char digits[12];
+    size_t n = sizeof digits;
+    /* As unsigned, so INT_MIN's magnitude does not overflow. */
+    unsigned u = v < 0 ? 0U - (unsigned)v : (unsigned)v;
+    do
+        digits[--n] = (char)('0' + u % 10);
+    while ((u /= 10) != 0);
+    if (v < 0)
+        digits[--n] = '-';
+    scm__buf_append(b, digits + n, sizeof digits - n);
+}
+
+/*
+ * A number as cJSON_PrintUnformatted writes it (the lines were cJSON's before they were written
+ * directly, and readers compare them): integral values in int range with %d, others with the
+ * shortest of %1.15g and %1.17g that reads back, "null" for NaN and infinities.
+ */
+static void put_number(scm_buf *b, double d)
+{
+    char num[32], point = *localeconv()->decimal_point;
+    int as_int = d >= INT_MAX ? INT_MAX : d <= (double)INT_MIN ? INT_MIN : (int)d;
+    double back, big;
+    char *p;
+    if (isnan(d) || isinf(d)) {
+        scm__buf_puts(b, "null");
+        return;
+    }
+    if (d == (double)as_int) {
+        put_int(b, as_int);
+        return;
+    }
+    snprintf(num, sizeof num, "%1.15g", d);
+    back = strtod(num, NULL);
+    big = fabs(back) > fabs(d) ? fabs(back) : fabs(d);
+    if (!(fabs(back - d) <= big * DBL_EPSILON))
+        snprintf(num, sizeof num, "%1.17g", d);
+    /* The C library may use a locale's decimal comma; JSON has a point. */
+    for (p = num; point != '.' && *p; p++)
+        if (*p == point)
+            *p = '.';
+    scm__buf_puts(b, num);
+}
+
+/* "key":"value" after a separator unless first; key is one of ours, with nothing to escape. */
+static void put_pair(scm_buf *b, const char *key, const char *value, int first)
+{
+    size_t n = strlen(key);
+    if (scm__buf_reserve(b, n + 4) != SCM_OK)
+        return; /* oom is sticky: the line comes out NULL */
+    if (!first)
+        b->data[b->len++] = ',';
+    b->data[b->len++] = '"';
+    memcpy(b->data + b->len, key, n);
+    b->len += n;
+    b->data[b->len++] = '"';
+    b->data[b->len++] = ':';
+    scm__json_put_string(b, value);
+}
+
+static void put_side(scm_buf *b, const char *name, const scm_audit_side *s)
+{
+    scm__buf_putc(b, ',');
+    scm__json_put_string(b, name);
+    scm__buf_puts(b, ":{\"rc\":");
+    put_number(b, s->rc);
+    scm__buf_puts(b, ",\"http_status\":");
+    put_number(b, (double)s->http_status);
+    put_pair(b, "error_code", s->error_code, 0);
     /* Whole microseconds keep the line short and stable. */
-    cJSON_AddNumberToObject(o, "latency_ms", (double)(long long)(s->ms * 1000.0) / 1000.0);
-    cJSON_AddStringToObject(o, "request_id", s->request_id);
-    return o;
+    scm__buf_puts(b, ",\"latency_ms\":");
+    put_number(b, (double)(long long)(s->ms * 1000.0) / 1000.0);
+    put_pair(b, "request_id", s->request_id, 0);
+    scm__buf_putc(b, '}');
 }
 
 char *scm__audit_record_line(const scm_audit_record *r)
 {
-    cJSON *o = cJSON_CreateObject(), *fields, *reasons = NULL;
-    char when[40], *text, *line = NULL;
+    char when[40], *values;
     struct timeval tv;
     struct tm tm;
-    size_t i, n;
+    size_t i, n, reasons = 0;
+    scm_buf b;
 
     gettimeofday(&tv, NULL);
     gmtime_r(&tv.tv_sec, &tm);
     n = strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
     snprintf(when + n, sizeof when - n, ".%03ldZ", (long)(tv.tv_usec / 1000));
-    cJSON_AddStringToObject(o, "time", when);
-    cJSON_AddStringToObject(o, "cert_id", r->cert_id);
-    cJSON_AddStringToObject(o, "served", scm__backend_name(r->served));
-    cJSON_AddStringToObject(o, "result", scm__cmp_name(r->overall));
-    fields = cJSON_AddObjectToObject(o, "fields");
+    scm__buf_init(&b);
+    scm__buf_putc(&b, '{');
+    put_pair(&b, "time", when, 1);
+    put_pair(&b, "cert_id", r->cert_id, 0);
+    put_pair(&b, "served", scm__backend_name(r->served), 0);
+    put_pair(&b, "result", scm__cmp_name(r->overall), 0);
+    scm__buf_puts(&b, ",\"fields\":{");
     for (i = 0; i < SCM__FROZEN_COUNT; i++)
-        cJSON_AddStringToObject(fields, scm__frozen[i].name, scm__cmp_name(r->fields[i]));
+        put_pair(&b, scm__frozen[i].name, scm__cmp_name(r->fields[i]), i == 0);
+    scm__buf_putc(&b, '}');
     for (i = 0; i < SCM__FROZEN_COUNT; i++) {
         if (r->reasons[i] == SCM_WHY_NONE)
             continue;
-        if (reasons == NULL)
-            reasons = cJSON_AddObjectToObject(o, "reasons");
-        cJSON_AddStringToObject(reasons, scm__frozen[i].name, scm__cmp_reason_name(r->reasons[i]));
+        if (reasons++ == 0)
+            scm__buf_puts(&b, ",\"reasons\":{");
+        put_pair(&b, scm__frozen[i].name, scm__cmp_reason_name(r->reasons[i]), reasons == 1);
     }
-    cJSON_AddItemToObject(o, "legacy", side_json(&r->side[SCM_BACKEND_LEGACY]));
-    cJSON_AddItemToObject(o, "v3", side_json(&r->side[SCM_BACKEND_V3]));
-    if (r->values != NULL)
-        cJSON_AddItemReferenceToObject(o, "values", r->values);
-    text = cJSON_PrintUnformatted(o);
-    cJSON_Delete(o);
-    if (text != NULL && (line = malloc(strlen(text) + 2)) != NULL)
-        sprintf(line, "%s\n", text);
-    cJSON_free(text);
-    return line;
+    if (reasons > 0)
+        scm__buf_putc(&b, '}');
+    put_side(&b, "legacy", &r->side[SCM_BACKEND_LEGACY]);
+    put_side(&b, "v3", &r->side[SCM_BACKEND_V3]);
+    if (r->values != NULL) {
+        /* Only with SCM_SHIM_AUDIT_VALUES, off by default: cJSON still writes the values. */
+        if ((values = cJSON_PrintUnformatted(r->values)) == NULL) {
+            scm__buf_free(&b);
+            return NULL;
+        }
+        scm__buf_puts(&b, ",\"values\":");
+        scm__buf_puts(&b, values);
+        cJSON_free(values);
+    }
+    scm__buf_puts(&b, "}\n");
+    return scm__buf_take(&b);
 }
 
 scm_audit_log *scm__audit_log_open(const char *path)

@@ -27,27 +27,44 @@ void scm__buf_reset(scm_buf *b)
         b->data[0] = '\0';
 }
 
-int scm__buf_append(scm_buf *b, const void *data, size_t len)
+/* Room for len more bytes and a NUL; SCM_OK, or SCM_E_NOMEM with oom set. */
+static int room(scm_buf *b, size_t len)
 {
+    size_t need, cap = b->cap ? b->cap : 64;
+    char *p;
     if (b->oom)
         return SCM_E_NOMEM;
-    if (len >= b->cap - b->len || b->data == NULL) {
-        size_t need = b->len + len + 1, cap = b->cap ? b->cap : 64;
-        char *p;
-        if (len > SIZE_MAX / 2 - b->len) {
-            b->oom = 1;
-            return SCM_E_NOMEM;
-        }
-        while (cap < need)
-            cap *= 2;
-        p = realloc(b->data, cap);
-        if (p == NULL) {
-            b->oom = 1;
-            return SCM_E_NOMEM;
-        }
-        b->data = p;
-        b->cap = cap;
+    if (len < b->cap - b->len && b->data != NULL)
+        return SCM_OK;
+    if (len > SIZE_MAX / 2 - b->len) {
+        b->oom = 1;
+        return SCM_E_NOMEM;
     }
+    need = b->len + len + 1;
+    while (cap < need)
+        cap *= 2;
+    p = realloc(b->data, cap);
+    if (p == NULL) {
+        b->oom = 1;
+        return SCM_E_NOMEM;
+    }
+    b->data = p;
+    b->cap = cap;
+    return SCM_OK;
+}
+
+int scm__buf_reserve(scm_buf *b, size_t len)
+{
+    int rc = room(b, len);
+    if (rc == SCM_OK)
+        b->data[b->len] = '\0';
+    return rc;
+}
+
+int scm__buf_append(scm_buf *b, const void *data, size_t len)
+{
+    if (room(b, len) != SCM_OK)
+        return SCM_E_NOMEM;
     if (len)
         memcpy(b->data + b->len, data, len);
     b->len += len;

@@ -21,6 +21,8 @@ void scm__buf_reset(scm_buf *b);
  * failed (oom is sticky, so a builder may check once at the end).
  */
 int scm__buf_append(scm_buf *b, const void *data, size_t len);
+/* Room for len more bytes in one allocation, for a builder that knows about how much it writes. */
+int scm__buf_reserve(scm_buf *b, size_t len);
 int scm__buf_puts(scm_buf *b, const char *s);
 int scm__buf_putc(scm_buf *b, char c);
 /* Transfers ownership of the data to the caller (malloc'd, NUL-terminated) or NULL on OOM. */

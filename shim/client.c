@@ -184,7 +184,7 @@ static int report(scm_client *c, query *q)
         memcpy(c->request_id, served->resp->request_id, sizeof c->request_id);
     if (served->rc == SCM_OK) {
         c->last_report = d != NULL && !ops->serves_own_body
-                             ? scm__report_copy(scm__details_report(d))
+                             ? scm__report_share(scm__details_report(d))
                              : scm__report_new(ops->name, SCM_CLASS_EXACT);
         if (c->last_report == NULL)
             served->rc = scm__fail(&served->err, SCM__ERR_NOMEM, NULL);
@@ -194,11 +194,8 @@ static int report(scm_client *c, query *q)
     return served->rc;
 }
 
-/*
- * compare: the sides not decoded yet are decoded (in table order) and
- * captured, then compared into a record. Never touches the served result.
- */
-static scm_audit_record *compare(const scm_client *c, query *q, int values)
+/* The sides not decoded yet, decoded (in table order) and captured. */
+static void decode_rest(const scm_client *c, query *q)
 {
     int b;
     for (b = 0; b < SCM_BACKEND_COUNT; b++) {
@@ -207,15 +204,32 @@ static scm_audit_record *compare(const scm_client *c, query *q, int values)
         decode(c, q, (scm_backend)b, 0);
         capture(c, q, (scm_backend)b);
     }
+}
+
+/* compare: every side decoded and captured, then compared into a record. Never touches the
+ * served result. */
+static scm_audit_record *compare(const scm_client *c, query *q, int values)
+{
+    decode_rest(c, q);
     return scm__audit_compare(q->cert_id, q->served, q->seen,
                               (const scm_cert_details *const *)q->objects, values);
 }
 
-/* shadow compare: shadow mode's epilogue, the audit line. */
+/*
+ * shadow compare: shadow mode's epilogue, the audit line. Without a log nothing is compared;
+ * the other side is still decoded and captured when there is a store to learn from it.
+ */
 static void shadow_compare(scm_client *c, query *q)
 {
-    scm_audit_record *r = compare(c, q, c->cfg.audit_values);
-    char *line = r != NULL ? scm__audit_record_line(r) : NULL;
+    scm_audit_record *r;
+    char *line;
+    if (c->audit_log == NULL) {
+        if (c->capture != NULL)
+            decode_rest(c, q);
+        return;
+    }
+    r = compare(c, q, c->cfg.audit_values);
+    line = r != NULL ? scm__audit_record_line(r) : NULL;
     if (line != NULL)
         scm__audit_log_write(c->audit_log, line);
     free(line);

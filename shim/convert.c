@@ -33,6 +33,7 @@ typedef struct conv {
     const cJSON *holder;
     scm_report *report;
     scm_error *err;
+    scm_buf scratch; /* where a transformed value is built, reused from value to value */
 } conv;
 
 /*
@@ -129,13 +130,24 @@ static void strip_domain(scm_buf *b, const char *name, const char *domain)
         scm__buf_puts(b, name);
 }
 
+/* A malloc'd copy of the len bytes at s, NUL-terminated: each value gets exactly its size. */
+static char *exact_copy(const char *s, size_t len)
+{
+    char *copy = malloc(len + 1);
+    if (copy != NULL) {
+        memcpy(copy, s, len);
+        copy[len] = '\0';
+    }
+    return copy;
+}
+
 /* The legacy string a row yields for the body or for one authentification element el. */
 static int string_value(conv *cv, const scm_map_row *r, const cJSON *el, char **out)
 {
     const char *a = "", *b = "";
     size_t i, found = 0;
-    scm_buf v;
-    int rc;
+    scm_buf *v = &cv->scratch;
+    int rc, built = 1;
 
     if (r->nv3 > 0 && (rc = source(cv, r, 0, el, &a, &found)) != SCM_OK)
         return rc;
@@ -143,41 +155,44 @@ static int string_value(conv *cv, const scm_map_row *r, const cJSON *el, char **
         return rc;
     if (r->nv3 > 0 && found == 0 && cv->api->reports)
         scm__report_set_absent(cv->report, SCM__FROZEN_INDEX(r->field));
-    scm__buf_init(&v);
+    scm__buf_reset(v);
     switch (r->rule) {
     case SCM_RULE_ENUM:
         for (i = 0; i < r->nvalues && strcmp(r->values[i].from, a) != 0; i++)
             ;
+        built = 0;
         if (i < r->nvalues) {
-            scm__buf_puts(&v, r->values[i].to);
+            a = r->values[i].to;
             break;
         }
         /* An open enum: pass the value through and say so. */
         if (a[0] != '\0')
             scm__report_set_unmapped(cv->report, SCM__FROZEN_INDEX(r->field));
-        scm__buf_puts(&v, a);
         break;
     case SCM_RULE_LOWER:
     case SCM_RULE_UPPER:
-        scm__buf_puts(&v, a);
-        for (i = 0; i < v.len; i++)
-            v.data[i] = (char)(r->rule == SCM_RULE_LOWER ? tolower((unsigned char)v.data[i])
-                                                         : toupper((unsigned char)v.data[i]));
+        scm__buf_puts(v, a);
+        for (i = 0; i < v->len; i++)
+            v->data[i] = (char)(r->rule == SCM_RULE_LOWER ? tolower((unsigned char)v->data[i])
+                                                          : toupper((unsigned char)v->data[i]));
         break;
     case SCM_RULE_JOIN:
-        join_entries(&v, a);
-        join_entries(&v, b);
+        join_entries(v, a);
+        join_entries(v, b);
         break;
     case SCM_RULE_STRIP_DOMAIN:
-        strip_domain(&v, a, b);
+        strip_domain(v, a, b);
         break;
     case SCM_RULE_MISSING:
         break;
     default: /* copy */
-        scm__buf_puts(&v, a);
+        built = 0;
         break;
     }
-    *out = scm__buf_take(&v);
+    /* Built values are in the scratch buffer (empty for a missing one); the others are a. */
+    if (v->oom)
+        return SCM_E_NOMEM;
+    *out = built ? exact_copy(v->len > 0 ? v->data : "", v->len) : exact_copy(a, strlen(a));
     return *out != NULL ? SCM_OK : SCM_E_NOMEM;
 }
 
@@ -326,7 +341,7 @@ static int collect_v3_only(conv *cv, const scm_map *map)
 
 int scm__convert_v3(const scm_map *map, const cJSON *v3, scm_cert_details **out, scm_error *err)
 {
-    conv cv = {&APIS[map->api], v3, NULL, NULL, NULL, err};
+    conv cv = {&APIS[map->api], v3, NULL, NULL, NULL, err, {NULL, 0, 0, 0}};
     scm_cert_details *d;
     size_t i;
     int rc = SCM_OK;
@@ -352,6 +367,7 @@ int scm__convert_v3(const scm_map *map, const cJSON *v3, scm_cert_details **out,
     }
     if (rc == SCM_OK && cv.api->reports)
         rc = collect_v3_only(&cv, map);
+    scm__buf_free(&cv.scratch);
     if (rc == SCM_OK && scm__details_fill_empty(d) != SCM_OK)
         rc = SCM_E_NOMEM;
     if (rc != SCM_OK) {

@@ -14,6 +14,20 @@
 void scm__json_put_string(scm_buf *b, const char *s)
 {
     static const char HEX[] = "0123456789abcdef";
+    size_t n = 0;
+    /* Most values need no escape: one reservation and one copy, quotes included. */
+    while ((unsigned char)s[n] >= 0x20 && s[n] != '"' && s[n] != '\\')
+        n++;
+    if (s[n] == '\0') {
+        if (scm__buf_reserve(b, n + 2) != SCM_OK)
+            return;
+        b->data[b->len] = '"';
+        memcpy(b->data + b->len + 1, s, n);
+        b->data[b->len + n + 1] = '"';
+        b->len += n + 2;
+        b->data[b->len] = '\0';
+        return;
+    }
     scm__buf_putc(b, '"');
     while (*s) {
         const char *run = s;
@@ -185,6 +199,24 @@ void scm__report_put_json(scm_buf *b, const scm_report *r, int indent, int level
     scm__buf_putc(b, '}');
 }
 
+/* The bytes of d's body when no value needs an escape (indentation, quotes and separators). */
+static size_t body_size(const scm_cert_details *d)
+{
+    size_t n = 8, i, k;
+    for (i = 0; i < SCM__FROZEN_COUNT; i++) {
+        const scm_frozen_field *r = &scm__frozen[i];
+        size_t per = strlen(r->key) + 16;
+        if (r->type == SCM_FT_INT)
+            per += 12;
+        for (k = 0; k < (r->in_auth ? d->auth_count : 1); k++)
+            n += per +
+                 (r->type == SCM_FT_STRING
+                      ? strlen(*scm__details_str(r->in_auth ? (void *)&d->auth[k] : (void *)d, r))
+                      : 0);
+    }
+    return n + 16 * d->auth_count;
+}
+
 char *scm__legacy_json(const scm_cert_details *d, const scm_report *annotate)
 {
     char num[32];
@@ -193,6 +225,8 @@ char *scm__legacy_json(const scm_cert_details *d, const scm_report *annotate)
     scm_buf b;
 
     scm__buf_init(&b);
+    /* One allocation for a body without escapes or a report: only those grow the buffer. */
+    scm__buf_reserve(&b, body_size(d));
     scm__buf_putc(&b, '{');
     for (i = 0; i < SCM__FROZEN_COUNT; i++) {
         const scm_frozen_field *r = &scm__frozen[i];

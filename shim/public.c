@@ -172,7 +172,7 @@ SCM_EXPORT int scm_shim_convert(const char *v3_json, size_t len, char **legacy_j
         }
         *legacy_json = scm__legacy_json(d, NULL);
         if (report != NULL)
-            *report = scm__report_copy(scm__details_report(d));
+            *report = scm__report_share(scm__details_report(d));
         if (*legacy_json == NULL || (report != NULL && *report == NULL)) {
             scm_free(*legacy_json);
             *legacy_json = NULL;

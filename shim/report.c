@@ -5,83 +5,63 @@
  */
 #include "report.h"
 
+#include "buf.h"
+
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 struct scm_shim_report {
-    const char *backend;     /* "v3" or "legacy" (static) */
-    scm_field_class *cls;    /* per field */
-    unsigned char *unmapped; /* per field: a value passed through with no rule */
-    unsigned char *absent;   /* per field: every source absent or null in the body */
-    char **spelling;         /* per field, NULL until needed: the older spelling that served it */
-    long long *captured_at;  /* per field: capture time (Unix) of a restored value, or 0 */
-    char **v3_only;          /* v3 member names, "authentification[].x" for element members */
-    size_t nv3_only;
+    unsigned refs;                             /* holders: the object, the client, a caller */
+    const char *backend;                       /* "v3" or "legacy" (static) */
+    scm_field_class cls[SCM__FROZEN_COUNT];    /* per field */
+    unsigned char unmapped[SCM__FROZEN_COUNT]; /* per field: a value passed through, no rule */
+    unsigned char absent[SCM__FROZEN_COUNT];   /* per field: every source absent or null */
+    char **spelling; /* per field, NULL until needed: the older spelling used */
+    long long captured_at[SCM__FROZEN_COUNT]; /* per field: capture time (Unix), or 0 */
+    /*
+     * v3 member names ("authentification[].x" for element members), each NUL-terminated, one
+     * after another in names; v3_only[i] is the offset of the i-th. slots is an open-addressing
+     * set of their indexes + 1 (0: empty), at most half full, so adding k names is O(k).
+     */
+    scm_buf names;
+    size_t *v3_only, nv3_only, v3_cap;
+    size_t *slots, nslots;
     size_t nunmapped;
     size_t nabsent;
 };
 
 scm_report *scm__report_new(const char *backend, scm_field_class all)
 {
-    size_t n = SCM__FROZEN_COUNT, i;
+    size_t i;
     scm_report *r = calloc(1, sizeof *r);
     if (r == NULL)
         return NULL;
+    r->refs = 1;
     r->backend = backend;
-    r->cls = calloc(n, sizeof *r->cls);
-    r->unmapped = calloc(n, 1);
-    r->absent = calloc(n, 1);
-    r->captured_at = calloc(n, sizeof *r->captured_at);
-    if (r->cls == NULL || r->unmapped == NULL || r->absent == NULL || r->captured_at == NULL) {
-        scm__report_free(r);
-        return NULL;
-    }
-    for (i = 0; i < n; i++)
+    for (i = 0; i < SCM__FROZEN_COUNT; i++)
         r->cls[i] = all;
     return r;
 }
 
-scm_report *scm__report_copy(const scm_report *src)
+scm_report *scm__report_share(scm_report *r)
 {
-    size_t n = SCM__FROZEN_COUNT, i;
-    scm_report *r = scm__report_new(src->backend, SCM_CLASS_EXACT);
-    if (r == NULL)
-        return NULL;
-    memcpy(r->cls, src->cls, n * sizeof *r->cls);
-    memcpy(r->unmapped, src->unmapped, n);
-    memcpy(r->absent, src->absent, n);
-    memcpy(r->captured_at, src->captured_at, n * sizeof *r->captured_at);
-    r->nunmapped = src->nunmapped;
-    r->nabsent = src->nabsent;
-    for (i = 0; src->spelling != NULL && i < n; i++)
-        if (src->spelling[i] != NULL &&
-            scm__report_set_spelling(r, i, src->spelling[i]) != SCM_OK) {
-            scm__report_free(r);
-            return NULL;
-        }
-    for (i = 0; i < src->nv3_only; i++)
-        if (scm__report_add_v3_only(r, src->v3_only[i]) != SCM_OK) {
-            scm__report_free(r);
-            return NULL;
-        }
+    __atomic_add_fetch(&r->refs, 1, __ATOMIC_RELAXED);
     return r;
 }
 
 void scm__report_free(scm_report *r)
 {
     size_t i;
-    if (r == NULL)
+    /* The last holder frees: acquire-release so its reads happen before the memory goes. */
+    if (r == NULL || __atomic_sub_fetch(&r->refs, 1, __ATOMIC_ACQ_REL) != 0)
         return;
-    for (i = 0; i < r->nv3_only; i++)
-        free(r->v3_only[i]);
+    scm__buf_free(&r->names);
     free(r->v3_only);
+    free(r->slots);
     for (i = 0; r->spelling != NULL && i < SCM__FROZEN_COUNT; i++)
         free(r->spelling[i]);
     free(r->spelling);
-    free(r->cls);
-    free(r->unmapped);
-    free(r->absent);
-    free(r->captured_at);
     free(r);
 }
 
@@ -166,7 +146,7 @@ size_t scm__report_v3_only_count(const scm_report *r)
 
 const char *scm__report_v3_only(const scm_report *r, size_t i)
 {
-    return i < r->nv3_only ? r->v3_only[i] : NULL;
+    return i < r->nv3_only ? r->names.data + r->v3_only[i] : NULL;
 }
 
 int scm__report_set_spelling(scm_report *r, size_t row, const char *spelling)
@@ -184,21 +164,63 @@ int scm__report_set_spelling(scm_report *r, size_t row, const char *spelling)
     return SCM_OK;
 }
 
+/*
+ * FNV-1a, started from the report's address: the names come from the network, and a seed the
+ * sender cannot know (ASLR) keeps a body from being made of names that all share a slot.
+ */
+static size_t name_hash(const scm_report *r, const char *s, size_t len)
+{
+    uint64_t h = 0xcbf29ce484222325ULL ^ (uint64_t)(uintptr_t)r;
+    size_t i;
+    for (i = 0; i < len; i++)
+        h = (h ^ (unsigned char)s[i]) * 0x100000001b3ULL;
+    return (size_t)h;
+}
+
+/* The slot holding name, or the empty slot where it would go; nslots is a power of two. */
+static size_t name_slot(const scm_report *r, const char *name, size_t h)
+{
+    size_t i = h & (r->nslots - 1);
+    while (r->slots[i] != 0 && strcmp(r->names.data + r->v3_only[r->slots[i] - 1], name) != 0)
+        i = (i + 1) & (r->nslots - 1);
+    return i;
+}
+
+/* Doubles the set (and the index list with it) before it is half full. */
+static int grow_v3_only(scm_report *r)
+{
+    size_t n = r->nslots ? r->nslots * 2 : 64, i, *slots, *list;
+    const char *name;
+    if (n > SIZE_MAX / 2 / sizeof *slots)
+        return SCM_E_NOMEM;
+    if ((list = realloc(r->v3_only, n / 2 * sizeof *list)) == NULL)
+        return SCM_E_NOMEM;
+    r->v3_only = list;
+    r->v3_cap = n / 2;
+    if ((slots = calloc(n, sizeof *slots)) == NULL)
+        return SCM_E_NOMEM;
+    free(r->slots);
+    r->slots = slots;
+    r->nslots = n;
+    for (i = 0; i < r->nv3_only; i++) {
+        name = r->names.data + r->v3_only[i];
+        r->slots[name_slot(r, name, name_hash(r, name, strlen(name)))] = i + 1;
+    }
+    return SCM_OK;
+}
+
 int scm__report_add_v3_only(scm_report *r, const char *name)
 {
-    char **grown, *copy;
-    size_t i;
-    for (i = 0; i < r->nv3_only; i++)
-        if (strcmp(r->v3_only[i], name) == 0)
-            return SCM_OK;
-    if ((copy = strdup(name)) == NULL)
+    size_t len = strlen(name), h = name_hash(r, name, len), i;
+    if (r->nslots > 0 && r->slots[name_slot(r, name, h)] != 0)
+        return SCM_OK;
+    if (r->nv3_only + 1 > r->v3_cap && grow_v3_only(r) != SCM_OK)
         return SCM_E_NOMEM;
-    grown = realloc(r->v3_only, (r->nv3_only + 1) * sizeof *grown);
-    if (grown == NULL) {
-        free(copy);
+    i = name_slot(r, name, h);
+    r->v3_only[r->nv3_only] = r->names.len;
+    /* The terminator too: each name ends where the next begins. */
+    if (scm__buf_append(&r->names, name, len + 1) != SCM_OK)
         return SCM_E_NOMEM;
-    }
-    r->v3_only = grown;
-    r->v3_only[r->nv3_only++] = copy;
+    r->slots[i] = ++r->nv3_only;
     return SCM_OK;
 }

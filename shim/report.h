@@ -17,7 +17,12 @@ typedef struct scm_shim_report scm_report;
 
 /* A report with every field of the given class, or NULL on OOM. backend is static. */
 scm_report *scm__report_new(const char *backend, scm_field_class all);
-scm_report *scm__report_copy(const scm_report *r);
+/*
+ * Another holder of r (the client keeps its last object's report, a caller may keep one from
+ * scm_shim_convert): r is freed when its last holder calls scm__report_free. Nothing changes a
+ * report once its object is returned, so holders on any thread may read it.
+ */
+scm_report *scm__report_share(scm_report *r);
 void scm__report_free(scm_report *r);
 /* Index of a legacy field ("auth[].method") in reports, or -1. */
 int scm__report_index(const char *legacy);

@@ -1,7 +1,8 @@
 /*
  * test_convert.c - the conversion engine, data-driven: every fixture pair (v3.json rebuilt and
  * compared with legacy.json member by member), every tests/data/convert-cases folder, the
- * legacy identity table, reports and class names.
+ * legacy identity table, reports and class names, and the strict parse's byte verdicts at every
+ * offset of its 8-byte fast path.
  * owns: tests of convert.c, details.c, report.c, public.c; must not: load tables by hand
  * (test_mapping.c).
  */
@@ -442,6 +443,52 @@ START_TEST(free_leaves_a_caller_struct_alone)
 }
 END_TEST
 
+/*
+ * One byte sequence (NUL, a lone 0xFF, a \u0000 escape, or harmless ones such as an escaped
+ * backslash before "u0000") at every position of
+ * strings of every length up to 40, each at every alignment: the 8-bytes-at-a-time scan must
+ * give the byte-wise verdicts wherever a word boundary falls.
+ */
+START_TEST(strict_parse_verdicts_at_every_offset)
+{
+    static const struct {
+        const char *bytes;
+        size_t len;
+        int ok;
+    } CASES_[] = {
+        {"\0", 1, 0},           {"\xff", 1, 0},      {"\\u0000", 6, 0}, {"\xc3\xa9", 2, 1},
+        {"\xe8\xaf\xb4", 3, 1}, {"\\\"", 2, 1},      {"\\\\", 2, 1},    {"\xc3", 1, 0},
+        {"\x7f", 1, 1},         {"\\\\u0000", 7, 1},
+    };
+    char buf[64 + 8];
+    size_t c, len, pos, align;
+
+    for (c = 0; c < sizeof CASES_ / sizeof CASES_[0]; c++)
+        for (len = 0; len <= 40; len++)
+            for (pos = 0; pos <= len; pos++)
+                for (align = 0; align < 8; align++) {
+                    char *t = buf + align;
+                    size_t n = 0;
+                    cJSON *doc;
+                    t[n++] = '"';
+                    memset(t + n, 'a', pos);
+                    n += pos;
+                    memcpy(t + n, CASES_[c].bytes, CASES_[c].len);
+                    n += CASES_[c].len;
+                    memset(t + n, 'b', len - pos);
+                    n += len - pos;
+                    t[n++] = '"';
+                    doc = scm__json_parse(t, n);
+                    ck_assert_msg((doc != NULL) == CASES_[c].ok, "case %zu, len %zu, at %zu+%zu", c,
+                                  len, pos, align);
+                    cJSON_Delete(doc);
+                    /* The UTF-8 check alone: only the NUL and the malformed bytes fail it. */
+                    ck_assert_int_eq(scm__utf8_valid(t, n),
+                                     CASES_[c].ok || strcmp(CASES_[c].bytes, "\\u0000") == 0);
+                }
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("convert");
@@ -472,6 +519,7 @@ int main(void)
     tcase_add_loop_test(tc, legacy_body_errors, 0, sizeof LEGACY_BAD / sizeof LEGACY_BAD[0]);
     tcase_add_test(tc, legacy_body_report_is_all_exact);
     tcase_add_test(tc, class_names_follow_the_public_list);
+    tcase_add_test(tc, strict_parse_verdicts_at_every_offset);
     suite_add_tcase(s, tc);
     rc |= tu_run(s);
     for (i = 0; i < nnames; i++)
