@@ -235,10 +235,13 @@ row "2 unknown members 1,000 -> 3,000" "$(thousands "$w3") / $(thousands "$w1") 
     "<= 3.3x" "$(verdict le "$r" 3.3)"
 
 # ---- 3. shadow mode ----
-echo "== 3. shadowed call vs the two single-backend calls (struct, AK/SK, no audit log)"
+# With an audit log: shadow mode exists to write it, and without one a call compares nothing.
+echo "== 3. shadowed call vs the two single-backend calls (struct, AK/SK, with an audit log)"
 v3=$(ir_call $n "$aksk" "$bin/bench_shim" struct CALLS "$@")
 legacy=$(ir_call $n "$aksk SCM_SHIM_BACKEND=legacy" "$bin/bench_shim" struct CALLS "$@")
-shadow=$(ir_call $n "$aksk SCM_SHIM_SHADOW=1" "$bin/bench_shim" struct CALLS "$@")
+shadow=$(ir_call $n "$aksk SCM_SHIM_SHADOW=1 SCM_SHIM_AUDIT_LOG=$work/shadow-audit.log" \
+    "$bin/bench_shim" struct CALLS "$@")
+[ -s "$work/shadow-audit.log" ] || fail "the shadowed calls wrote no audit line"
 r=$(ratio "$shadow" $((v3 + legacy)))
 echo "   v3 $v3 Ir, legacy $legacy Ir, shadowed $shadow Ir per call"
 row "3 shadowed vs v3 + legacy" "$(thousands "$shadow") / $(thousands $((v3 + legacy))) = ${r}x" \
