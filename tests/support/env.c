@@ -47,14 +47,15 @@ static const char *saved_entry(const char *name, size_t len)
     return NULL;
 }
 
-void tu_env_restore(void)
+/* Unsets every variable whose "NAME=value" entry (NAME len bytes) drop says to. */
+static void unset_where(int (*drop)(const char *entry, size_t len))
 {
     char name[512];
     size_t i;
-    /* Unset added names; each unsetenv changes environ, so look again from the start. */
+    /* Each unsetenv changes environ, so look again from the start. */
     for (i = 0; environ[i] != NULL;) {
         size_t len = strcspn(environ[i], "=");
-        if (len < sizeof name && saved_entry(environ[i], len) == NULL) {
+        if (len < sizeof name && drop(environ[i], len)) {
             memcpy(name, environ[i], len);
             name[len] = '\0';
             unsetenv(name);
@@ -63,6 +64,25 @@ void tu_env_restore(void)
             i++;
         }
     }
+}
+
+/* Not in the saved copy: the test added it. */
+static int added(const char *entry, size_t len)
+{
+    return saved_entry(entry, len) == NULL;
+}
+
+static int library_variable(const char *entry, size_t len)
+{
+    (void)len;
+    return strncmp(entry, "HUAWEICLOUD_SDK_", 16) == 0 || strncmp(entry, "SCM_SHIM_", 9) == 0;
+}
+
+void tu_env_restore(void)
+{
+    char name[512];
+    size_t i;
+    unset_where(added);
     for (i = 0; i < nsaved; i++) {
         size_t len = strcspn(saved[i], "=");
         const char *now;
@@ -78,19 +98,5 @@ void tu_env_restore(void)
 
 void tu_env_clear_config(void)
 {
-    char name[512];
-    size_t i;
-    /* Each unsetenv changes environ, so look again from the start. */
-    for (i = 0; environ[i] != NULL;) {
-        size_t len = strcspn(environ[i], "=");
-        if (len < sizeof name && (strncmp(environ[i], "HUAWEICLOUD_SDK_", 16) == 0 ||
-                                  strncmp(environ[i], "SCM_SHIM_", 9) == 0)) {
-            memcpy(name, environ[i], len);
-            name[len] = '\0';
-            unsetenv(name);
-            i = 0;
-        } else {
-            i++;
-        }
-    }
+    unset_where(library_variable);
 }
