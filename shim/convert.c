@@ -9,6 +9,7 @@
 #include "buf.h"
 #include "details.h"
 #include "json.h"
+#include "members.h"
 #include "report.h"
 
 #include <ctype.h>
@@ -29,12 +30,20 @@ static const struct api_words {
 typedef struct conv {
     const struct api_words *api;
     const cJSON *top;   /* the body */
+    scm_members *index; /* top's members by name: one probe per lookup, not a scan per row */
     const char *object; /* the nested object last looked up in top, and what it was */
     const cJSON *holder;
     scm_report *report;
     scm_error *err;
     scm_buf scratch; /* where a transformed value is built, reused from value to value */
 } conv;
+
+/* The first top-level member called name, or NULL. */
+static const cJSON *top_member(conv *cv, const char *name)
+{
+    const scm_member_slot *s = scm__members_find(cv->index, name);
+    return s != NULL ? s->first : NULL;
+}
 
 /*
  * The value of src for el (the current authentification element, or NULL):
@@ -54,7 +63,7 @@ static int lookup(conv *cv, const scm_map_row *r, const scm_source *src, const c
             /* Rows read one nested object member after another: look it up once. */
             if (cv->object == NULL || strcmp(cv->object, p->object) != 0) {
                 cv->object = p->object;
-                cv->holder = cJSON_GetObjectItemCaseSensitive(cv->top, p->object);
+                cv->holder = top_member(cv, p->object);
             }
             holder = cv->holder;
             if (holder == NULL || cJSON_IsNull(holder))
@@ -64,7 +73,8 @@ static int lookup(conv *cv, const scm_map_row *r, const scm_source *src, const c
                                  cv->api->member, p->object);
             }
         }
-        it = cJSON_GetObjectItemCaseSensitive(holder, p->member);
+        it = holder == cv->top ? top_member(cv, p->member)
+                               : cJSON_GetObjectItemCaseSensitive(holder, p->member);
         if (it == NULL || cJSON_IsNull(it))
             continue;
         if (k > 0 &&
@@ -255,7 +265,7 @@ static int array_value(conv *cv, const scm_map *map, const scm_map_row *arr, scm
     return SCM_OK;
 }
 
-/* 1 when a path in paths reads member of object (NULL: top level), as an element member or not. */
+/* 1 when a path in paths reads member of object, as an element member or not. */
 static int reads(const scm_path *const *paths, size_t n, const char *object, const char *member,
                  int element)
 {
@@ -263,20 +273,9 @@ static int reads(const scm_path *const *paths, size_t n, const char *object, con
     for (i = 0; i < n; i++) {
         const scm_path *p = paths[i];
         if (p->element == element && p->member[0] == member[0] && strcmp(p->member, member) == 0 &&
-            (object == NULL ? p->object == NULL
-                            : p->object != NULL && strcmp(p->object, object) == 0))
+            strcmp(p->object, object) == 0)
             return 1;
     }
-    return 0;
-}
-
-/* 1 when a path reads inside top-level member object (a nested or an element member). */
-static int reads_inside(const scm_path *const *paths, size_t n, const char *object)
-{
-    size_t i;
-    for (i = 0; i < n; i++)
-        if (paths[i]->object != NULL && strcmp(paths[i]->object, object) == 0)
-            return 1;
     return 0;
 }
 
@@ -300,12 +299,17 @@ static int unread_members(conv *cv, const scm_path *const *paths, size_t n, cons
     return SCM_OK;
 }
 
-/* Lists the v3 members, in body order, that no row reads: top-level, nested and element ones. */
+/*
+ * Lists the v3 members, in body order, that no row reads: top-level, nested and element ones.
+ * Top-level members are marked in the index (one probe per path); the nested and element
+ * members are few and are checked against the paths that read inside an object.
+ */
 static int collect_v3_only(conv *cv, const scm_map *map)
 {
     size_t cap = map->nrows * SCM_MAP_MAX_SOURCES * SCM_MAP_MAX_SPELLINGS, n = 0, i, j, k;
     const scm_path **paths = malloc(cap * sizeof *paths);
     const cJSON *it, *el;
+    scm_member_slot *s;
     scm_buf name;
     int rc = SCM_OK;
 
@@ -313,16 +317,26 @@ static int collect_v3_only(conv *cv, const scm_map *map)
         return SCM_E_NOMEM;
     for (i = 0; i < map->nrows; i++)
         for (j = 0; j < map->rows[i].nv3; j++)
-            for (k = 0; k < map->rows[i].v3[j].nspellings; k++)
-                paths[n++] = &map->rows[i].v3[j].spelling[k];
+            for (k = 0; k < map->rows[i].v3[j].nspellings; k++) {
+                const scm_path *p = &map->rows[i].v3[j].spelling[k];
+                if ((s = scm__members_find(cv->index, p->object ? p->object : p->member)) == NULL)
+                    continue;
+                if (p->object != NULL) {
+                    s->inside = 1;
+                    paths[n++] = p;
+                } else {
+                    s->read = 1;
+                }
+            }
     scm__buf_init(&name);
     cJSON_ArrayForEach(it, cv->top)
     {
         if (rc != SCM_OK)
             break;
-        if (!reads_inside(paths, n, it->string)) {
-            if (!reads(paths, n, NULL, it->string, 0) &&
-                scm__report_add_v3_only(cv->report, it->string) != SCM_OK)
+        if (it->string == NULL || (s = scm__members_find(cv->index, it->string)) == NULL)
+            continue;
+        if (!s->inside) {
+            if (!s->read && scm__report_add_v3_only(cv->report, it->string) != SCM_OK)
                 rc = SCM_E_NOMEM;
         } else if (cJSON_IsObject(it)) {
             rc = unread_members(cv, paths, n, it, it->string, 0, &name);
@@ -341,7 +355,8 @@ static int collect_v3_only(conv *cv, const scm_map *map)
 
 int scm__convert_v3(const scm_map *map, const cJSON *v3, scm_cert_details **out, scm_error *err)
 {
-    conv cv = {&APIS[map->api], v3, NULL, NULL, NULL, err, {NULL, 0, 0, 0}};
+    scm_members index;
+    conv cv = {&APIS[map->api], v3, &index, NULL, NULL, NULL, err, {NULL, 0, 0, 0}};
     scm_cert_details *d;
     size_t i;
     int rc = SCM_OK;
@@ -349,8 +364,12 @@ int scm__convert_v3(const scm_map *map, const cJSON *v3, scm_cert_details **out,
     *out = NULL;
     if (!cJSON_IsObject(v3))
         return scm__fail(err, SCM__ERR_PARSE, "%s is not a JSON object", cv.api->body);
-    if ((d = scm__details_new(cv.api->name)) == NULL)
+    if (scm__members_build(&index, v3) != SCM_OK)
         return scm__fail(err, SCM__ERR_NOMEM, NULL);
+    if ((d = scm__details_new(cv.api->name)) == NULL) {
+        scm__members_free(&index);
+        return scm__fail(err, SCM__ERR_NOMEM, NULL);
+    }
     cv.report = scm__details_report(d);
     for (i = 0; i < map->nrows; i++)
         scm__report_set_class(cv.report, SCM__FROZEN_INDEX(map->rows[i].field), map->rows[i].cls);
@@ -368,6 +387,7 @@ int scm__convert_v3(const scm_map *map, const cJSON *v3, scm_cert_details **out,
     if (rc == SCM_OK && cv.api->reports)
         rc = collect_v3_only(&cv, map);
     scm__buf_free(&cv.scratch);
+    scm__members_free(&index);
     if (rc == SCM_OK && scm__details_fill_empty(d) != SCM_OK)
         rc = SCM_E_NOMEM;
     if (rc != SCM_OK) {

@@ -20,11 +20,12 @@ typedef struct curl_transport {
     /* One easy handle per batch slot, reused: slot 0 always carries the served backend. */
     CURL *easy[SCM_TRANSPORT_BATCH_MAX];
     /*
-     * Each slot's header list for curl: Accept, then the request's lines. The nodes are ours
-     * and point at the request's own lines (curl reads the list, never copies or frees it),
-     * so a call allocates nothing for its headers.
+     * Each slot's header list for curl: the request's lines. No Accept of our own: curl's
+     * default stands (an SCM answer is JSON whatever is asked), one line less for curl to
+     * check. The nodes are ours and point at the request's own lines (curl reads the list,
+     * never copies or frees it), so a call allocates nothing for its headers.
      */
-    struct curl_slist lines[SCM_TRANSPORT_BATCH_MAX][SCM_HEADERS_MAX + 1];
+    struct curl_slist lines[SCM_TRANSPORT_BATCH_MAX][SCM_HEADERS_MAX];
     char errbuf[SCM_TRANSPORT_BATCH_MAX][CURL_ERROR_SIZE];
 } curl_transport;
 
@@ -102,9 +103,6 @@ static CURL *easy_new(char *errbuf)
     return easy;
 }
 
-/* Every request asks for JSON rather than curl's default Accept; not signed. */
-static const char ACCEPT[] = "Accept: application/json";
-
 /* Slot i set up for r: its headers as curl's list, its URL, timeouts and trust. */
 static void setup(curl_transport *t, size_t i, scm_http_req *r)
 {
@@ -113,15 +111,13 @@ static void setup(curl_transport *t, size_t i, scm_http_req *r)
     size_t k, n = scm__headers_count(r->headers);
 
     /* curl only reads the lines: the casts drop a const it honours. */
-    list[0].data = (char *)ACCEPT;
     for (k = 0; k < n; k++) {
-        list[k].next = &list[k + 1];
-        list[k + 1].data = (char *)scm__headers_line(r->headers, k);
+        list[k].data = (char *)scm__headers_line(r->headers, k);
+        list[k].next = k + 1 < n ? &list[k + 1] : NULL;
     }
-    list[n].next = NULL;
     t->errbuf[i][0] = '\0';
     curl_easy_setopt(easy, CURLOPT_URL, r->url);
-    curl_easy_setopt(easy, CURLOPT_HTTPHEADER, list);
+    curl_easy_setopt(easy, CURLOPT_HTTPHEADER, n > 0 ? list : NULL);
     curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, r->timeout_ms);
     curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, r->connect_timeout_ms);
     curl_easy_setopt(easy, CURLOPT_SSL_CTX_FUNCTION, r->ca_file != NULL ? add_ca_file : NULL);

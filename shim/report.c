@@ -6,6 +6,7 @@
 #include "report.h"
 
 #include "buf.h"
+#include "members.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -164,17 +165,9 @@ int scm__report_set_spelling(scm_report *r, size_t row, const char *spelling)
     return SCM_OK;
 }
 
-/*
- * FNV-1a, started from the report's address: the names come from the network, and a seed the
- * sender cannot know (ASLR) keeps a body from being made of names that all share a slot.
- */
 static size_t name_hash(const scm_report *r, const char *s, size_t len)
 {
-    uint64_t h = 0xcbf29ce484222325ULL ^ (uint64_t)(uintptr_t)r;
-    size_t i;
-    for (i = 0; i < len; i++)
-        h = (h ^ (unsigned char)s[i]) * 0x100000001b3ULL;
-    return (size_t)h;
+    return scm__name_hash(r, s, len);
 }
 
 /* The slot holding name, or the empty slot where it would go; nslots is a power of two. */
