@@ -93,3 +93,10 @@ char *scm__buf_take(scm_buf *b)
     scm__buf_init(b);
     return p;
 }
+
+void scm__str_copy(char *dst, size_t size, const char *src)
+{
+    size_t n = strnlen(src, size - 1);
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}

@@ -28,4 +28,8 @@ int scm__buf_putc(scm_buf *b, char c);
 /* Transfers ownership of the data to the caller (malloc'd, NUL-terminated) or NULL on OOM. */
 char *scm__buf_take(scm_buf *b);
 
+/* src into dst (size > 0 bytes), cut to size - 1 bytes and terminated: snprintf's "%s" without
+ * printf. */
+void scm__str_copy(char *dst, size_t size, const char *src);
+
 #endif

@@ -38,8 +38,7 @@ int scm__members_build(scm_members *ix, const cJSON *object)
     size_t n = 0, cap = SCM_MEMBERS_LOCAL;
     scm_member_slot *s;
 
-    cJSON_ArrayForEach(m, object)
-        n++;
+    cJSON_ArrayForEach(m, object) n++;
     while (cap / 2 < n) {
         if (cap > SIZE_MAX / 4 / sizeof *ix->slots)
             return SCM_E_NOMEM;

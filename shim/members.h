@@ -12,9 +12,11 @@
 size_t scm__name_hash(const void *seed, const char *s, size_t len);
 
 typedef struct scm_member_slot {
-    const cJSON *first;   /* the first member of the name: what cJSON_GetObjectItemCaseSensitive finds */
-    unsigned char read;   /* a table path reads it as a top-level member */
-    unsigned char inside; /* a table path reads inside it (a nested object's or an element's member) */
+    const cJSON
+        *first; /* the first member of the name: what cJSON_GetObjectItemCaseSensitive finds */
+    unsigned char read; /* a table path reads it as a top-level member */
+    unsigned char
+        inside; /* a table path reads inside it (a nested object's or an element's member) */
 } scm_member_slot;
 
 #define SCM_MEMBERS_LOCAL 64

@@ -7,8 +7,9 @@
  */
 #include "transport.h"
 
+#include "buf.h"
+
 #include <ctype.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -76,7 +77,7 @@ void scm__http_req_prepare(scm_http_req *r, const char *url, scm_headers *header
     r->too_large = 0;
     /* Until a transport runs it, a request has failed. */
     r->result = r->url != NULL ? SCM_HTTP_NETWORK : SCM_HTTP_NOMEM;
-    snprintf(r->why, sizeof r->why, "the request was not run");
+    scm__str_copy(r->why, sizeof r->why, "the request was not run");
 }
 
 int scm__http_req_take_body(scm_http_req *r, const char *data, size_t n)
@@ -94,7 +95,7 @@ void scm__http_req_finish(scm_http_req *r, scm_http_result result, double second
     scm__buf_append(&r->resp.body, "", 0);
     r->resp.seconds = seconds;
     r->result = result == SCM_HTTP_OK && r->resp.body.oom ? SCM_HTTP_NOMEM : result;
-    snprintf(r->why, sizeof r->why, "%s", why != NULL ? why : "");
+    scm__str_copy(r->why, sizeof r->why, why != NULL ? why : "");
 }
 
 /*

@@ -146,7 +146,8 @@ static char *cjson_line(const scm_audit_record *r, const char *when)
  */
 START_TEST(audit_line_bytes)
 {
-    static const double MS[] = {0, 1.5, 12.3456789, 0.0004, 1e12, 7.25, 2147483.647, 0.1};
+    static const double MS[] = {0,    1.5,         12.3456789, 0.0004,    1e12,
+                                7.25, 2147483.647, 0.1,        3e9 + 0.25};
     static const char *const TEXT[] = {"", "SCM.0001", "a\"b\\c\x01\x1f\x7f\n\t", MIX,
                                        "req-0123456789abcdef"};
     scm_cmp fields[SCM__FROZEN_COUNT];
@@ -172,7 +173,7 @@ START_TEST(audit_line_bytes)
             s->http_status = k % 3 ? 200 + (long)k : 0;
             snprintf(s->error_code, sizeof s->error_code, "%s", TEXT[(k + i) % 5]);
             snprintf(s->request_id, sizeof s->request_id, "%s", TEXT[(k + 2 * i + 1) % 5]);
-            s->ms = MS[(k + i) % 8];
+            s->ms = MS[(k + i) % 9];
         }
         if (k % 5 == 1) {
             r.values = cJSON_CreateObject();
