@@ -5,8 +5,10 @@ set -eu
 cd "$(dirname "$0")/.."
 tools/deps.sh
 build=${SCM_BUILD_DIR:-build}/demo
+echo "== building the library, the emulator and the sample programs in $build (about a minute the first time)"
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$build" -j "$(nproc)" >/dev/null
+echo "== built"
 
 work=$(mktemp -d)
 trap 'kill $emu_pid 2>/dev/null; wait $emu_pid 2>/dev/null; rm -rf "$work"' EXIT INT TERM
