@@ -1,10 +1,9 @@
 # Packaging.cmake - the install components and `cpack -G DEB`'s three packages:
 #   lib  libscmclient1     the shared library and its SONAME link
 #   dev  libscmclient-dev  headers, the .so link, scmshim.pc, the CMake package, libscmclient(3)
-#   cli  scm-shim          the command, scm-shim(1), its bash completion
+#   cli  scm-shim          the command, scm-shim(1), its bash completion (if installed)
 # Every install() rule names one of these components. Version, names and dependencies come
 # from project() and the targets, so tools/package.sh only configures and runs cpack.
-include(GNUInstallDirs)
 
 set(SCM_PACKAGE_MAINTAINER "scmshim maintainers <dev@scmshim.invalid>"
   CACHE STRING "Maintainer field of the Debian packages")

@@ -139,7 +139,8 @@ state == "skip" { next }
 END {
     flush_all()
     print ".SH EXIT STATUS"
-    print "0 on success, 2 on a usage or configuration error; the commands above give their own."
+    print "0 success, 1 the command failed, 2 a usage or configuration error, 3 a go/no\\-go"
+    print "command could not do all of its job; a command's section above says what each means for it."
     print ".SH SEE ALSO"
     print ".BR libscmclient (3)"
 }

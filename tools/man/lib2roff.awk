@@ -1,7 +1,7 @@
 # lib2roff.awk - writes libscmclient(3) from the sources of what it documents, so the page cannot
 # drift: the export list's SCMSHIM_1 names (shim/symbols.txt), each one's declaration and the
-# comment above it (include/scm_client.h, include/scm_shim.h), the return and error codes of the
-# headers, and README.md's table of the variables the library reads.
+# comment above it (include/scm_client.h, include/scm_shim.h), the headers' structs, return and
+# error codes, and README.md's table of the variables the library reads.
 #   awk -v version=X.Y.Z -f roff.awk -f lib2roff.awk symbols.txt scm_client.h scm_shim.h README.md
 
 # README's Markdown: code spans in bold, links as their text, the few non-ASCII signs as roff's.
@@ -101,11 +101,17 @@ file <= 3 && /^$/ {
     flush_group()
     next
 }
+# A struct is shown whole, after its comment; an enum is generated from a table shown elsewhere.
 file <= 3 && intype {
     intype = !/^}/
+    if (shown_struct)
+        out("types" file, esc($0) (intype ? "" : "\n.fi"))
     next
 }
 file <= 3 && /^typedef (struct|enum) [a-z_]+ *\{/ {
+    shown_struct = $2 == "struct"
+    if (shown_struct)
+        out("types" file, ".PP\n" comment ".nf\n" esc($0))
     intype = 1
     comment = ""
     next
@@ -176,10 +182,10 @@ END {
     print "per\\-field reports, the offline conversion and configuration in code."
     print ".SH \"FROZEN INTERFACE\""
     print "Declared in \\fBscm_client.h\\fR, which never changes."
-    printf "%s", body[2]
+    printf "%s%s", body["types2"], body[2]
     print ".SH ADDITIONS"
     print "Declared in \\fBscm_shim.h\\fR."
-    printf "%s", body[3]
+    printf "%s%s", body["types3"], body[3]
     print ".SH \"RETURN VALUE\""
     print "Every call returning \\fBint\\fR returns one of:"
     printf "%s", body["codes"]
