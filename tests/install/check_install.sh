@@ -16,11 +16,12 @@ done
 cmake -S "$src/consumer" -B "$work/consumer" -DCMAKE_PREFIX_PATH="$work/prefix" -DCMAKE_C_COMPILER="$cc" >/dev/null
 cmake --build "$work/consumer" >/dev/null
 LD_LIBRARY_PATH="$libdir" "$work/consumer/consumer"
-# pkg-config
-PKG_CONFIG_PATH="$libdir/pkgconfig" pkg-config --exists scmshim
-# shellcheck disable=SC2046
-"$cc" -o "$work/pc" "$src/consumer/main.c" $(PKG_CONFIG_PATH="$libdir/pkgconfig" pkg-config --define-prefix --cflags --libs scmshim) \
-    ${SCM_EXTRA_LDFLAGS:-}
+# pkg-config, as written: scmshim.pc names the prefix the install was made to
+export PKG_CONFIG_PATH="$libdir/pkgconfig"
+prefix=$(pkg-config --variable=prefix scmshim)
+[ "$prefix" = "$work/prefix" ] || { echo "scmshim.pc: prefix=$prefix, installed to $work/prefix"; exit 1; }
+# shellcheck disable=SC2046,SC2086
+"$cc" -o "$work/pc" "$src/consumer/main.c" $(pkg-config --cflags --libs scmshim) ${SCM_EXTRA_LDFLAGS:-}
 LD_LIBRARY_PATH="$libdir" "$work/pc"
 # the installed scm-shim runs on the installed library, and doctor says so (exit 2: no configuration)
 status=0

@@ -46,7 +46,8 @@ int main(int argc, char **argv)
         return cmd_doctor(argc - 1, argv + 1);
     if (strcmp(argv[1], "capture") == 0)
         return cmd_capture(argc - 1, argv + 1);
-    if (strcmp(argv[1], "version") == 0) {
+    if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0 ||
+        strcmp(argv[1], "-V") == 0) {
         printf("scm-shim %s\n", scm_shim_version());
         return CLI_OK;
     }
