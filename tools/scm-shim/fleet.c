@@ -125,6 +125,18 @@ int fleet_read_ids(const char *path, char ***ids, size_t *n)
     return CLI_OK;
 }
 
+int fleet_add_id(char ***ids, size_t *n, const char *id)
+{
+    char **grown = realloc(*ids, (*n + 1) * sizeof *grown);
+    if (grown == NULL)
+        return cli_error(CLI_FAIL, "out of memory");
+    *ids = grown;
+    if ((grown[*n] = strdup(id)) == NULL)
+        return cli_error(CLI_FAIL, "out of memory");
+    ++*n;
+    return CLI_OK;
+}
+
 size_t fleet_unusable_ids(char *const *ids, size_t n, unsigned char *bad)
 {
     size_t i, count = 0;

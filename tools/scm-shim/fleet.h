@@ -28,6 +28,9 @@ int fleet_run(const cli_config *conf, size_t n, const unsigned char *skip, int c
  */
 int fleet_read_ids(const char *path, char ***ids, size_t *n);
 
+/* Appends a copy of id to *ids (grown by one); CLI_OK or CLI_FAIL (said). */
+int fleet_add_id(char ***ids, size_t *n, const char *id);
+
 /*
  * Checks every ID before any request: bad[i] = 1 (and a line on stderr) for
  * one that cannot be a certificate ID. Returns how many there are.
