@@ -10,10 +10,8 @@
 
 int main(int argc, char **argv)
 {
-    if (argc < 2) {
-        cli_usage(stderr);
-        return CLI_USAGE;
-    }
+    if (argc < 2)
+        return cli_error(CLI_USAGE, "no command given; 'scm-shim --help' lists the commands");
 #define CLI_RUN(name)                                                                              \
     if (strcmp(argv[1], #name) == 0)                                                               \
         return cmd_##name(argc - 1, argv + 1);
