@@ -30,6 +30,7 @@ static const cli_option summary_options[] = {
     {"--fail-on-mismatch", NULL, "exit 1 when a certificate has a mismatch"},
     {NULL, NULL, NULL}};
 
+/* Printed as one "-h, --help" line. */
 static const cli_option help_options[] = {
     {"-h", NULL, "this help"}, {"--help", NULL, "this help"}, {NULL, NULL, NULL}};
 
@@ -294,7 +295,7 @@ void cli_command_help(const cli_command *c, FILE *out)
     } while (form != NULL);
     fputs(c->about, out);
     print_options(out, "Options", c->options);
-    print_entry(out, "-h, --help", "this help");
+    print_entry(out, "-h, --help", help_options[0].doc);
     if (c->uses & CLI_USES_SUMMARY)
         print_options(out, "Output options (OUTPUT OPTIONS)", summary_options);
     if (c->uses & CLI_USES_CLIENT)
