@@ -198,42 +198,29 @@ static int run_log(const char *path, int values, summary *sum)
 
 /* What the command line asks for. */
 typedef struct audit_args {
-    const char *ids_file, *log_file;
-    char **ids; /* the operands, copied */
-    size_t nids;
-    int concurrency;
+    fleet_args fleet;
+    const char *log_file;
     summary_opts out;
 } audit_args;
+
+/* --log and the summary's options. */
+static int audit_option(void *ctx, const cli_option *opt, const char *value)
+{
+    audit_args *w = ctx;
+    if (!cli_is(opt, "--log"))
+        return summary_option(&w->out, opt->name, value);
+    w->log_file = value;
+    return CLI_TAKEN;
+}
 
 /* Reads argv into *w; CLI_END, or the exit status (said). */
 static int parse(int argc, char **argv, cli_config *conf, audit_args *w)
 {
-    cli_args a = {cli_command_find("audit"), argc, argv, 0};
-    const cli_option *opt;
-    const char *value;
-    int rc, taken;
-
-    while ((rc = cli_next(&a, &opt, &value)) == CLI_NEXT) {
-        if (opt == NULL) {
-            if (fleet_add_id(&w->ids, &w->nids, value) != CLI_OK)
-                return CLI_FAIL;
-        } else if (cli_is(opt, "--ids")) {
-            w->ids_file = value;
-        } else if (cli_is(opt, "--log")) {
-            w->log_file = value;
-        } else if (cli_is(opt, "--concurrency")) {
-            if (fleet_concurrency(value, &w->concurrency) != 0)
-                return CLI_USAGE;
-        } else if ((taken = cli_connection_option(conf, opt->name, value)) == CLI_NOT_OURS) {
-            if (summary_option(&w->out, opt->name, value) != CLI_TAKEN)
-                return CLI_USAGE;
-        } else if (taken != CLI_TAKEN) {
-            return CLI_USAGE;
-        }
-    }
-    if (rc == CLI_END && w->log_file != NULL && (w->ids_file != NULL || w->nids > 0))
+    const fleet_args *f = &w->fleet;
+    int rc = fleet_parse("audit", argc, argv, conf, &w->fleet, audit_option, w);
+    if (rc == CLI_END && w->log_file != NULL && (f->ids_file != NULL || f->nids > 0))
         return cli_usage_error("audit", "--log takes no certificate IDs");
-    if (rc == CLI_END && w->log_file == NULL && w->ids_file == NULL && w->nids == 0)
+    if (rc == CLI_END && w->log_file == NULL && f->ids_file == NULL && f->nids == 0)
         return cli_usage_error("audit", "give --ids FILE, CERT_IDs or --log FILE");
     return rc;
 }
@@ -241,14 +228,15 @@ static int parse(int argc, char **argv, cli_config *conf, audit_args *w)
 /* What the command line asked for; the exit status. */
 static int run(cli_config *conf, audit_args *w)
 {
+    fleet_args *f = &w->fleet;
     summary *sum;
-    int rc = w->ids_file != NULL ? fleet_read_ids(w->ids_file, &w->ids, &w->nids) : CLI_OK;
+    int rc = fleet_args_read(f);
     if (rc == CLI_OK && (sum = summary_new()) == NULL)
         rc = cli_error(CLI_FAIL, "out of memory");
     if (rc == CLI_OK) {
         rc = w->log_file != NULL
                  ? run_log(w->log_file, w->out.values, sum)
-                 : run_fleet(conf, w->ids, w->nids, w->concurrency, w->out.values, sum);
+                 : run_fleet(conf, f->ids, f->nids, f->concurrency, w->out.values, sum);
         if (rc == CLI_OK)
             rc = summary_finish(sum, &w->out);
         summary_free(sum);
@@ -258,16 +246,13 @@ static int run(cli_config *conf, audit_args *w)
 
 int cmd_audit(int argc, char **argv)
 {
-    audit_args w = {NULL, NULL, NULL, 0, 8, SUMMARY_OPTS_INIT};
+    audit_args w = {FLEET_ARGS_INIT, NULL, SUMMARY_OPTS_INIT};
     cli_config conf;
-    size_t k;
     int rc;
 
     cli_config_init(&conf);
     if ((rc = parse(argc, argv, &conf, &w)) == CLI_END)
         rc = run(&conf, &w);
-    for (k = 0; k < w.nids; k++)
-        free(w.ids[k]);
-    free(w.ids);
+    fleet_args_free(&w.fleet);
     return rc;
 }

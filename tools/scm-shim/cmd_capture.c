@@ -154,40 +154,30 @@ static int maintain(const char *store, const char *action, const char *cert_id)
 
 /* What the command line asks for. */
 typedef struct capture_args {
-    const char *ids_file, *action, *purge_id;
-    char **ids; /* the operands, copied */
-    size_t nids;
-    int concurrency;
+    fleet_args fleet;
+    const char *action, *purge_id;
 } capture_args;
+
+/* --stats, --export, --purge. */
+static int capture_option(void *ctx, const cli_option *opt, const char *value)
+{
+    capture_args *w = ctx;
+    if (!cli_is(opt, "--stats") && !cli_is(opt, "--export") && !cli_is(opt, "--purge"))
+        return CLI_NOT_OURS;
+    w->action = opt->name;
+    /* --purge --all empties the store. */
+    w->purge_id = value != NULL && strcmp(value, "--all") != 0 ? value : NULL;
+    return CLI_TAKEN;
+}
 
 /* Reads argv into *w; CLI_END, or the exit status (said). */
 static int parse(int argc, char **argv, cli_config *conf, capture_args *w)
 {
-    cli_args a = {cli_command_find("capture"), argc, argv, 0};
-    const cli_option *opt;
-    const char *value;
-    int rc;
-
-    while ((rc = cli_next(&a, &opt, &value)) == CLI_NEXT) {
-        if (opt == NULL) {
-            if (fleet_add_id(&w->ids, &w->nids, value) != CLI_OK)
-                return CLI_FAIL;
-        } else if (cli_is(opt, "--ids")) {
-            w->ids_file = value;
-        } else if (cli_is(opt, "--concurrency")) {
-            if (fleet_concurrency(value, &w->concurrency) != 0)
-                return CLI_USAGE;
-        } else if (cli_is(opt, "--stats") || cli_is(opt, "--export") || cli_is(opt, "--purge")) {
-            w->action = opt->name;
-            /* --purge --all empties the store. */
-            w->purge_id = value != NULL && strcmp(value, "--all") != 0 ? value : NULL;
-        } else if (cli_connection_option(conf, opt->name, value) != CLI_TAKEN) {
-            return CLI_USAGE;
-        }
-    }
-    if (rc == CLI_END && w->action != NULL && (w->nids > 0 || w->ids_file != NULL))
+    const fleet_args *f = &w->fleet;
+    int rc = fleet_parse("capture", argc, argv, conf, &w->fleet, capture_option, w);
+    if (rc == CLI_END && w->action != NULL && (f->nids > 0 || f->ids_file != NULL))
         return cli_usage_error("capture", "%s takes no certificate IDs", w->action);
-    if (rc == CLI_END && w->action == NULL && w->nids == 0 && w->ids_file == NULL)
+    if (rc == CLI_END && w->action == NULL && f->nids == 0 && f->ids_file == NULL)
         return cli_usage_error("capture", "give --ids FILE or CERT_IDs");
     return rc;
 }
@@ -196,27 +186,25 @@ static int parse(int argc, char **argv, cli_config *conf, capture_args *w)
 static int run(cli_config *conf, capture_args *w)
 {
     const char *store = getenv("SCM_SHIM_CAPTURE");
+    fleet_args *f = &w->fleet;
     int rc;
     if (store == NULL || store[0] == '\0')
         return cli_error(CLI_USAGE, "set SCM_SHIM_CAPTURE to the store's path");
     if (w->action != NULL)
         return maintain(store, w->action, w->purge_id);
-    rc = w->ids_file != NULL ? fleet_read_ids(w->ids_file, &w->ids, &w->nids) : CLI_OK;
-    return rc == CLI_OK ? capture_fleet(conf, store, w->ids, w->nids, w->concurrency) : rc;
+    rc = fleet_args_read(f);
+    return rc == CLI_OK ? capture_fleet(conf, store, f->ids, f->nids, f->concurrency) : rc;
 }
 
 int cmd_capture(int argc, char **argv)
 {
-    capture_args w = {NULL, NULL, NULL, NULL, 0, 8};
+    capture_args w = {FLEET_ARGS_INIT, NULL, NULL};
     cli_config conf;
-    size_t k;
     int rc;
 
     cli_config_init(&conf);
     if ((rc = parse(argc, argv, &conf, &w)) == CLI_END)
         rc = run(&conf, &w);
-    for (k = 0; k < w.nids; k++)
-        free(w.ids[k]);
-    free(w.ids);
+    fleet_args_free(&w.fleet);
     return rc;
 }
