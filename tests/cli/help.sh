@@ -50,6 +50,14 @@ for c in $commands; do
 done
 grep -q "compgen -W \"$(echo $commands) --help\"" "$completion" ||
     fail "the completion's commands are not $(echo $commands)"
+# The script as bash runs it: a value list after an option, a command's options after a prefix.
+if command -v bash >/dev/null; then
+    got=$(bash -c '. "$1"; COMP_WORDS=(scm-shim audit --format ""); COMP_CWORD=3; _scm_shim
+        echo "${COMPREPLY[*]}"; COMP_WORDS=(scm-shim diff --f); COMP_CWORD=2; _scm_shim
+        echo "${COMPREPLY[*]}"' sh "$completion" 2>&1)
+    [ "$got" = "$(printf 'table json csv\n--format --fail-on-mismatch')" ] ||
+        fail "the completion under bash gives '$got'"
+fi
 
 # Variables: "file name" for each name inside a string literal (comments and char literals
 # skipped), names ending in '_' (prefixes) and the public headers' macros left out.

@@ -123,7 +123,7 @@ static const cli_command convert_cmd = {
     "Exit status: 0 converted; 2 usage error, or an input that cannot be read or is no v3\n"
     "body.\n",
     no_options,
-    CLI_USES_MAPPING | CLI_USES_LOG | CLI_TAKES_FILES};
+    CLI_USES_MAPPING | CLI_USES_CAPTURE | CLI_USES_LOG | CLI_TAKES_FILES};
 
 static const cli_command mapping_cmd = {
     "mapping",
