@@ -59,8 +59,8 @@ int cmd_convert(int argc, char **argv)
     rc = scm_shim_convert(input, len, &legacy, &report);
     free(input);
     if (rc != SCM_OK)
-        return cli_error(rc == SCM_E_INVALID_PARAM ? CLI_USAGE : CLI_FAIL, "%s",
-                         scm_shim_last_error());
+        /* A body the library cannot convert is an input error like the others. */
+        return cli_error(rc == SCM_E_NOMEM ? CLI_FAIL : CLI_USAGE, "%s", scm_shim_last_error());
     report_json = scm_shim_report_json(report);
     out = cJSON_CreateObject();
     rep = report_json ? cJSON_Parse(report_json) : NULL;
