@@ -7,8 +7,6 @@
 #include "cli.h"
 #include "log.h"
 
-#include "regions.h"
-
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -49,70 +47,25 @@ scm_client *cli_client_new(const cli_config *c)
     return scm_shim_client_new(&c->cfg, &c->opts);
 }
 
-int cli_shared_option(cli_config *c, int argc, char **argv, int *i, void (*help)(FILE *))
+int cli_connection_option(cli_config *c, const char *opt, const char *value)
 {
-    const char *opt = argv[*i];
     char *end;
-    if (strcmp(opt, "--help") == 0) {
-        help(stdout);
-        return CLI_OK;
-    }
-    if (strcmp(opt, "--endpoint") != 0 && strcmp(opt, "--project-id") != 0 &&
-        strcmp(opt, "--region") != 0 && strcmp(opt, "--timeout-ms") != 0)
-        return CLI_NOT_OURS;
-    if (*i + 1 >= argc)
-        return cli_error(CLI_USAGE, "%s needs a value", opt);
-    ++*i;
     if (strcmp(opt, "--endpoint") == 0) {
-        c->cfg.endpoint = argv[*i];
+        c->cfg.endpoint = value;
     } else if (strcmp(opt, "--region") == 0) {
         /* scm_config has no member for it; the library checks it when the client is made. */
-        c->opts.region = argv[*i];
+        c->opts.region = value;
     } else if (strcmp(opt, "--project-id") == 0) {
-        c->cfg.project_id = argv[*i];
-    } else {
+        c->cfg.project_id = value;
+    } else if (strcmp(opt, "--timeout-ms") == 0) {
         errno = 0;
-        c->cfg.timeout_ms = strtol(argv[*i], &end, 10);
+        c->cfg.timeout_ms = strtol(value, &end, 10);
         if (errno != 0 || *end != '\0' || c->cfg.timeout_ms <= 0)
             return cli_error(CLI_USAGE, "--timeout-ms takes a positive number of milliseconds");
+    } else {
+        return CLI_NOT_OURS;
     }
     return CLI_TAKEN;
-}
-
-/* " cn-north-4 ap-southeast-1 ...": the region IDs for the help text. */
-#define REGION_ID(id, endpoint) " " id
-
-void cli_config_help(FILE *out)
-{
-    fputs(
-        "Connection options:\n"
-        "  --endpoint URL      SCM endpoint (default: $SCM_ENDPOINT)\n"
-        "  --region ID         an SCM region, whose endpoint serves when no endpoint is\n"
-        "                      given (default: $HUAWEICLOUD_SDK_REGION), one of\n"
-        "                     " SCM_REGIONS(
-            REGION_ID) "\n"
-                       "  --project-id ID     project ID (default: $SCM_PROJECT_ID, "
-                       "$HUAWEICLOUD_SDK_PROJECT_ID)\n"
-                       "  --timeout-ms N      whole-request timeout (default 30000)\n"
-                       "Environment (secrets are read only from here):\n"
-                       "  SCM_AK, SCM_SK      access key and secret key (or HUAWEICLOUD_SDK_AK, "
-                       "_SK)\n"
-                       "  SCM_TOKEN           IAM token for X-Auth-Token, when there is no AK\n"
-                       "  HUAWEICLOUD_SDK_SECURITY_TOKEN  temporary credentials' security token\n"
-                       "  HUAWEICLOUD_SDK_DOMAIN_ID  account ID: global credentials, X-Domain-Id "
-                       "on v3\n"
-                       "                      instead of X-Project-Id\n"
-                       "  SCM_SHIM_BACKEND    v3 (default) or legacy\n"
-                       "  SCM_SHIM_V3_ENDPOINT, SCM_SHIM_LEGACY_ENDPOINT  per-backend endpoint "
-                       "overrides\n"
-                       "  SCM_SHIM_MAPPING    a replacement mapping table (mapping/mapping.json "
-                       "format)\n"
-                       "  SCM_SHIM_ANNOTATE   1: append the \"_shim\" field report to JSON bodies\n"
-                       "  SCM_SHIM_SHADOW     1: also ask the other backend and compare (see "
-                       "README)\n"
-                       "  SCM_SHIM_SHADOW_SAMPLE, SCM_SHIM_SHADOW_TIMEOUT_MS, SCM_SHIM_AUDIT_LOG,\n"
-                       "  SCM_SHIM_AUDIT_VALUES  shadow sampling, its timeout, and its audit log\n",
-        out);
 }
 
 char *cli_read_all(const char *path, size_t *len)

@@ -32,20 +32,16 @@ typedef struct cli_config {
 void cli_config_init(cli_config *c);
 /* scm_shim_client_new(&c->cfg, &c->opts); NULL when unusable (the library said why on stderr). */
 scm_client *cli_client_new(const cli_config *c);
-/* What cli_shared_option did with argv[*i], besides CLI_OK (help printed) and CLI_USAGE. */
+/* What an option handler did with an option, besides CLI_USAGE (reported). */
 #define CLI_TAKEN (-1)
 #define CLI_NOT_OURS (-2)
 
 /*
- * Handles the options every command shares at argv[*i] (advancing *i):
- * --endpoint, --region (over HUAWEICLOUD_SDK_REGION), --project-id, --timeout-ms
- * and --help (printed with help).
- * Returns CLI_TAKEN, CLI_NOT_OURS, CLI_OK after --help, or CLI_USAGE for a
- * bad value (reported); the last two are the command's exit status.
+ * Applies one of the connection options every command making a client takes (see
+ * commands.c): --endpoint, --region (over HUAWEICLOUD_SDK_REGION), --project-id, --timeout-ms.
+ * Returns CLI_TAKEN, CLI_NOT_OURS, or CLI_USAGE for a bad value (reported).
  */
-int cli_shared_option(cli_config *c, int argc, char **argv, int *i, void (*help)(FILE *));
-/* Help text for those options and the environment. */
-void cli_config_help(FILE *out);
+int cli_connection_option(cli_config *c, const char *opt, const char *value);
 
 /*
  * Prints doc on stdout with two-space indents and ": " separators (cJSON's
@@ -57,13 +53,5 @@ int cli_print_json(const struct cJSON *doc);
 
 /* Reads a whole file ("-" = stdin); malloc'd, NUL-terminated, length in *len. */
 char *cli_read_all(const char *path, size_t *len);
-
-int cmd_get(int argc, char **argv);
-int cmd_convert(int argc, char **argv);
-int cmd_mapping(int argc, char **argv);
-int cmd_audit(int argc, char **argv);
-int cmd_diff(int argc, char **argv);
-int cmd_doctor(int argc, char **argv);
-int cmd_capture(int argc, char **argv);
 
 #endif

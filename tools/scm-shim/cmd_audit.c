@@ -7,6 +7,7 @@
  */
 #include "audit.h"
 #include "cli.h"
+#include "commands.h"
 #include "fleet.h"
 #include "json.h"
 #include "summary.h"
@@ -14,28 +15,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-
-static void help(FILE *out)
-{
-    fputs("usage: scm-shim audit [--ids FILE | CERT_ID...] [--concurrency N]\n"
-          "                      [--format table|json|csv] [--values] [--fail-on-mismatch]\n"
-          "       scm-shim audit --log FILE [--format ...] [--values] [--fail-on-mismatch]\n"
-          "Asks the legacy and the v3 backend for each certificate (N at once, default 8) and\n"
-          "prints, for every legacy field, how many certificates match, differ as expected\n"
-          "(lossy, missing or unmapped), mismatch (nothing explains it) or failed on one side\n"
-          "(error), with example IDs, then the certificates with a mismatch or an error.\n"
-          "--ids FILE reads one ID per line (- for stdin). --log summarises SCM_SHIM_AUDIT_LOG\n"
-          "lines instead of querying. --values shows the differing values.\n"
-          "IDs are checked before the first request; a line that is no certificate ID is\n"
-          "reported and counted as an error. A --log line that is not a record is skipped and\n"
-          "counted.\n"
-          "Exit status: 0 every certificate compared, no mismatch; 1 a mismatch with\n"
-          "--fail-on-mismatch; 2 usage or configuration error; 3 not every certificate could be\n"
-          "compared (an error on one side, an unusable ID, a damaged log line, or nothing to\n"
-          "compare).\n",
-          out);
-    cli_config_help(out);
-}
 
 /* What the workers fill in, by input position. */
 typedef struct audit_job {
@@ -217,61 +196,63 @@ static int run_log(const char *path, int values, summary *sum)
     return rc;
 }
 
-int cmd_audit(int argc, char **argv)
-{
-    const char *ids_file = NULL, *log_file = NULL;
-    summary_opts opts = {SUMMARY_TABLE, 0, 0};
-    int concurrency = 8, i, rc;
-    char **ids = NULL;
-    size_t nids = 0, k;
-    cli_config conf;
-    summary *sum;
+/* What the command line asks for. */
+typedef struct audit_args {
+    fleet_args fleet;
+    const char *log_file;
+    summary_opts out;
+} audit_args;
 
-    cli_config_init(&conf);
-    for (i = 1; i < argc; i++) {
-        int taken = cli_shared_option(&conf, argc, argv, &i, help);
-        if (taken == CLI_NOT_OURS)
-            taken = summary_option(&opts, argc, argv, &i);
-        if (taken == CLI_TAKEN)
-            continue;
-        if (taken != CLI_NOT_OURS)
-            return taken;
-        if (strcmp(argv[i], "--ids") == 0 && i + 1 < argc) {
-            ids_file = argv[++i];
-        } else if (strcmp(argv[i], "--log") == 0 && i + 1 < argc) {
-            log_file = argv[++i];
-        } else if (strcmp(argv[i], "--concurrency") == 0 && i + 1 < argc) {
-            if (fleet_concurrency(argv[++i], &concurrency) != 0)
-                return CLI_USAGE;
-        } else if (argv[i][0] == '-') {
-            help(stderr);
-            return cli_error(CLI_USAGE, "unexpected argument '%s'", argv[i]);
-        } else {
-            char **grown = realloc(ids, (nids + 1) * sizeof *grown);
-            if (grown == NULL)
-                return cli_error(CLI_FAIL, "out of memory");
-            ids = grown;
-            ids[nids++] = strdup(argv[i]);
-        }
-    }
-    rc = CLI_OK;
-    if (log_file != NULL && (ids_file != NULL || nids > 0))
-        rc = cli_error(CLI_USAGE, "--log takes no certificate IDs");
-    else if (log_file == NULL && ids_file == NULL && nids == 0)
-        rc = cli_error(CLI_USAGE, "give --ids FILE, CERT_IDs or --log FILE");
-    if (rc == CLI_OK && ids_file != NULL)
-        rc = fleet_read_ids(ids_file, &ids, &nids);
+/* --log and the summary's options. */
+static int audit_option(void *ctx, const cli_option *opt, const char *value)
+{
+    audit_args *w = ctx;
+    if (!cli_is(opt, "--log"))
+        return summary_option(&w->out, opt->name, value);
+    w->log_file = value;
+    return CLI_TAKEN;
+}
+
+/* Reads argv into *w; CLI_END, or the exit status (said). */
+static int parse(int argc, char **argv, cli_config *conf, audit_args *w)
+{
+    const fleet_args *f = &w->fleet;
+    int rc = fleet_parse("audit", argc, argv, conf, &w->fleet, audit_option, w);
+    if (rc == CLI_END && w->log_file != NULL && (f->ids_file != NULL || f->nids > 0))
+        return cli_usage_error("audit", "--log takes no certificate IDs");
+    if (rc == CLI_END && w->log_file == NULL && f->ids_file == NULL && f->nids == 0)
+        return cli_usage_error("audit", "give --ids FILE, CERT_IDs or --log FILE");
+    return rc;
+}
+
+/* What the command line asked for; the exit status. */
+static int run(cli_config *conf, audit_args *w)
+{
+    fleet_args *f = &w->fleet;
+    summary *sum;
+    int rc = fleet_args_read(f);
     if (rc == CLI_OK && (sum = summary_new()) == NULL)
         rc = cli_error(CLI_FAIL, "out of memory");
     if (rc == CLI_OK) {
-        rc = log_file != NULL ? run_log(log_file, opts.values, sum)
-                              : run_fleet(&conf, ids, nids, concurrency, opts.values, sum);
+        rc = w->log_file != NULL
+                 ? run_log(w->log_file, w->out.values, sum)
+                 : run_fleet(conf, f->ids, f->nids, f->concurrency, w->out.values, sum);
         if (rc == CLI_OK)
-            rc = summary_finish(sum, &opts);
+            rc = summary_finish(sum, &w->out);
         summary_free(sum);
     }
-    for (k = 0; k < nids; k++)
-        free(ids[k]);
-    free(ids);
+    return rc;
+}
+
+int cmd_audit(int argc, char **argv)
+{
+    audit_args w = {FLEET_ARGS_INIT, NULL, SUMMARY_OPTS_INIT};
+    cli_config conf;
+    int rc;
+
+    cli_config_init(&conf);
+    if ((rc = parse(argc, argv, &conf, &w)) == CLI_END)
+        rc = run(&conf, &w);
+    fleet_args_free(&w.fleet);
     return rc;
 }

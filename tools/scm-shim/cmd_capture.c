@@ -6,6 +6,7 @@
  */
 #include "capture.h"
 #include "cli.h"
+#include "commands.h"
 #include "fleet.h"
 
 #include <pthread.h>
@@ -13,23 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-static void help(FILE *out)
-{
-    fputs("usage: scm-shim capture [--ids FILE | CERT_ID...] [--concurrency N]\n"
-          "       scm-shim capture --stats | --export | --purge CERT_ID | --purge --all\n"
-          "Asks the legacy backend for each certificate (N at once, default 8) and keeps, in\n"
-          "the SQLite store named by SCM_SHIM_CAPTURE, the fields v3 cannot supply (the table's\n"
-          "missing and lossy fields, and what it held under older tables: personal data). --stats\n"
-          "counts what it holds and says, per field, whether it still serves it; --export\n"
-          "prints it as JSON lines; --purge removes one certificate's values or, with --all,\n"
-          "everything. A certificate counts as captured only once its values are in the store.\n"
-          "Exit status: 0 every certificate captured; 1 some could not be read or stored, or\n"
-          "an ID was unusable; 2 usage or configuration error (a store that cannot be opened\n"
-          "included).\n",
-          out);
-    cli_config_help(out);
-}
 
 typedef struct capture_job {
     char **ids;
@@ -168,65 +152,59 @@ static int maintain(const char *store, const char *action, const char *cert_id)
     return rc;
 }
 
+/* What the command line asks for. */
+typedef struct capture_args {
+    fleet_args fleet;
+    const char *action, *purge_id;
+} capture_args;
+
+/* --stats, --export, --purge. */
+static int capture_option(void *ctx, const cli_option *opt, const char *value)
+{
+    capture_args *w = ctx;
+    if (!cli_is(opt, "--stats") && !cli_is(opt, "--export") && !cli_is(opt, "--purge"))
+        return CLI_NOT_OURS;
+    w->action = opt->name;
+    /* --purge --all empties the store. */
+    w->purge_id = value != NULL && strcmp(value, "--all") != 0 ? value : NULL;
+    return CLI_TAKEN;
+}
+
+/* Reads argv into *w; CLI_END, or the exit status (said). */
+static int parse(int argc, char **argv, cli_config *conf, capture_args *w)
+{
+    const fleet_args *f = &w->fleet;
+    int rc = fleet_parse("capture", argc, argv, conf, &w->fleet, capture_option, w);
+    if (rc == CLI_END && w->action != NULL && (f->nids > 0 || f->ids_file != NULL))
+        return cli_usage_error("capture", "%s takes no certificate IDs", w->action);
+    if (rc == CLI_END && w->action == NULL && f->nids == 0 && f->ids_file == NULL)
+        return cli_usage_error("capture", "give --ids FILE or CERT_IDs");
+    return rc;
+}
+
+/* What the command line asked for; the exit status. */
+static int run(cli_config *conf, capture_args *w)
+{
+    const char *store = getenv("SCM_SHIM_CAPTURE");
+    fleet_args *f = &w->fleet;
+    int rc;
+    if (store == NULL || store[0] == '\0')
+        return cli_error(CLI_USAGE, "set SCM_SHIM_CAPTURE to the store's path");
+    if (w->action != NULL)
+        return maintain(store, w->action, w->purge_id);
+    rc = fleet_args_read(f);
+    return rc == CLI_OK ? capture_fleet(conf, store, f->ids, f->nids, f->concurrency) : rc;
+}
+
 int cmd_capture(int argc, char **argv)
 {
-    const char *ids_file = NULL, *action = NULL, *purge_id = NULL,
-               *store = getenv("SCM_SHIM_CAPTURE");
-    char **ids = NULL;
-    size_t nids = 0, k;
-    int concurrency = 8, i, rc = CLI_OK;
+    capture_args w = {FLEET_ARGS_INIT, NULL, NULL};
     cli_config conf;
+    int rc;
 
     cli_config_init(&conf);
-    for (i = 1; i < argc; i++) {
-        int taken = cli_shared_option(&conf, argc, argv, &i, help);
-        if (taken == CLI_TAKEN)
-            continue;
-        if (taken != CLI_NOT_OURS)
-            return taken;
-        if (strcmp(argv[i], "--ids") == 0 && i + 1 < argc) {
-            ids_file = argv[++i];
-        } else if (strcmp(argv[i], "--concurrency") == 0 && i + 1 < argc) {
-            if (fleet_concurrency(argv[++i], &concurrency) != 0)
-                return CLI_USAGE;
-        } else if (strcmp(argv[i], "--stats") == 0 || strcmp(argv[i], "--export") == 0) {
-            action = argv[i];
-        } else if (strcmp(argv[i], "--purge") == 0 && i + 1 < argc) {
-            action = argv[i];
-            /* --purge --all empties the store. */
-            purge_id = strcmp(argv[++i], "--all") == 0 ? NULL : argv[i];
-        } else if (argv[i][0] == '-') {
-            help(stderr);
-            return cli_error(CLI_USAGE, "unexpected argument '%s'", argv[i]);
-        } else {
-            char **grown = realloc(ids, (nids + 1) * sizeof *grown);
-            if (grown == NULL)
-                return cli_error(CLI_FAIL, "out of memory");
-            ids = grown;
-            ids[nids++] = argv[i];
-        }
-    }
-    if (store == NULL || store[0] == '\0')
-        rc = cli_error(CLI_USAGE, "set SCM_SHIM_CAPTURE to the store's path");
-    else if (action != NULL && (nids > 0 || ids_file != NULL))
-        rc = cli_error(CLI_USAGE, "%s takes no certificate IDs", action);
-    else if (action != NULL)
-        rc = maintain(store, action, purge_id);
-    else if (nids == 0 && ids_file == NULL)
-        rc = cli_error(CLI_USAGE, "give --ids FILE or CERT_IDs");
-    if (rc != CLI_OK || action != NULL) {
-        free(ids);
-        return rc;
-    }
-    /* argv's IDs are not ours to free; copy them so every entry is. */
-    for (k = 0; k < nids; k++)
-        ids[k] = strdup(ids[k]);
-    if (ids_file != NULL)
-        rc = fleet_read_ids(ids_file, &ids, &nids);
-    if (rc == CLI_OK)
-        rc = capture_fleet(&conf, store, ids, nids, concurrency);
-    for (k = 0; k < nids; k++)
-        free(ids[k]);
-    free(ids);
+    if ((rc = parse(argc, argv, &conf, &w)) == CLI_END)
+        rc = run(&conf, &w);
+    fleet_args_free(&w.fleet);
     return rc;
 }

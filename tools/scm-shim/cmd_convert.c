@@ -1,9 +1,12 @@
 /*
  * cmd_convert.c - scm-shim convert: a v3 body in, the legacy body and its field report out.
- * owns: the convert command's flags and output; must not: convert anything itself (it calls
- * scm_shim_convert, the public API).
+ * owns: the convert command's arguments, refusing what is not a v3 body, and the output; must
+ * not: convert anything itself (it calls scm_shim_convert, the public API).
  */
+#include "body.h"
 #include "cli.h"
+#include "commands.h"
+#include "json.h"
 #include "scm_shim.h"
 
 #include <cjson/cJSON.h>
@@ -11,45 +14,53 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void help(FILE *out)
+/* The input parsed and checked to be a v3 body before the library sees it; CLI_OK or reported. */
+static int check_v3(const char *shown, const char *input, size_t len)
 {
-    fputs("usage: scm-shim convert [FILE|-]\n"
-          "Reads a v3 body (GET /v3/scm/certificates/{id}) from FILE or stdin, no network, and\n"
-          "prints {\"legacy\": <legacy body>, \"fields\": {<legacy field>: <class>},\n"
-          "\"unmapped\": [<fields whose value had no rule>], \"absent\": [<fields whose v3 source\n"
-          "was absent or null>], \"v3_only\": [<v3 members not used>]}, with \"spellings\":\n"
-          "{<field>: <older v3 name that served it>} and \"captured_at\" when they apply.\n"
-          "SCM_SHIM_MAPPING selects a replacement table.\n",
-          out);
+    cJSON *doc = scm__json_parse(input, len);
+    const char *why = NULL;
+    body_kind kind = body_kind_of(doc, &why);
+    cJSON_Delete(doc);
+    if (doc == NULL)
+        return cli_error(CLI_USAGE, "%s: not valid JSON", shown);
+    if (kind == BODY_LEGACY)
+        return cli_error(CLI_USAGE, "%s: a legacy (v2) body; convert takes a v3 body", shown);
+    if (kind != BODY_V3)
+        return cli_error(CLI_USAGE, "%s: %s; convert takes a v3 body", shown, why);
+    return CLI_OK;
 }
 
 int cmd_convert(int argc, char **argv)
 {
-    const char *path = "-";
+    cli_args a = {cli_command_find("convert"), argc, argv, 0};
+    const char *path = NULL, *value, *shown;
+    const cli_option *opt;
     char *input, *legacy = NULL, *report_json = NULL;
     scm_shim_report *report = NULL;
     cJSON *out = NULL, *rep = NULL, *it;
     size_t len = 0;
     int rc;
 
-    if (argc > 1 && strcmp(argv[1], "--help") == 0) {
-        help(stdout);
-        return CLI_OK;
+    while ((rc = cli_next(&a, &opt, &value)) == CLI_NEXT) {
+        if (path != NULL)
+            return cli_usage_error("convert", "one FILE only, not '%s' too", value);
+        path = value;
     }
-    if (argc > 2) {
-        help(stderr);
-        return cli_error(CLI_USAGE, "convert takes one FILE");
-    }
-    if (argc == 2)
-        path = argv[1];
+    if (rc != CLI_END)
+        return rc;
+    path = path != NULL ? path : "-";
+    shown = strcmp(path, "-") == 0 ? "stdin" : path;
     if ((input = cli_read_all(path, &len)) == NULL)
-        return cli_error(CLI_FAIL, "cannot read %s: %s", strcmp(path, "-") == 0 ? "stdin" : path,
-                         strerror(errno));
+        return cli_error(CLI_USAGE, "cannot read %s: %s", shown, strerror(errno));
+    if ((rc = check_v3(shown, input, len)) != CLI_OK) {
+        free(input);
+        return rc;
+    }
     rc = scm_shim_convert(input, len, &legacy, &report);
     free(input);
     if (rc != SCM_OK)
-        return cli_error(rc == SCM_E_INVALID_PARAM ? CLI_USAGE : CLI_FAIL, "%s",
-                         scm_shim_last_error());
+        /* A body the library cannot convert is an input error like the others. */
+        return cli_error(rc == SCM_E_NOMEM ? CLI_FAIL : CLI_USAGE, "%s", scm_shim_last_error());
     report_json = scm_shim_report_json(report);
     out = cJSON_CreateObject();
     rep = report_json ? cJSON_Parse(report_json) : NULL;

@@ -7,6 +7,7 @@
  */
 #include "backend.h"
 #include "cli.h"
+#include "commands.h"
 #include "client.h"
 #include "log.h"
 #include "scm_symbols.h"
@@ -141,32 +142,24 @@ static void check_library(void)
         verdict("ok", "frozen symbols", "all %zu of scm_client.h exported", i);
 }
 
-static void help(FILE *out)
-{
-    fputs("usage: scm-shim doctor [OPTIONS]\n"
-          "Checks the library loaded (its path, version and frozen symbols) and the\n"
-          "configuration, then reaches each backend's endpoint and reports\n"
-          "TLS, authentication and clock skew, one line per check (ok, warn, FAIL, skip).\n"
-          "Exit status: 0 no FAIL, 1 a check failed, 2 unusable configuration.\n",
-          out);
-    cli_config_help(out);
-}
-
 int cmd_doctor(int argc, char **argv)
 {
+    cli_args a = {cli_command_find("doctor"), argc, argv, 0};
+    const cli_option *opt;
+    const char *value;
     cli_config conf;
     scm_client *c;
-    int i;
+    int rc;
 
     cli_config_init(&conf);
-    for (i = 1; i < argc; i++) {
-        int taken = cli_shared_option(&conf, argc, argv, &i, help);
-        if (taken == CLI_TAKEN)
-            continue;
-        if (taken != CLI_NOT_OURS)
-            return taken;
-        return cli_error(CLI_USAGE, "unexpected argument '%s'", argv[i]);
+    while ((rc = cli_next(&a, &opt, &value)) == CLI_NEXT) {
+        if (opt == NULL)
+            return cli_usage_error("doctor", "unexpected argument '%s'", value);
+        if (cli_connection_option(&conf, opt->name, value) != CLI_TAKEN)
+            return CLI_USAGE;
     }
+    if (rc != CLI_END)
+        return rc;
     check_library();
     /* One answer per check: a retried failure would only take longer. */
     conf.opts.retries = 0;

@@ -4,52 +4,43 @@
  * the public API for the query itself.
  */
 #include "cli.h"
+#include "commands.h"
 #include "scm_shim.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-static void help(FILE *out)
-{
-    fputs("usage: scm-shim get [--backend legacy|v3] [--annotate] [OPTIONS] CERT_ID\n"
-          "Prints the certificate's body in the legacy layout, as scm_query_cert_details_json\n"
-          "returns it. --backend and --annotate override SCM_SHIM_BACKEND and SCM_SHIM_ANNOTATE.\n",
-          out);
-    cli_config_help(out);
-}
-
 int cmd_get(int argc, char **argv)
 {
-    const char *cert_id = NULL;
+    cli_args a = {cli_command_find("get"), argc, argv, 0};
+    const char *cert_id = NULL, *value;
+    const cli_option *opt;
     cli_config conf;
     scm_client *client;
     char *body = NULL;
-    int i, rc;
+    int rc;
 
     cli_config_init(&conf);
-    for (i = 1; i < argc; i++) {
-        int taken = cli_shared_option(&conf, argc, argv, &i, help);
-        if (taken == CLI_TAKEN)
-            continue;
-        if (taken != CLI_NOT_OURS)
-            return taken;
-        if (strcmp(argv[i], "--annotate") == 0) {
+    while ((rc = cli_next(&a, &opt, &value)) == CLI_NEXT) {
+        if (cli_is(opt, "--annotate")) {
             conf.opts.annotate = 1;
-        } else if (strcmp(argv[i], "--backend") == 0 && i + 1 < argc) {
-            if (strcmp(argv[i + 1], "legacy") != 0 && strcmp(argv[i + 1], "v3") != 0)
+        } else if (cli_is(opt, "--backend")) {
+            if (strcmp(value, "legacy") != 0 && strcmp(value, "v3") != 0)
                 return cli_error(CLI_USAGE, "--backend takes legacy or v3");
-            conf.opts.backend = argv[++i];
-        } else if (argv[i][0] == '-' || cert_id != NULL) {
-            help(stderr);
-            return cli_error(CLI_USAGE, "unexpected argument '%s'", argv[i]);
+            conf.opts.backend = value;
+        } else if (opt != NULL) {
+            if (cli_connection_option(&conf, opt->name, value) != CLI_TAKEN)
+                return CLI_USAGE;
+        } else if (cert_id != NULL) {
+            return cli_usage_error("get", "one CERT_ID only, not '%s' too", value);
         } else {
-            cert_id = argv[i];
+            cert_id = value;
         }
     }
-    if (cert_id == NULL) {
-        help(stderr);
-        return cli_error(CLI_USAGE, "no CERT_ID given");
-    }
+    if (rc != CLI_END)
+        return rc;
+    if (cert_id == NULL)
+        return cli_usage_error("get", "no CERT_ID given");
     client = cli_client_new(&conf);
     if (client == NULL)
         return CLI_USAGE; /* the library said why on stderr */

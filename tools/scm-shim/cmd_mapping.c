@@ -5,6 +5,7 @@
  * and map_load.c do).
  */
 #include "cli.h"
+#include "commands.h"
 #include "maptable.h"
 
 #include <cjson/cJSON.h>
@@ -102,23 +103,21 @@ static int print_json(const scm_map *map)
 
 int cmd_mapping(int argc, char **argv)
 {
-    const char *format = "markdown";
+    cli_args a = {cli_command_find("mapping"), argc, argv, 0};
+    const char *format = "markdown", *value;
+    const cli_option *opt;
     scm_error err;
     scm_map loaded;
     const scm_map *map;
-    int i, rc;
+    int rc;
 
-    for (i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) {
-            format = argv[++i];
-        } else if (strcmp(argv[i], "--help") == 0) {
-            puts("usage: scm-shim mapping [--format markdown|json]\n"
-                 "Prints the field mapping table (SCM_SHIM_MAPPING's when set).");
-            return CLI_OK;
-        } else {
-            return cli_error(CLI_USAGE, "unexpected argument '%s'", argv[i]);
-        }
+    while ((rc = cli_next(&a, &opt, &value)) == CLI_NEXT) {
+        if (!cli_is(opt, "--format"))
+            return cli_usage_error("mapping", "unexpected argument '%s'", value);
+        format = value;
     }
+    if (rc != CLI_END)
+        return rc;
     if (strcmp(format, "markdown") != 0 && strcmp(format, "json") != 0)
         return cli_error(CLI_USAGE, "--format takes markdown or json");
     if (scm__map_from_env(&loaded, &map, &err) != SCM_OK)

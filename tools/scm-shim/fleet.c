@@ -6,6 +6,7 @@
 #include "fleet.h"
 
 #include "cli.h"
+#include "commands.h"
 #include "log.h"
 #include "settings.h"
 
@@ -123,6 +124,65 @@ int fleet_read_ids(const char *path, char ***ids, size_t *n)
     }
     free(text);
     return CLI_OK;
+}
+
+/* An operand (opt NULL: a CERT_ID), --ids or --concurrency: CLI_TAKEN, CLI_NOT_OURS, or said. */
+static int fleet_option(fleet_args *f, const cli_option *opt, const char *value)
+{
+    char **grown;
+    if (cli_is(opt, "--ids")) {
+        f->ids_file = value;
+    } else if (cli_is(opt, "--concurrency")) {
+        if (fleet_concurrency(value, &f->concurrency) != 0)
+            return CLI_USAGE;
+    } else if (opt != NULL) {
+        return CLI_NOT_OURS;
+    } else {
+        /* Grown one at a time: fleet_read_ids takes the array as full. */
+        if ((grown = realloc(f->ids, (f->nids + 1) * sizeof *grown)) == NULL)
+            return cli_error(CLI_FAIL, "out of memory");
+        f->ids = grown;
+        if ((grown[f->nids] = strdup(value)) == NULL)
+            return cli_error(CLI_FAIL, "out of memory");
+        f->nids++;
+    }
+    return CLI_TAKEN;
+}
+
+int fleet_parse(const char *command, int argc, char **argv, cli_config *conf, fleet_args *f,
+                fleet_own_option own, void *ctx)
+{
+    cli_args a = {cli_command_find(command), argc, argv, 0};
+    const cli_option *opt;
+    const char *value;
+    int rc, taken;
+
+    while ((rc = cli_next(&a, &opt, &value)) == CLI_NEXT) {
+        taken = fleet_option(f, opt, value);
+        if (taken == CLI_NOT_OURS)
+            taken = own(ctx, opt, value);
+        if (taken == CLI_NOT_OURS)
+            taken = cli_connection_option(conf, opt->name, value);
+        /* An option of the table nobody takes is this program's mistake, not the caller's. */
+        if (taken == CLI_NOT_OURS)
+            return cli_error(CLI_FAIL, "%s: %s is not handled", command, opt->name);
+        if (taken != CLI_TAKEN)
+            return taken;
+    }
+    return rc;
+}
+
+int fleet_args_read(fleet_args *f)
+{
+    return f->ids_file != NULL ? fleet_read_ids(f->ids_file, &f->ids, &f->nids) : CLI_OK;
+}
+
+void fleet_args_free(fleet_args *f)
+{
+    size_t i;
+    for (i = 0; i < f->nids; i++)
+        free(f->ids[i]);
+    free(f->ids);
 }
 
 size_t fleet_unusable_ids(char *const *ids, size_t n, unsigned char *bad)

@@ -28,6 +28,33 @@ int fleet_run(const cli_config *conf, size_t n, const unsigned char *skip, int c
  */
 int fleet_read_ids(const char *path, char ***ids, size_t *n);
 
+/* What audit and capture read the same way from their command lines: the certificates. */
+typedef struct fleet_args {
+    const char *ids_file; /* --ids FILE */
+    char **ids;           /* the CERT_ID operands, copied, then the file's */
+    size_t nids;
+    int concurrency; /* --concurrency N */
+} fleet_args;
+
+#define FLEET_ARGS_INIT                                                                            \
+    {                                                                                              \
+        NULL, NULL, 0, 8                                                                           \
+    }
+
+/* A fleet command's own options: CLI_TAKEN, CLI_NOT_OURS, or the exit status (said). */
+struct cli_option;
+typedef int (*fleet_own_option)(void *ctx, const struct cli_option *opt, const char *value);
+
+/*
+ * Reads a fleet command's argv: CERT_IDs, --ids and --concurrency into *f, its own options
+ * through own, the connection options into conf. CLI_END, or the exit status (said).
+ */
+int fleet_parse(const char *command, int argc, char **argv, cli_config *conf, fleet_args *f,
+                fleet_own_option own, void *ctx);
+/* Adds --ids' file to the IDs, once the command line is read whole; CLI_OK or said. */
+int fleet_args_read(fleet_args *f);
+void fleet_args_free(fleet_args *f);
+
 /*
  * Checks every ID before any request: bad[i] = 1 (and a line on stderr) for
  * one that cannot be a certificate ID. Returns how many there are.

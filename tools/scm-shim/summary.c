@@ -10,6 +10,7 @@
 #include "log.h"
 #include "maptable.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -102,15 +103,15 @@ void summary_damaged_line(summary *s)
     s->damaged++;
 }
 
-int summary_option(summary_opts *o, int argc, char **argv, int *i)
+int summary_option(summary_opts *o, const char *arg, const char *name)
 {
-    const char *arg = argv[*i];
     if (strcmp(arg, "--values") == 0) {
         o->values = 1;
     } else if (strcmp(arg, "--fail-on-mismatch") == 0) {
         o->fail_on_mismatch = 1;
+    } else if (strcmp(arg, "--problems") == 0) {
+        o->problems = name;
     } else if (strcmp(arg, "--format") == 0) {
-        const char *name = *i + 1 < argc ? argv[++*i] : "";
         if (strcmp(name, "table") == 0) {
             o->format = SUMMARY_TABLE;
         } else if (strcmp(name, "json") == 0) {
@@ -281,7 +282,6 @@ static void print_csv(const summary *s, FILE *out)
 {
     char ex[512];
     size_t i, c;
-    const cJSON *p, *it;
 
     fputs("field", out);
     for (c = 0; c < SCM_CMP_COUNT_; c++)
@@ -300,7 +300,14 @@ static void print_csv(const summary *s, FILE *out)
         csv_field(out, ex);
         fputc('\n', out);
     }
-    fputs("\ncert_id,result,fields\n", out);
+}
+
+/* --problems' file: one CSV table of the certificates with a mismatch or an error. */
+static void print_problems_csv(const summary *s, FILE *out)
+{
+    const cJSON *p, *it;
+
+    fputs("cert_id,result,fields\n", out);
     cJSON_ArrayForEach(p, s->problems)
     {
         char names[1024] = "";
@@ -334,9 +341,23 @@ static int summary_print(const summary *s, summary_format format)
     return rc;
 }
 
+/* Writes --problems' file; CLI_OK or reported. */
+static int write_problems(const summary *s, const char *path)
+{
+    FILE *f = fopen(path, "w");
+    if (f == NULL)
+        return cli_error(CLI_USAGE, "--problems %s: %s", path, strerror(errno));
+    print_problems_csv(s, f);
+    if (fclose(f) != 0)
+        return cli_error(CLI_USAGE, "--problems %s: %s", path, strerror(errno));
+    return CLI_OK;
+}
+
 int summary_finish(const summary *s, const summary_opts *o)
 {
     int rc = summary_print(s, o->format);
+    if (rc == CLI_OK && o->problems != NULL)
+        rc = write_problems(s, o->problems);
     if (rc != CLI_OK)
         return rc;
     if (o->fail_on_mismatch && s->results[SCM_CMP_MISMATCH] > 0)

@@ -32,19 +32,26 @@ int summary_add(summary *s, const char *cert_id, scm_cmp result, const scm_cmp *
 /* Counts an audit-log line that is not a record (cut short, not JSON): skipped, not fatal. */
 void summary_damaged_line(summary *s);
 
-/* The output options audit and diff share. */
+/* The output options audit and diff share (commands.c lists them). */
 typedef struct summary_opts {
     summary_format format;
     int values;           /* --values */
     int fail_on_mismatch; /* --fail-on-mismatch */
+    const char *problems; /* --problems FILE: the certificates with a mismatch or an error, CSV */
 } summary_opts;
 
-/* Takes --format/--values/--fail-on-mismatch at argv[*i]: CLI_TAKEN, CLI_NOT_OURS, or CLI_USAGE
+#define SUMMARY_OPTS_INIT                                                                          \
+    {                                                                                              \
+        SUMMARY_TABLE, 0, 0, NULL                                                                  \
+    }
+
+/* Applies the option called name (value: its argument): CLI_TAKEN, CLI_NOT_OURS, or CLI_USAGE
  * (said). */
-int summary_option(summary_opts *o, int argc, char **argv, int *i);
+int summary_option(summary_opts *o, const char *name, const char *value);
 
 /*
- * Prints s and gives the exit status: CLI_FAIL for a mismatch under
+ * Prints s (the csv form is the per-field table alone), writes --problems' file, and gives the
+ * exit status: CLI_USAGE when that file cannot be written, CLI_FAIL for a mismatch under
  * --fail-on-mismatch, else CLI_INCOMPLETE when a certificate was not compared
  * (an error on one side), a log line was damaged, or there was nothing to compare.
  */
