@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "fleet.h"
 #include "json.h"
+#include "report_html.h"
 #include "summary.h"
 
 #include <errno.h>
@@ -18,14 +19,17 @@
 static void help(FILE *out)
 {
     fputs("usage: scm-shim audit [--ids FILE | CERT_ID...] [--concurrency N]\n"
-          "                      [--format table|json|csv] [--values] [--fail-on-mismatch]\n"
+          "                      [--format table|json|csv|html FILE] [--values] "
+          "[--fail-on-mismatch]\n"
           "       scm-shim audit --log FILE [--format ...] [--values] [--fail-on-mismatch]\n"
           "Asks the legacy and the v3 backend for each certificate (N at once, default 8) and\n"
           "prints, for every legacy field, how many certificates match, differ as expected\n"
           "(lossy, missing or unmapped), mismatch (nothing explains it) or failed on one side\n"
           "(error), with example IDs, then the certificates with a mismatch or an error.\n"
           "--ids FILE reads one ID per line (- for stdin). --log summarises SCM_SHIM_AUDIT_LOG\n"
-          "lines instead of querying. --values shows the differing values.\n"
+          "lines instead of querying. --values shows the differing values. --format html FILE\n"
+          "writes one self-contained page (per-field heat map, examples, problem certificates,\n"
+          "filters) to FILE instead of printing.\n"
           "IDs are checked before the first request; a line that is no certificate ID is\n"
           "reported and counted as an error. A --log line that is not a record is skipped and\n"
           "counted.\n"
@@ -219,7 +223,7 @@ static int run_log(const char *path, int values, summary *sum)
 
 int cmd_audit(int argc, char **argv)
 {
-    const char *ids_file = NULL, *log_file = NULL;
+    const char *ids_file = NULL, *log_file = NULL, *html = NULL;
     summary_opts opts = {SUMMARY_TABLE, 0, 0};
     int concurrency = 8, i, rc;
     char **ids = NULL;
@@ -230,6 +234,8 @@ int cmd_audit(int argc, char **argv)
     cli_config_init(&conf);
     for (i = 1; i < argc; i++) {
         int taken = cli_shared_option(&conf, argc, argv, &i, help);
+        if (taken == CLI_NOT_OURS)
+            taken = report_html_option(&html, argc, argv, &i);
         if (taken == CLI_NOT_OURS)
             taken = summary_option(&opts, argc, argv, &i);
         if (taken == CLI_TAKEN)
@@ -267,7 +273,7 @@ int cmd_audit(int argc, char **argv)
         rc = log_file != NULL ? run_log(log_file, opts.values, sum)
                               : run_fleet(&conf, ids, nids, concurrency, opts.values, sum);
         if (rc == CLI_OK)
-            rc = summary_finish(sum, &opts);
+            rc = html != NULL ? report_html_finish(sum, &opts, html) : summary_finish(sum, &opts);
         summary_free(sum);
     }
     for (k = 0; k < nids; k++)

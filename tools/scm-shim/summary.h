@@ -49,5 +49,29 @@ int summary_option(summary_opts *o, int argc, char **argv, int *i);
  * (an error on one side), a log line was damaged, or there was nothing to compare.
  */
 int summary_finish(const summary *s, const summary_opts *o);
+/* The exit status summary_finish gives, without printing anything. */
+int summary_status(const summary *s, const summary_opts *o);
+
+/*
+ * Read-only views for the forms of the summary kept outside summary.c (report_html.c). field
+ * is an index in scm__frozen.
+ */
+size_t summary_certs(const summary *s);
+size_t summary_damaged(const summary *s);
+size_t summary_results(const summary *s, scm_cmp c);
+size_t summary_count(const summary *s, size_t field, scm_cmp c);
+/* Why field's expected differences were expected: "absent 2, lossy 1", or "". */
+void summary_because_text(const summary *s, size_t field, char *out, size_t n);
+/*
+ * The k-th example certificate of field in class c (never match), or NULL; *values is its
+ * {"legacy": .., "v3": ..} when summary_add was given values, else NULL.
+ */
+const char *summary_example(const summary *s, size_t field, scm_cmp c, size_t k,
+                            const cJSON **values);
+/* [{"cert_id", "result", "fields", "values"?, "errors"?}]: the certificates with a mismatch or
+ * an error. */
+const cJSON *summary_problems(const summary *s);
+/* The document --format json prints (the caller frees it), or NULL on OOM. */
+cJSON *summary_json(const summary *s);
 
 #endif
