@@ -91,13 +91,26 @@ chromium_run "file://$page#q=auth" --dump-dom
 visible=$(grep -o '<tr data-field="[^"]*">' "$work/stdout" | grep -c auth)
 hidden=$(grep -c '<tr data-field="[^"]*" hidden=""' "$work/stdout")
 want=$(grep -c auth "$work/fields.want")
-[ "$visible" -eq "$want" ] && [ "$hidden" -eq $((fields - want)) ] ||
+if [ "$visible" -ne "$want" ] || [ "$hidden" -ne $((fields - want)) ]; then
     fail "#q=auth shows $visible rows and hides $hidden, want $want shown, $((fields - want)) hidden"
+fi
+
+# A class filter: only the fields with a mismatch, and only the mismatching certificates.
+"$shim" audit --log "$log" --format csv 2>/dev/null |
+    awk -F, 'NR > 1 && NF == 0 { exit } NR > 1 && $5 > 0 { print $1 }' >"$work/mismatch.want"
+chromium_run "file://$page#classes=mismatch" --dump-dom
+grep -o '<tr data-field="[^"]*">' "$work/stdout" | sed 's/.*="\(.*\)">/\1/' >"$work/mismatch.got"
+cmp -s "$work/mismatch.want" "$work/mismatch.got" ||
+    fail "#classes=mismatch shows fields '$(tr '\n' ' ' <"$work/mismatch.got")', want '$(tr '\n' ' ' <"$work/mismatch.want")'"
+if grep -E '<tr data-result="mismatch" hidden|<tr data-result="[^m][^"]*">' "$work/stdout"; then
+    fail "#classes=mismatch shows a certificate without a mismatch or hides one with"
+fi
+grep -q '<tr data-result="mismatch">' "$work/stdout" || fail "no mismatching certificate shown"
 
 # Hostile text from a log: escaped in the markup and in the filters' JSON.
 evil=$out/hostile.html
 "$shim" audit --log "$hostile" --values --format html "$evil" 2>/dev/null
-[ "$(grep -o '</script>' "$evil" | wc -l)" -eq 2 ] ||
+[ "$(grep -o -i '</script' "$evil" | wc -l)" -eq 2 ] ||
     fail "hostile text ended a script element or added one"
 if grep -n -i '<img' "$evil"; then fail "hostile text added an element"; fi
 chromium_run "file://$evil" --dump-dom
