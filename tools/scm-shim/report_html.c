@@ -70,6 +70,16 @@ static void esc_json(FILE *out, const cJSON *v)
     cJSON_free(text);
 }
 
+/* A differing value pair {"legacy": .., "v3": ..}: "legacy <code>..</code>, v3 <code>..</code>". */
+static void value_pair(FILE *out, const cJSON *pair)
+{
+    fputs("legacy <code>", out);
+    esc_json(out, cJSON_GetObjectItemCaseSensitive(pair, "legacy"));
+    fputs("</code>, v3 <code>", out);
+    esc_json(out, cJSON_GetObjectItemCaseSensitive(pair, "v3"));
+    fputs("</code>", out);
+}
+
 static void head(FILE *out)
 {
     size_t c;
@@ -176,11 +186,9 @@ static void examples_cell(FILE *out, const summary *s, size_t field)
             fputs("</code>", out);
             if (values == NULL)
                 continue;
-            fputs(" (legacy <code>", out);
-            esc_json(out, cJSON_GetObjectItemCaseSensitive(values, "legacy"));
-            fputs("</code>, v3 <code>", out);
-            esc_json(out, cJSON_GetObjectItemCaseSensitive(values, "v3"));
-            fputs("</code>)", out);
+            fputs(" (", out);
+            value_pair(out, values);
+            fputc(')', out);
         }
         fputs("</span>", out);
     }
@@ -271,11 +279,9 @@ static void problems(FILE *out, const summary *s)
         {
             fputs("<span class=\"ex\"><code>", out);
             esc(out, it->string);
-            fputs("</code>: legacy <code>", out);
-            esc_json(out, cJSON_GetObjectItemCaseSensitive(it, "legacy"));
-            fputs("</code>, v3 <code>", out);
-            esc_json(out, cJSON_GetObjectItemCaseSensitive(it, "v3"));
-            fputs("</code></span>", out);
+            fputs("</code>: ", out);
+            value_pair(out, it);
+            fputs("</span>", out);
         }
         fputs("</td></tr>\n", out);
     }

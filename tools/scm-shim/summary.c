@@ -1,7 +1,7 @@
 /*
  * summary.c - the per-field audit summary; see summary.h.
- * owns: counting audit records per field and class, and the table, JSON and CSV forms; must
- * not: compare values or run requests.
+ * owns: counting audit records per field and class, the table, JSON and CSV forms, and the
+ * read-only views report_html.c builds the page from; must not: compare values or run requests.
  */
 #include "summary.h"
 
