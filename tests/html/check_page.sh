@@ -86,6 +86,12 @@ fields=$(wc -l <"$work/fields.want")
 grep -q "<output id=\"shown\">$fields of $fields fields</output>" "$work/stdout" ||
     fail "the filters do not show every field by default"
 
+# Without JavaScript (the markup as written; chromium's --dump-dom needs scripts): every field
+# row shows, the filters that would not work stay hidden.
+shown=$(grep -c '<tr data-field="[^"]*">' "$page")
+[ "$shown" -eq "$fields" ] || fail "without JavaScript $shown of $fields field rows show"
+grep -q '<form id="filters" hidden>' "$page" || fail "without JavaScript the filters show"
+
 # A text filter from the address: only the auth fields stay visible.
 chromium_run "file://$page#q=auth" --dump-dom
 visible=$(grep -o '<tr data-field="[^"]*">' "$work/stdout" | grep -c auth)
