@@ -3,7 +3,7 @@
 set -eu
 packages="cmake make gcc clang clang-format pkg-config binutils valgrind openssl ca-certificates
 libcurl4-openssl-dev libssl-dev libcjson-dev check libsubunit-dev libmicrohttpd-dev
-libsqlite3-dev dpkg-dev file groff-base man-db"
+libsqlite3-dev dpkg-dev file groff-base man-db chromium"
 missing=""
 for p in $packages; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

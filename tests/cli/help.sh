@@ -55,7 +55,7 @@ if command -v bash >/dev/null; then
     got=$(bash -c '. "$1"; COMP_WORDS=(scm-shim audit --format ""); COMP_CWORD=3; _scm_shim
         echo "${COMPREPLY[*]}"; COMP_WORDS=(scm-shim diff --f); COMP_CWORD=2; _scm_shim
         echo "${COMPREPLY[*]}"' sh "$completion" 2>&1)
-    [ "$got" = "$(printf 'table json csv\n--format --fail-on-mismatch')" ] ||
+    [ "$got" = "$(printf 'table json csv html\n--format --fail-on-mismatch')" ] ||
         fail "the completion under bash gives '$got'"
 fi
 

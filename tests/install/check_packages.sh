@@ -41,9 +41,7 @@ $usrlib/pkgconfig/scmshim.pc
 EOF
 {
     echo ./usr/bin/scm-shim
-    # Written by another part of the project; once it exists, the command's package ships it.
-    [ ! -f "$tests/../tools/scm-shim/completion.bash" ] ||
-        echo ./usr/share/bash-completion/completions/scm-shim
+    echo ./usr/share/bash-completion/completions/scm-shim
     echo ./usr/share/doc/scm-shim/copyright
     echo ./usr/share/man/man1/scm-shim.1.gz
 } >"$work/scm-shim.want"

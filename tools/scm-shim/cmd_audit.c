@@ -10,6 +10,7 @@
 #include "commands.h"
 #include "fleet.h"
 #include "json.h"
+#include "report_html.h"
 #include "summary.h"
 
 #include <errno.h>
@@ -251,7 +252,8 @@ int cmd_audit(int argc, char **argv)
     int rc;
 
     cli_config_init(&conf);
-    if ((rc = parse(argc, argv, &conf, &w)) == CLI_END)
+    if ((rc = report_html_take_page(&argc, argv, &w.out)) == CLI_OK &&
+        (rc = parse(argc, argv, &conf, &w)) == CLI_END)
         rc = run(&conf, &w);
     fleet_args_free(&w.fleet);
     return rc;

@@ -11,6 +11,7 @@
 #include "convert.h"
 #include "details.h"
 #include "json.h"
+#include "report_html.h"
 #include "summary.h"
 
 #include <errno.h>
@@ -75,6 +76,9 @@ int cmd_diff(int argc, char **argv)
     scm_map loaded;
     scm_error err;
 
+    if ((rc = report_html_take_page(&argc, argv, &opts)) != CLI_OK)
+        return rc;
+    a.argc = argc;
     while ((rc = cli_next(&a, &opt, &value)) == CLI_NEXT) {
         if (opt != NULL) {
             if (summary_option(&opts, opt->name, value) != CLI_TAKEN)

@@ -24,7 +24,8 @@ static const cli_option client_options[] = {
     {NULL, NULL, NULL}};
 
 static const cli_option summary_options[] = {
-    {"--format", "table|json|csv", "table for people, json, or csv: the per-field table alone"},
+    {"--format", "table|json|csv|html",
+     "table for people, json, csv (the per-field table alone), or html FILE: one page to FILE"},
     {"--problems", "FILE", "also write the certificates with a mismatch or an error as CSV"},
     {"--values", NULL, "show the differing values"},
     {"--fail-on-mismatch", NULL, "exit 1 when a certificate has a mismatch"},

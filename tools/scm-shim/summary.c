@@ -1,9 +1,11 @@
 /*
  * summary.c - the per-field audit summary; see summary.h.
- * owns: counting audit records per field and class, and the table, JSON and CSV forms; must
- * not: compare values or run requests.
+ * owns: counting audit records per field and class, the table, JSON and CSV forms, and the
+ * read-only views report_html.c builds the page from; must not: compare values or run requests.
  */
 #include "summary.h"
+
+#include "report_html.h"
 
 #include "cli.h"
 #include "client.h"
@@ -18,6 +20,7 @@ typedef struct field_stats {
     size_t count[SCM_CMP_COUNT_];
     size_t because[SCM_WHY_COUNT_]; /* the expected ones, by reason */
     char *examples[SCM_CMP_COUNT_][SUMMARY_EXAMPLES];
+    cJSON *example_values[SCM_CMP_COUNT_][SUMMARY_EXAMPLES]; /* {"legacy", "v3"}, with --values */
 } field_stats;
 
 struct summary {
@@ -49,8 +52,10 @@ void summary_free(summary *s)
         return;
     for (i = 0; s->fields != NULL && i < SCM__FROZEN_COUNT; i++)
         for (c = 0; c < SCM_CMP_COUNT_; c++)
-            for (k = 0; k < SUMMARY_EXAMPLES; k++)
+            for (k = 0; k < SUMMARY_EXAMPLES; k++) {
                 free(s->fields[i].examples[c][k]);
+                cJSON_Delete(s->fields[i].example_values[c][k]);
+            }
     free(s->fields);
     cJSON_Delete(s->problems);
     free(s);
@@ -69,9 +74,12 @@ int summary_add(summary *s, const char *cert_id, scm_cmp result, const scm_cmp *
         size_t n = f->count[fields[i]]++;
         if (fields[i] == SCM_CMP_EXPECTED)
             f->because[reasons != NULL ? reasons[i] : SCM_WHY_NONE]++;
-        if (fields[i] != SCM_CMP_MATCH && n < SUMMARY_EXAMPLES &&
-            (f->examples[fields[i]][n] = strdup(cert_id)) == NULL)
+        if (fields[i] == SCM_CMP_MATCH || n >= SUMMARY_EXAMPLES)
+            continue;
+        if ((f->examples[fields[i]][n] = strdup(cert_id)) == NULL)
             return -1;
+        f->example_values[fields[i]][n] =
+            cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(values, scm__frozen[i].name), 1);
     }
     if (result != SCM_CMP_MISMATCH && result != SCM_CMP_ERROR)
         return 0;
@@ -118,8 +126,10 @@ int summary_option(summary_opts *o, const char *arg, const char *name)
             o->format = SUMMARY_JSON;
         } else if (strcmp(name, "csv") == 0) {
             o->format = SUMMARY_CSV;
+        } else if (strcmp(name, "html") == 0) {
+            o->format = SUMMARY_HTML;
         } else {
-            return cli_error(CLI_USAGE, "--format takes table, json or csv");
+            return cli_error(CLI_USAGE, "--format takes table, json, csv or html FILE");
         }
     } else {
         return CLI_NOT_OURS;
@@ -127,7 +137,7 @@ int summary_option(summary_opts *o, const char *arg, const char *name)
     return CLI_TAKEN;
 }
 
-static cJSON *to_json(const summary *s)
+cJSON *summary_json(const summary *s)
 {
     cJSON *o = cJSON_CreateObject(), *results, *fields, *f, *ex, *because;
     size_t i, c, k;
@@ -334,7 +344,7 @@ static int summary_print(const summary *s, summary_format format)
         print_csv(s, stdout);
         return CLI_OK;
     }
-    if ((doc = to_json(s)) == NULL)
+    if ((doc = summary_json(s)) == NULL)
         return cli_error(CLI_FAIL, "out of memory");
     rc = cli_print_json(doc);
     cJSON_Delete(doc);
@@ -353,13 +363,54 @@ static int write_problems(const summary *s, const char *path)
     return CLI_OK;
 }
 
+size_t summary_certs(const summary *s)
+{
+    return s->certs;
+}
+
+size_t summary_damaged(const summary *s)
+{
+    return s->damaged;
+}
+
+size_t summary_results(const summary *s, scm_cmp c)
+{
+    return s->results[c];
+}
+
+size_t summary_count(const summary *s, size_t field, scm_cmp c)
+{
+    return s->fields[field].count[c];
+}
+
+void summary_because_text(const summary *s, size_t field, char *out, size_t n)
+{
+    because_text(&s->fields[field], out, n);
+}
+
+const char *summary_example(const summary *s, size_t field, scm_cmp c, size_t k,
+                            const cJSON **values)
+{
+    *values = k < SUMMARY_EXAMPLES ? s->fields[field].example_values[c][k] : NULL;
+    return k < SUMMARY_EXAMPLES ? s->fields[field].examples[c][k] : NULL;
+}
+
+const cJSON *summary_problems(const summary *s)
+{
+    return s->problems;
+}
+
 int summary_finish(const summary *s, const summary_opts *o)
 {
-    int rc = summary_print(s, o->format);
+    int rc =
+        o->format == SUMMARY_HTML ? report_html_write(s, o, o->page) : summary_print(s, o->format);
     if (rc == CLI_OK && o->problems != NULL)
         rc = write_problems(s, o->problems);
-    if (rc != CLI_OK)
-        return rc;
+    return rc != CLI_OK ? rc : summary_status(s, o);
+}
+
+int summary_status(const summary *s, const summary_opts *o)
+{
     if (o->fail_on_mismatch && s->results[SCM_CMP_MISMATCH] > 0)
         return CLI_FAIL;
     /* What was not compared cannot be called safe. */

@@ -13,7 +13,7 @@
 
 #define SUMMARY_EXAMPLES 3
 
-typedef enum { SUMMARY_TABLE, SUMMARY_JSON, SUMMARY_CSV } summary_format;
+typedef enum { SUMMARY_TABLE, SUMMARY_JSON, SUMMARY_CSV, SUMMARY_HTML } summary_format;
 
 typedef struct summary summary;
 
@@ -38,11 +38,12 @@ typedef struct summary_opts {
     int values;           /* --values */
     int fail_on_mismatch; /* --fail-on-mismatch */
     const char *problems; /* --problems FILE: the certificates with a mismatch or an error, CSV */
+    const char *page;     /* --format html FILE: where the page goes (report_html.h) */
 } summary_opts;
 
 #define SUMMARY_OPTS_INIT                                                                          \
     {                                                                                              \
-        SUMMARY_TABLE, 0, 0, NULL                                                                  \
+        SUMMARY_TABLE, 0, 0, NULL, NULL                                                            \
     }
 
 /* Applies the option called name (value: its argument): CLI_TAKEN, CLI_NOT_OURS, or CLI_USAGE
@@ -56,5 +57,29 @@ int summary_option(summary_opts *o, const char *name, const char *value);
  * (an error on one side), a log line was damaged, or there was nothing to compare.
  */
 int summary_finish(const summary *s, const summary_opts *o);
+/* The exit status summary_finish gives, without printing anything. */
+int summary_status(const summary *s, const summary_opts *o);
+
+/*
+ * Read-only views for the forms of the summary kept outside summary.c (report_html.c). field
+ * is an index in scm__frozen.
+ */
+size_t summary_certs(const summary *s);
+size_t summary_damaged(const summary *s);
+size_t summary_results(const summary *s, scm_cmp c);
+size_t summary_count(const summary *s, size_t field, scm_cmp c);
+/* Why field's expected differences were expected: "absent 2, lossy 1", or "". */
+void summary_because_text(const summary *s, size_t field, char *out, size_t n);
+/*
+ * The k-th example certificate of field in class c (never match), or NULL; *values is its
+ * {"legacy": .., "v3": ..} when summary_add was given values, else NULL.
+ */
+const char *summary_example(const summary *s, size_t field, scm_cmp c, size_t k,
+                            const cJSON **values);
+/* [{"cert_id", "result", "fields", "values"?, "errors"?}]: the certificates with a mismatch or
+ * an error. */
+const cJSON *summary_problems(const summary *s);
+/* The document --format json prints (the caller frees it), or NULL on OOM. */
+cJSON *summary_json(const summary *s);
 
 #endif
