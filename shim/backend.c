@@ -84,7 +84,7 @@ static void answer_error(scm_answer *a)
 {
     const char *code, *msg;
     long status = a->resp->status;
-    a->doc = scm__json_parse(a->resp->body.data, a->resp->body.len);
+    a->doc = scm__json_tree_parse(a->resp->body.data, a->resp->body.len);
     code = error_member(a->doc, "error_code");
     msg = error_member(a->doc, "error_msg");
     if (code == NULL || msg == NULL) {
@@ -95,7 +95,7 @@ static void answer_error(scm_answer *a)
         a->rc = scm__error_set(&a->err, status_rc(status), status, code, "%s", msg);
         return;
     }
-    cJSON_Delete(a->doc);
+    scm__json_tree_free(a->doc);
     a->doc = NULL;
     a->rc = scm__fail_status(&a->err, SCM__ERR_HTTP, status_rc(status), status,
                              "HTTP %ld without an SCM error body", status);
@@ -126,9 +126,9 @@ static void read_answer(const scm_http_req *req, scm_answer *a)
         answer_error(a);
         return;
     }
-    a->doc = scm__json_parse(a->resp->body.data, a->resp->body.len);
+    a->doc = scm__json_tree_parse(a->resp->body.data, a->resp->body.len);
     if (!cJSON_IsObject(a->doc)) {
-        cJSON_Delete(a->doc);
+        scm__json_tree_free(a->doc);
         a->doc = NULL;
         a->rc = scm__fail_status(&a->err, SCM__ERR_PARSE, SCM_E_PARSE, a->resp->status,
                                  "HTTP %ld answer is not a JSON object", a->resp->status);
@@ -158,7 +158,7 @@ int scm__answer_expect_id(scm_answer *a, const char *cert_id)
         scm__fail_status(&a->err, SCM__ERR_PARSE, SCM_E_PARSE, a->resp->status,
                          "HTTP %ld answer is not certificate %s's details (%s)", a->resp->status,
                          cert_id, cJSON_IsString(id) ? "another certificate's ID" : "no ID");
-    cJSON_Delete(a->doc);
+    scm__json_tree_free(a->doc);
     a->doc = NULL;
     return a->rc;
 }
@@ -181,6 +181,6 @@ int scm__answer_details(const scm_map *map, scm_answer *a, scm_cert_details **ou
 
 void scm__answer_clear(scm_answer *a)
 {
-    cJSON_Delete(a->doc);
+    scm__json_tree_free(a->doc);
     a->doc = NULL;
 }

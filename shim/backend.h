@@ -52,7 +52,7 @@ typedef struct scm_answer {
     int rc;                        /* SCM_OK or the SCM_E_* code */
     scm_error err;                 /* the failure when rc != SCM_OK */
     const scm_http_response *resp; /* NULL when no request was made */
-    cJSON *doc;                    /* the 2xx body, or the service's error body */
+    const cJSON *doc;              /* the 2xx body, or the service's error body (json.h's tree) */
     int permanent;                 /* a failure no retry can mend (TLS verification) */
 } scm_answer;
 

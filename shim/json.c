@@ -72,7 +72,7 @@ int scm__utf8_valid(const char *s, size_t len)
     return 1;
 }
 
-/* 1 for the ASCII bytes acceptable() lets pass unlooked at: all but NUL and '\\'. */
+/* 1 for the ASCII bytes scm__json_acceptable() lets pass unlooked at: all but NUL and '\\'. */
 static const unsigned char PLAIN[256] = {
     0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
     1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
@@ -86,7 +86,7 @@ static const unsigned char PLAIN[256] = {
  * invalid JSON, which cJSON rejects anyway, so the verdict is the same, and quotes (a body is
  * full of them) need no look.
  */
-static int acceptable(const char *data, size_t len)
+int scm__json_acceptable(const char *data, size_t len)
 {
     const unsigned char *p = (const unsigned char *)data, *end = p + len;
     while (p < end) {
@@ -116,7 +116,7 @@ cJSON *scm__json_parse(const char *data, size_t len)
 {
     const char *end = NULL;
     cJSON *doc;
-    if (data == NULL || !acceptable(data, len))
+    if (data == NULL || !scm__json_acceptable(data, len))
         return NULL;
     doc = cJSON_ParseWithLengthOpts(data, len, &end, 0);
     if (doc == NULL)

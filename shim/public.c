@@ -141,7 +141,7 @@ SCM_EXPORT int scm_shim_convert(const char *v3_json, size_t len, char **legacy_j
     scm_map loaded;
     scm_cert_details *d = NULL;
     scm_error why;
-    cJSON *doc;
+    const cJSON *doc;
     int rc;
 
     if (legacy_json != NULL)
@@ -157,7 +157,7 @@ SCM_EXPORT int scm_shim_convert(const char *v3_json, size_t len, char **legacy_j
         scm__last_error_set("%s", why.msg);
         return SCM_E_INVALID_PARAM;
     }
-    doc = scm__json_parse(v3_json, len);
+    doc = scm__json_tree_parse(v3_json, len);
     if (doc == NULL) {
         scm__last_error_set("the v3 body is not valid JSON");
         rc = SCM_E_PARSE;
@@ -186,7 +186,7 @@ SCM_EXPORT int scm_shim_convert(const char *v3_json, size_t len, char **legacy_j
     if (rc == SCM_E_NOMEM)
         scm__last_error_set("out of memory");
     scm_cert_details_free(d);
-    cJSON_Delete(doc);
+    scm__json_tree_free(doc);
     scm__map_free(&loaded);
     return rc;
 }
