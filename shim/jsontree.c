@@ -195,7 +195,8 @@ static char *parse_string(parser *ps)
     return start;
 }
 
-/* cJSON's number (Debian's, since the fix of CVE-2023-26819): the whole run of [0-9+-eE.] that strtod reads. */
+/* cJSON's number (Debian's, since the fix of CVE-2023-26819): the whole run of [0-9+-eE.] that
+ * strtod reads. */
 static int parse_number(parser *ps, cJSON *n)
 {
     char local[64], *digits = local, *after;
@@ -326,7 +327,8 @@ const cJSON *scm__json_tree_parse(const char *data, size_t len)
     const char *end;
 
     if (data == NULL || len == 0 || !scm__json_acceptable(data, len) ||
-        len > (SIZE_MAX - sizeof *t - 1) / 2 || cap > (SIZE_MAX - sizeof *t - len - 1) / sizeof(cJSON))
+        len > (SIZE_MAX - sizeof *t - 1) / 2 ||
+        cap > (SIZE_MAX - sizeof *t - len - 1) / sizeof(cJSON))
         return NULL;
     if ((t = malloc(sizeof *t + cap * sizeof(cJSON) + len + 1)) == NULL)
         return NULL;

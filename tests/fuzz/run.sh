@@ -18,7 +18,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 build=${2:-$root/${SCM_BUILD_DIR:-build}/fuzz}
 case $build in /*) ;; *) build=$(pwd)/$build ;; esac
-harnesses="convert legacy mapping headers"
+harnesses="convert legacy mapping headers jsontree"
 
 command -v clang >/dev/null || { echo "run.sh: clang (with libFuzzer) is needed" >&2; exit 2; }
 

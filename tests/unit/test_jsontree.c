@@ -5,6 +5,7 @@
  */
 #include "json.h"
 #include "testutil.h"
+#include "tree_compare.h"
 
 #include <check.h>
 #include <dirent.h>
@@ -37,32 +38,6 @@ static void list_json(const char *dir)
     closedir(d);
 }
 
-/* "" when the two trees are the same, else where they first differ. */
-static const char *differ(const cJSON *a, const cJSON *b)
-{
-    const cJSON *x, *y;
-    if ((a->type & 0xFF) != (b->type & 0xFF))
-        return "type";
-    if (a->valueint != b->valueint)
-        return "valueint";
-    if (memcmp(&a->valuedouble, &b->valuedouble, sizeof a->valuedouble) != 0)
-        return "valuedouble";
-    if ((a->valuestring == NULL) != (b->valuestring == NULL) ||
-        (a->valuestring != NULL && strcmp(a->valuestring, b->valuestring) != 0))
-        return "valuestring";
-    if ((a->string == NULL) != (b->string == NULL) ||
-        (a->string != NULL && strcmp(a->string, b->string) != 0))
-        return "name";
-    for (x = a->child, y = b->child; x != NULL && y != NULL; x = x->next, y = y->next) {
-        const char *why = differ(x, y);
-        if (*why)
-            return why;
-    }
-    if (x != NULL || y != NULL)
-        return "child count";
-    return "";
-}
-
 /* Fails unless both parsers give the same verdict and, when they accept, the same tree. */
 static void same(const char *text, size_t len, const char *what)
 {
@@ -71,7 +46,7 @@ static void same(const char *text, size_t len, const char *what)
     ck_assert_msg((theirs != NULL) == (ours != NULL), "%s: cJSON %s, ours %s", what,
                   theirs ? "accepts" : "rejects", ours ? "accepts" : "rejects");
     if (ours != NULL) {
-        const char *why = differ(theirs, ours);
+        const char *why = tu_tree_differ(theirs, ours);
         ck_assert_msg(*why == '\0', "%s: trees differ in %s", what, why);
     }
     cJSON_Delete(theirs);
@@ -107,16 +82,79 @@ END_TEST
 
 /* The corners of cJSON's grammar, accepted or not. */
 static const char *const CORNERS[] = {
-    "", " ", "null", "nul", "nullx", "true", "false", "tru", "-", "+1", "01", "1.", ".5", "-0",
-    "1e5", "1E+5", "1e400", "-1e400", "1.5e-3", "2147483647", "2147483648", "-2147483648",
-    "-2147483649", "1-2", "1.2.3", "0x10", "1234567890123456789012345678901234567890123456789012"
-    "34567890123456789", "\"\"", "\"abc", "\"a\\\"b\"", "\"\\u00e9\"", "\"\\u00E9\"",
-    "\"\\ud83d\\ude00\"", "\"\\ud83d\"", "\"\\ud83dx\"", "\"\\ude00\"", "\"\\ud83d\\u0041\"",
-    "\"\\uZZZZ\"", "\"\\u12\"", "\"\\x\"", "\"a\\\"", "\"\\/\\b\\f\\n\\r\\t\"", "\"tab\there\"",
-    "[]", "[ ]", "[1,]", "[,1]", "[1 2]", "[1,2", "{}", "{ }", "{\"a\":1,}", "{\"a\" 1}",
-    "{\"a\":}", "{a:1}", "{\"a\":1,\"a\":2}", "{\"\":\"\"}", "[[[]]]", "{\"a\":{\"b\":[1,{}]}}",
-    "\xEF\xBB\xBF{}", "\xEF\xBB\xBF" "1", "\xEF\xBB\xBF" "12", "\xEF\xBB\xBF[1]", " \x01{}",
-    "{}\x01", "{} ", "{}\r\n\t ", "{}x", "1 2", "\"\\u0041\"",
+    "",
+    " ",
+    "null",
+    "nul",
+    "nullx",
+    "true",
+    "false",
+    "tru",
+    "-",
+    "+1",
+    "01",
+    "1.",
+    ".5",
+    "-0",
+    "1e5",
+    "1E+5",
+    "1e400",
+    "-1e400",
+    "1.5e-3",
+    "2147483647",
+    "2147483648",
+    "-2147483648",
+    "-2147483649",
+    "1-2",
+    "1.2.3",
+    "0x10",
+    "1234567890123456789012345678901234567890123456789012"
+    "34567890123456789",
+    "\"\"",
+    "\"abc",
+    "\"a\\\"b\"",
+    "\"\\u00e9\"",
+    "\"\\u00E9\"",
+    "\"\\ud83d\\ude00\"",
+    "\"\\ud83d\"",
+    "\"\\ud83dx\"",
+    "\"\\ude00\"",
+    "\"\\ud83d\\u0041\"",
+    "\"\\uZZZZ\"",
+    "\"\\u12\"",
+    "\"\\x\"",
+    "\"a\\\"",
+    "\"\\/\\b\\f\\n\\r\\t\"",
+    "\"tab\there\"",
+    "[]",
+    "[ ]",
+    "[1,]",
+    "[,1]",
+    "[1 2]",
+    "[1,2",
+    "{}",
+    "{ }",
+    "{\"a\":1,}",
+    "{\"a\" 1}",
+    "{\"a\":}",
+    "{a:1}",
+    "{\"a\":1,\"a\":2}",
+    "{\"\":\"\"}",
+    "[[[]]]",
+    "{\"a\":{\"b\":[1,{}]}}",
+    "\xEF\xBB\xBF{}",
+    "\xEF\xBB\xBF"
+    "1",
+    "\xEF\xBB\xBF"
+    "12",
+    "\xEF\xBB\xBF[1]",
+    " \x01{}",
+    "{}\x01",
+    "{} ",
+    "{}\r\n\t ",
+    "{}x",
+    "1 2",
+    "\"\\u0041\"",
 };
 
 START_TEST(grammar_corners)
