@@ -112,6 +112,9 @@ typedef struct scm_map {
 
 /* The table compiled from mapping/mapping.json (generated scm_map_default.c). */
 extern const scm_map scm__map_builtin;
+/* The text of mapping/mapping.json it was compiled from: the base of a table
+ * `scm-shim audit --suggest-mapping` writes (the schema is not kept in scm_map). */
+extern const char scm__map_builtin_json[];
 /* The identity table of the legacy API, generated from the frozen descriptor (map_identity.c). */
 extern const scm_map scm__map_legacy;
 

@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "fleet.h"
 #include "json.h"
+#include "suggest.h"
 #include "summary.h"
 
 #include <errno.h>
@@ -19,13 +20,18 @@ static void help(FILE *out)
 {
     fputs("usage: scm-shim audit [--ids FILE | CERT_ID...] [--concurrency N]\n"
           "                      [--format table|json|csv] [--values] [--fail-on-mismatch]\n"
+          "                      [--suggest-mapping FILE [--min-observations N]]\n"
           "       scm-shim audit --log FILE [--format ...] [--values] [--fail-on-mismatch]\n"
+          "                      [--suggest-mapping FILE [--min-observations N]]\n"
           "Asks the legacy and the v3 backend for each certificate (N at once, default 8) and\n"
           "prints, for every legacy field, how many certificates match, differ as expected\n"
           "(lossy, missing or unmapped), mismatch (nothing explains it) or failed on one side\n"
           "(error), with example IDs, then the certificates with a mismatch or an error.\n"
           "--ids FILE reads one ID per line (- for stdin). --log summarises SCM_SHIM_AUDIT_LOG\n"
           "lines instead of querying. --values shows the differing values.\n"
+          "--suggest-mapping FILE writes a replacement table learnt from the pairs seen (a\n"
+          "change needs N certificates, default 5), and FILE.changes.md with the evidence; a\n"
+          "log needs values (SCM_SHIM_AUDIT_VALUES=1).\n"
           "IDs are checked before the first request; a line that is no certificate ID is\n"
           "reported and counted as an error. A --log line that is not a record is skipped and\n"
           "counted.\n"
@@ -86,9 +92,10 @@ static int add_unusable_id(summary *sum, const char *id)
 }
 
 static int run_fleet(cli_config *conf, char **ids, size_t nids, int concurrency, int values,
-                     summary *sum)
+                     summary *sum, suggest *sg)
 {
-    audit_job j = {ids, values, calloc(nids ? nids : 1, sizeof *j.records),
+    audit_job j = {ids, sg != NULL ? SCM_AUDIT_VALUES_ALL : values,
+                   calloc(nids ? nids : 1, sizeof *j.records),
                    calloc(nids ? nids : 1, sizeof *j.failures)};
     unsigned char *bad = calloc(nids ? nids : 1, 1);
     size_t i;
@@ -112,8 +119,10 @@ static int run_fleet(cli_config *conf, char **ids, size_t nids, int concurrency,
             rc = cli_error(CLI_USAGE, "%s: %s", ids[i], j.failures[i] ? j.failures[i] : "failed");
         } else if (rc == CLI_OK) {
             cJSON *errors = r->overall == SCM_CMP_ERROR ? record_errors(r) : NULL;
-            if (summary_add(sum, r->cert_id, r->overall, r->fields, r->reasons, r->values,
-                            errors) != 0)
+            if (summary_add(sum, r->cert_id, r->overall, r->fields, r->reasons,
+                            values ? r->values : NULL, errors) != 0 ||
+                (r->overall != SCM_CMP_ERROR &&
+                 suggest_add(sg, r->cert_id, r->fields, r->values, r->v3_members) != 0))
                 rc = cli_error(CLI_FAIL, "out of memory");
             cJSON_Delete(errors);
         }
@@ -142,7 +151,7 @@ static int is_record(const cJSON *line)
 }
 
 /* One audit-log line into the summary: unknown fields are ignored, missing ones count as error. */
-static int add_log_line(summary *sum, const cJSON *line, int values, size_t lineno)
+static int add_log_line(summary *sum, suggest *sg, const cJSON *line, int values, size_t lineno)
 {
     const cJSON *id = cJSON_GetObjectItemCaseSensitive(line, "cert_id");
     const cJSON *result = cJSON_GetObjectItemCaseSensitive(line, "result");
@@ -186,13 +195,16 @@ static int add_log_line(summary *sum, const cJSON *line, int values, size_t line
     }
     rc = summary_add(sum, id->valuestring, overall, cls, why,
                      values ? cJSON_GetObjectItemCaseSensitive(line, "values") : NULL, errors);
+    if (rc == 0 && overall != SCM_CMP_ERROR)
+        rc = suggest_add(sg, id->valuestring, cls, cJSON_GetObjectItemCaseSensitive(line, "values"),
+                         NULL);
     cJSON_Delete(errors);
     free(cls);
     free(why);
     return rc == 0 ? CLI_OK : cli_error(CLI_FAIL, "out of memory");
 }
 
-static int run_log(const char *path, int values, summary *sum)
+static int run_log(const char *path, int values, summary *sum, suggest *sg)
 {
     size_t len = 0, lineno = 0;
     char *text = cli_read_all(path, &len), *line, *save = NULL;
@@ -209,7 +221,7 @@ static int run_log(const char *path, int values, summary *sum)
             cli_error(CLI_FAIL, "%s: line %zu is not an audit record; skipped", path, lineno);
             summary_damaged_line(sum);
         } else {
-            rc = add_log_line(sum, doc, values, lineno);
+            rc = add_log_line(sum, sg, doc, values, lineno);
         }
         cJSON_Delete(doc);
     }
@@ -221,6 +233,8 @@ int cmd_audit(int argc, char **argv)
 {
     const char *ids_file = NULL, *log_file = NULL;
     summary_opts opts = {SUMMARY_TABLE, 0, 0};
+    suggest_opts sopts;
+    suggest *sg = NULL;
     int concurrency = 8, i, rc;
     char **ids = NULL;
     size_t nids = 0, k;
@@ -228,10 +242,13 @@ int cmd_audit(int argc, char **argv)
     summary *sum;
 
     cli_config_init(&conf);
+    suggest_opts_init(&sopts);
     for (i = 1; i < argc; i++) {
         int taken = cli_shared_option(&conf, argc, argv, &i, help);
         if (taken == CLI_NOT_OURS)
             taken = summary_option(&opts, argc, argv, &i);
+        if (taken == CLI_NOT_OURS)
+            taken = suggest_option(&sopts, argc, argv, &i);
         if (taken == CLI_TAKEN)
             continue;
         if (taken != CLI_NOT_OURS)
@@ -261,15 +278,18 @@ int cmd_audit(int argc, char **argv)
         rc = cli_error(CLI_USAGE, "give --ids FILE, CERT_IDs or --log FILE");
     if (rc == CLI_OK && ids_file != NULL)
         rc = fleet_read_ids(ids_file, &ids, &nids);
+    if (rc == CLI_OK)
+        rc = suggest_begin(&sopts, &sg);
     if (rc == CLI_OK && (sum = summary_new()) == NULL)
         rc = cli_error(CLI_FAIL, "out of memory");
     if (rc == CLI_OK) {
-        rc = log_file != NULL ? run_log(log_file, opts.values, sum)
-                              : run_fleet(&conf, ids, nids, concurrency, opts.values, sum);
+        rc = log_file != NULL ? run_log(log_file, opts.values, sum, sg)
+                              : run_fleet(&conf, ids, nids, concurrency, opts.values, sum, sg);
         if (rc == CLI_OK)
-            rc = summary_finish(sum, &opts);
+            rc = suggest_finish(sg, summary_finish(sum, &opts));
         summary_free(sum);
     }
+    suggest_free(sg);
     for (k = 0; k < nids; k++)
         free(ids[k]);
     free(ids);

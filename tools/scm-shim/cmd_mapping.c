@@ -5,6 +5,7 @@
  * and map_load.c do).
  */
 #include "cli.h"
+#include "mapdiff.h"
 #include "maptable.h"
 
 #include <cjson/cJSON.h>
@@ -111,9 +112,12 @@ int cmd_mapping(int argc, char **argv)
     for (i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) {
             format = argv[++i];
+        } else if (strcmp(argv[i], "--diff") == 0 && i + 1 < argc) {
+            return mapping_diff(argv[++i]);
         } else if (strcmp(argv[i], "--help") == 0) {
-            puts("usage: scm-shim mapping [--format markdown|json]\n"
-                 "Prints the field mapping table (SCM_SHIM_MAPPING's when set).");
+            puts("usage: scm-shim mapping [--format markdown|json] | --diff FILE\n"
+                 "Prints the field mapping table (SCM_SHIM_MAPPING's when set); --diff, per\n"
+                 "field, what FILE changes against the built-in table.");
             return CLI_OK;
         } else {
             return cli_error(CLI_USAGE, "unexpected argument '%s'", argv[i]);
