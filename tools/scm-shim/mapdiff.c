@@ -19,7 +19,10 @@ static void sources(const scm_map_row *r, char *out, size_t n)
         snprintf(out, n, "–");
     for (j = 0; j < r->nv3; j++)
         for (k = 0; k < r->v3[j].nspellings && len < n; k++)
-            len += (size_t)snprintf(out + len, n - len, "%s%s", k ? " or " : j ? ", " : "",
+            len += (size_t)snprintf(out + len, n - len, "%s%s",
+                                    k   ? " or "
+                                    : j ? ", "
+                                        : "",
                                     r->v3[j].spelling[k].text);
 }
 

@@ -450,8 +450,7 @@ static void learn_case(suggest *s, field_obs *f, const scm_map_row *r, cJSON *ro
             fprintf(s->unexplained,
                     "- `%s`: the rule `%s` explains %zu certificates; fewer than %ld, not "
                     "changed.\n",
-                    r->field->name, scm__rule_name(CASE_RULES[k].rule), n,
-                    s->opt.min_observations);
+                    r->field->name, scm__rule_name(CASE_RULES[k].rule), n, s->opt.min_observations);
             f->noted = 1;
             return;
         }
@@ -523,13 +522,14 @@ static void learn_source(suggest *s, field_obs *f, const scm_map_row *r, cJSON *
         cJSON_AddItemToObject(row, "v3", cJSON_CreateStringArray((const char *[]){m->string}, 1));
         cJSON_DeleteItemFromObjectCaseSensitive(row, "values");
         set_string(row, "rule", scm__rule_name(SCM_RULE_COPY));
-        set_string(row, "class", scm__class_name(strcmp(m->string, r->field->key) == 0
-                                                     ? SCM_CLASS_EXACT
-                                                     : SCM_CLASS_RENAMED));
+        set_string(row, "class",
+                   scm__class_name(strcmp(m->string, r->field->key) == 0 ? SCM_CLASS_EXACT
+                                                                         : SCM_CLASS_RENAMED));
         fprintf(s->changes,
                 "- `%s`: source v3 `%s`, rule copy, class %s (was %s, %s): equal in all %zu "
                 "certificates compared, %zu of them not empty",
-                r->field->name, m->string, cJSON_GetObjectItemCaseSensitive(row, "class")->valuestring,
+                r->field->name, m->string,
+                cJSON_GetObjectItemCaseSensitive(row, "class")->valuestring,
                 scm__rule_name(r->rule), scm__class_name(r->cls), n, answered);
         put_examples(s, s->changes, ex, answered);
         for (j = 0; j < f->n && j < SUMMARY_EXAMPLES; j++) {
@@ -537,15 +537,16 @@ static void learn_source(suggest *s, field_obs *f, const scm_map_row *r, cJSON *
             put_value(s->changes, f->o[j].legacy);
         }
         fputs(".\n", s->changes);
-        set_string(row, "description", "Learnt by scm-shim audit --suggest-mapping: the v3 member "
-                                       "held the legacy value in every certificate audited.");
+        set_string(row, "description",
+                   "Learnt by scm-shim audit --suggest-mapping: the v3 member "
+                   "held the legacy value in every certificate audited.");
         s->nchanges++;
         f->mismatches = 0;
         return;
     }
     if (r->cls == SCM_CLASS_MISSING) {
-        fprintf(s->unexplained,
-                "- `%s`: legacy answers it in %zu certificates", r->field->name, answered);
+        fprintf(s->unexplained, "- `%s`: legacy answers it in %zu certificates", r->field->name,
+                answered);
         put_examples(s, s->unexplained, ex, answered);
         fputs("; no v3 member holds its value in every one.\n", s->unexplained);
         f->noted = 1;
@@ -661,12 +662,11 @@ static int write_table(suggest *s)
         rc = cli_error(CLI_FAIL, "the suggested table %s fails the loader's checks: %s",
                        s->opt.path, err.msg);
     scm__map_free(&check);
-    if (rc == CLI_OK && (size_t)snprintf(changes, sizeof changes, "%s.changes.md",
-                                         s->opt.path) >= sizeof changes)
+    if (rc == CLI_OK &&
+        (size_t)snprintf(changes, sizeof changes, "%s.changes.md", s->opt.path) >= sizeof changes)
         rc = cli_error(CLI_USAGE, "--suggest-mapping: the path is too long");
     if (rc == CLI_OK)
-        rc = write_changes(s, changes,
-                           env != NULL && env[0] != '\0' ? env : "the built-in table");
+        rc = write_changes(s, changes, env != NULL && env[0] != '\0' ? env : "the built-in table");
     return rc;
 }
 

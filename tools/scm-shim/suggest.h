@@ -14,7 +14,7 @@
 #define SUGGEST_MAX_OBSERVATIONS 1000000
 
 typedef struct suggest_opts {
-    const char *path;     /* --suggest-mapping FILE, or NULL: no suggestion */
+    const char *path;      /* --suggest-mapping FILE, or NULL: no suggestion */
     long min_observations; /* --min-observations N: no change on fewer certificates */
 } suggest_opts;
 
