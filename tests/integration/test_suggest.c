@@ -224,8 +224,8 @@ static void write_log(const char *log, int values)
 {
     char env[600], **ids = it_fixture_ids(SET), args[200];
     size_t i;
-    snprintf(env, sizeof env,
-             "SCM_SHIM_SHADOW=1 SCM_SHIM_AUDIT_LOG=%s SCM_SHIM_AUDIT_VALUES=%d", log, values);
+    snprintf(env, sizeof env, "SCM_SHIM_SHADOW=1 SCM_SHIM_AUDIT_LOG=%s SCM_SHIM_AUDIT_VALUES=%d",
+             log, values);
     for (i = 0; ids[i] != NULL; i++) {
         snprintf(args, sizeof args, "get %s", ids[i]);
         ck_assert_int_eq(shim(&E, env, args), 0);
