@@ -292,6 +292,7 @@ static void write_edited(char *path, const char *text, const char *from, const c
 START_TEST(replacement_table)
 {
     char path[] = "/tmp/scmshim-map-XXXXXX", nested[] = "/tmp/scmshim-map-XXXXXX";
+    char affixed[] = "/tmp/scmshim-map-XXXXXX";
     char *text = tu_read_file(SCM_MAPPING_JSON, NULL), *out = NULL;
     const char *v3 = "{\"brand\":\"GEOTRUST\",\"application_info\":{\"company_city\":\"Paris\","
                      "\"company_province\":\"IDF\"}}";
@@ -302,6 +303,24 @@ START_TEST(replacement_table)
     setenv("SCM_SHIM_MAPPING", path, 1);
     ck_assert_int_eq(scm_shim_convert(v3, strlen(v3), &out, NULL), SCM_OK);
     ck_assert_ptr_nonnull(strstr(out, "\"cert_brand\": \"geotrust\""));
+    scm_free(out);
+    /* ... or adds a fixed prefix or suffix (an empty value stays empty). */
+    write_edited(affixed, text, "\"v3\": [\"brand\"], \"rule\": \"copy\"",
+                 "\"v3\": [\"brand\"], \"rule\": \"prefix\", \"affix\": \"CA-\"");
+    setenv("SCM_SHIM_MAPPING", affixed, 1);
+    ck_assert_int_eq(scm_shim_convert(v3, strlen(v3), &out, NULL), SCM_OK);
+    ck_assert_ptr_nonnull(strstr(out, "\"cert_brand\": \"CA-GEOTRUST\""));
+    scm_free(out);
+    ck_assert_int_eq(scm_shim_convert("{}", 2, &out, NULL), SCM_OK);
+    ck_assert_ptr_nonnull(strstr(out, "\"cert_brand\": \"\""));
+    scm_free(out);
+    unlink(affixed);
+    strcpy(affixed, "/tmp/scmshim-map-XXXXXX");
+    write_edited(affixed, text, "\"v3\": [\"brand\"], \"rule\": \"copy\"",
+                 "\"v3\": [\"brand\"], \"rule\": \"suffix\", \"affix\": \" CA\"");
+    setenv("SCM_SHIM_MAPPING", affixed, 1);
+    ck_assert_int_eq(scm_shim_convert(v3, strlen(v3), &out, NULL), SCM_OK);
+    ck_assert_ptr_nonnull(strstr(out, "\"cert_brand\": \"GEOTRUST CA\""));
     scm_free(out);
     /* ... or points a field at another nested member, resolved like the built-in table's. */
     write_edited(nested, text, "\"application_info.company_city\"",
@@ -318,6 +337,7 @@ START_TEST(replacement_table)
     unsetenv("SCM_SHIM_MAPPING");
     unlink(path);
     unlink(nested);
+    unlink(affixed);
     free(text);
 }
 END_TEST

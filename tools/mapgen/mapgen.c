@@ -72,7 +72,7 @@ static void put_source(FILE *out, const scm_source *src, size_t index)
 int main(int argc, char **argv)
 {
     static const char *const RULE_IDS[] = {
-#define X(id, name, nsrc, doc) "SCM_RULE_" #id,
+#define X(id, name, nsrc, affix, doc) "SCM_RULE_" #id,
         SCM_RULES(X)
 #undef X
     };
@@ -138,6 +138,8 @@ int main(int argc, char **argv)
         else
             fputs("NULL, 0, ", out);
         put_literal(out, r->description);
+        fputs(", ", out);
+        put_literal(out, r->affix);
         fputs("},\n", out);
     }
     fprintf(out, "};\n\nconst scm_map scm__map_builtin = {%s, rows, %zu, NULL};\n",

@@ -61,6 +61,11 @@ static int diff_row(const scm_map_row *a, const scm_map_row *b)
         sep(a, &said);
         printf("rule %s → %s", scm__rule_name(a->rule), scm__rule_name(b->rule));
     }
+    if ((a->affix == NULL) != (b->affix == NULL) ||
+        (a->affix != NULL && strcmp(a->affix, b->affix) != 0)) {
+        sep(a, &said);
+        printf("affix `%s` → `%s`", a->affix ? a->affix : "", b->affix ? b->affix : "");
+    }
     if (a->cls != b->cls) {
         sep(a, &said);
         printf("class %s → %s", scm__class_name(a->cls), scm__class_name(b->cls));

@@ -413,7 +413,7 @@ static int learn_enum(suggest *s, field_obs *f, const scm_map_row *r, cJSON *row
     return 0;
 }
 
-/* ----- copy rows: a fixed change of case ----- */
+/* ----- copy rows: a fixed change of case, a fixed prefix or suffix ----- */
 
 /* The rules that rebuild a value by changing its case, as convert.c applies them. */
 static const struct {
@@ -421,13 +421,44 @@ static const struct {
     int (*map)(int);
 } CASE_RULES[] = {{SCM_RULE_LOWER, tolower}, {SCM_RULE_UPPER, toupper}};
 
-static int fits_case(const obs *o, const void *ctx)
+/* The rules that add the row's affix, and on which side. */
+static const struct {
+    scm_rule rule;
+    int before;
+} AFFIX_RULES[] = {{SCM_RULE_PREFIX, 1}, {SCM_RULE_SUFFIX, 0}};
+
+static int fits_case(const obs *o, int (*map)(int))
 {
-    int (*map)(int) = *(int (*const *)(int))ctx;
     const unsigned char *a = (const unsigned char *)o->v3, *b = (const unsigned char *)o->legacy;
     for (; *a && map(*a) == *b; a++, b++)
         ;
     return *a == '\0' && *b == '\0';
+}
+
+/*
+ * The text every pair's legacy value adds before (or after) its v3 value, malloc'd; NULL when
+ * one pair does not fit. Empty stays empty, as convert.c keeps it.
+ */
+static char *common_affix(const field_obs *f, int before)
+{
+    const char *affix = NULL;
+    size_t alen = 0, k;
+    for (k = 0; k < f->n; k++) {
+        const obs *o = &f->o[k];
+        size_t lv = strlen(o->v3), ll = strlen(o->legacy);
+        const char *at = before ? o->legacy : o->legacy + lv;
+        if (lv == 0 && ll == 0)
+            continue;
+        if (lv == 0 || ll <= lv || memcmp(before ? o->legacy + (ll - lv) : o->legacy, o->v3, lv))
+            return NULL;
+        if (affix == NULL) {
+            affix = at;
+            alen = ll - lv;
+        } else if (ll - lv != alen || memcmp(affix, at, alen) != 0) {
+            return NULL;
+        }
+    }
+    return affix != NULL ? strndup(affix, alen) : NULL;
 }
 
 static int differs(const obs *o, const void *ctx)
@@ -436,40 +467,64 @@ static int differs(const obs *o, const void *ctx)
     return strcmp(o->v3, o->legacy) != 0;
 }
 
-static void learn_case(suggest *s, field_obs *f, const scm_map_row *r, cJSON *row)
+/* The first rule every pair of f fits, with the affix it adds (malloc'd) when it takes one. */
+static scm_rule fitting_rule(const field_obs *f, char **affix)
 {
-    size_t ex[SUMMARY_EXAMPLES], n = distinct_certs(f, differs, NULL, ex), k, j;
-    if (n == 0)
-        return;
+    size_t k, j;
+    *affix = NULL;
     for (k = 0; k < sizeof CASE_RULES / sizeof CASE_RULES[0]; k++) {
-        for (j = 0; j < f->n && fits_case(&f->o[j], &CASE_RULES[k].map); j++)
+        for (j = 0; j < f->n && fits_case(&f->o[j], CASE_RULES[k].map); j++)
             ;
-        if (j < f->n)
-            continue;
-        if (n < (size_t)s->opt.min_observations) {
-            fprintf(s->unexplained,
-                    "- `%s`: the rule `%s` explains %zu certificates; fewer than %ld, not "
-                    "changed.\n",
-                    r->field->name, scm__rule_name(CASE_RULES[k].rule), n, s->opt.min_observations);
-            f->noted = 1;
-            return;
+        if (j == f->n)
+            return CASE_RULES[k].rule;
+    }
+    for (k = 0; k < sizeof AFFIX_RULES / sizeof AFFIX_RULES[0]; k++)
+        if ((*affix = common_affix(f, AFFIX_RULES[k].before)) != NULL)
+            return AFFIX_RULES[k].rule;
+    return SCM_RULE_COUNT_;
+}
+
+static void learn_copy(suggest *s, field_obs *f, const scm_map_row *r, cJSON *row)
+{
+    size_t ex[SUMMARY_EXAMPLES], n = distinct_certs(f, differs, NULL, ex), j;
+    char *affix;
+    scm_rule rule;
+    if (n == 0 || (rule = fitting_rule(f, &affix)) == SCM_RULE_COUNT_)
+        return;
+    if (n < (size_t)s->opt.min_observations) {
+        fprintf(s->unexplained, "- `%s`: the rule `%s`", r->field->name, scm__rule_name(rule));
+        if (affix != NULL) {
+            fputc(' ', s->unexplained);
+            put_value(s->unexplained, affix);
         }
-        set_string(row, "rule", scm__rule_name(CASE_RULES[k].rule));
-        set_string(row, "class", scm__class_name(SCM_CLASS_TRANSFORMED));
-        fprintf(s->changes, "- `%s`: rule `%s` → `%s` (class transformed): %zu certificates",
-                r->field->name, scm__rule_name(r->rule), scm__rule_name(CASE_RULES[k].rule), n);
-        put_examples(s, s->changes, ex, n);
-        for (j = 0; j < f->n && j < SUMMARY_EXAMPLES; j++) {
-            fputs(j ? ", " : "; pairs ", s->changes);
-            put_value(s->changes, f->o[j].v3);
-            fputs(" → ", s->changes);
-            put_value(s->changes, f->o[j].legacy);
-        }
-        fputs(".\n", s->changes);
-        s->nchanges++;
-        f->mismatches = 0;
+        fprintf(s->unexplained, " explains %zu certificates; fewer than %ld, not changed.\n", n,
+                s->opt.min_observations);
+        f->noted = 1;
+        free(affix);
         return;
     }
+    set_string(row, "rule", scm__rule_name(rule));
+    if (affix != NULL)
+        set_string(row, "affix", affix);
+    set_string(row, "class", scm__class_name(SCM_CLASS_TRANSFORMED));
+    fprintf(s->changes, "- `%s`: rule `%s` → `%s`", r->field->name, scm__rule_name(r->rule),
+            scm__rule_name(rule));
+    if (affix != NULL) {
+        fputs(" with affix ", s->changes);
+        put_value(s->changes, affix);
+    }
+    fprintf(s->changes, " (class transformed): %zu certificates", n);
+    put_examples(s, s->changes, ex, n);
+    for (j = 0; j < f->n && j < SUMMARY_EXAMPLES; j++) {
+        fputs(j ? ", " : "; pairs ", s->changes);
+        put_value(s->changes, f->o[j].v3);
+        fputs(" → ", s->changes);
+        put_value(s->changes, f->o[j].legacy);
+    }
+    fputs(".\n", s->changes);
+    s->nchanges++;
+    f->mismatches = 0;
+    free(affix);
 }
 
 /* ----- missing and lossy rows: a v3 member with the legacy value ----- */
@@ -587,7 +642,7 @@ static int learn(suggest *s, cJSON *doc)
             else if (r->rule == SCM_RULE_ENUM && learn_enum(s, f, r, row) != 0)
                 return -1;
             else if (r->rule == SCM_RULE_COPY)
-                learn_case(s, f, r, row);
+                learn_copy(s, f, r, row);
         }
         report_mismatches(s, f, r);
     }
