@@ -53,12 +53,12 @@ static cJSON *field_value(const scm_cert_details *d, const scm_frozen_field *r)
 }
 
 static cJSON *differing_values(const scm_cert_details *legacy, const scm_cert_details *v3,
-                               const scm_cmp *fields)
+                               const scm_cmp *fields, int all)
 {
     cJSON *values = cJSON_CreateObject(), *pair;
     size_t i;
     for (i = 0; values != NULL && i < SCM__FROZEN_COUNT; i++) {
-        if (fields[i] == SCM_CMP_MATCH)
+        if (fields[i] == SCM_CMP_MATCH && !all)
             continue;
         pair = cJSON_AddObjectToObject(values, scm__frozen[i].name);
         if (pair == NULL ||
@@ -71,12 +71,29 @@ static cJSON *differing_values(const scm_cert_details *legacy, const scm_cert_de
     return values;
 }
 
+/* The body's top-level string members, copied: the sources a table could name for a field. */
+static cJSON *top_strings(const cJSON *body)
+{
+    cJSON *out = cJSON_CreateObject();
+    const cJSON *it;
+    cJSON_ArrayForEach(it, body)
+    {
+        if (out != NULL && cJSON_IsString(it) && it->string != NULL &&
+            cJSON_GetObjectItemCaseSensitive(out, it->string) == NULL &&
+            cJSON_AddStringToObject(out, it->string, it->valuestring) == NULL) {
+            cJSON_Delete(out);
+            return NULL;
+        }
+    }
+    return out;
+}
+
 scm_audit_record *scm__audit_compare(const char *cert_id, scm_backend served,
                                      const scm_answer *answers,
                                      const scm_cert_details *const *details, int want_values)
 {
     scm_audit_record *r = calloc(1, sizeof *r);
-    int b;
+    int b, all;
 
     if (r == NULL || (r->fields = calloc(SCM__FROZEN_COUNT, sizeof *r->fields)) == NULL ||
         (r->reasons = calloc(SCM__FROZEN_COUNT, sizeof *r->reasons)) == NULL ||
@@ -100,9 +117,11 @@ scm_audit_record *scm__audit_compare(const char *cert_id, scm_backend served,
     }
     r->overall =
         scm__compare(details[SCM_BACKEND_LEGACY], details[SCM_BACKEND_V3], r->fields, r->reasons);
-    if (want_values && r->overall != SCM_CMP_MATCH &&
-        (r->values = differing_values(details[SCM_BACKEND_LEGACY], details[SCM_BACKEND_V3],
-                                      r->fields)) == NULL) {
+    all = want_values == SCM_AUDIT_VALUES_ALL;
+    if ((want_values && (r->overall != SCM_CMP_MATCH || all) &&
+         (r->values = differing_values(details[SCM_BACKEND_LEGACY], details[SCM_BACKEND_V3],
+                                       r->fields, all)) == NULL) ||
+        (all && (r->v3_members = top_strings(answers[SCM_BACKEND_V3].doc)) == NULL)) {
         scm__audit_record_free(r);
         return NULL;
     }
@@ -117,6 +136,7 @@ void scm__audit_record_free(scm_audit_record *r)
     free(r->reasons);
     free(r->cert_id);
     cJSON_Delete(r->values);
+    cJSON_Delete(r->v3_members);
     free(r);
 }
 

@@ -26,12 +26,18 @@ typedef struct scm_audit_record {
     scm_cmp *fields;         /* one per row of the built-in table */
     scm_cmp_reason *reasons; /* one per row: why an expected field differs, else none */
     scm_audit_side side[SCM_BACKEND_COUNT];
-    cJSON *values; /* {"field": {"legacy": v, "v3": v}} for fields that differ, or NULL */
+    cJSON *values;     /* {"field": {"legacy": v, "v3": v}} for fields that differ, or NULL */
+    cJSON *v3_members; /* SCM_AUDIT_VALUES_ALL: the v3 body's top-level strings {"name": s} */
 } scm_audit_record;
+
+/* want_values: none (0), the differing fields' values (audit lines), or every compared field's
+ * and the v3 body's top-level strings (what `scm-shim audit --suggest-mapping` learns from). */
+#define SCM_AUDIT_VALUES_DIFFERING 1
+#define SCM_AUDIT_VALUES_ALL 2
 
 /*
  * Compares the two answers (objects made by scm__answer_details; NULL where
- * that side failed). With want_values, records the differing values.
+ * that side failed). With want_values, records values as above.
  * Returns NULL on OOM.
  */
 scm_audit_record *scm__audit_compare(const char *cert_id, scm_backend served,

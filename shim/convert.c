@@ -186,6 +186,13 @@ static int string_value(conv *cv, const scm_map_row *r, const cJSON *el, char **
             v->data[i] = (char)(r->rule == SCM_RULE_LOWER ? tolower((unsigned char)v->data[i])
                                                           : toupper((unsigned char)v->data[i]));
         break;
+    case SCM_RULE_PREFIX:
+    case SCM_RULE_SUFFIX:
+        if (a[0] == '\0')
+            break;
+        scm__buf_puts(v, r->rule == SCM_RULE_PREFIX ? r->affix : a);
+        scm__buf_puts(v, r->rule == SCM_RULE_PREFIX ? a : r->affix);
+        break;
     case SCM_RULE_JOIN:
         join_entries(v, a);
         join_entries(v, b);

@@ -20,7 +20,8 @@
      SCM_CLASS_EXACT,                                                                              \
      NULL,                                                                                         \
      0,                                                                                            \
-     "the legacy member " key},
+     "the legacy member " key,                                                                     \
+     NULL},
 #define AUTH(m, key, type)                                                                         \
     {&scm__frozen[SCM__AUTH_##m],                                                                  \
      {{{{SCM_FROZEN_AUTH_PREFIX key, SCM_FROZEN_AUTH_ARRAY, key, 1}}, 1}},                         \
@@ -29,7 +30,8 @@
      SCM_CLASS_EXACT,                                                                              \
      NULL,                                                                                         \
      0,                                                                                            \
-     "the legacy element member " key},
+     "the legacy element member " key,                                                             \
+     NULL},
 
 static const scm_map_row rows[] = {SCM_FROZEN_FIELDS(TOP) SCM_FROZEN_AUTH_FIELDS(AUTH)};
 

@@ -14,12 +14,17 @@
 #include <string.h>
 
 static const char *const RULE_NAMES[] = {
-#define X(id, name, nsrc, doc) name,
+#define X(id, name, nsrc, affix, doc) name,
     SCM_RULES(X)
 #undef X
 };
 static const int RULE_SOURCES[] = {
-#define X(id, name, nsrc, doc) nsrc,
+#define X(id, name, nsrc, affix, doc) nsrc,
+    SCM_RULES(X)
+#undef X
+};
+static const int RULE_AFFIX[] = {
+#define X(id, name, nsrc, affix, doc) affix,
     SCM_RULES(X)
 #undef X
 };
@@ -50,6 +55,11 @@ static const char *const TYPE_NAMES[] = {
 const char *scm__rule_name(scm_rule r)
 {
     return (size_t)r < COUNT(RULE_NAMES) ? RULE_NAMES[r] : "?";
+}
+
+int scm__rule_takes_affix(scm_rule r)
+{
+    return (size_t)r < COUNT(RULE_AFFIX) && RULE_AFFIX[r];
 }
 
 const char *scm__class_name(scm_field_class c)
@@ -103,6 +113,7 @@ static void free_row(scm_map_row *r)
     }
     free((void *)r->values);
     free((char *)r->description);
+    free((char *)r->affix);
 }
 
 void scm__map_free(scm_map *map)
@@ -214,7 +225,7 @@ static int parse_source(const cJSON *it, const cJSON *schema, const char *legacy
  */
 static int parse_row(const cJSON *obj, const cJSON *schema, scm_map_row *r, scm_error *err)
 {
-    const char *legacy = get_string(obj, "legacy"), *type, *rule, *cls, *desc, *key;
+    const char *legacy = get_string(obj, "legacy"), *type, *rule, *cls, *desc, *key, *affix;
     const cJSON *v3, *values, *it;
     scm_field_type ft;
     int idx, in_auth, rc;
@@ -302,6 +313,16 @@ static int parse_row(const cJSON *obj, const cJSON *schema, scm_map_row *r, scm_
                 return oom(err);
         }
     }
+
+    affix = get_string(obj, "affix");
+    if ((cJSON_GetObjectItemCaseSensitive(obj, "affix") != NULL) != RULE_AFFIX[r->rule] ||
+        (RULE_AFFIX[r->rule] && (affix == NULL || affix[0] == '\0')))
+        return fail(err,
+                    "row %s: a non-empty string \"affix\" goes with rules prefix and suffix, and "
+                    "only with them",
+                    legacy);
+    if (affix != NULL && (r->affix = strdup(affix)) == NULL)
+        return oom(err);
 
     desc = get_string(obj, "description");
     if (desc == NULL || desc[0] == '\0')

@@ -14,25 +14,30 @@
 
 #include <stddef.h>
 
-/* X-macros: one list drives the enums, the names accepted in the table and the docs. */
+/*
+ * X-macros: one list drives the enums, the names accepted in the table and the docs.
+ * X(id, name, v3 sources, 1 when the row names the text the rule adds in "affix", doc)
+ */
 #define SCM_RULES(X)                                                                               \
-    X(COPY, "copy", 1, "copy the v3 member")                                                       \
-    X(ENUM, "enum", 1,                                                                             \
+    X(COPY, "copy", 1, 0, "copy the v3 member")                                                    \
+    X(ENUM, "enum", 1, 0,                                                                          \
       "map through the row's value pairs; no pair: pass through, report unmapped")                 \
-    X(LOWER, "lower", 1, "lower-case the v3 value")                                                \
-    X(UPPER, "upper", 1, "upper-case the v3 value")                                                \
-    X(JOIN, "join", 2,                                                                             \
+    X(LOWER, "lower", 1, 0, "lower-case the v3 value")                                             \
+    X(UPPER, "upper", 1, 0, "upper-case the v3 value")                                             \
+    X(PREFIX, "prefix", 1, 1, "the row's affix, then the v3 value (an empty value stays empty)")   \
+    X(SUFFIX, "suffix", 1, 1, "the v3 value, then the row's affix (an empty value stays empty)")   \
+    X(JOIN, "join", 2, 0,                                                                          \
       "first member, then each ';'-separated entry of the second, joined with ';'")                \
-    X(STRIP_DOMAIN, "strip_domain", 2,                                                             \
+    X(STRIP_DOMAIN, "strip_domain", 2, 0,                                                          \
       "drop '.' + the second member (its leading '*.' dropped first) from the end of the first")   \
-    X(EACH, "each", 1, "one legacy element per element of the v3 array, same order")               \
-    X(MISSING, "missing", 0, "no v3 source: \"\"")
+    X(EACH, "each", 1, 0, "one legacy element per element of the v3 array, same order")            \
+    X(MISSING, "missing", 0, 0, "no v3 source: \"\"")
 
 /* The classes of the table's class column: those of scm_shim.h but "captured". */
 #define SCM_CLASSES(X) SCM_SHIM_TABLE_CLASSES(X)
 
 typedef enum {
-#define X(id, name, nsrc, doc) SCM_RULE_##id,
+#define X(id, name, nsrc, affix, doc) SCM_RULE_##id,
     SCM_RULES(X)
 #undef X
         SCM_RULE_COUNT_
@@ -101,6 +106,7 @@ typedef struct scm_map_row {
     const scm_enum_pair *values;
     size_t nvalues;
     const char *description;
+    const char *affix; /* the text a prefix or suffix rule adds (SCM_RULES), else NULL */
 } scm_map_row;
 
 typedef struct scm_map {
@@ -112,10 +118,15 @@ typedef struct scm_map {
 
 /* The table compiled from mapping/mapping.json (generated scm_map_default.c). */
 extern const scm_map scm__map_builtin;
+/* The text of mapping/mapping.json it was compiled from: the base of a table
+ * `scm-shim audit --suggest-mapping` writes (the schema is not kept in scm_map). */
+extern const char scm__map_builtin_json[];
 /* The identity table of the legacy API, generated from the frozen descriptor (map_identity.c). */
 extern const scm_map scm__map_legacy;
 
 const char *scm__rule_name(scm_rule r);
+/* 1 when rule r adds the row's affix. */
+int scm__rule_takes_affix(scm_rule r);
 const char *scm__class_name(scm_field_class c);
 const char *scm__field_type_name(scm_field_type t);
 

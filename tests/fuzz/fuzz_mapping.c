@@ -72,6 +72,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (i = 0; i < map.nrows; i++) {
         const scm_map_row *r = &map.rows[i];
         FUZZ_CHECK(r->nv3 <= SCM_MAP_MAX_SOURCES && (r->rule == SCM_RULE_ENUM) == (r->nvalues > 0));
+        FUZZ_CHECK(scm__rule_takes_affix(r->rule) == (r->affix != NULL && r->affix[0] != '\0'));
         /* Rows are unique by legacy name. */
         FUZZ_CHECK(scm__map_find(&map, r->field->name) == r);
     }

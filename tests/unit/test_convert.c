@@ -289,35 +289,45 @@ static void write_edited(char *path, const char *text, const char *from, const c
     fclose(f);
 }
 
+/* With text's first `from` replaced by `to` as SCM_SHIM_MAPPING, body converts to one with want. */
+static void converts_with(const char *text, const char *from, const char *to, const char *body,
+                          const char *want)
+{
+    char path[] = "/tmp/scmshim-map-XXXXXX", *out = NULL;
+    write_edited(path, text, from, to);
+    setenv("SCM_SHIM_MAPPING", path, 1);
+    ck_assert_int_eq(scm_shim_convert(body, strlen(body), &out, NULL), SCM_OK);
+    ck_assert_msg(strstr(out, want) != NULL, "no %s in %s", want, out);
+    scm_free(out);
+    unlink(path);
+}
+
 START_TEST(replacement_table)
 {
-    char path[] = "/tmp/scmshim-map-XXXXXX", nested[] = "/tmp/scmshim-map-XXXXXX";
     char *text = tu_read_file(SCM_MAPPING_JSON, NULL), *out = NULL;
     const char *v3 = "{\"brand\":\"GEOTRUST\",\"application_info\":{\"company_city\":\"Paris\","
                      "\"company_province\":\"IDF\"}}";
+    const char *brand = "\"v3\": [\"brand\"], \"rule\": \"copy\"";
 
-    /* An operator corrects a rule without a rebuild: cert_brand lower-cased instead. */
-    write_edited(path, text, "\"v3\": [\"brand\"], \"rule\": \"copy\"",
-                 "\"v3\": [\"brand\"], \"rule\": \"lower\"");
-    setenv("SCM_SHIM_MAPPING", path, 1);
-    ck_assert_int_eq(scm_shim_convert(v3, strlen(v3), &out, NULL), SCM_OK);
-    ck_assert_ptr_nonnull(strstr(out, "\"cert_brand\": \"geotrust\""));
-    scm_free(out);
+    /* An operator corrects a rule without a rebuild: cert_brand lower-cased instead, */
+    converts_with(text, brand, "\"v3\": [\"brand\"], \"rule\": \"lower\"", v3,
+                  "\"cert_brand\": \"geotrust\"");
+    /* ... or with a fixed prefix or suffix (an empty value stays empty), */
+    converts_with(text, brand, "\"v3\": [\"brand\"], \"rule\": \"prefix\", \"affix\": \"CA-\"", v3,
+                  "\"cert_brand\": \"CA-GEOTRUST\"");
+    converts_with(text, brand, "\"v3\": [\"brand\"], \"rule\": \"prefix\", \"affix\": \"CA-\"",
+                  "{}", "\"cert_brand\": \"\"");
+    converts_with(text, brand, "\"v3\": [\"brand\"], \"rule\": \"suffix\", \"affix\": \" CA\"", v3,
+                  "\"cert_brand\": \"GEOTRUST CA\"");
     /* ... or points a field at another nested member, resolved like the built-in table's. */
-    write_edited(nested, text, "\"application_info.company_city\"",
-                 "\"application_info.company_province\"");
-    setenv("SCM_SHIM_MAPPING", nested, 1);
-    ck_assert_int_eq(scm_shim_convert(v3, strlen(v3), &out, NULL), SCM_OK);
-    ck_assert_ptr_nonnull(strstr(out, "\"company_city\": \"IDF\""));
-    scm_free(out);
+    converts_with(text, "\"application_info.company_city\"",
+                  "\"application_info.company_province\"", v3, "\"company_city\": \"IDF\"");
     setenv("SCM_SHIM_MAPPING", "/nonexistent.json", 1);
     ck_assert_int_eq(scm_shim_convert(v3, strlen(v3), &out, NULL), SCM_E_INVALID_PARAM);
     ck_assert_str_eq(
         scm_shim_last_error(),
         "SCM_SHIM_MAPPING=/nonexistent.json: /nonexistent.json: No such file or directory");
     unsetenv("SCM_SHIM_MAPPING");
-    unlink(path);
-    unlink(nested);
     free(text);
 }
 END_TEST

@@ -146,6 +146,17 @@ static const struct {
     {"\"comment\"", "\"comment\" x", "the table is not valid JSON"},
     {"{\"legacy\": \"cert_id\"", "{\"legacy\": \"cert_idx\"",
      "row cert_idx: not a field of the legacy response"},
+    {"\"v3\": [\"name\"], \"rule\": \"copy\"", "\"v3\": [\"name\"], \"rule\": \"prefix\"",
+     "row cert_name: a non-empty string \"affix\" goes with rules prefix and suffix, and only with "
+     "them"},
+    {"\"v3\": [\"name\"], \"rule\": \"copy\"",
+     "\"v3\": [\"name\"], \"rule\": \"suffix\", \"affix\": \"\"",
+     "row cert_name: a non-empty string \"affix\" goes with rules prefix and suffix, and only with "
+     "them"},
+    {"\"v3\": [\"name\"], \"rule\": \"copy\"",
+     "\"v3\": [\"name\"], \"rule\": \"copy\", \"affix\": \"x\"",
+     "row cert_name: a non-empty string \"affix\" goes with rules prefix and suffix, and only with "
+     "them"},
     {"\"legacy\": \"domain_number\", \"type\": \"int\"",
      "\"legacy\": \"domain_number\", \"type\": \"string\"",
      "row domain_number: the legacy field's type is int"},

@@ -11,6 +11,7 @@
 #include "fleet.h"
 #include "json.h"
 #include "report_html.h"
+#include "suggest.h"
 #include "summary.h"
 
 #include <errno.h>
@@ -66,9 +67,10 @@ static int add_unusable_id(summary *sum, const char *id)
 }
 
 static int run_fleet(cli_config *conf, char **ids, size_t nids, int concurrency, int values,
-                     summary *sum)
+                     summary *sum, suggest *sg)
 {
-    audit_job j = {ids, values, calloc(nids ? nids : 1, sizeof *j.records),
+    audit_job j = {ids, sg != NULL ? SCM_AUDIT_VALUES_ALL : values,
+                   calloc(nids ? nids : 1, sizeof *j.records),
                    calloc(nids ? nids : 1, sizeof *j.failures)};
     unsigned char *bad = calloc(nids ? nids : 1, 1);
     size_t i;
@@ -92,8 +94,10 @@ static int run_fleet(cli_config *conf, char **ids, size_t nids, int concurrency,
             rc = cli_error(CLI_USAGE, "%s: %s", ids[i], j.failures[i] ? j.failures[i] : "failed");
         } else if (rc == CLI_OK) {
             cJSON *errors = r->overall == SCM_CMP_ERROR ? record_errors(r) : NULL;
-            if (summary_add(sum, r->cert_id, r->overall, r->fields, r->reasons, r->values,
-                            errors) != 0)
+            if (summary_add(sum, r->cert_id, r->overall, r->fields, r->reasons,
+                            values ? r->values : NULL, errors) != 0 ||
+                (r->overall != SCM_CMP_ERROR &&
+                 suggest_add(sg, r->cert_id, r->fields, r->values, r->v3_members) != 0))
                 rc = cli_error(CLI_FAIL, "out of memory");
             cJSON_Delete(errors);
         }
@@ -122,7 +126,7 @@ static int is_record(const cJSON *line)
 }
 
 /* One audit-log line into the summary: unknown fields are ignored, missing ones count as error. */
-static int add_log_line(summary *sum, const cJSON *line, int values, size_t lineno)
+static int add_log_line(summary *sum, suggest *sg, const cJSON *line, int values, size_t lineno)
 {
     const cJSON *id = cJSON_GetObjectItemCaseSensitive(line, "cert_id");
     const cJSON *result = cJSON_GetObjectItemCaseSensitive(line, "result");
@@ -166,13 +170,16 @@ static int add_log_line(summary *sum, const cJSON *line, int values, size_t line
     }
     rc = summary_add(sum, id->valuestring, overall, cls, why,
                      values ? cJSON_GetObjectItemCaseSensitive(line, "values") : NULL, errors);
+    if (rc == 0 && overall != SCM_CMP_ERROR)
+        rc = suggest_add(sg, id->valuestring, cls, cJSON_GetObjectItemCaseSensitive(line, "values"),
+                         NULL);
     cJSON_Delete(errors);
     free(cls);
     free(why);
     return rc == 0 ? CLI_OK : cli_error(CLI_FAIL, "out of memory");
 }
 
-static int run_log(const char *path, int values, summary *sum)
+static int run_log(const char *path, int values, summary *sum, suggest *sg)
 {
     size_t len = 0, lineno = 0;
     char *text = cli_read_all(path, &len), *line, *save = NULL;
@@ -189,7 +196,7 @@ static int run_log(const char *path, int values, summary *sum)
             cli_error(CLI_FAIL, "%s: line %zu is not an audit record; skipped", path, lineno);
             summary_damaged_line(sum);
         } else {
-            rc = add_log_line(sum, doc, values, lineno);
+            rc = add_log_line(sum, sg, doc, values, lineno);
         }
         cJSON_Delete(doc);
     }
@@ -202,16 +209,20 @@ typedef struct audit_args {
     fleet_args fleet;
     const char *log_file;
     summary_opts out;
+    suggest_opts learn; /* --suggest-mapping, --min-observations */
 } audit_args;
 
 /* --log and the summary's options. */
 static int audit_option(void *ctx, const cli_option *opt, const char *value)
 {
     audit_args *w = ctx;
-    if (!cli_is(opt, "--log"))
-        return summary_option(&w->out, opt->name, value);
-    w->log_file = value;
-    return CLI_TAKEN;
+    int taken;
+    if (cli_is(opt, "--log")) {
+        w->log_file = value;
+        return CLI_TAKEN;
+    }
+    taken = suggest_option(&w->learn, opt->name, value);
+    return taken != CLI_NOT_OURS ? taken : summary_option(&w->out, opt->name, value);
 }
 
 /* Reads argv into *w; CLI_END, or the exit status (said). */
@@ -231,27 +242,32 @@ static int run(cli_config *conf, audit_args *w)
 {
     fleet_args *f = &w->fleet;
     summary *sum;
+    suggest *sg = NULL;
     int rc = fleet_args_read(f);
+    if (rc == CLI_OK)
+        rc = suggest_begin(&w->learn, &sg);
     if (rc == CLI_OK && (sum = summary_new()) == NULL)
         rc = cli_error(CLI_FAIL, "out of memory");
     if (rc == CLI_OK) {
         rc = w->log_file != NULL
-                 ? run_log(w->log_file, w->out.values, sum)
-                 : run_fleet(conf, f->ids, f->nids, f->concurrency, w->out.values, sum);
+                 ? run_log(w->log_file, w->out.values, sum, sg)
+                 : run_fleet(conf, f->ids, f->nids, f->concurrency, w->out.values, sum, sg);
         if (rc == CLI_OK)
-            rc = summary_finish(sum, &w->out);
+            rc = suggest_finish(sg, summary_finish(sum, &w->out));
         summary_free(sum);
     }
+    suggest_free(sg);
     return rc;
 }
 
 int cmd_audit(int argc, char **argv)
 {
-    audit_args w = {FLEET_ARGS_INIT, NULL, SUMMARY_OPTS_INIT};
+    audit_args w = {FLEET_ARGS_INIT, NULL, SUMMARY_OPTS_INIT, {NULL, 0}};
     cli_config conf;
     int rc;
 
     cli_config_init(&conf);
+    suggest_opts_init(&w.learn);
     if ((rc = report_html_take_page(&argc, argv, &w.out)) == CLI_OK &&
         (rc = parse(argc, argv, &conf, &w)) == CLI_END)
         rc = run(&conf, &w);

@@ -6,6 +6,7 @@
  */
 #include "cli.h"
 #include "commands.h"
+#include "mapdiff.h"
 #include "maptable.h"
 
 #include <cjson/cJSON.h>
@@ -28,7 +29,7 @@ static void print_legend(void)
 {
     puts("Rules:");
     puts("");
-#define X(id, name, nsrc, doc)                                                                     \
+#define X(id, name, nsrc, affix, doc)                                                              \
     printf("- `%s` (%d v3 member%s): %s\n", name, nsrc, nsrc == 1 ? "" : "s", doc);
     SCM_RULES(X)
 #undef X
@@ -54,6 +55,11 @@ static void print_markdown(const scm_map *map)
             for (k = 0; k < r->v3[j].nspellings; k++)
                 printf("%s`%s`", k ? " or " : j ? ", " : "", r->v3[j].spelling[k].text);
         printf(" | %s", scm__rule_name(r->rule));
+        if (r->affix != NULL) {
+            fputs(" `", stdout);
+            cell(r->affix);
+            putchar('`');
+        }
         for (j = 0; j < r->nvalues; j++)
             printf("%s`%s`→`%s`", j ? ", " : ": ", r->values[j].from, r->values[j].to);
         printf(" | %s | ", scm__class_name(r->cls));
@@ -88,6 +94,8 @@ static int print_json(const scm_map *map)
                 cJSON_AddItemToArray(alt, cJSON_CreateString(r->v3[j].spelling[k].text));
         }
         cJSON_AddStringToObject(row, "rule", scm__rule_name(r->rule));
+        if (r->affix != NULL)
+            cJSON_AddStringToObject(row, "affix", r->affix);
         cJSON_AddStringToObject(row, "class", scm__class_name(r->cls));
         if (r->nvalues > 0) {
             cJSON *values = cJSON_AddObjectToObject(row, "values");
@@ -112,6 +120,8 @@ int cmd_mapping(int argc, char **argv)
     int rc;
 
     while ((rc = cli_next(&a, &opt, &value)) == CLI_NEXT) {
+        if (cli_is(opt, "--diff"))
+            return mapping_diff(value);
         if (!cli_is(opt, "--format"))
             return cli_usage_error("mapping", "unexpected argument '%s'", value);
         format = value;

@@ -83,12 +83,16 @@ static const cli_option get_options[] = {
 
 static const cli_option mapping_options[] = {
     {"--format", "markdown|json", "markdown (default) for people, json for scripts"},
+    {"--diff", "FILE", "per field, what the table FILE changes against the built-in one"},
     {NULL, NULL, NULL}};
 
 static const cli_option audit_options[] = {
     {"--ids", "FILE", "certificate IDs, one per line (- for stdin)"},
     {"--log", "FILE", "summarise a shadow-mode audit log instead of querying"},
     {"--concurrency", "N", "certificates in flight, 1 to 256 (default 8)"},
+    {"--suggest-mapping", "FILE",
+     "also write a table learnt from the pairs seen, and FILE.changes.md with the evidence"},
+    {"--min-observations", "N", "certificates a suggested change needs (default 5)"},
     {NULL, NULL, NULL}};
 
 static const cli_option capture_options[] = {
