@@ -455,7 +455,7 @@ START_TEST(other_paths_404_and_methods_405)
     get("/", auth, &r);
     assert_error(&r, 404, "APIGW.0101", NULL);
     resp_free(&r);
-    get("/v3/scm/certificates", auth, &r);
+    get("/v3/scm/certificate", auth, &r);
     assert_error(&r, 404, "APIGW.0101", NULL);
     resp_free(&r);
     get("/v3/scm/certificates/" CERT "/", auth, &r);

@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "fleet.h"
 #include "json.h"
+#include "listing.h"
 #include "summary.h"
 
 #include <errno.h>
@@ -17,14 +18,19 @@
 
 static void help(FILE *out)
 {
-    fputs("usage: scm-shim audit [--ids FILE | CERT_ID...] [--concurrency N]\n"
+    fputs("usage: scm-shim audit [--ids FILE | CERT_ID... | --all [--status S]\n"
+          "                      [--enterprise-project-id ID] [--page-size 10|20|50]]\n"
+          "                      [--concurrency N]\n"
           "                      [--format table|json|csv] [--values] [--fail-on-mismatch]\n"
           "       scm-shim audit --log FILE [--format ...] [--values] [--fail-on-mismatch]\n"
           "Asks the legacy and the v3 backend for each certificate (N at once, default 8) and\n"
           "prints, for every legacy field, how many certificates match, differ as expected\n"
           "(lossy, missing or unmapped), mismatch (nothing explains it) or failed on one side\n"
           "(error), with example IDs, then the certificates with a mismatch or an error.\n"
-          "--ids FILE reads one ID per line (- for stdin). --log summarises SCM_SHIM_AUDIT_LOG\n"
+          "--ids FILE reads one ID per line (- for stdin). --all audits every certificate v3\n"
+          "lists (its filters --status and --enterprise-project-id; 50 a page unless\n"
+          "--page-size), saying on stderr how many it found against the list's total_count.\n"
+          "--log summarises SCM_SHIM_AUDIT_LOG\n"
           "lines instead of querying. --values shows the differing values.\n"
           "IDs are checked before the first request; a line that is no certificate ID is\n"
           "reported and counted as an error. A --log line that is not a record is skipped and\n"
@@ -221,6 +227,7 @@ int cmd_audit(int argc, char **argv)
 {
     const char *ids_file = NULL, *log_file = NULL;
     summary_opts opts = {SUMMARY_TABLE, 0, 0};
+    listing_opts list = {0, NULL, NULL, 0};
     int concurrency = 8, i, rc;
     char **ids = NULL;
     size_t nids = 0, k;
@@ -232,6 +239,8 @@ int cmd_audit(int argc, char **argv)
         int taken = cli_shared_option(&conf, argc, argv, &i, help);
         if (taken == CLI_NOT_OURS)
             taken = summary_option(&opts, argc, argv, &i);
+        if (taken == CLI_NOT_OURS)
+            taken = listing_option(&list, argc, argv, &i);
         if (taken == CLI_TAKEN)
             continue;
         if (taken != CLI_NOT_OURS)
@@ -254,13 +263,15 @@ int cmd_audit(int argc, char **argv)
             ids[nids++] = strdup(argv[i]);
         }
     }
-    rc = CLI_OK;
-    if (log_file != NULL && (ids_file != NULL || nids > 0))
+    rc = listing_check(&list, ids_file != NULL || nids > 0 || log_file != NULL);
+    if (rc == CLI_OK && log_file != NULL && (ids_file != NULL || nids > 0))
         rc = cli_error(CLI_USAGE, "--log takes no certificate IDs");
-    else if (log_file == NULL && ids_file == NULL && nids == 0)
-        rc = cli_error(CLI_USAGE, "give --ids FILE, CERT_IDs or --log FILE");
+    else if (rc == CLI_OK && log_file == NULL && ids_file == NULL && nids == 0 && !list.all)
+        rc = cli_error(CLI_USAGE, "give --ids FILE, CERT_IDs, --all or --log FILE");
     if (rc == CLI_OK && ids_file != NULL)
         rc = fleet_read_ids(ids_file, &ids, &nids);
+    if (rc == CLI_OK && list.all)
+        rc = listing_ids(&conf, &list, CLI_INCOMPLETE, &ids, &nids);
     if (rc == CLI_OK && (sum = summary_new()) == NULL)
         rc = cli_error(CLI_FAIL, "out of memory");
     if (rc == CLI_OK) {

@@ -7,6 +7,7 @@
 #include "capture.h"
 #include "cli.h"
 #include "fleet.h"
+#include "listing.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -16,17 +17,20 @@
 
 static void help(FILE *out)
 {
-    fputs("usage: scm-shim capture [--ids FILE | CERT_ID...] [--concurrency N]\n"
+    fputs("usage: scm-shim capture [--ids FILE | CERT_ID... | --all [--status S]\n"
+          "                        [--enterprise-project-id ID] [--page-size 10|20|50]]\n"
+          "                        [--concurrency N]\n"
           "       scm-shim capture --stats | --export | --purge CERT_ID | --purge --all\n"
           "Asks the legacy backend for each certificate (N at once, default 8) and keeps, in\n"
           "the SQLite store named by SCM_SHIM_CAPTURE, the fields v3 cannot supply (the table's\n"
           "missing and lossy fields, and what it held under older tables: personal data). --stats\n"
           "counts what it holds and says, per field, whether it still serves it; --export\n"
           "prints it as JSON lines; --purge removes one certificate's values or, with --all,\n"
-          "everything. A certificate counts as captured only once its values are in the store.\n"
-          "Exit status: 0 every certificate captured; 1 some could not be read or stored, or\n"
-          "an ID was unusable; 2 usage or configuration error (a store that cannot be opened\n"
-          "included).\n",
+          "everything. --all captures every certificate v3 lists (filters as in audit --all).\n"
+          "A certificate counts as captured only once its values are in the store.\n"
+          "Exit status: 0 every certificate captured; 1 some could not be read or stored, an\n"
+          "ID was unusable, or the list could not be read; 2 usage or configuration error (a\n"
+          "store that cannot be opened included).\n",
           out);
     cli_config_help(out);
 }
@@ -175,11 +179,14 @@ int cmd_capture(int argc, char **argv)
     char **ids = NULL;
     size_t nids = 0, k;
     int concurrency = 8, i, rc = CLI_OK;
+    listing_opts list = {0, NULL, NULL, 0};
     cli_config conf;
 
     cli_config_init(&conf);
     for (i = 1; i < argc; i++) {
         int taken = cli_shared_option(&conf, argc, argv, &i, help);
+        if (taken == CLI_NOT_OURS)
+            taken = listing_option(&list, argc, argv, &i);
         if (taken == CLI_TAKEN)
             continue;
         if (taken != CLI_NOT_OURS)
@@ -206,14 +213,18 @@ int cmd_capture(int argc, char **argv)
             ids[nids++] = argv[i];
         }
     }
+    if ((rc = listing_check(&list, nids > 0 || ids_file != NULL || action != NULL)) != CLI_OK) {
+        free(ids);
+        return rc;
+    }
     if (store == NULL || store[0] == '\0')
         rc = cli_error(CLI_USAGE, "set SCM_SHIM_CAPTURE to the store's path");
     else if (action != NULL && (nids > 0 || ids_file != NULL))
         rc = cli_error(CLI_USAGE, "%s takes no certificate IDs", action);
     else if (action != NULL)
         rc = maintain(store, action, purge_id);
-    else if (nids == 0 && ids_file == NULL)
-        rc = cli_error(CLI_USAGE, "give --ids FILE or CERT_IDs");
+    else if (nids == 0 && ids_file == NULL && !list.all)
+        rc = cli_error(CLI_USAGE, "give --ids FILE, CERT_IDs or --all");
     if (rc != CLI_OK || action != NULL) {
         free(ids);
         return rc;
@@ -223,6 +234,8 @@ int cmd_capture(int argc, char **argv)
         ids[k] = strdup(ids[k]);
     if (ids_file != NULL)
         rc = fleet_read_ids(ids_file, &ids, &nids);
+    if (rc == CLI_OK && list.all)
+        rc = listing_ids(&conf, &list, CLI_FAIL, &ids, &nids);
     if (rc == CLI_OK)
         rc = capture_fleet(&conf, store, ids, nids, concurrency);
     for (k = 0; k < nids; k++)
