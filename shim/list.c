@@ -184,8 +184,8 @@ static int read_page(scm_answer *a, id_list *l, size_t limit, size_t *items, siz
 static int list_pages(scm_client *c, const scm_list_filter *f, id_list *l, scm_answer *a,
                       size_t *total_count)
 {
-    size_t limit = f->limit > 0 ? (size_t)f->limit : SCM_LIST_PAGE_MAX, offset = 0, page,
-           items = 0, bound = 1;
+    size_t limit = f->limit > 0 ? (size_t)f->limit : SCM_LIST_PAGE_MAX, offset = 0, page, items = 0,
+           bound = 1;
     char limit_s[24], offset_s[24];
     scm_kv query[4] = {{"limit", limit_s}, {"offset", offset_s}};
     size_t nquery = 2;
@@ -211,8 +211,8 @@ static int list_pages(scm_client *c, const scm_list_filter *f, id_list *l, scm_a
             return SCM_OK;
     }
     return a->rc = scm__fail_status(&a->err, SCM__ERR_PARSE, SCM_E_PARSE, a->resp->status,
-                                    "the list did not end after %zu pages (total_count %zu)",
-                                    page, *total_count);
+                                    "the list did not end after %zu pages (total_count %zu)", page,
+                                    *total_count);
 }
 
 int scm__client_list(scm_client *c, const scm_list_filter *f, char ***ids, size_t *n,

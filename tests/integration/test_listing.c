@@ -117,12 +117,9 @@ static const struct {
     const char *status, *project;
     size_t n;
 } FILTERS[] = {
-    {"ISSUED", NULL, 3},
-    {NULL, "9f2c7a10-4b1e-4c55-9d0a-1b2c3d4e5f60", 5},
-    {"ISSUED", "0", 3},
-    {"REVOKED", "0", 2},
-    {"EXPIRED", "0", 0},
-    {"ALL", "all", 16},
+    {"ISSUED", NULL, 3}, {NULL, "9f2c7a10-4b1e-4c55-9d0a-1b2c3d4e5f60", 5},
+    {"ISSUED", "0", 3},  {"REVOKED", "0", 2},
+    {"EXPIRED", "0", 0}, {"ALL", "all", 16},
 };
 
 START_TEST(filters_are_passed_through)

@@ -28,31 +28,52 @@ static const struct {
     const char *name;
     page_spec pages[MAX_PAGES];
     int rc;
-    const char *want;  /* the IDs found, concatenated */
-    size_t total;      /* the total_count returned */
-    size_t calls;      /* requests made */
+    const char *want; /* the IDs found, concatenated */
+    size_t total;     /* the total_count returned */
+    size_t calls;     /* requests made */
 } CASES[] = {
-    {"two pages", {{0, TEN, "16", NULL}, {0, "k l m n o p", "16", NULL}}, SCM_OK,
-     "abcdefghijklmnop", 16, 2},
-    {"a certificate added meanwhile repeats one", {{0, TEN, "16", NULL},
-     {0, "j k l m n o p", "17", NULL}}, SCM_OK, "abcdefghijklmnop", 17, 2},
+    {"two pages",
+     {{0, TEN, "16", NULL}, {0, "k l m n o p", "16", NULL}},
+     SCM_OK,
+     "abcdefghijklmnop",
+     16,
+     2},
+    {"a certificate added meanwhile repeats one",
+     {{0, TEN, "16", NULL}, {0, "j k l m n o p", "17", NULL}},
+     SCM_OK,
+     "abcdefghijklmnop",
+     17,
+     2},
     {"a repeat inside a page", {{0, "a a b", "3", NULL}}, SCM_OK, "ab", 3, 1},
-    {"an empty page ends it", {{0, TEN, "20", NULL}, {0, "", "20", NULL}}, SCM_OK, "abcdefghij",
-     20, 2},
-    {"an offset reaching total_count ends it", {{0, TEN, "10", NULL}}, SCM_OK, "abcdefghij", 10,
+    {"an empty page ends it",
+     {{0, TEN, "20", NULL}, {0, "", "20", NULL}},
+     SCM_OK,
+     "abcdefghij",
+     20,
+     2},
+    {"an offset reaching total_count ends it", {{0, TEN, "10", NULL}}, SCM_OK, "abcdefghij", 10, 1},
+    {"a huge total_count is clamped",
+     {{0, "a b", "1e300", NULL}},
+     SCM_OK,
+     "ab",
+     SCM_LIST_MAX_IDS,
      1},
-    {"a huge total_count is clamped", {{0, "a b", "1e300", NULL}}, SCM_OK, "ab",
-     SCM_LIST_MAX_IDS, 1},
     {"a negative total_count is 0", {{0, TEN, "-5", NULL}}, SCM_OK, "abcdefghij", 0, 1},
     {"a string total_count is 0", {{0, "a b", "\"2\"", NULL}}, SCM_OK, "ab", 0, 1},
     {"no total_count is 0", {{0, "a b", NULL, NULL}}, SCM_OK, "ab", 0, 1},
-    {"items without a valid ID are skipped", {{0, "a # ! % $ b", "6", NULL}}, SCM_OK, "ab", 6,
-     1},
-    {"a page longer than asked is cut", {{0, TEN " k l", "12", NULL}, {0, "k l", "12", NULL}},
-     SCM_OK, "abcdefghijkl", 12, 2},
+    {"items without a valid ID are skipped", {{0, "a # ! % $ b", "6", NULL}}, SCM_OK, "ab", 6, 1},
+    {"a page longer than asked is cut",
+     {{0, TEN " k l", "12", NULL}, {0, "k l", "12", NULL}},
+     SCM_OK,
+     "abcdefghijkl",
+     12,
+     2},
     {"no certificates array", {{0, NULL, NULL, "{\"total_count\":3}"}}, SCM_E_PARSE, "", 0, 1},
     {"certificates not an array",
-     {{0, NULL, NULL, "{\"certificates\":{\"id\":\"a\"},\"total_count\":1}"}}, SCM_E_PARSE, "", 0,
+     {{0, NULL, NULL, "{\"certificates\":{\"id\":\"a\"},\"total_count\":1}"}},
+     SCM_E_PARSE,
+     "",
+     0,
      1},
     {"a total_count growing with every page is bounded by the first",
      {{0, TEN, "20", NULL},
@@ -60,14 +81,23 @@ static const struct {
       {0, "u v w x y z A B C D", "40", NULL},
       {0, "E F G H I J K L M N", "50", NULL},
       {0, "O P Q R S T U V W X", "60", NULL}},
-     SCM_E_PARSE, "", 0, 5},
+     SCM_E_PARSE,
+     "",
+     0,
+     5},
     {"a 503 is retried",
      {{503, NULL, NULL, "{\"error_code\":\"APIGW.0305\",\"error_msg\":\"busy\"}"},
       {0, "a b", "2", NULL}},
-     SCM_OK, "ab", 2, 2},
+     SCM_OK,
+     "ab",
+     2,
+     2},
     {"a 404 ends it",
-     {{404, NULL, NULL, "{\"error_code\":\"SCM.0404\",\"error_msg\":\"no\"}"}}, SCM_E_NOT_FOUND,
-     "", 0, 1},
+     {{404, NULL, NULL, "{\"error_code\":\"SCM.0404\",\"error_msg\":\"no\"}"}},
+     SCM_E_NOT_FOUND,
+     "",
+     0,
+     1},
 };
 
 /* The body of a page spec, malloc'd. */
@@ -132,8 +162,12 @@ START_TEST(paging)
     scm_list_filter filter = {NULL, NULL, 10, count_pages, &pages};
 
     for (i = 0; i < MAX_PAGES && (CASES[_i].pages[i].ids || CASES[_i].pages[i].raw); i++) {
-        fake_reply r = {"/v3/scm/certificates?", CASES[_i].pages[i].status ? CASES[_i].pages[i].status : 200,
-                        NULL, bodies[i] = page_body(&CASES[_i].pages[i]), 0, 0};
+        fake_reply r = {"/v3/scm/certificates?",
+                        CASES[_i].pages[i].status ? CASES[_i].pages[i].status : 200,
+                        NULL,
+                        bodies[i] = page_body(&CASES[_i].pages[i]),
+                        0,
+                        0};
         fake_transport_reply(f, r);
     }
     rc = scm__client_list(c, &filter, &ids, &n, &total);
@@ -202,8 +236,7 @@ START_TEST(bad_filters_send_nothing)
     scm_client *c = client_on_fake(&f);
     char **ids = NULL;
     size_t n = 0, total = 0;
-    ck_assert_int_eq(scm__client_list(c, &BAD_FILTERS[_i], &ids, &n, &total),
-                     SCM_E_INVALID_PARAM);
+    ck_assert_int_eq(scm__client_list(c, &BAD_FILTERS[_i], &ids, &n, &total), SCM_E_INVALID_PARAM);
     ck_assert_ptr_null(ids);
     ck_assert_uint_eq(fake_transport_ncalls(f), 0);
     scm_client_free(c);

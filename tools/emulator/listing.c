@@ -69,7 +69,8 @@ static int hidden(const emu_listing *l, const char *id, unsigned long pages)
 {
     size_t i;
     for (i = 0; i < l->n; i++)
-        if (strcmp(l->changes[i].id, id) == 0 && (l->changes[i].add != 0) != (pages >= l->changes[i].after))
+        if (strcmp(l->changes[i].id, id) == 0 &&
+            (l->changes[i].add != 0) != (pages >= l->changes[i].after))
             return 1;
     return 0;
 }
