@@ -9,6 +9,7 @@
 
 #include "json.h"
 #include "request.h"
+#include "sign.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,33 +41,68 @@ static int status_rc(long status)
     return SCM_E_SERVER;
 }
 
-int scm__backend_prepare(scm_http_req *req, const scm_settings *cfg, scm_backend b,
-                         const char *cert_id, time_t now, long timeout_ms)
+/* The prefix of b's endpoint: base is scheme://host[/prefix], and the prefix is part of the path
+ * sent, so of the path signed. */
+static const char *endpoint_prefix(const scm_endpoint *ep)
+{
+    return strstr(ep->base, "://") + 3 + strlen(ep->host);
+}
+
+/*
+ * Prepares req to GET path (the endpoint's prefix included) with the nquery parameters from
+ * backend b; see scm__backend_prepare. The URL carries the parameters encoded as they are
+ * signed, so what the service decodes is what was signed.
+ */
+static int prepare(scm_http_req *req, const scm_settings *cfg, scm_backend b, const char *path,
+                   const scm_kv *query, size_t nquery, time_t now, long timeout_ms)
 {
     const scm_endpoint *ep = &cfg->ep[b];
-    /* base is scheme://host[/prefix]: the prefix is part of the path sent, so of the path signed.
-     */
-    const char *prefix = strstr(ep->base, "://") + 3 + strlen(ep->host);
     scm_headers *headers;
-    char path[512], *url;
-    size_t url_len;
-    int n;
+    scm_buf url;
+    size_t i;
 
-    n = scm__backend_ops(b)->path(path, sizeof path, prefix, cfg->project_id, cert_id);
-    if (n < 0 || (size_t)n >= sizeof path)
-        return SCM_E_NOMEM;
-    url_len = (size_t)(prefix - ep->base) + strlen(path) + 1;
-    url = malloc(url_len);
-    headers = scm__request_headers(cfg, scm__http_req_signer(req), b, ep->host, path, now);
-    if (url == NULL || headers == NULL) {
-        free(url);
+    scm__buf_init(&url);
+    scm__buf_append(&url, ep->base, (size_t)(endpoint_prefix(ep) - ep->base));
+    scm__buf_puts(&url, path);
+    for (i = 0; i < nquery; i++) {
+        scm__buf_putc(&url, i == 0 ? '?' : '&');
+        scm__sign_encode(&url, query[i].name, strlen(query[i].name));
+        scm__buf_putc(&url, '=');
+        scm__sign_encode(&url, query[i].value, strlen(query[i].value));
+    }
+    headers =
+        scm__request_headers(cfg, scm__http_req_signer(req), b, ep->host, path, query, nquery, now);
+    if (url.oom || headers == NULL) {
+        scm__buf_free(&url);
         scm__headers_free(headers);
         return SCM_E_NOMEM;
     }
-    snprintf(url, url_len, "%.*s%s", (int)(prefix - ep->base), ep->base, path);
-    scm__http_req_prepare(req, url, headers, timeout_ms, cfg->connect_timeout_ms, cfg->ca_file);
-    free(url); /* the request copies it */
+    scm__http_req_prepare(req, url.data, headers, timeout_ms, cfg->connect_timeout_ms,
+                          cfg->ca_file);
+    scm__buf_free(&url); /* the request copies it */
     return SCM_OK;
+}
+
+int scm__backend_prepare(scm_http_req *req, const scm_settings *cfg, scm_backend b,
+                         const char *cert_id, time_t now, long timeout_ms)
+{
+    char path[512];
+    int n = scm__backend_ops(b)->path(path, sizeof path, endpoint_prefix(&cfg->ep[b]),
+                                      cfg->project_id, cert_id);
+    if (n < 0 || (size_t)n >= sizeof path)
+        return SCM_E_NOMEM;
+    return prepare(req, cfg, b, path, NULL, 0, now, timeout_ms);
+}
+
+int scm__backend_prepare_list(scm_http_req *req, const scm_settings *cfg, const scm_kv *query,
+                              size_t nquery, time_t now, long timeout_ms)
+{
+    char path[512];
+    int n = snprintf(path, sizeof path, "%s/v3/scm/certificates",
+                     endpoint_prefix(&cfg->ep[SCM_BACKEND_V3]));
+    if (n < 0 || (size_t)n >= sizeof path)
+        return SCM_E_NOMEM;
+    return prepare(req, cfg, SCM_BACKEND_V3, path, query, nquery, now, timeout_ms);
 }
 
 static const char *error_member(const cJSON *doc, const char *key)

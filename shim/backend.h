@@ -64,6 +64,15 @@ typedef struct scm_answer {
 int scm__backend_prepare(scm_http_req *req, const scm_settings *cfg, scm_backend b,
                          const char *cert_id, time_t now, long timeout_ms);
 
+/*
+ * Prepares req to GET v3's ListCertificates (/v3/scm/certificates) with the nquery parameters
+ * (decoded; sent encoded and signed as the SDKs sign them), as scm__backend_prepare does.
+ */
+struct scm_kv;
+int scm__backend_prepare_list(scm_http_req *req, const scm_settings *cfg,
+                              const struct scm_kv *query, size_t nquery, time_t now,
+                              long timeout_ms);
+
 /* Reads what req got from backend b into a (after the transport ran it). */
 void scm__backend_answer(const scm_http_req *req, scm_backend b, scm_answer *a);
 

@@ -61,7 +61,8 @@ static int curl_sends_host(const char *host)
 }
 
 scm_headers *scm__request_headers(const scm_settings *s, scm_signer *signer, scm_backend b,
-                                  const char *host, const char *path, time_t now)
+                                  const char *host, const char *path, const scm_kv *query,
+                                  size_t nquery, time_t now)
 {
     scm_headers *list = scm__headers_new();
     char date[SCM_SIGN_DATE_LEN + 1];
@@ -86,8 +87,8 @@ scm_headers *scm__request_headers(const scm_settings *s, scm_signer *signer, scm
         list = add(list, "X-Security-Token", s->security_token);
     }
     list = add(list, "X-Sdk-Date", date);
-    auth = signer != NULL ? scm__signer_authorization(signer, "GET", path, NULL, 0, signed_hdrs, n,
-                                                      "", 0, date, s->ak)
+    auth = signer != NULL ? scm__signer_authorization(signer, "GET", path, query, nquery,
+                                                      signed_hdrs, n, "", 0, date, s->ak)
                           : NULL;
     if (auth == NULL) {
         scm__headers_free(list);

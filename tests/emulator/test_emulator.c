@@ -455,7 +455,7 @@ START_TEST(other_paths_404_and_methods_405)
     get("/", auth, &r);
     assert_error(&r, 404, "APIGW.0101", NULL);
     resp_free(&r);
-    get("/v3/scm/certificates", auth, &r);
+    get("/v3/scm/certificate", auth, &r);
     assert_error(&r, 404, "APIGW.0101", NULL);
     resp_free(&r);
     get("/v3/scm/certificates/" CERT "/", auth, &r);
@@ -592,6 +592,79 @@ START_TEST(aksk_query_arguments_are_signed)
     free(u);
     curl_slist_free_all(h);
     free(p3);
+    stop();
+}
+END_TEST
+
+/* A page's IDs joined by spaces and its total_count; the body must be a listing. */
+static void page_of(const resp *r, char *ids, size_t size, int *total)
+{
+    cJSON *doc = cJSON_Parse(body_of(r)), *it;
+    const cJSON *certs = cJSON_GetObjectItemCaseSensitive(doc, "certificates");
+    ck_assert_int_eq(r->status, 200);
+    ck_assert(cJSON_IsArray(certs));
+    ids[0] = '\0';
+    cJSON_ArrayForEach(it, certs)
+    {
+        size_t len = strlen(ids);
+        snprintf(ids + len, size - len, "%s%s", len ? " " : "",
+                 cJSON_GetObjectItemCaseSensitive(it, "id")->valuestring);
+    }
+    *total = (int)cJSON_GetObjectItemCaseSensitive(doc, "total_count")->valuedouble;
+    cJSON_Delete(doc);
+}
+
+START_TEST(list_pages_filters_and_bad_queries)
+{
+    static const char *const faults[] = {"--fault", "*:status=500", "--list-change",
+                                         "remove:" CERT ":2", NULL};
+    static const struct {
+        const char *query;
+        const char *ids; /* NULL: 400 */
+        int total;
+    } Q[] = {
+        {"?limit=10&offset=10",
+         "scs7396304647646 scs7788354407554 scs8543121890079 "
+         "scs9454356128061 scs9595544421983 scs9859855983706",
+         16},
+        {"?limit=20&status=ISSUED&enterprise_project_id=0",
+         "scs1159493232269 scs6167076094451 scs9454356128061", 3},
+        {"?limit=50&status=ALL&enterprise_project_id=9f2c7a10-4b1e-4c55-9d0a-1b2c3d4e5f60",
+         "scs4488023722227 scs5387027233194 scs6674810927136 scs7788354407554 scs8543121890079", 5},
+        {"?offset=100", "", 15}, /* CERT left after two pages */
+        {"?limit=7", NULL, 0},
+        {"?limit=10&offset=-1", NULL, 0},
+        /* CERT is still gone. */
+        {"?limit=10&status=ISSUED", "scs6167076094451 scs9454356128061", 2},
+    };
+    struct curl_slist *auth = token_headers(EMU_TOKEN);
+    char ids[1024];
+    int total;
+    size_t i;
+    resp r;
+
+    start(faults);
+    for (i = 0; i < sizeof Q / sizeof Q[0]; i++) {
+        char path[200];
+        snprintf(path, sizeof path, "/v3/scm/certificates%s", Q[i].query);
+        get(path, auth, &r);
+        if (Q[i].ids == NULL) {
+            assert_error(&r, 400, "SCM.0400", NULL);
+        } else {
+            page_of(&r, ids, sizeof ids, &total);
+            ck_assert_msg(strcmp(ids, Q[i].ids) == 0, "%s: %s", Q[i].query, ids);
+            ck_assert_int_eq(total, Q[i].total);
+        }
+        resp_free(&r);
+    }
+    /* The wildcard fault without api=list reached the certificate, not the listing. */
+    get("/v3/scm/certificates/" CERT, auth, &r);
+    ck_assert_int_eq(r.status, 500);
+    resp_free(&r);
+    ck_assert_int_eq(emu_log_count(&E, "\"path\":\"/v3/scm/certificates\",\"api\":\"v3\","
+                                       "\"cert_id\":\"\""),
+                     (int)(sizeof Q / sizeof Q[0]));
+    curl_slist_free_all(auth);
     stop();
 }
 END_TEST
@@ -1298,6 +1371,8 @@ START_TEST(bad_command_lines_exit_2)
         "--fixtures", FIXTURES, "--no-auth", "--fault", CERT ":status=500,code=a\"b", NULL};
     static const char *const empty_code[] = {
         "--fixtures", FIXTURES, "--no-auth", "--fault", CERT ":status=500,code=", NULL};
+    static const char *const bad_change[] = {"--fixtures",    FIXTURES,          "--no-auth",
+                                             "--list-change", "move:" CERT ":1", NULL};
     static const char *const bad_api[] = {"--fixtures",    FIXTURES, "--no-auth",
                                           "--disable-api", "v4",     NULL};
     static const char *const tls_half[] = {"--fixtures", FIXTURES,       "--no-auth",
@@ -1313,6 +1388,7 @@ START_TEST(bad_command_lines_exit_2)
     ck_assert_int_eq(run_emulator(big_port), 2);
     ck_assert_int_eq(run_emulator(no_creds), 2);
     ck_assert_int_eq(run_emulator(ak_only), 2);
+    ck_assert_int_eq(run_emulator(bad_change), 2);
     ck_assert_int_eq(run_emulator(unknown), 2);
     ck_assert_int_eq(run_emulator(bad_fault), 2);
     ck_assert_int_eq(run_emulator(fault_key), 2);
@@ -1418,6 +1494,7 @@ int main(void)
     tcase_add_test(tc, no_auth_lets_everything_through);
     tcase_add_test(tc, aksk_signed_request_accepted);
     tcase_add_test(tc, aksk_query_arguments_are_signed);
+    tcase_add_test(tc, list_pages_filters_and_bad_queries);
     tcase_add_test(tc, aksk_tampered_requests_rejected);
     tcase_add_test(tc, aksk_scope_headers_must_be_signed);
     tcase_add_test(tc, aksk_signed_headers_must_include_host_and_date);

@@ -77,7 +77,8 @@ START_TEST(scope_header_per_backend)
 {
     scm_settings s = settings(CASES[_i].domain, CASES[_i].project, CASES[_i].sts, CASES[_i].token);
     scm_signer *signer = signer_for(&s);
-    scm_headers *h = scm__request_headers(&s, signer, CASES[_i].backend, HOST, PATH, time(NULL));
+    scm_headers *h =
+        scm__request_headers(&s, signer, CASES[_i].backend, HOST, PATH, NULL, 0, time(NULL));
     const char *scope = CASES[_i].scope, *want = CASES[_i].signed_headers;
     const char *domain = header(h, "X-Domain-Id"), *project = header(h, "X-Project-Id");
     const char *auth = header(h, "Authorization");
@@ -134,7 +135,7 @@ START_TEST(domain_signature_matches_the_sdk)
     time_t t;
 
     ck_assert_int_eq(scm__sign_parse_date("20261128T193000Z", &t), SCM_OK);
-    h = scm__request_headers(&s, signer, SCM_BACKEND_V3, HOST, PATH, t);
+    h = scm__request_headers(&s, signer, SCM_BACKEND_V3, HOST, PATH, NULL, 0, t);
     ck_assert_str_eq(header(h, "Authorization"), SDK_VECTORS[_i].authorization);
     ck_assert_str_eq(header(h, "X-Sdk-Date"), "20261128T193000Z");
     /* Signed, but libcurl sends this very Host itself from the URL. */
@@ -163,7 +164,8 @@ START_TEST(host_listed_unless_curl_sends_it)
 {
     scm_settings s = settings(NULL, PROJECT, NULL, NULL);
     scm_signer *signer = signer_for(&s);
-    scm_headers *h = scm__request_headers(&s, signer, SCM_BACKEND_V3, HOSTS[_i].host, PATH, 0);
+    scm_headers *h =
+        scm__request_headers(&s, signer, SCM_BACKEND_V3, HOSTS[_i].host, PATH, NULL, 0, 0);
     const char *host = header(h, "Host");
 
     ck_assert_ptr_nonnull(h);

@@ -49,6 +49,8 @@ static int parse_pair(emu_fault *ft, char *pair, char *err, size_t errlen)
             ft->apis = EMU_API_V3;
         else if (strcmp(val, "both") == 0)
             ft->apis = EMU_API_V2 | EMU_API_V3;
+        else if (strcmp(val, "list") == 0)
+            ft->apis = EMU_API_LIST; /* v3 ListCertificates; CERT_ID should be "*" */
         else
             goto bad;
     } else if (strcmp(pair, "status") == 0) {

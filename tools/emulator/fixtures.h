@@ -6,8 +6,11 @@
 
 #define EMU_ID_MAX 64
 
-/* Which HTTP API a request or a fault addresses. */
-enum emu_api { EMU_API_OTHER = 0, EMU_API_V2 = 1, EMU_API_V3 = 2 };
+/*
+ * Which HTTP API a request or a fault addresses. A list request is a v3 request (routed and
+ * logged as v3); EMU_API_LIST names it in a fault's api= only.
+ */
+enum emu_api { EMU_API_OTHER = 0, EMU_API_V2 = 1, EMU_API_V3 = 2, EMU_API_LIST = 4 };
 
 typedef struct emu_body {
     char *data; /* NULL when the file is absent */

@@ -5,6 +5,7 @@
  */
 #include "faults.h"
 #include "fixtures.h"
+#include "listing.h"
 #include "log.h"
 #include "server.h"
 
@@ -40,10 +41,13 @@ static void usage(FILE *out)
           "         [--log FILE] [--tls-cert PEM --tls-key PEM] [--threads N]\n"
           "         [--latency-ms N] [--disable-api v2|v3] [--clock-offset SECONDS]\n"
           "         [--path-prefix /PREFIX] [--exit-with-parent]\n"
-          "         [--fault CERT_ID:key=value[,key=value...]]... [--help]\n"
-          "Serves GET /v2/{project_id}/scm/cert/{cert_id} (DIR/<cert_id>/legacy.json) and\n"
-          "GET /v3/scm/certificates/{cert_id} (DIR/<cert_id>/v3.json) until SIGTERM/SIGINT.\n"
-          "Fault keys: api=v2|v3|both status=N code=CODE shape=error_code|code count=K\n"
+          "         [--fault CERT_ID:key=value[,key=value...]]...\n"
+          "         [--list-change add|remove:CERT_ID:N]... [--help]\n"
+          "Serves GET /v2/{project_id}/scm/cert/{cert_id} (DIR/<cert_id>/legacy.json),\n"
+          "GET /v3/scm/certificates/{cert_id} (DIR/<cert_id>/v3.json) and the list\n"
+          "GET /v3/scm/certificates?limit=&offset=&status=&enterprise_project_id= until\n"
+          "SIGTERM/SIGINT.\n"
+          "Fault keys: api=v2|v3|both|list status=N code=CODE shape=error_code|code count=K\n"
           "            retry_after=S latency_ms=N body=malformed|truncated|drop msg=TEXT\n"
           "            header_bytes=N\n"
           "See tools/emulator/README.md.\n",
@@ -82,6 +86,7 @@ enum {
     OPT_PATH_PREFIX,
     OPT_EXIT_WITH_PARENT,
     OPT_FAULT,
+    OPT_LIST_CHANGE,
     OPT_HELP
 };
 
@@ -105,11 +110,13 @@ static const struct option LONG_OPTIONS[] = {
     {"path-prefix", required_argument, NULL, OPT_PATH_PREFIX},
     {"exit-with-parent", no_argument, NULL, OPT_EXIT_WITH_PARENT},
     {"fault", required_argument, NULL, OPT_FAULT},
+    {"list-change", required_argument, NULL, OPT_LIST_CHANGE},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0}};
 
 /* Fills o from argv. Returns 0, or -1 after printing why (secrets are never echoed). */
-static int parse_options(int argc, char **argv, options *o, emu_faults *faults)
+static int parse_options(int argc, char **argv, options *o, emu_faults *faults,
+                         emu_listing *listing)
 {
     char err[256];
     long n;
@@ -117,6 +124,7 @@ static int parse_options(int argc, char **argv, options *o, emu_faults *faults)
 
     o->srv.bind_addr = "127.0.0.1";
     o->srv.faults = faults;
+    o->srv.listing = listing;
     opterr = 1; /* getopt names unknown options and missing values itself */
     while ((c = getopt_long(argc, argv, "", LONG_OPTIONS, NULL)) != -1) {
         switch (c) {
@@ -192,6 +200,12 @@ static int parse_options(int argc, char **argv, options *o, emu_faults *faults)
         case OPT_FAULT:
             if (emu_faults_add(faults, optarg, err, sizeof err) != 0) {
                 fprintf(stderr, "scm-emulator: --fault %s: %s\n", optarg, err);
+                return -1;
+            }
+            break;
+        case OPT_LIST_CHANGE:
+            if (emu_listing_add_change(o->srv.listing, optarg, err, sizeof err) != 0) {
+                fprintf(stderr, "scm-emulator: --list-change %s: %s\n", optarg, err);
                 return -1;
             }
             break;
@@ -315,6 +329,7 @@ int main(int argc, char **argv)
 {
     options o;
     emu_faults faults;
+    emu_listing listing;
     emu_store store;
     emu_log log;
     emu_server *server = NULL;
@@ -331,7 +346,8 @@ int main(int argc, char **argv)
 
     memset(&o, 0, sizeof o);
     emu_faults_init(&faults);
-    if (parse_options(argc, argv, &o, &faults) != 0) {
+    emu_listing_init(&listing);
+    if (parse_options(argc, argv, &o, &faults, &listing) != 0) {
         usage(stderr);
         emu_faults_free(&faults);
         return EXIT_USAGE;

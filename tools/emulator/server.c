@@ -35,12 +35,16 @@ static const char MALFORMED_BODY[] = "<html><body>not json</body></html>\n";
 /* The path split into the pieces the two APIs define; pointers into buf. */
 typedef struct route {
     enum emu_api api;
+    int list;               /* v3 ListCertificates: GET /v3/scm/certificates */
     const char *project_id; /* v2 only */
     const char *cert_id;
     char *buf;
 } route;
 
-/* /v2/{project_id}/scm/cert/{cert_id} or /v3/scm/certificates/{cert_id}; else EMU_API_OTHER. */
+/*
+ * /v2/{project_id}/scm/cert/{cert_id}, /v3/scm/certificates/{cert_id} or /v3/scm/certificates
+ * (the list); else EMU_API_OTHER.
+ */
 static void route_parse(route *r, const char *url)
 {
     char *seg[5], *p;
@@ -67,6 +71,10 @@ static void route_parse(route *r, const char *url)
                strcmp(seg[2], "certificates") == 0 && *seg[3]) {
         r->api = EMU_API_V3;
         r->cert_id = seg[3];
+    } else if (n == 3 && strcmp(seg[0], "v3") == 0 && strcmp(seg[1], "scm") == 0 &&
+               strcmp(seg[2], "certificates") == 0) {
+        r->api = EMU_API_V3;
+        r->list = 1;
     }
 }
 
@@ -135,9 +143,33 @@ static void apply_fault(reply *rp, const emu_fault *f)
         rp->status = 200;
 }
 
+/*
+ * A ListCertificates page (listing.c), then a fault of api=list; only a page sent as it is
+ * counts for --list-change.
+ */
+static void decide_list(const emu_server_config *cfg, const emu_list_query *q, reply *rp)
+{
+    const emu_fault *fault = emu_faults_take(cfg->faults, EMU_API_LIST, "");
+    char msg[128];
+
+    rp->status = emu_listing_answer(cfg->listing, cfg->store, q, &rp->owned, msg, sizeof msg);
+    if (rp->status == 400) {
+        set_error(rp, 400, "SCM.0400", msg);
+    } else if (rp->owned == NULL) {
+        set_error(rp, 500, "APIGW.0500", "out of memory");
+    } else {
+        rp->body = rp->owned;
+        rp->len = strlen(rp->owned);
+        if (fault == NULL || (fault->status == 0 && fault->body == EMU_FAULT_BODY_NORMAL))
+            emu_listing_served(cfg->listing);
+    }
+    if (fault != NULL)
+        apply_fault(rp, fault);
+}
+
 /* The normal answer, checked in the order the gateway and then the service would check. */
 static void decide(const emu_server *s, const char *method, const route *rt,
-                   enum emu_auth_result auth, reply *rp)
+                   const emu_list_query *lq, enum emu_auth_result auth, reply *rp)
 {
     const emu_server_config *cfg = &s->cfg;
     const emu_body *body;
@@ -154,6 +186,10 @@ static void decide(const emu_server *s, const char *method, const route *rt,
     }
     if (!emu_auth_passed(auth)) {
         set_error(rp, 401, "APIGW.0301", emu_auth_name(auth));
+        return;
+    }
+    if (rt->list) {
+        decide_list(cfg, lq, rp);
         return;
     }
     if (rt->api == EMU_API_V2 &&
@@ -239,6 +275,7 @@ static enum MHD_Result respond(emu_server *s, struct MHD_Connection *c, const ch
     static const char *const api_names[] = {"other", "v2", "v3"};
     route rt;
     reply rp;
+    emu_list_query lq;
     enum emu_auth_result auth;
     emu_log_entry le;
     struct MHD_Response *resp = NULL;
@@ -257,7 +294,12 @@ static enum MHD_Result respond(emu_server *s, struct MHD_Connection *c, const ch
     else
         route_parse(&rt, "/");
     auth = emu_auth_check(&s->cfg.auth, c, method, url, signed_headers, sizeof signed_headers);
-    decide(s, method, &rt, auth, &rp);
+    lq.limit = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "limit");
+    lq.offset = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "offset");
+    lq.status = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "status");
+    lq.enterprise_project_id =
+        MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "enterprise_project_id");
+    decide(s, method, &rt, &lq, auth, &rp);
 
     delay = s->cfg.latency_ms + (rp.fault ? rp.fault->latency_ms : 0);
     if (delay)

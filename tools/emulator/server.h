@@ -5,6 +5,7 @@
 #include "auth.h"
 #include "faults.h"
 #include "fixtures.h"
+#include "listing.h"
 #include "log.h"
 
 #include <stddef.h>
@@ -23,6 +24,7 @@ typedef struct emu_server_config {
     const char
         *path_prefix; /* NULL, or "/gw": served under it, as behind a gateway; signed with it */
     const emu_store *store;
+    emu_listing *listing; /* what GET /v3/scm/certificates lists, and how it changes */
     emu_faults *faults;
     emu_log *log;
 } emu_server_config;

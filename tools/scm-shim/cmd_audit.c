@@ -10,6 +10,7 @@
 #include "commands.h"
 #include "fleet.h"
 #include "json.h"
+#include "listing.h"
 #include "report_html.h"
 #include "suggest.h"
 #include "summary.h"
@@ -230,10 +231,13 @@ static int parse(int argc, char **argv, cli_config *conf, audit_args *w)
 {
     const fleet_args *f = &w->fleet;
     int rc = fleet_parse("audit", argc, argv, conf, &w->fleet, audit_option, w);
+    if (rc == CLI_END && listing_check(&f->list, f->ids_file != NULL || f->nids > 0 ||
+                                                     w->log_file != NULL) != CLI_OK)
+        return CLI_USAGE;
     if (rc == CLI_END && w->log_file != NULL && (f->ids_file != NULL || f->nids > 0))
         return cli_usage_error("audit", "--log takes no certificate IDs");
-    if (rc == CLI_END && w->log_file == NULL && f->ids_file == NULL && f->nids == 0)
-        return cli_usage_error("audit", "give --ids FILE, CERT_IDs or --log FILE");
+    if (rc == CLI_END && w->log_file == NULL && f->ids_file == NULL && f->nids == 0 && !f->list.all)
+        return cli_usage_error("audit", "give --ids FILE, CERT_IDs, --all or --log FILE");
     return rc;
 }
 
@@ -243,7 +247,7 @@ static int run(cli_config *conf, audit_args *w)
     fleet_args *f = &w->fleet;
     summary *sum;
     suggest *sg = NULL;
-    int rc = fleet_args_read(f);
+    int rc = fleet_args_read(conf, f, CLI_INCOMPLETE);
     if (rc == CLI_OK)
         rc = suggest_begin(&w->learn, &sg);
     if (rc == CLI_OK && (sum = summary_new()) == NULL)

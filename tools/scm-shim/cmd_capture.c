@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "fleet.h"
+#include "listing.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -175,10 +176,13 @@ static int parse(int argc, char **argv, cli_config *conf, capture_args *w)
 {
     const fleet_args *f = &w->fleet;
     int rc = fleet_parse("capture", argc, argv, conf, &w->fleet, capture_option, w);
+    if (rc == CLI_END &&
+        listing_check(&f->list, f->nids > 0 || f->ids_file != NULL || w->action != NULL) != CLI_OK)
+        return CLI_USAGE;
     if (rc == CLI_END && w->action != NULL && (f->nids > 0 || f->ids_file != NULL))
         return cli_usage_error("capture", "%s takes no certificate IDs", w->action);
-    if (rc == CLI_END && w->action == NULL && f->nids == 0 && f->ids_file == NULL)
-        return cli_usage_error("capture", "give --ids FILE or CERT_IDs");
+    if (rc == CLI_END && w->action == NULL && f->nids == 0 && f->ids_file == NULL && !f->list.all)
+        return cli_usage_error("capture", "give --ids FILE, CERT_IDs or --all");
     return rc;
 }
 
@@ -192,7 +196,7 @@ static int run(cli_config *conf, capture_args *w)
         return cli_error(CLI_USAGE, "set SCM_SHIM_CAPTURE to the store's path");
     if (w->action != NULL)
         return maintain(store, w->action, w->purge_id);
-    rc = fleet_args_read(f);
+    rc = fleet_args_read(conf, f, CLI_FAIL);
     return rc == CLI_OK ? capture_fleet(conf, store, f->ids, f->nids, f->concurrency) : rc;
 }
 

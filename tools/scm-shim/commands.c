@@ -86,9 +86,17 @@ static const cli_option mapping_options[] = {
     {"--diff", "FILE", "per field, what the table FILE changes against the built-in one"},
     {NULL, NULL, NULL}};
 
+/* --all and its filters: the fleet commands' IDs from v3 ListCertificates (listing.c). */
+#define LISTING_OPTIONS                                                                            \
+    {"--all", NULL, "every certificate v3 ListCertificates lists, instead of IDs"},                \
+        {"--status", "S", "with --all: only certificates in status S (ALL: any)"},                 \
+        {"--enterprise-project-id", "ID",                                                          \
+         "with --all: only that enterprise project's (all: any)"},                                 \
+        {"--page-size", "10|20|50", "with --all: certificates per page (default 50)"},
+
 static const cli_option audit_options[] = {
     {"--ids", "FILE", "certificate IDs, one per line (- for stdin)"},
-    {"--log", "FILE", "summarise a shadow-mode audit log instead of querying"},
+    LISTING_OPTIONS{"--log", "FILE", "summarise a shadow-mode audit log instead of querying"},
     {"--concurrency", "N", "certificates in flight, 1 to 256 (default 8)"},
     {"--suggest-mapping", "FILE",
      "also write a table learnt from the pairs seen, and FILE.changes.md with the evidence"},
@@ -97,7 +105,7 @@ static const cli_option audit_options[] = {
 
 static const cli_option capture_options[] = {
     {"--ids", "FILE", "certificate IDs, one per line (- for stdin)"},
-    {"--concurrency", "N", "certificates in flight, 1 to 256 (default 8)"},
+    LISTING_OPTIONS{"--concurrency", "N", "certificates in flight, 1 to 256 (default 8)"},
     {"--stats", NULL, "count what the store holds, and whether it still serves each field"},
     {"--export", NULL, "print the store as JSON lines"},
     {"--purge", "CERT_ID|--all", "remove one certificate's values, or everything"},

@@ -136,7 +136,7 @@ static int fleet_option(fleet_args *f, const cli_option *opt, const char *value)
         if (fleet_concurrency(value, &f->concurrency) != 0)
             return CLI_USAGE;
     } else if (opt != NULL) {
-        return CLI_NOT_OURS;
+        return listing_option(&f->list, opt->name, value);
     } else {
         /* Grown one at a time: fleet_read_ids takes the array as full. */
         if ((grown = realloc(f->ids, (f->nids + 1) * sizeof *grown)) == NULL)
@@ -172,8 +172,10 @@ int fleet_parse(const char *command, int argc, char **argv, cli_config *conf, fl
     return rc;
 }
 
-int fleet_args_read(fleet_args *f)
+int fleet_args_read(const cli_config *conf, fleet_args *f, int list_failed)
 {
+    if (f->list.all)
+        return listing_ids(conf, &f->list, list_failed, &f->ids, &f->nids);
     return f->ids_file != NULL ? fleet_read_ids(f->ids_file, &f->ids, &f->nids) : CLI_OK;
 }
 

@@ -4,6 +4,7 @@
 #define SCM_SHIM_FLEET_H
 
 #include "cli.h"
+#include "listing.h"
 
 #include <stddef.h>
 
@@ -33,12 +34,13 @@ typedef struct fleet_args {
     const char *ids_file; /* --ids FILE */
     char **ids;           /* the CERT_ID operands, copied, then the file's */
     size_t nids;
-    int concurrency; /* --concurrency N */
+    int concurrency;   /* --concurrency N */
+    listing_opts list; /* --all and its filters: the IDs from v3 ListCertificates */
 } fleet_args;
 
 #define FLEET_ARGS_INIT                                                                            \
     {                                                                                              \
-        NULL, NULL, 0, 8                                                                           \
+        NULL, NULL, 0, 8, LISTING_OPTS_INIT                                                        \
     }
 
 /* A fleet command's own options: CLI_TAKEN, CLI_NOT_OURS, or the exit status (said). */
@@ -51,8 +53,12 @@ typedef int (*fleet_own_option)(void *ctx, const struct cli_option *opt, const c
  */
 int fleet_parse(const char *command, int argc, char **argv, cli_config *conf, fleet_args *f,
                 fleet_own_option own, void *ctx);
-/* Adds --ids' file to the IDs, once the command line is read whole; CLI_OK or said. */
-int fleet_args_read(fleet_args *f);
+/*
+ * Adds --ids' file to the IDs, or with --all every certificate v3 lists (on a client made from
+ * conf), once the command line is read whole; CLI_OK, or said: CLI_USAGE, or list_failed when
+ * the listing could not be read.
+ */
+int fleet_args_read(const cli_config *conf, fleet_args *f, int list_failed);
 void fleet_args_free(fleet_args *f);
 
 /*
