@@ -164,9 +164,23 @@ const char *scm_shim_last_error(void);
  * other value out of the variable's range makes the constructor fail.
  * Strings are copied (or read) while the client is made: the caller keeps
  * them. SCM_SHIM_LOG stays process-wide and is read from the environment.
+ * Version 2 added setting_names; a version 1 struct is read only up to it.
  */
-#define SCM_SHIM_CLIENT_OPTIONS_VERSION 1
+#define SCM_SHIM_CLIENT_OPTIONS_VERSION 2
 #define SCM_SHIM_UNSET (-1)
+
+/*
+ * What a program calls a setting, so that an error names what its user can
+ * change: setting is an scm_config member ("endpoint", "project_id",
+ * "access_key", "secret_key", "auth_token", "timeout_ms") or an options
+ * member ("backend", "region", "domain_id", ...); name is, say,
+ * "--endpoint". An array ends with a {NULL, NULL} entry. Without one, errors
+ * say "scm_config.endpoint" or "scm_shim_client_options.backend".
+ */
+typedef struct scm_shim_setting_name {
+    const char *setting;
+    const char *name;
+} scm_shim_setting_name;
 
 typedef struct scm_shim_client_options {
     unsigned int version;        /* SCM_SHIM_CLIENT_OPTIONS_VERSION the caller was built with */
@@ -186,6 +200,8 @@ typedef struct scm_shim_client_options {
     long connect_timeout_ms;     /* SCM_SHIM_CONNECT_TIMEOUT_MS: positive */
     const char *ca_file;         /* SCM_SHIM_CA_FILE: PEM bundle's path */
     const char *capture;         /* SCM_SHIM_CAPTURE: the capture store's path */
+    /* Version 2: names for errors, NULL for none; read while the client is made. */
+    const scm_shim_setting_name *setting_names;
 } scm_shim_client_options;
 
 /* Every member unset: the same client as scm_client_new(). */
@@ -193,7 +209,7 @@ typedef struct scm_shim_client_options {
     {                                                                                              \
         SCM_SHIM_CLIENT_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, SCM_SHIM_UNSET,       \
             SCM_SHIM_UNSET, SCM_SHIM_UNSET, SCM_SHIM_UNSET, NULL, SCM_SHIM_UNSET, SCM_SHIM_UNSET,  \
-            SCM_SHIM_UNSET, NULL, NULL                                                             \
+            SCM_SHIM_UNSET, NULL, NULL, NULL                                                       \
     }
 
 /*

@@ -38,4 +38,12 @@ void scm__backend_probe(scm_client *c, scm_backend b, const char *cert_id, struc
 /* Replaces the client's transport (freeing the one it had): for the unit tests' fake. */
 void scm__client_set_transport(scm_client *c, scm_transport *t);
 
+/*
+ * Every problem scm_shim_client_new(config, options) would refuse, each told
+ * to problem (doctor lists them all; the constructor stops at the first); no
+ * connection is made and nothing is logged. Returns how many there were.
+ */
+int scm__client_check(const scm_config *config, const scm_shim_client_options *options,
+                      scm_problem_fn *problem, void *arg);
+
 #endif

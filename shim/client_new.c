@@ -38,22 +38,6 @@ static int load_map(scm_client *c, const char *given, scm_error *err)
     return 0;
 }
 
-/* A backend in use whose path names the project needs a project ID. */
-static int check_project(const scm_settings *s, scm_error *err)
-{
-    scm_backend used[2] = {s->backend, scm__backend_ops(s->backend)->shadow};
-    int i;
-    for (i = 0; i < (s->shadow ? 2 : 1); i++) {
-        const scm_backend_ops *ops = scm__backend_ops(used[i]);
-        if (ops->needs_project && s->project_id == NULL)
-            return scm__fail(err, SCM__ERR_INVALID_PARAM,
-                             "the %s backend%s needs a project ID: give project_id or "
-                             "HUAWEICLOUD_SDK_PROJECT_ID",
-                             ops->name, i ? " (shadowed by SCM_SHIM_SHADOW)" : "");
-    }
-    return SCM_OK;
-}
-
 /* Everything but the allocation; 0 or an SCM_E_* code with err. */
 static int client_init(scm_client *c, const scm_config *config,
                        const scm_shim_client_options *options, scm_error *err)
@@ -65,8 +49,6 @@ static int client_init(scm_client *c, const scm_config *config,
         return rc;
     /* A CA bundle that cannot work would fail every call, late: refuse it now. */
     if (c->cfg.ca_file != NULL && (rc = scm__http_check_ca_file(c->cfg.ca_file, err)) != SCM_OK)
-        return rc;
-    if ((rc = check_project(&c->cfg, err)) != SCM_OK)
         return rc;
     c->transport = scm__http_transport_new();
     for (b = 0; b < SCM_BACKEND_COUNT; b++)
@@ -85,6 +67,42 @@ static int client_init(scm_client *c, const scm_config *config,
         c->capture = scm__capture_open(c->cfg.capture, c->cfg.timeout_ms);
     c->rng = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32) ^ (uint64_t)(uintptr_t)c;
     return SCM_OK;
+}
+
+/* Counts the problems it passes on. */
+typedef struct problems {
+    scm_problem_fn *each;
+    void *arg;
+    int count;
+} problems;
+
+static void count_problem(const scm_error *e, void *arg)
+{
+    problems *p = arg;
+    p->count++;
+    p->each(e, p->arg);
+}
+
+SCM_EXPORT int scm__client_check(const scm_config *config, const scm_shim_client_options *options,
+                                 scm_problem_fn *problem, void *arg)
+{
+    problems p = {problem, arg, 0};
+    scm_client c;
+    scm_error err;
+    int settled;
+
+    memset(&c, 0, sizeof c);
+    scm__error_clear(&err);
+    settled = scm__settings_resolve(&c.cfg, config, options, count_problem, &p, &err) == SCM_OK;
+    scm__error_clear(&err);
+    if (load_map(&c, options != NULL ? options->mapping : NULL, &err) != 0)
+        count_problem(&err, &p);
+    scm__error_clear(&err);
+    if (settled && c.cfg.ca_file != NULL && scm__http_check_ca_file(c.cfg.ca_file, &err) != SCM_OK)
+        count_problem(&err, &p);
+    scm__settings_free(&c.cfg);
+    scm__map_free(&c.loaded);
+    return p.count;
 }
 
 SCM_EXPORT scm_client *scm_shim_client_new(const scm_config *config,

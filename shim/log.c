@@ -21,22 +21,27 @@ static pthread_once_t once = PTHREAD_ONCE_INIT;
 static scm_log_level threshold = SCM_LOG_WARN;
 static int unknown_level;
 
-static void read_level(void)
+int scm__log_level_parse(const char *v, scm_log_level *level)
 {
-    const char *v = getenv("SCM_SHIM_LOG");
     int i;
+    *level = SCM_LOG_WARN;
     if (v == NULL || v[0] == '\0')
-        return;
+        return 0;
     if (strcmp(v, "off") == 0) {
-        threshold = SCM_LOG_OFF;
-        return;
+        *level = SCM_LOG_OFF;
+        return 0;
     }
     for (i = 0; i <= SCM_LOG_DEBUG; i++)
         if (strcmp(v, LEVEL_NAMES[i]) == 0) {
-            threshold = (scm_log_level)i;
-            return;
+            *level = (scm_log_level)i;
+            return 0;
         }
-    unknown_level = 1;
+    return -1;
+}
+
+static void read_level(void)
+{
+    unknown_level = scm__log_level_parse(getenv("SCM_SHIM_LOG"), &threshold) != 0;
 }
 
 int scm__log_enabled(scm_log_level level)

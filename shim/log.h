@@ -16,6 +16,11 @@ typedef enum {
     SCM_LOG_DEBUG
 } scm_log_level;
 
+/*
+ * An SCM_SHIM_LOG value's level in *level (unset or "": warn); 0, or -1 when v
+ * is none of off, error, warn, info, debug (then *level is warn).
+ */
+int scm__log_level_parse(const char *v, scm_log_level *level);
 /* Whether messages of this level are shown. */
 int scm__log_enabled(scm_log_level level);
 /*

@@ -8,12 +8,15 @@
 #include "settings.h"
 
 #include "backend.h"
+#include "credfile.h"
+#include "log.h"
 #include "regions.h"
 #include "url.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <stddef.h>
 #include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -173,32 +176,64 @@ static const char *opt_str(const char *given, const char *env_name)
     return pick(NULL, env_name);
 }
 
-/* Names an options member in a reason. */
-#define OPT "scm_shim_client_options."
+/* The scm_config members; every other setting is an scm_shim_client_options member. */
+static const char *const CONFIG_MEMBERS[] = {"endpoint",   "project_id", "access_key",
+                                             "secret_key", "auth_token", "timeout_ms"};
+
+/* One resolution: what is being read and how its errors are named. */
+typedef struct resolve {
+    scm_settings *s;
+    const scm_config *config;
+    const scm_shim_client_options *o;
+    char names[4][96]; /* the last few names built, so that one message can hold several */
+    int next_name;
+} resolve;
+
+/*
+ * What the caller calls setting (options->setting_names), else its member's
+ * own name, "scm_config.endpoint" or "scm_shim_client_options.backend".
+ */
+static const char *named(resolve *r, const char *setting)
+{
+    const scm_shim_setting_name *n = r->o->setting_names;
+    char *buf = r->names[r->next_name++ % 4];
+    size_t i;
+    for (; n != NULL && n->setting != NULL; n++)
+        if (strcmp(n->setting, setting) == 0 && n->name != NULL)
+            return n->name;
+    for (i = 0; i < sizeof CONFIG_MEMBERS / sizeof CONFIG_MEMBERS[0]; i++)
+        if (strcmp(setting, CONFIG_MEMBERS[i]) == 0)
+            break;
+    snprintf(buf, sizeof r->names[0], "%s.%s",
+             i < sizeof CONFIG_MEMBERS / sizeof CONFIG_MEMBERS[0] ? "scm_config"
+                                                                  : "scm_shim_client_options",
+             setting);
+    return buf;
+}
 
 /* SCM_SHIM_BACKEND (or options->backend): "v3" (also when unset or empty) or "legacy". */
-static int read_backend(scm_backend *b, const char *given, scm_error *err)
+static int read_backend(resolve *r, scm_error *err)
 {
-    const char *v = given != NULL ? given : getenv("SCM_SHIM_BACKEND");
+    const char *given = r->o->backend, *v = given != NULL ? given : getenv("SCM_SHIM_BACKEND");
     int i;
-    if (v == NULL || v[0] == '\0') {
-        *b = SCM_BACKEND_V3;
+    r->s->backend = SCM_BACKEND_V3;
+    if (v == NULL || v[0] == '\0')
         return 0;
-    }
     for (i = 0; i < SCM_BACKEND_COUNT; i++)
         if (strcmp(v, scm__backend_ops((scm_backend)i)->name) == 0) {
-            *b = (scm_backend)i;
+            r->s->backend = (scm_backend)i;
             return 0;
         }
     return scm__fail(err, SCM__ERR_INVALID_PARAM, "%s must be \"v3\" or \"legacy\" (or unset)",
-                     given != NULL ? OPT "backend" : "SCM_SHIM_BACKEND");
+                     given != NULL ? named(r, "backend") : "SCM_SHIM_BACKEND");
 }
 
 /*
  * A boolean SCM_SHIM_* variable: unset, "" or "0" is off, "1" on, anything
  * else an error; then the option member, when set (0 or 1).
  */
-static int read_flag(const char *name, int given, const char *member, int *on, scm_error *err)
+static int read_flag(resolve *r, const char *name, int given, const char *member, int *on,
+                     scm_error *err)
 {
     const char *v = getenv(name);
     *on = v != NULL && strcmp(v, "1") == 0;
@@ -207,22 +242,23 @@ static int read_flag(const char *name, int given, const char *member, int *on, s
     if (given == SCM_SHIM_UNSET)
         return 0;
     if (given != 0 && given != 1)
-        return scm__fail(err, SCM__ERR_INVALID_PARAM, OPT "%s must be 1, 0 or SCM_SHIM_UNSET",
-                         member);
+        return scm__fail(err, SCM__ERR_INVALID_PARAM, "%s must be 1, 0 or SCM_SHIM_UNSET",
+                         named(r, member));
     *on = given;
     return 0;
 }
 
 /* 1 to max milliseconds, from the variable, then the option member when set. */
-static int read_ms(const char *name, long given, const char *member, long max, long *ms,
+static int read_ms(resolve *r, const char *name, long given, const char *member, long max, long *ms,
                    scm_error *err)
 {
     const char *v = pick(NULL, name);
     char *end;
     long n;
     if (v != NULL) {
+        errno = 0;
         n = strtol(v, &end, 10);
-        if (*end != '\0' || n < 1 || n > max)
+        if (errno != 0 || *end != '\0' || n < 1 || n > max)
             return scm__fail(err, SCM__ERR_INVALID_PARAM,
                              "%s must be a positive number of milliseconds", name);
         *ms = n;
@@ -231,8 +267,8 @@ static int read_ms(const char *name, long given, const char *member, long max, l
         return 0;
     if (given < 1 || given > max)
         return scm__fail(err, SCM__ERR_INVALID_PARAM,
-                         OPT "%s must be a positive number of milliseconds or SCM_SHIM_UNSET",
-                         member);
+                         "%s must be a positive number of milliseconds or SCM_SHIM_UNSET",
+                         named(r, member));
     *ms = given;
     return 0;
 }
@@ -243,76 +279,139 @@ static int dup_path(char **dst, const char *v, scm_error *err)
     return dup_opt(dst, v) == 0 ? 0 : scm__fail(err, SCM__ERR_NOMEM, NULL);
 }
 
-/* SCM_SHIM_SHADOW*, SCM_SHIM_AUDIT_*: shadow mode and its audit log. */
-static int read_shadow(scm_settings *s, const scm_shim_client_options *o, scm_error *err)
+/* scm_config.timeout_ms: 0 is the default, more than a day a day. */
+static int read_timeout(resolve *r, scm_error *err)
 {
+    scm_settings *s = r->s;
+    s->timeout_ms = r->config->timeout_ms ? r->config->timeout_ms : SCM_DEFAULT_TIMEOUT_MS;
+    if (r->config->timeout_ms < 0) {
+        s->timeout_ms = SCM_DEFAULT_TIMEOUT_MS;
+        return scm__fail(err, SCM__ERR_INVALID_PARAM, "%s must not be negative",
+                         named(r, "timeout_ms"));
+    }
+    /* A day is patience enough, and keeps every deadline sum far from overflow. */
+    if (s->timeout_ms > SCM_MAX_TIMEOUT_MS)
+        s->timeout_ms = SCM_MAX_TIMEOUT_MS;
+    return 0;
+}
+
+static int read_annotate(resolve *r, scm_error *err)
+{
+    return read_flag(r, "SCM_SHIM_ANNOTATE", r->o->annotate, "annotate", &r->s->annotate, err);
+}
+
+static int read_shadow_flag(resolve *r, scm_error *err)
+{
+    return read_flag(r, "SCM_SHIM_SHADOW", r->o->shadow, "shadow", &r->s->shadow, err);
+}
+
+static int read_audit_values(resolve *r, scm_error *err)
+{
+    return read_flag(r, "SCM_SHIM_AUDIT_VALUES", r->o->audit_values, "audit_values",
+                     &r->s->audit_values, err);
+}
+
+/* SCM_SHIM_SHADOW_SAMPLE: the fraction of calls shadowed. */
+static int read_sample(resolve *r, scm_error *err)
+{
+    scm_settings *s = r->s;
     const char *v;
     char *end;
-    int rc;
+    double d;
 
-    if ((rc = read_flag("SCM_SHIM_SHADOW", o->shadow, "shadow", &s->shadow, err)) != 0 ||
-        (rc = read_flag("SCM_SHIM_AUDIT_VALUES", o->audit_values, "audit_values", &s->audit_values,
-                        err)) != 0)
-        return rc;
     s->shadow_sample = 1.0;
     if ((v = pick(NULL, "SCM_SHIM_SHADOW_SAMPLE")) != NULL) {
-        s->shadow_sample = strtod(v, &end);
-        if (*end != '\0' || !(s->shadow_sample >= 0.0 && s->shadow_sample <= 1.0))
+        d = strtod(v, &end);
+        if (*end != '\0' || !(d >= 0.0 && d <= 1.0))
             return scm__fail(err, SCM__ERR_INVALID_PARAM,
                              "SCM_SHIM_SHADOW_SAMPLE must be a number from 0.0 to 1.0");
+        s->shadow_sample = d;
     }
-    if (o->shadow_sample != SCM_SHIM_UNSET) {
-        if (!(o->shadow_sample >= 0.0 && o->shadow_sample <= 1.0))
+    if (r->o->shadow_sample != SCM_SHIM_UNSET) {
+        if (!(r->o->shadow_sample >= 0.0 && r->o->shadow_sample <= 1.0))
             return scm__fail(err, SCM__ERR_INVALID_PARAM,
-                             OPT "shadow_sample must be from 0.0 to 1.0 or SCM_SHIM_UNSET");
-        s->shadow_sample = o->shadow_sample;
+                             "%s must be from 0.0 to 1.0 or SCM_SHIM_UNSET",
+                             named(r, "shadow_sample"));
+        s->shadow_sample = r->o->shadow_sample;
     }
+    return 0;
+}
+
+/* SCM_SHIM_SHADOW_TIMEOUT_MS: by default a third of the caller's, at most 5 s. */
+static int read_shadow_timeout(resolve *r, scm_error *err)
+{
+    scm_settings *s = r->s;
     s->shadow_timeout_ms = s->timeout_ms / 3 < SCM_DEFAULT_SHADOW_TIMEOUT_MS
                                ? s->timeout_ms / 3
                                : SCM_DEFAULT_SHADOW_TIMEOUT_MS;
     if (s->shadow_timeout_ms < 1)
         s->shadow_timeout_ms = 1;
-    if ((rc = read_ms("SCM_SHIM_SHADOW_TIMEOUT_MS", o->shadow_timeout_ms, "shadow_timeout_ms",
-                      LONG_MAX, &s->shadow_timeout_ms, err)) != 0)
-        return rc;
-    return dup_path(&s->audit_log, opt_str(o->audit_log, "SCM_SHIM_AUDIT_LOG"), err);
+    return read_ms(r, "SCM_SHIM_SHADOW_TIMEOUT_MS", r->o->shadow_timeout_ms, "shadow_timeout_ms",
+                   LONG_MAX, &s->shadow_timeout_ms, err);
 }
 
-/* SCM_SHIM_RETRIES, SCM_SHIM_CAPTURE and SCM_SHIM_CA_FILE: how hard to try, what to keep, whom to
- * trust. */
-static int read_transport(scm_settings *s, const scm_shim_client_options *o, scm_error *err)
+static int read_paths(resolve *r, scm_error *err)
+{
+    int rc;
+    if ((rc = dup_path(&r->s->audit_log, opt_str(r->o->audit_log, "SCM_SHIM_AUDIT_LOG"), err)) != 0)
+        return rc;
+    return dup_path(&r->s->capture, opt_str(r->o->capture, "SCM_SHIM_CAPTURE"), err);
+}
+
+/* SCM_SHIM_RETRIES: retries after the first attempt. */
+static int read_retries(resolve *r, scm_error *err)
 {
     const char *v;
     char *end;
     long n;
-    int rc;
 
-    s->retries = SCM_DEFAULT_RETRIES;
+    r->s->retries = SCM_DEFAULT_RETRIES;
     if ((v = pick(NULL, "SCM_SHIM_RETRIES")) != NULL) {
+        errno = 0;
         n = strtol(v, &end, 10);
-        if (*end != '\0' || n < 0 || n > SCM_MAX_RETRIES)
+        if (errno != 0 || *end != '\0' || n < 0 || n > SCM_MAX_RETRIES)
             return scm__fail(err, SCM__ERR_INVALID_PARAM,
                              "SCM_SHIM_RETRIES must be a number from 0 to %d", SCM_MAX_RETRIES);
-        s->retries = (int)n;
+        r->s->retries = (int)n;
     }
-    if (o->retries != SCM_SHIM_UNSET) {
-        if (o->retries < 0 || o->retries > SCM_MAX_RETRIES)
+    if (r->o->retries != SCM_SHIM_UNSET) {
+        if (r->o->retries < 0 || r->o->retries > SCM_MAX_RETRIES)
             return scm__fail(err, SCM__ERR_INVALID_PARAM,
-                             OPT "retries must be from 0 to %d or SCM_SHIM_UNSET", SCM_MAX_RETRIES);
-        s->retries = o->retries;
+                             "%s must be from 0 to %d or SCM_SHIM_UNSET", named(r, "retries"),
+                             SCM_MAX_RETRIES);
+        r->s->retries = r->o->retries;
     }
-    s->connect_timeout_ms = SCM_DEFAULT_CONNECT_TIMEOUT_MS;
-    if ((rc = read_ms("SCM_SHIM_CONNECT_TIMEOUT_MS", o->connect_timeout_ms, "connect_timeout_ms",
-                      SCM_MAX_TIMEOUT_MS, &s->connect_timeout_ms, err)) != 0 ||
-        (rc = dup_path(&s->capture, opt_str(o->capture, "SCM_SHIM_CAPTURE"), err)) != 0)
-        return rc;
-    if ((v = opt_str(o->ca_file, "SCM_SHIM_CA_FILE")) != NULL) {
-        if (access(v, R_OK) != 0)
-            return scm__fail(err, SCM__ERR_INVALID_PARAM, "%s=%s: %s",
-                             o->ca_file != NULL ? OPT "ca_file" : "SCM_SHIM_CA_FILE", v,
-                             strerror(errno));
-        return dup_path(&s->ca_file, v, err);
-    }
+    return 0;
+}
+
+static int read_connect_timeout(resolve *r, scm_error *err)
+{
+    r->s->connect_timeout_ms = SCM_DEFAULT_CONNECT_TIMEOUT_MS;
+    return read_ms(r, "SCM_SHIM_CONNECT_TIMEOUT_MS", r->o->connect_timeout_ms, "connect_timeout_ms",
+                   SCM_MAX_TIMEOUT_MS, &r->s->connect_timeout_ms, err);
+}
+
+/* SCM_SHIM_CA_FILE: whom to trust besides the system's CAs. */
+static int read_ca_file(resolve *r, scm_error *err)
+{
+    const char *v = opt_str(r->o->ca_file, "SCM_SHIM_CA_FILE");
+    if (v == NULL)
+        return 0;
+    if (access(v, R_OK) != 0)
+        return scm__fail(err, SCM__ERR_INVALID_PARAM, "%s=%s: %s",
+                         r->o->ca_file != NULL ? named(r, "ca_file") : "SCM_SHIM_CA_FILE", v,
+                         strerror(errno));
+    return dup_path(&r->s->ca_file, v, err);
+}
+
+/* SCM_SHIM_LOG is process-wide (log.c reads it once), but a bad value is refused like any other. */
+static int read_log(resolve *r, scm_error *err)
+{
+    scm_log_level level;
+    (void)r;
+    if (scm__log_level_parse(getenv("SCM_SHIM_LOG"), &level) != 0)
+        return scm__fail(err, SCM__ERR_INVALID_PARAM,
+                         "SCM_SHIM_LOG must be off, error, warn, info or debug (or unset)");
     return 0;
 }
 
@@ -355,9 +454,9 @@ static int sdk_region_override(scm_settings *s, const char *region, const char *
  * Asked only when no endpoint is given otherwise: other Huawei Cloud tools
  * share the variable, with regions of their own.
  */
-static int region_endpoint(scm_settings *s, const char *given, const char **url, scm_error *err)
+static int region_endpoint(resolve *r, const char **url, scm_error *err)
 {
-    const char *region = opt_str(given, "HUAWEICLOUD_SDK_REGION");
+    const char *given = r->o->region, *region = opt_str(given, "HUAWEICLOUD_SDK_REGION");
     char known[256];
     size_t i, n = 0;
     int quotable, rc;
@@ -365,7 +464,7 @@ static int region_endpoint(scm_settings *s, const char *given, const char **url,
     *url = NULL;
     if (region == NULL)
         return 0;
-    if ((rc = sdk_region_override(s, region, url, err)) != 0 || *url != NULL)
+    if ((rc = sdk_region_override(r->s, region, url, err)) != 0 || *url != NULL)
         return rc;
     for (i = 0; i < sizeof REGIONS / sizeof REGIONS[0]; i++)
         if (strcmp(region, REGIONS[i].id) == 0) {
@@ -374,95 +473,248 @@ static int region_endpoint(scm_settings *s, const char *given, const char **url,
         }
     for (i = 0; i < sizeof REGIONS / sizeof REGIONS[0] && n < sizeof known; i++)
         n += (size_t)snprintf(known + n, sizeof known - n, "%s %s", i ? "," : "", REGIONS[i].id);
-    /* Only a region-like value is repeated, so the reason stays one printable line. The
-     * variable names the setting whichever way it came (options->region replaces it). */
+    /* Only a region-like value is repeated, so the reason stays one printable line. */
     quotable = strlen(region) <= 64 &&
                region[strspn(region, "abcdefghijklmnopqrstuvwxyz0123456789-")] == '\0';
-    return scm__fail(err, SCM__ERR_INVALID_PARAM,
-                     "HUAWEICLOUD_SDK_REGION%s%s is not an SCM region; known:%s",
+    return scm__fail(err, SCM__ERR_INVALID_PARAM, "%s%s%s is not an SCM region; known:%s",
+                     given != NULL ? named(r, "region") : "HUAWEICLOUD_SDK_REGION",
                      quotable ? "=" : "", quotable ? region : "", known);
 }
 
 /* A backend's endpoint: its override (option, else SCM_SHIM_*_ENDPOINT), else the caller's, else
  * the region's. */
-static int read_endpoint(scm_settings *s, scm_backend b, const char *given,
-                         const scm_shim_client_options *o, scm_error *err)
+static int read_endpoint(resolve *r, scm_backend b, scm_error *err)
 {
+    scm_settings *s = r->s;
     const scm_backend_ops *ops = scm__backend_ops(b);
     const char *var = ops->endpoint_var;
-    const char *opt = *(const char *const *)((const char *)o + ops->endpoint_opt_at);
+    const char *opt = *(const char *const *)((const char *)r->o + ops->endpoint_opt_at);
     const char *url = opt_str(opt, var), *from;
     /* Only the backend in use needs one (shadow mode needs both). */
     int needed = b == s->backend || s->shadow, rc;
     scm_error why;
-    char named[64];
 
-    snprintf(named, sizeof named, OPT "%s", ops->endpoint_opt);
-    from = opt != NULL ? named : var;
+    from = opt != NULL ? named(r, ops->endpoint_opt) : var;
     if (url == NULL) {
-        url = given;
+        url = r->config->endpoint;
         from = NULL;
     }
     if (url == NULL || url[0] == '\0') {
-        if ((rc = region_endpoint(s, o->region, &url, err)) != 0 && needed)
+        if ((rc = region_endpoint(r, &url, err)) != 0 && needed)
             return rc;
-        from = "HUAWEICLOUD_SDK_REGION";
+        from = r->o->region != NULL ? named(r, "region") : "HUAWEICLOUD_SDK_REGION";
     }
     if (url == NULL) {
         if (!needed)
             return 0;
         return scm__fail(err, SCM__ERR_INVALID_PARAM,
-                         "no endpoint given (config endpoint, %s or HUAWEICLOUD_SDK_REGION)", var);
+                         "no endpoint given for the %s backend (%s, %s or HUAWEICLOUD_SDK_REGION)",
+                         ops->name, named(r, "endpoint"), var);
     }
     scm__error_clear(&why);
     if ((rc = scm__endpoint_parse(&s->ep[b], url, &why)) != 0)
         return scm__fail(err, rc == SCM_E_NOMEM ? SCM__ERR_NOMEM : SCM__ERR_INVALID_PARAM,
-                         "%s endpoint%s%s: %s", scm__backend_name(b), from ? " from " : "",
-                         from ? from : "", why.msg);
+                         "%s endpoint from %s: %s", scm__backend_name(b),
+                         from ? from : named(r, "endpoint"), why.msg);
     return 0;
 }
 
-/* The credentials and their scope: config, else the SDK environment (the domain ID: options). */
-static int read_identity(scm_settings *s, const scm_config *config,
-                         const scm_shim_client_options *o, scm_error *err)
+static int read_v3_endpoint(resolve *r, scm_error *err)
 {
-    const char *ak, *sk, *project, *domain, *stoken;
+    return read_endpoint(r, SCM_BACKEND_V3, err);
+}
 
-    project = pick(config->project_id, "HUAWEICLOUD_SDK_PROJECT_ID");
-    if (project != NULL && !scm__valid_id(project))
+static int read_legacy_endpoint(resolve *r, scm_error *err)
+{
+    return read_endpoint(r, SCM_BACKEND_LEGACY, err);
+}
+
+/* The keys of one source of credentials, with the names its user knows them by. */
+typedef struct keys {
+    const char *ak, *sk, *security_token, *token;
+    const char *ak_name, *sk_name;
+} keys;
+
+/* One source's pair: both or neither (a token alone is also whole). */
+static int keys_whole(const keys *k, const char *origin, scm_error *err)
+{
+    if (k->ak != NULL && k->sk == NULL)
         return scm__fail(err, SCM__ERR_INVALID_PARAM,
-                         "project_id must be 1-64 characters of A-Z a-z 0-9 _ -");
-    domain = opt_str(o->domain_id, "HUAWEICLOUD_SDK_DOMAIN_ID");
-    if (domain != NULL && !scm__valid_id(domain))
+                         "%s: an access key was given without a secret key (%s)", origin,
+                         k->sk_name);
+    if (k->ak == NULL && k->sk == NULL)
+        return 0;
+    if (k->ak == NULL)
         return scm__fail(err, SCM__ERR_INVALID_PARAM,
-                         "%s must be 1-64 characters of A-Z a-z 0-9 _ -",
-                         o->domain_id != NULL ? OPT "domain_id" : "HUAWEICLOUD_SDK_DOMAIN_ID");
-    ak = pick(config->access_key, "HUAWEICLOUD_SDK_AK");
-    sk = pick(config->secret_key, "HUAWEICLOUD_SDK_SK");
-    stoken = pick(NULL, "HUAWEICLOUD_SDK_SECURITY_TOKEN");
-    if (ak != NULL && sk == NULL)
-        return scm__fail(err, SCM__ERR_INVALID_PARAM,
-                         "an access key was given without a secret key "
-                         "(secret_key or HUAWEICLOUD_SDK_SK)");
-    if (ak == NULL && (config->auth_token == NULL || config->auth_token[0] == '\0'))
-        return scm__fail(err, SCM__ERR_INVALID_PARAM,
-                         "no credentials: give access_key and secret_key "
-                         "(or HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK), or auth_token");
-    if (!header_safe(ak) || !header_safe(stoken) || !header_safe(ak ? NULL : config->auth_token))
-        return scm__fail(err, SCM__ERR_INVALID_PARAM,
-                         "credentials must be printable ASCII without spaces");
-    if (dup_opt(&s->project_id, project) != 0 || dup_opt(&s->domain_id, domain) != 0 ||
-        dup_opt(&s->ak, ak) != 0 || dup_opt(&s->sk, ak ? sk : NULL) != 0 ||
-        dup_opt(&s->security_token, ak ? stoken : NULL) != 0 ||
-        dup_opt(&s->token, ak ? NULL : config->auth_token) != 0)
-        return scm__fail(err, SCM__ERR_NOMEM, NULL);
+                         "%s: a secret key was given without an access key (%s)", origin,
+                         k->ak_name);
     return 0;
 }
 
-int scm__settings_init(scm_settings *s, const scm_config *config,
-                       const scm_shim_client_options *opt, scm_error *err)
+static const char *nonempty(const char *v)
 {
-    int rc;
+    return v != NULL && v[0] != '\0' ? v : NULL;
+}
+
+/*
+ * The credentials file's section for the backend in use ([global]: v3 is an
+ * account-wide API; [basic]: legacy is project-scoped), else the other one
+ * when only it holds keys.
+ */
+static const scm_cred_section *file_section(const scm_settings *s, const scm_credfile *f,
+                                            const char **name)
+{
+    int global_first = s->backend == SCM_BACKEND_V3;
+    const scm_cred_section *first = global_first ? &f->global : &f->basic;
+    const scm_cred_section *second = global_first ? &f->basic : &f->global;
+    const scm_cred_section *sec = first->ak != NULL || first->sk != NULL ? first : second;
+    *name = sec == &f->global ? "global" : "basic";
+    return sec;
+}
+
+/* Every source of the chain, each as the caller's user sets it (a name "" cannot be set). */
+static int no_credentials(resolve *r, const char *file, scm_error *err)
+{
+    const char *ak = named(r, "access_key"), *sk = named(r, "secret_key");
+    const char *token = named(r, "auth_token");
+    char given[320] = "";
+    size_t n = 0;
+
+    if (ak[0] != '\0' && sk[0] != '\0')
+        n = (size_t)snprintf(given, sizeof given, "%s and %s", ak, sk);
+    if (token[0] != '\0' && n < sizeof given)
+        snprintf(given + n, sizeof given - n, "%s%s", n ? ", or " : "", token);
+    return scm__fail(err, SCM__ERR_INVALID_PARAM,
+                     "no credentials: set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK, write ak "
+                     "and sk to %s%s%s",
+                     file[0] ? file : "~/.huaweicloud/credentials", given[0] ? ", or give " : "",
+                     given);
+}
+
+/*
+ * The credentials, as the official SDKs' chain finds them: the caller's
+ * scm_config, else the environment (HUAWEICLOUD_SDK_AK/_SK/_SECURITY_TOKEN),
+ * else the credentials file. All keys come from one source, so a security
+ * token is sent only with the key it was issued with; the file's project and
+ * domain IDs come with its keys.
+ */
+static int read_identity(resolve *r, scm_error *err)
+{
+    scm_settings *s = r->s;
+    const scm_config *c = r->config;
+    const char *project, *domain, *project_from, *domain_from, *section = NULL;
+    const scm_cred_section *sec = NULL;
+    scm_credfile file;
+    keys k = {0};
+    int rc = 0;
+
+    memset(&file, 0, sizeof file);
+    k.ak = nonempty(c->access_key);
+    k.sk = nonempty(c->secret_key);
+    k.token = nonempty(c->auth_token);
+    if (k.ak != NULL || k.sk != NULL || k.token != NULL) {
+        s->cred_source = SCM_CRED_CONFIG;
+        k.ak_name = named(r, "access_key");
+        k.sk_name = named(r, "secret_key");
+        if (k.ak == NULL && k.token != NULL)
+            k.sk = NULL; /* the token is the credential: a lone secret key means nothing */
+        if (k.ak != NULL)
+            k.token = NULL;
+        if (k.ak != NULL && pick(NULL, "HUAWEICLOUD_SDK_SECURITY_TOKEN") != NULL)
+            scm__log(SCM_LOG_INFO,
+                     "HUAWEICLOUD_SDK_SECURITY_TOKEN is not sent: the keys are "
+                     "the program's own (%s), not the environment's",
+                     k.ak_name);
+        rc = keys_whole(&k, "credentials", err);
+    } else if ((k.ak = pick(NULL, "HUAWEICLOUD_SDK_AK")) != NULL ||
+               (k.sk = pick(NULL, "HUAWEICLOUD_SDK_SK")) != NULL) {
+        s->cred_source = SCM_CRED_ENV;
+        k.sk = pick(NULL, "HUAWEICLOUD_SDK_SK");
+        k.security_token = pick(NULL, "HUAWEICLOUD_SDK_SECURITY_TOKEN");
+        k.ak_name = "HUAWEICLOUD_SDK_AK";
+        k.sk_name = "HUAWEICLOUD_SDK_SK";
+        rc = keys_whole(&k, "the environment", err);
+    } else if ((rc = scm__credfile_read(&file, err)) == SCM_OK && file.found) {
+        sec = file_section(s, &file, &section);
+        k.ak = sec->ak;
+        k.sk = sec->sk;
+        k.security_token = sec->security_token;
+        k.ak_name = "ak";
+        k.sk_name = "sk";
+        snprintf(s->cred_file, sizeof s->cred_file, "%s [%s]", file.path, section);
+        s->cred_source = SCM_CRED_FILE;
+        rc = keys_whole(&k, s->cred_file, err);
+    }
+    if (rc == 0 && k.ak == NULL && k.token == NULL)
+        rc = no_credentials(r, file.path, err);
+    if (rc == 0 && (!header_safe(k.ak) || !header_safe(k.security_token) || !header_safe(k.token)))
+        rc = scm__fail(err, SCM__ERR_INVALID_PARAM,
+                       "credentials must be printable ASCII without spaces");
+    project = pick(c->project_id, "HUAWEICLOUD_SDK_PROJECT_ID");
+    project_from = nonempty(c->project_id) ? named(r, "project_id") : "HUAWEICLOUD_SDK_PROJECT_ID";
+    domain = opt_str(r->o->domain_id, "HUAWEICLOUD_SDK_DOMAIN_ID");
+    domain_from = r->o->domain_id != NULL ? named(r, "domain_id") : "HUAWEICLOUD_SDK_DOMAIN_ID";
+    if (sec != NULL && project == NULL && (project = file.basic.project_id) != NULL)
+        project_from = file.path;
+    if (sec != NULL && domain == NULL && r->o->domain_id == NULL &&
+        (domain = file.global.domain_id) != NULL)
+        domain_from = file.path;
+    if (rc == 0 && project != NULL && !scm__valid_id(project))
+        rc = scm__fail(err, SCM__ERR_INVALID_PARAM,
+                       "the project ID from %s must be 1-64 characters of A-Z a-z 0-9 _ -",
+                       project_from);
+    if (rc == 0 && domain != NULL && !scm__valid_id(domain))
+        rc = scm__fail(err, SCM__ERR_INVALID_PARAM,
+                       "the domain ID from %s must be 1-64 characters of A-Z a-z 0-9 _ -",
+                       domain_from);
+    /* A valid project ID is kept even when the keys fail: the project check must not add a
+     * problem that is not there. */
+    if (project != NULL && scm__valid_id(project) && dup_opt(&s->project_id, project) != 0)
+        rc = scm__fail(err, SCM__ERR_NOMEM, NULL);
+    if (rc == 0 && (dup_opt(&s->domain_id, domain) != 0 || dup_opt(&s->ak, k.ak) != 0 ||
+                    dup_opt(&s->sk, k.ak ? k.sk : NULL) != 0 ||
+                    dup_opt(&s->security_token, k.ak ? k.security_token : NULL) != 0 ||
+                    dup_opt(&s->token, k.ak ? NULL : k.token) != 0))
+        rc = scm__fail(err, SCM__ERR_NOMEM, NULL);
+    scm__credfile_free(&file);
+    return rc;
+}
+
+/* A backend in use whose path names the project needs a project ID. */
+static int check_project(resolve *r, scm_error *err)
+{
+    const scm_settings *s = r->s;
+    scm_backend used[2] = {s->backend, scm__backend_ops(s->backend)->shadow};
+    int i;
+    for (i = 0; i < (s->shadow ? 2 : 1); i++) {
+        const scm_backend_ops *ops = scm__backend_ops(used[i]);
+        if (ops->needs_project && s->project_id == NULL)
+            return scm__fail(err, SCM__ERR_INVALID_PARAM,
+                             "the %s backend%s needs a project ID: give %s or "
+                             "HUAWEICLOUD_SDK_PROJECT_ID",
+                             ops->name, i ? " (shadowed by SCM_SHIM_SHADOW)" : "",
+                             named(r, "project_id"));
+    }
+    return SCM_OK;
+}
+
+/* The steps of a resolution, in order; each sets its members even when it fails. */
+static int (*const STEPS[])(resolve *, scm_error *) = {
+    read_timeout,      read_backend,         read_annotate,       read_shadow_flag,
+    read_audit_values, read_sample,          read_shadow_timeout, read_paths,
+    read_retries,      read_connect_timeout, read_ca_file,        read_log,
+    read_v3_endpoint,  read_legacy_endpoint, read_identity,       check_project,
+};
+
+int scm__settings_resolve(scm_settings *s, const scm_config *config,
+                          const scm_shim_client_options *opt, scm_problem_fn *problem, void *arg,
+                          scm_error *err)
+{
+    scm_shim_client_options full = NO_OPTIONS;
+    resolve r;
+    size_t i;
+    int rc, first = 0, count = 0;
+    scm_error e;
 
     memset(s, 0, sizeof *s);
     if (config == NULL)
@@ -473,26 +725,39 @@ int scm__settings_init(scm_settings *s, const scm_config *config,
                          "scm_shim_client_options version %u is not supported: this library "
                          "(%s) knows versions 1 to %d",
                          opt->version, scm_shim_version(), SCM_SHIM_CLIENT_OPTIONS_VERSION);
-    if (opt == NULL)
-        opt = &NO_OPTIONS;
-    if (config->timeout_ms < 0)
-        return scm__fail(err, SCM__ERR_INVALID_PARAM, "timeout_ms must not be negative");
-    s->timeout_ms = config->timeout_ms ? config->timeout_ms : SCM_DEFAULT_TIMEOUT_MS;
-    /* A day is patience enough, and keeps every deadline sum far from overflow. */
-    if (s->timeout_ms > SCM_MAX_TIMEOUT_MS)
-        s->timeout_ms = SCM_MAX_TIMEOUT_MS;
-    if ((rc = read_backend(&s->backend, opt->backend, err)) != 0 ||
-        (rc = read_flag("SCM_SHIM_ANNOTATE", opt->annotate, "annotate", &s->annotate, err)) != 0 ||
-        (rc = read_shadow(s, opt, err)) != 0 || (rc = read_transport(s, opt, err)) != 0 ||
-        (rc = read_endpoint(s, SCM_BACKEND_V3, config->endpoint, opt, err)) != 0 ||
-        (rc = read_endpoint(s, SCM_BACKEND_LEGACY, config->endpoint, opt, err)) != 0 ||
-        (rc = read_identity(s, config, opt, err)) != 0) {
+    /* A version 1 struct ends before setting_names: never read past what the caller has. */
+    if (opt != NULL)
+        memcpy(&full, opt,
+               opt->version == 1 ? offsetof(scm_shim_client_options, setting_names) : sizeof full);
+    memset(&r, 0, sizeof r);
+    r.s = s;
+    r.config = config;
+    r.o = &full;
+    for (i = 0; i < sizeof STEPS / sizeof STEPS[0]; i++) {
+        scm__error_clear(&e);
+        if ((rc = STEPS[i](&r, &e)) == 0)
+            continue;
+        if (count++ == 0) {
+            first = rc;
+            *err = e;
+        }
+        if (problem == NULL)
+            break;
+        problem(&e, arg);
+    }
+    if (count > 0) {
         scm__settings_free(s);
-        return rc;
+        return first;
     }
     /* An unknown region not needed by any endpoint is no failure. */
     scm__error_clear(err);
     return 0;
+}
+
+int scm__settings_init(scm_settings *s, const scm_config *config,
+                       const scm_shim_client_options *opt, scm_error *err)
+{
+    return scm__settings_resolve(s, config, opt, NULL, NULL, err);
 }
 
 void scm__settings_free(scm_settings *s)

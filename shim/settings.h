@@ -24,6 +24,13 @@ typedef struct scm_endpoint {
     char *host; /* Host header value: host, or host:port when not the default */
 } scm_endpoint;
 
+/* Where a client's keys came from: the chain of the official SDKs. */
+typedef enum {
+    SCM_CRED_CONFIG = 0, /* the caller's scm_config */
+    SCM_CRED_ENV,        /* HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK */
+    SCM_CRED_FILE        /* the credentials file (credfile.h) */
+} scm_cred_source;
+
 typedef struct scm_settings {
     scm_backend backend; /* SCM_SHIM_BACKEND */
     scm_endpoint ep[SCM_BACKEND_COUNT];
@@ -46,6 +53,8 @@ typedef struct scm_settings {
     char *ca_file;           /* SCM_SHIM_CA_FILE: extra trusted CAs, or NULL */
     char *capture;           /* SCM_SHIM_CAPTURE: the capture store's path, or NULL */
     char *region_override;   /* HUAWEICLOUD_SDK_REGION_SCM_<REGION>'s endpoint, or NULL */
+    scm_cred_source cred_source;
+    char cred_file[4200]; /* SCM_CRED_FILE: "path [section]" */
 } scm_settings;
 
 #define SCM_DEFAULT_RETRIES 3
@@ -57,18 +66,32 @@ typedef struct scm_settings {
 #define SCM_DEFAULT_SHADOW_TIMEOUT_MS 5000L
 
 /*
- * Resolves config (NULL members fall back to HUAWEICLOUD_SDK_AK/_SK/
- * _PROJECT_ID/_SECURITY_TOKEN; HUAWEICLOUD_SDK_DOMAIN_ID, which scm_config
- * has no member for, gives the domain ID) and the SCM_SHIM_* environment: the backend,
- * an endpoint per backend (SCM_SHIM_*_ENDPOINT, else config->endpoint, else
- * HUAWEICLOUD_SDK_REGION's from regions.h), annotation, shadow mode and the
- * audit log. Each member opt sets replaces its variable (opt NULL: the
- * environment alone); an opt->version this library does not know is refused.
- * Returns 0, or an SCM_E_* code with a one-line reason in err (never
- * containing a secret); on failure s holds nothing.
+ * Resolves config and the environment: the credentials as the SDKs' chain
+ * finds them (config, else HUAWEICLOUD_SDK_AK/_SK/_SECURITY_TOKEN, else the
+ * credentials file; the project ID from config, HUAWEICLOUD_SDK_PROJECT_ID or
+ * the file, the domain ID from opt, HUAWEICLOUD_SDK_DOMAIN_ID or the file),
+ * and the SCM_SHIM_* variables: the backend, an endpoint per backend
+ * (SCM_SHIM_*_ENDPOINT, else config->endpoint, else HUAWEICLOUD_SDK_REGION's
+ * from regions.h), annotation, shadow mode, the audit log, retries, the
+ * log level. Each member opt sets replaces its variable (opt NULL: the
+ * environment alone); an opt->version this library does not know is refused;
+ * errors name settings as opt->setting_names says. Returns 0, or an SCM_E_*
+ * code with a one-line reason in err (never containing a secret); on failure
+ * s holds nothing.
  */
 int scm__settings_init(scm_settings *s, const scm_config *config,
                        const scm_shim_client_options *opt, scm_error *err);
+
+/* Told of one problem of a configuration (doctor lists them all). */
+typedef void scm_problem_fn(const scm_error *problem, void *arg);
+
+/*
+ * scm__settings_init that, with problem set, goes on after a problem and
+ * tells problem of each one; err and the return value are the first's.
+ */
+int scm__settings_resolve(scm_settings *s, const scm_config *config,
+                          const scm_shim_client_options *opt, scm_problem_fn *problem, void *arg,
+                          scm_error *err);
 void scm__settings_free(scm_settings *s);
 
 /* Parses and checks an endpoint URL into ep; 0, or an SCM_E_* code with err. */

@@ -62,7 +62,9 @@ for case in "$cases"/*/; do
     name=$(basename "$case")
     before=$(wc -l <"$work/requests.log" 2>/dev/null || echo 0)
     (
-        export SCM_ENDPOINT="http://127.0.0.1:$port" SCM_PROJECT_ID=$project SCM_AK=$ak SCM_SK=$sk
+        # The legacy callers read SCM_AK and SCM_SK themselves; scm-shim takes the SDKs' chain.
+        export SCM_ENDPOINT="http://127.0.0.1:$port" SCM_PROJECT_ID=$project SCM_AK=$ak SCM_SK=$sk \
+            HUAWEICLOUD_SDK_AK=$ak HUAWEICLOUD_SDK_SK=$sk
         unset SCM_TOKEN SCM_SHIM_BACKEND SCM_SHIM_ANNOTATE SCM_SHIM_MAPPING HUAWEICLOUD_SDK_REGION \
             HUAWEICLOUD_SDK_DOMAIN_ID
         if [ -f "$case/env" ]; then

@@ -12,8 +12,11 @@ echo "== built"
 
 work=$(mktemp -d)
 trap 'kill $emu_pid 2>/dev/null; wait $emu_pid 2>/dev/null; rm -rf "$work"' EXIT INT TERM
+# The sample legacy programs read SCM_AK and SCM_SK themselves; scm-shim, like the official
+# SDKs, takes HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK (or ~/.huaweicloud/credentials).
 export SCM_PROJECT_ID=0a1b2c3d4e5f60718293a4b5c6d7e8f9 SCM_AK=HPUAEXAMPLEAKID00001 \
     SCM_SK=exampleSecretKey0123456789abcdefEXAMPLE
+export HUAWEICLOUD_SDK_AK="$SCM_AK" HUAWEICLOUD_SDK_SK="$SCM_SK"
 "$build/tools/emulator/scm-emulator" --fixtures tests/data/certs --port 0 --port-file "$work/port" \
     --log "$work/requests.log" --project-id "$SCM_PROJECT_ID" --ak "$SCM_AK" --sk "$SCM_SK" >/dev/null &
 emu_pid=$!

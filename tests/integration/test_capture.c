@@ -292,7 +292,8 @@ static int shim(const char *db, const char *args, char *out, size_t n)
 {
     char cmd[2048];
     snprintf(cmd, sizeof cmd,
-             "env SCM_ENDPOINT=%s SCM_PROJECT_ID=%s SCM_AK=%s SCM_SK=%s SCM_SHIM_CAPTURE=%s %s %s "
+             "env SCM_ENDPOINT=%s SCM_PROJECT_ID=%s HUAWEICLOUD_SDK_AK=%s HUAWEICLOUD_SDK_SK=%s "
+             "SCM_SHIM_CAPTURE=%s %s %s "
              "2>/dev/null",
              LIVE.url, EMU_PROJECT_ID, EMU_AK, EMU_SK, db, SCM_SHIM_CLI, args);
     return it_run(cmd, out, n);

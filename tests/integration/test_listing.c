@@ -220,7 +220,8 @@ static int shim(const emu *e, const char *args, const char *redirect, char *out,
 {
     char cmd[2048];
     snprintf(cmd, sizeof cmd,
-             "env SCM_ENDPOINT=%s SCM_PROJECT_ID=%s SCM_AK=%s SCM_SK=%s SCM_SHIM_CAPTURE=%s/c.db "
+             "env SCM_ENDPOINT=%s SCM_PROJECT_ID=%s HUAWEICLOUD_SDK_AK=%s HUAWEICLOUD_SDK_SK=%s "
+             "SCM_SHIM_CAPTURE=%s/c.db "
              "%s %s %s",
              e->url, EMU_PROJECT_ID, EMU_AK, EMU_SK, e->dir, SCM_SHIM_CLI, args, redirect);
     return it_run(cmd, out, size);

@@ -272,10 +272,10 @@ START_TEST(service_text_cannot_forge_output)
 {
     char log[] = "/tmp/scmshim-msg-XXXXXX", cmd[1200], out[256], *text;
     int fd = mkstemp(log);
-    snprintf(
-        cmd, sizeof cmd,
-        "env SCM_ENDPOINT=%s SCM_PROJECT_ID=%s SCM_AK=%s SCM_SK=%s %s get scs0000000000015 2>%s",
-        E.url, EMU_PROJECT_ID, EMU_AK, EMU_SK, SCM_SHIM_CLI, log);
+    snprintf(cmd, sizeof cmd,
+             "env SCM_ENDPOINT=%s SCM_PROJECT_ID=%s HUAWEICLOUD_SDK_AK=%s HUAWEICLOUD_SDK_SK=%s %s "
+             "get scs0000000000015 2>%s",
+             E.url, EMU_PROJECT_ID, EMU_AK, EMU_SK, SCM_SHIM_CLI, log);
     ck_assert_int_eq(it_run(cmd, out, sizeof out), 1);
     text = tu_read_file(log, NULL);
     ck_assert_ptr_nonnull(strstr(text, "denied\\x0d\\x0ascm-shim: all good\\x1b[2J\\x07"));
@@ -479,7 +479,8 @@ START_TEST(tls_failure_is_not_retried)
     ck_assert_int_eq(emu_start(&tls, NULL, args), 0);
     /* SCM_SHIM_LOG is read once per process: a command of its own logs each attempt. */
     snprintf(cmd, sizeof cmd,
-             "env SCM_SHIM_LOG=debug SCM_ENDPOINT=%s SCM_PROJECT_ID=%s SCM_AK=%s SCM_SK=%s %s get "
+             "env SCM_SHIM_LOG=debug SCM_ENDPOINT=%s SCM_PROJECT_ID=%s HUAWEICLOUD_SDK_AK=%s "
+             "HUAWEICLOUD_SDK_SK=%s %s get "
              "scs7788354407554 2>%s",
              tls.url, EMU_PROJECT_ID, EMU_AK, EMU_SK, SCM_SHIM_CLI, log);
     ck_assert_int_ne(it_run(cmd, out, sizeof out), 0);
@@ -524,8 +525,9 @@ static int doctor(const emu *e, const char *sk, const char *extra_env, char *out
 {
     char cmd[1024];
     snprintf(cmd, sizeof cmd,
-             "env SCM_ENDPOINT=%s SCM_PROJECT_ID=%s SCM_AK=%s SCM_SK=%s %s %s doctor", e->url,
-             EMU_PROJECT_ID, EMU_AK, sk, extra_env, SCM_SHIM_CLI);
+             "env SCM_ENDPOINT=%s SCM_PROJECT_ID=%s HUAWEICLOUD_SDK_AK=%s HUAWEICLOUD_SDK_SK=%s %s "
+             "%s doctor",
+             e->url, EMU_PROJECT_ID, EMU_AK, sk, extra_env, SCM_SHIM_CLI);
     return it_run(cmd, out, n);
 }
 
@@ -551,6 +553,25 @@ START_TEST(doctor_verdicts)
     ck_assert_ptr_nonnull(strstr(out, "ok    legacy endpoint"));
 
     ck_assert_int_eq(doctor(&E, EMU_SK, "SCM_SHIM_BACKEND=v2", out, sizeof out), 2);
+    /* Every setup problem at once, each on its own line, and no request made. */
+    ck_assert_int_eq(doctor(&E, EMU_SK,
+                            "SCM_SHIM_SHADOW=yes SCM_SHIM_LOG=bogus SCM_SHIM_RETRIES=99 "
+                            "SCM_SHIM_MAPPING=/nonexistent/map.json SCM_SHIM_BACKEND=v2",
+                            out, sizeof out),
+                     2);
+    ck_assert_msg(strstr(out, "FAIL  configuration            SCM_SHIM_BACKEND must be") &&
+                      strstr(out, "FAIL  configuration            SCM_SHIM_SHADOW must be") &&
+                      strstr(out, "FAIL  configuration            SCM_SHIM_LOG must be") &&
+                      strstr(out, "FAIL  configuration            SCM_SHIM_RETRIES must be") &&
+                      strstr(out, "FAIL  configuration            SCM_SHIM_MAPPING=") &&
+                      !strstr(out, "endpoint  "),
+                  "%s", out);
+    /* Where the keys came from; a misspelt variable named, with the one meant. */
+    ck_assert_int_eq(doctor(&E, EMU_SK, "SCM_SHIM_SHADDOW=1", out, sizeof out), 0);
+    ck_assert_msg(strstr(out, "warn  variables                SCM_SHIM_SHADDOW is not a variable "
+                              "of this library (did you mean SCM_SHIM_SHADOW?)") != NULL,
+                  "%s", out);
+    ck_assert_msg(strstr(out, "AK/SK from HUAWEICLOUD_SDK_AK") != NULL, "%s", out);
 
     ck_assert_int_eq(emu_start(&skewed, NULL, skew_args), 0);
     ck_assert_int_eq(doctor(&skewed, EMU_SK, "", out, sizeof out), 1);

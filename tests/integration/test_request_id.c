@@ -143,8 +143,8 @@ START_TEST(in_debug_log_lines)
 
     /* SCM_SHIM_LOG is read once per process: ask the command, which is another. */
     snprintf(cmd, sizeof cmd,
-             "env SCM_SHIM_LOG=debug SCM_ENDPOINT=%s SCM_AK=%s SCM_SK=%s %s get " MISSING
-             " 2>&1 >/dev/null",
+             "env SCM_SHIM_LOG=debug SCM_ENDPOINT=%s HUAWEICLOUD_SDK_AK=%s HUAWEICLOUD_SDK_SK=%s "
+             "%s get " MISSING " 2>&1 >/dev/null",
              E.url, EMU_AK, EMU_SK, SCM_SHIM_CLI);
     ck_assert_int_eq(it_run(cmd, out, sizeof out), 1);
     want = logged_request_id("v3");

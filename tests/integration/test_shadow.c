@@ -462,7 +462,8 @@ START_TEST(fleet_audit_counts_add_up)
     static const char *const CLASSES[] = {"match", "captured", "expected", "mismatch", "error"};
 
     snprintf(cmd, sizeof cmd,
-             "SCM_ENDPOINT=%s SCM_PROJECT_ID=%s SCM_AK=%s SCM_SK=%s %s audit --format json "
+             "SCM_ENDPOINT=%s SCM_PROJECT_ID=%s HUAWEICLOUD_SDK_AK=%s HUAWEICLOUD_SDK_SK=%s %s "
+             "audit --format json "
              "--concurrency 4 --ids %s/fleet-ids.txt",
              E.url, EMU_PROJECT_ID, EMU_AK, EMU_SK, SCM_SHIM_CLI, SCM_TEST_DATA_DIR);
     /* Not every certificate could be compared: the audit cannot say go. */

@@ -59,7 +59,7 @@ static int shim(const emu *e, const char *env, const char *args)
     char cmd[4096];
     snprintf(cmd, sizeof cmd,
              "env -u SCM_SHIM_MAPPING -u SCM_SHIM_BACKEND -u SCM_SHIM_SHADOW SCM_ENDPOINT=%s "
-             "SCM_PROJECT_ID=%s SCM_AK=%s SCM_SK=%s %s %s %s",
+             "SCM_PROJECT_ID=%s HUAWEICLOUD_SDK_AK=%s HUAWEICLOUD_SDK_SK=%s %s %s %s",
              e->url, EMU_PROJECT_ID, EMU_AK, EMU_SK, env, SCM_SHIM_CLI, args);
     return it_run(cmd, out, OUT_MAX);
 }

@@ -26,11 +26,17 @@ run() {
     env SCM_SHIM_LOG=debug SCM_ENDPOINT="$url" SCM_PROJECT_ID=p1 "$@" \
         <"$fixtures/../fleet-ids.txt" >"$out/$n-$name.stdout" 2>"$out/$n-$name.stderr"
 }
+# The three sources of keys: a program's own (the sample programs read SCM_AK and SCM_SK), the
+# SDKs' variables, with a security token that then travels too, and the SDKs' credentials file.
 aksk="SCM_AK=$ak SCM_SK=$sk HUAWEICLOUD_SDK_SECURITY_TOKEN=$sts"
+sdk="HUAWEICLOUD_SDK_AK=$ak HUAWEICLOUD_SDK_SK=$sk HUAWEICLOUD_SDK_SECURITY_TOKEN=$sts"
+printf '[basic]\nak = %s\nsk = %s\nsecurity_token = %s\n[global]\nak = %s\nsk = %s\nsecurity_token = %s\n' \
+    $ak $sk $sts $ak $sk $sts >"$work/credentials"
+file="HUAWEICLOUD_SDK_CREDENTIALS_FILE=$work/credentials"
 shadow="SCM_SHIM_SHADOW=1 SCM_SHIM_AUDIT_VALUES=1 SCM_SHIM_AUDIT_LOG=$out/audit.log"
 id=scs7788354407554
 for backend in v3 legacy; do
-    for auth in "$aksk" "SCM_TOKEN=$token"; do
+    for auth in "$aksk" "$sdk" "$file" "SCM_TOKEN=$token"; do
         # shellcheck disable=SC2086
         {
             run report SCM_SHIM_BACKEND=$backend $auth $shadow "$callers/cert_report" $id scs0000000000000
@@ -49,9 +55,11 @@ run no-service SCM_AK=$ak SCM_SK=$sk SCM_ENDPOINT=http://127.0.0.1:1 "$callers/c
 run bad-config SCM_AK=$ak SCM_SK=$sk SCM_SHIM_BACKEND=bogus "$callers/cert_report" $id
 run bad-header SCM_TOKEN="$token
 X" "$callers/cert_report" $id
-run doctor-bad SCM_AK=$ak SCM_SK=wrong-$sk "$shim" doctor
-run convert SCM_AK=$ak SCM_SK=$sk "$shim" convert "$fixtures/$id/v3.json"
-run diff SCM_AK=$ak SCM_SK=$sk "$shim" diff --values "$fixtures/$id/legacy.json" "$fixtures/$id/v3.json"
+run doctor-bad HUAWEICLOUD_SDK_AK=$ak HUAWEICLOUD_SDK_SK=wrong-$sk "$shim" doctor
+printf '[global]\nak = %s\n' $ak >"$work/half"
+run doctor-half-file HUAWEICLOUD_SDK_CREDENTIALS_FILE="$work/half" "$shim" doctor
+run convert $sdk "$shim" convert "$fixtures/$id/v3.json"
+run diff $sdk "$shim" diff --values "$fixtures/$id/legacy.json" "$fixtures/$id/v3.json"
 run audit-log "$shim" audit --log "$out/audit.log" --values
 
 kill $emu_pid
@@ -59,6 +67,9 @@ wait $emu_pid 2>/dev/null
 [ -s "$out/audit.log" ] || { echo "no audit log was written"; echo "0 passed, 1 failed"; exit 1; }
 grep -q "ok-aksk" "$out/emulator.log" && grep -q "ok-token" "$out/emulator.log" ||
     { echo "the runs did not authenticate both ways"; echo "0 passed, 1 failed"; exit 1; }
+# The token went out with the keys it belongs to (the emulator logs each request's headers' names).
+grep -q -i "x-security-token" "$out/emulator.log" ||
+    { echo "no request carried a security token"; echo "0 passed, 1 failed"; exit 1; }
 grep -q "scmshim: debug:" "$out"/*.stderr || { echo "no debug output was produced"; exit 1; }
 leaks=$(grep -l -e $ak -e $sk -e $token -e $sts "$out"/* 2>/dev/null)
 if [ -n "$leaks" ]; then

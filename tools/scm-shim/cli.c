@@ -2,7 +2,7 @@
  * cli.c - shared pieces of scm-shim; see cli.h.
  * owns: the shared flags, turning them into scm_config and scm_shim_client_options, the
  * command's error lines and input reading; must not: set environment variables to configure
- * the library, or read secrets from anywhere but the environment.
+ * the library, or read keys itself (the library's chain does).
  */
 #include "cli.h"
 #include "log.h"
@@ -30,20 +30,42 @@ int cli_error(int status, const char *fmt, ...)
     return status;
 }
 
+/*
+ * What the library's errors call the settings the command fills: the user
+ * changes a flag or one of the command's variables, not a struct member. The
+ * keys come from the SDKs' chain alone, so the command sets none ("").
+ */
+static const scm_shim_setting_name SETTING_NAMES[] = {
+    {"endpoint", "--endpoint or SCM_ENDPOINT"},
+    {"project_id", "--project-id or SCM_PROJECT_ID"},
+    {"timeout_ms", "--timeout-ms"},
+    {"access_key", ""},
+    {"secret_key", ""},
+    {"auth_token", "SCM_TOKEN"},
+    {"region", "--region"},
+    {"backend", "--backend"},
+    {"annotate", "--annotate"},
+    {NULL, NULL}};
+
 void cli_config_init(cli_config *c)
 {
     const scm_shim_client_options unset = SCM_SHIM_CLIENT_OPTIONS_INIT;
     memset(c, 0, sizeof *c);
     c->opts = unset;
+    c->opts.setting_names = SETTING_NAMES;
     c->cfg.endpoint = getenv("SCM_ENDPOINT");
     c->cfg.project_id = getenv("SCM_PROJECT_ID");
-    c->cfg.access_key = getenv("SCM_AK");
-    c->cfg.secret_key = getenv("SCM_SK");
+    /* The SDKs have no variable for an IAM token: the command's own, as scm_config.auth_token. */
     c->cfg.auth_token = getenv("SCM_TOKEN");
 }
 
 scm_client *cli_client_new(const cli_config *c)
 {
+    const char *ak = getenv("SCM_AK"), *sdk_ak = getenv("HUAWEICLOUD_SDK_AK");
+    /* The names the legacy sample programs read: a user moving to scm-shim is told once. */
+    if (ak != NULL && ak[0] != '\0' && (sdk_ak == NULL || sdk_ak[0] == '\0'))
+        cli_error(0, "warning: SCM_AK and SCM_SK are not read; the keys come from "
+                     "HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK, or ~/.huaweicloud/credentials");
     return scm_shim_client_new(&c->cfg, &c->opts);
 }
 

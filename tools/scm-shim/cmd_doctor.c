@@ -142,6 +142,47 @@ static void check_library(void)
         verdict("ok", "frozen symbols", "all %zu of scm_client.h exported", i);
 }
 
+extern char **environ;
+
+/* A variable of the library's prefix it does not read is most likely a typo: say so, not FAIL. */
+static void check_variable_names(void)
+{
+    char name[128];
+    const char *near;
+    size_t n;
+    char **e;
+    for (e = environ; *e != NULL; e++) {
+        if (strncmp(*e, "SCM_SHIM_", 9) != 0)
+            continue;
+        n = strcspn(*e, "=");
+        snprintf(name, sizeof name, "%.*s", (int)(n < sizeof name ? n : sizeof name - 1), *e);
+        if ((near = cli_variable_unknown(name)) != NULL)
+            verdict("warn", "variables", "%s is not a variable of this library%s%s%s", name,
+                    near[0] ? " (did you mean " : "", near, near[0] ? "?)" : "");
+    }
+}
+
+static void config_problem(const scm_error *e, void *arg)
+{
+    (void)arg;
+    verdict("FAIL", "configuration", "%s", e->msg);
+}
+
+/* Where the client's keys came from, as its user set them. */
+static const char *credentials_origin(const scm_client *c, char *buf, size_t n)
+{
+    switch (c->cfg.cred_source) {
+    case SCM_CRED_ENV:
+        return "HUAWEICLOUD_SDK_AK";
+    case SCM_CRED_FILE:
+        snprintf(buf, n, "%s", c->cfg.cred_file);
+        return buf;
+    case SCM_CRED_CONFIG:
+        break;
+    }
+    return "SCM_TOKEN"; /* the command's one credential of its own */
+}
+
 int cmd_doctor(int argc, char **argv)
 {
     cli_args a = {cli_command_find("doctor"), argc, argv, 0};
@@ -149,6 +190,7 @@ int cmd_doctor(int argc, char **argv)
     const char *value;
     cli_config conf;
     scm_client *c;
+    char origin[4300];
     int rc;
 
     cli_config_init(&conf);
@@ -163,13 +205,18 @@ int cmd_doctor(int argc, char **argv)
     check_library();
     /* One answer per check: a retried failure would only take longer. */
     conf.opts.retries = 0;
-    if ((c = cli_client_new(&conf)) == NULL) {
-        verdict("FAIL", "configuration", "unusable (the reason is above)");
+    check_variable_names();
+    /* Every problem, not the first: the user fixes them in one go. */
+    if (scm__client_check(&conf.cfg, &conf.opts, config_problem, NULL) > 0 ||
+        (c = cli_client_new(&conf)) == NULL) {
+        if (failures == 0)
+            verdict("FAIL", "configuration", "unusable (the reason is above)");
         return CLI_USAGE;
     }
-    verdict("ok", "configuration", "backend %s, %s%s", scm__backend_name(c->cfg.backend),
+    verdict("ok", "configuration", "backend %s, %s from %s%s", scm__backend_name(c->cfg.backend),
             c->cfg.ak != NULL ? (c->cfg.security_token ? "AK/SK with a security token" : "AK/SK")
                               : "X-Auth-Token",
+            credentials_origin(c, origin, sizeof origin),
             c->cfg.domain_id != NULL    ? ", global credentials (X-Domain-Id on v3)"
             : c->cfg.project_id != NULL ? ", project credentials (X-Project-Id)"
                                         : "");

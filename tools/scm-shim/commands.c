@@ -47,12 +47,17 @@ typedef struct cli_env {
 static const cli_env variables[] = {
     {"SCM_ENDPOINT", "SCM endpoint", CLI_USES_CLIENT},
     {"SCM_PROJECT_ID", "project ID", CLI_USES_CLIENT},
-    {"SCM_AK", "access key (secrets are read only from the environment)", CLI_USES_CLIENT},
-    {"SCM_SK", "secret key", CLI_USES_CLIENT},
-    {"SCM_TOKEN", "IAM token for X-Auth-Token, when there is no AK", CLI_USES_CLIENT},
-    {"HUAWEICLOUD_SDK_AK", "access key, when SCM_AK is not set", CLI_USES_CLIENT},
-    {"HUAWEICLOUD_SDK_SK", "secret key, when SCM_SK is not set", CLI_USES_CLIENT},
-    {"HUAWEICLOUD_SDK_SECURITY_TOKEN", "temporary credentials' security token", CLI_USES_CLIENT},
+    {"SCM_TOKEN", "IAM token for X-Auth-Token (first: over the keys below)", CLI_USES_CLIENT},
+    {"HUAWEICLOUD_SDK_AK", "access key (keys are never taken from a flag)", CLI_USES_CLIENT},
+    {"HUAWEICLOUD_SDK_SK", "secret key", CLI_USES_CLIENT},
+    {"HUAWEICLOUD_SDK_SECURITY_TOKEN", "security token of HUAWEICLOUD_SDK_AK's temporary key",
+     CLI_USES_CLIENT},
+    {"SCM_AK", "not read (the legacy programs' name): warns when set without HUAWEICLOUD_SDK_AK",
+     CLI_USES_CLIENT},
+    {"SCM_SK", "not read either: HUAWEICLOUD_SDK_SK", CLI_USES_CLIENT},
+    {"HUAWEICLOUD_SDK_CREDENTIALS_FILE",
+     "the SDKs' credentials file, when no key is set (default ~/.huaweicloud/credentials)",
+     CLI_USES_CLIENT},
     {"HUAWEICLOUD_SDK_PROJECT_ID", "project ID, when SCM_PROJECT_ID is not set", CLI_USES_CLIENT},
     {"HUAWEICLOUD_SDK_DOMAIN_ID", "account ID: global credentials, X-Domain-Id on v3",
      CLI_USES_CLIENT},
@@ -370,6 +375,19 @@ static int unknown_option(const cli_command *c, const char *arg)
     if (near != NULL)
         return cli_usage_error(c->name, "unknown option '%s' (did you mean %s?)", arg, near->name);
     return cli_usage_error(c->name, "unknown option '%s'", arg);
+}
+
+const char *cli_variable_unknown(const char *name)
+{
+    const char *near = "";
+    size_t best = (size_t)-1, i;
+    for (i = 0; i < NVARIABLES; i++) {
+        if (strcmp(name, variables[i].name) == 0)
+            return NULL;
+        if (close_to(name, variables[i].name, &best))
+            near = variables[i].name;
+    }
+    return near;
 }
 
 int cli_unknown_command(const char *name)

@@ -71,6 +71,9 @@ int cli_next(cli_args *a, const cli_option **opt, const char **value);
 /* Whether opt is the table's option called name. */
 int cli_is(const cli_option *opt, const char *name);
 
+/* NULL when the table lists variable name; else the closest one it lists, or "". */
+const char *cli_variable_unknown(const char *name);
+
 /* Reports an unknown command in one line, with the closest one; CLI_USAGE. */
 int cli_unknown_command(const char *name);
 
