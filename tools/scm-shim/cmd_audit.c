@@ -247,9 +247,10 @@ static int run(cli_config *conf, audit_args *w)
     fleet_args *f = &w->fleet;
     summary *sum;
     suggest *sg = NULL;
-    int rc = fleet_args_read(conf, f, CLI_INCOMPLETE);
+    /* The table to learn from is checked before --all pages through the account. */
+    int rc = suggest_begin(&w->learn, &sg);
     if (rc == CLI_OK)
-        rc = suggest_begin(&w->learn, &sg);
+        rc = fleet_args_read(conf, f, CLI_INCOMPLETE);
     if (rc == CLI_OK && (sum = summary_new()) == NULL)
         rc = cli_error(CLI_FAIL, "out of memory");
     if (rc == CLI_OK) {
@@ -258,6 +259,9 @@ static int run(cli_config *conf, audit_args *w)
                  : run_fleet(conf, f->ids, f->nids, f->concurrency, w->out.values, sum, sg);
         if (rc == CLI_OK)
             rc = suggest_finish(sg, summary_finish(sum, &w->out));
+        /* Certificates the listing may have missed were not compared: never a go. */
+        if (rc == CLI_OK && f->list_incomplete)
+            rc = CLI_INCOMPLETE;
         summary_free(sum);
     }
     suggest_free(sg);

@@ -163,8 +163,8 @@ static const cli_command audit_cmd = {
     "counted.\n"
     "Exit status: 0 every certificate compared, no mismatch; 1 a mismatch with\n"
     "--fail-on-mismatch; 2 usage, input or configuration error; 3 not every certificate\n"
-    "could be compared (an error on one side, an unusable ID, a damaged log line, or nothing\n"
-    "to compare).\n",
+    "could be compared (an error on one side, an unusable ID, a damaged log line, an --all\n"
+    "listing that failed or may have missed certificates, or nothing to compare).\n",
     audit_options,
     CLI_USES_CLIENT | CLI_USES_SUMMARY | CLI_USES_LOG};
 
@@ -200,9 +200,10 @@ static const cli_command capture_cmd = {
     "store named by SCM_SHIM_CAPTURE, the fields v3 cannot supply (the table's missing and\n"
     "lossy fields, and what it held under older tables: personal data). A certificate\n"
     "counts as captured only once its values are in the store.\n"
-    "Exit status: 0 every certificate captured; 1 some could not be read or stored, or\n"
-    "an ID was unusable; 2 usage or configuration error (a store that cannot be opened\n"
-    "included).\n",
+    "Exit status: 0 every certificate captured; 1 some could not be read or stored, an ID\n"
+    "was unusable, or the --all listing failed or may have missed certificates; 2 usage or\n"
+    "configuration error (a store that cannot be opened included, checked before --all\n"
+    "lists).\n",
     capture_options,
     CLI_USES_CLIENT | CLI_USES_CAPTURE | CLI_USES_LOG};
 
