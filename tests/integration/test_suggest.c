@@ -1,8 +1,8 @@
 /*
  * test_suggest.c - `scm-shim audit --suggest-mapping` against scm-emulator serving fixture sets
  * where v2 disagrees with the table: v2 spells MULTI_DOMAIN, answers the long cert_type forms,
- * lower-cases the brand, prefixes the name with "prod-" and answers DNS_push_status (the table:
- * missing) with v3's push_support.
+ * lower-cases the brand, prefixes the name with "prod-", suffixes the description with " [v2]"
+ * and answers DNS_push_status (the table: missing) with v3's push_support.
  * owns: these expectations of the suggested table, its change list and the re-run with it;
  * must not: leave a variable or an emulator behind (emu_hermetic), set the environment (every
  * command gets its own).
@@ -21,8 +21,8 @@
 #define AMBIGUOUS SCM_TEST_DATA_DIR "/suggest-ambiguous"
 #define OUT_MAX (1 << 20)
 /* The fields the suggestion changes for SET. */
-static const char *const CHANGED[] = {"cert_name", "cert_type", "cert_brand", "domain_type",
-                                      "DNS_push_status"};
+static const char *const CHANGED[] = {"cert_name",     "cert_type",   "cert_brand",
+                                      "cert_describe", "domain_type", "DNS_push_status"};
 #define NCHANGED (sizeof CHANGED / sizeof CHANGED[0])
 
 static emu E, A;
@@ -124,6 +124,10 @@ static void check_table(const char *table, int from_log)
     r = scm__map_find(&map, "cert_name");
     ck_assert_int_eq(r->rule, SCM_RULE_PREFIX);
     ck_assert_str_eq(r->affix, "prod-");
+    r = scm__map_find(&map, "cert_describe");
+    ck_assert_int_eq(r->rule, SCM_RULE_SUFFIX);
+    ck_assert_str_eq(r->affix, " [v2]");
+    ck_assert_int_eq(r->cls, SCM_CLASS_TRANSFORMED);
     r = scm__map_find(&map, "DNS_push_status");
     if (from_log) {
         /* A log holds no v3 bodies: no source can be learnt from one. */
@@ -148,15 +152,18 @@ START_TEST(fleet_suggestion_corrects_the_table)
     snprintf(table, sizeof table, "%s/suggested.json", E.dir);
     ck_assert_int_eq(audit_suggest(&E, SET, table, ""), 0);
     doc = cJSON_Parse(out);
-    for (i = 0; i < 4; i++) /* the built-in table mismatches */
+    /* The built-in table mismatches on all but DNS_push_status, which it calls missing. */
+    for (i = 0; i < NCHANGED - 1; i++)
         ck_assert_double_eq(mismatches(doc, CHANGED[i]), 6);
     cJSON_Delete(doc);
     check_table(table, 0);
 
     changes = changes_of(table);
-    ck_assert_ptr_nonnull(strstr(changes, "## Changes (5)"));
+    ck_assert_ptr_nonnull(strstr(changes, "## Changes (6)"));
     ck_assert_ptr_nonnull(strstr(changes, "- `cert_name`: rule `copy` → `prefix` with affix "
                                           "`prod-` (class transformed): 6 certificates"));
+    ck_assert_ptr_nonnull(strstr(changes, "- `cert_describe`: rule `copy` → `suffix` with affix "
+                                          "` [v2]` (class transformed): 6 certificates"));
     ck_assert_ptr_nonnull(strstr(changes, "- `domain_type`: value `MULTI_DOMAIN` → `MULTI_DOMAIN` "
                                           "(was `MUILT_DOMAIN`): 6 certificates, e.g. "
                                           "scs500000000001, scs500000000002, scs500000000003."));
@@ -175,7 +182,9 @@ START_TEST(fleet_suggestion_corrects_the_table)
                                       "transformed\n"));
     ck_assert_ptr_nonnull(strstr(out, "- `cert_name`: rule copy → prefix; affix `` → `prod-`; "
                                       "class renamed → transformed\n"));
-    ck_assert_ptr_nonnull(strstr(out, "5 of 32 fields differ from the built-in table.\n"));
+    ck_assert_ptr_nonnull(strstr(out, "- `cert_describe`: rule copy → suffix; affix `` → ` [v2]`; "
+                                      "class renamed → transformed\n"));
+    ck_assert_ptr_nonnull(strstr(out, "6 of 32 fields differ from the built-in table.\n"));
 
     /* The same audit with the suggested table: nothing mismatches on the fields it changed. */
     snprintf(env, sizeof env, "SCM_SHIM_MAPPING=%s", table);
@@ -206,6 +215,13 @@ START_TEST(fewer_observations_than_asked_change_nothing)
     snprintf(args, sizeof args, "mapping --diff %s", table);
     ck_assert_int_eq(shim(&E, "", args), 0);
     ck_assert_str_eq(out, "0 of 32 fields differ from the built-in table.\n");
+
+    /* As many certificates as asked for are enough. */
+    snprintf(table, sizeof table, "%s/just-enough.json", E.dir);
+    ck_assert_int_eq(audit_suggest(&E, SET, table, "--min-observations 6"), 0);
+    changes = changes_of(table);
+    ck_assert_ptr_nonnull(strstr(changes, "## Changes (6)"));
+    free(changes);
 }
 END_TEST
 
@@ -255,7 +271,7 @@ START_TEST(log_with_values_suggests_and_without_is_refused)
     ck_assert_int_eq(shim(&E, "", args), 0);
     check_table(table, 1);
     changes = changes_of(table);
-    ck_assert_ptr_nonnull(strstr(changes, "## Changes (4)"));
+    ck_assert_ptr_nonnull(strstr(changes, "## Changes (5)"));
     ck_assert_ptr_nonnull(strstr(changes, "- `DNS_push_status`: legacy answers it in 6 "
                                           "certificates; a log holds no v3 bodies"));
     free(changes);
