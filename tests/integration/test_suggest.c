@@ -162,14 +162,17 @@ START_TEST(fleet_suggestion_corrects_the_table)
     ck_assert_ptr_nonnull(strstr(changes, "## Changes (6)"));
     ck_assert_ptr_nonnull(strstr(changes, "- `cert_name`: rule `copy` → `prefix` with affix "
                                           "`prod-` (class transformed): 6 certificates"));
+    /* The evidence shows each distinct pair once: six certificates, one description. */
     ck_assert_ptr_nonnull(strstr(changes, "- `cert_describe`: rule `copy` → `suffix` with affix "
                                           "` [v2]` (class transformed): 6 certificates"));
+    ck_assert_ptr_nonnull(strstr(changes, "; pairs `web front end` → `web front end [v2]`.\n"));
     ck_assert_ptr_nonnull(strstr(changes, "- `domain_type`: value `MULTI_DOMAIN` → `MULTI_DOMAIN` "
                                           "(was `MUILT_DOMAIN`): 6 certificates, e.g. "
                                           "scs500000000001, scs500000000002, scs500000000003."));
     ck_assert_ptr_nonnull(strstr(changes, "- `cert_type`: value `OV_SSL_CERT` → `OV_SSL_CERT`"));
     ck_assert_ptr_nonnull(strstr(changes, "`SYMANTEC` → `symantec`"));
     ck_assert_ptr_nonnull(strstr(changes, "- `DNS_push_status`: source v3 `push_support`"));
+    ck_assert_ptr_nonnull(strstr(changes, "; values `ON`, `OFF`.\n"));
     /* auth[].status is answered by v2, by no v3 member: it stays, said. */
     ck_assert_ptr_nonnull(strstr(changes, "## Unexplained\n\n- `auth[].status`: legacy answers"));
     free(changes);

@@ -221,6 +221,33 @@ static void put_examples(const suggest *s, FILE *out, const size_t *ex, size_t n
         fprintf(out, "%s%s", k ? ", " : ", e.g. ", s->ids[ex[k]]);
 }
 
+/* Whether observation k repeats an earlier one of f (its legacy value, and v3's when with_v3). */
+static int seen_before(const field_obs *f, size_t k, int with_v3)
+{
+    size_t j;
+    for (j = 0; j < k; j++)
+        if (strcmp(f->o[j].legacy, f->o[k].legacy) == 0 &&
+            (!with_v3 || strcmp(f->o[j].v3, f->o[k].v3) == 0))
+            return 1;
+    return 0;
+}
+
+/* "; <label> A → B, ..." (or "; <label> B, ..." without v3): a few distinct observations. */
+static void put_observed(FILE *out, const field_obs *f, const char *label, int with_v3)
+{
+    size_t k, shown = 0;
+    for (k = 0; k < f->n && shown < SUMMARY_EXAMPLES; k++) {
+        if (seen_before(f, k, with_v3))
+            continue;
+        fprintf(out, shown++ ? ", " : "; %s ", label);
+        if (with_v3) {
+            put_value(out, f->o[k].v3);
+            fputs(" → ", out);
+        }
+        put_value(out, f->o[k].legacy);
+    }
+}
+
 /* Certificates among a field's observations (each cert's pairs are adjacent). */
 static size_t distinct_certs(const field_obs *f, int (*keep)(const obs *, const void *),
                              const void *ctx, size_t *ex)
@@ -488,7 +515,7 @@ static scm_rule fitting_rule(const field_obs *f, char **affix)
 
 static void learn_copy(suggest *s, field_obs *f, const scm_map_row *r, cJSON *row)
 {
-    size_t ex[SUMMARY_EXAMPLES], n = distinct_certs(f, differs, NULL, ex), j;
+    size_t ex[SUMMARY_EXAMPLES], n = distinct_certs(f, differs, NULL, ex);
     char *affix;
     scm_rule rule;
     if (n == 0 || (rule = fitting_rule(f, &affix)) == SCM_RULE_COUNT_)
@@ -517,12 +544,7 @@ static void learn_copy(suggest *s, field_obs *f, const scm_map_row *r, cJSON *ro
     }
     fprintf(s->changes, " (class transformed): %zu certificates", n);
     put_examples(s, s->changes, ex, n);
-    for (j = 0; j < f->n && j < SUMMARY_EXAMPLES; j++) {
-        fputs(j ? ", " : "; pairs ", s->changes);
-        put_value(s->changes, f->o[j].v3);
-        fputs(" → ", s->changes);
-        put_value(s->changes, f->o[j].legacy);
-    }
+    put_observed(s->changes, f, "pairs", 1);
     fputs(".\n", s->changes);
     s->nchanges++;
     f->mismatches = 0;
@@ -589,10 +611,7 @@ static void learn_source(suggest *s, field_obs *f, const scm_map_row *r, cJSON *
                 cJSON_GetObjectItemCaseSensitive(row, "class")->valuestring,
                 scm__rule_name(r->rule), scm__class_name(r->cls), n, answered);
         put_examples(s, s->changes, ex, answered);
-        for (j = 0; j < f->n && j < SUMMARY_EXAMPLES; j++) {
-            fputs(j ? ", " : "; values ", s->changes);
-            put_value(s->changes, f->o[j].legacy);
-        }
+        put_observed(s->changes, f, "values", 0);
         fputs(".\n", s->changes);
         set_string(row, "description",
                    "Learnt by scm-shim audit --suggest-mapping: the v3 member "
