@@ -234,6 +234,8 @@ static int parse(int argc, char **argv, cli_config *conf, audit_args *w)
     if (rc == CLI_END && listing_check(&f->list, f->ids_file != NULL || f->nids > 0 ||
                                                      w->log_file != NULL) != CLI_OK)
         return CLI_USAGE;
+    if (rc == CLI_END && w->learn.path == NULL && w->learn.min_observations != 0)
+        return cli_usage_error("audit", "--min-observations goes with --suggest-mapping");
     if (rc == CLI_END && w->log_file != NULL && (f->ids_file != NULL || f->nids > 0))
         return cli_usage_error("audit", "--log takes no certificate IDs");
     if (rc == CLI_END && w->log_file == NULL && f->ids_file == NULL && f->nids == 0 && !f->list.all)

@@ -100,7 +100,8 @@ static const cli_option audit_options[] = {
     {"--concurrency", "N", "certificates in flight, 1 to 256 (default 8)"},
     {"--suggest-mapping", "FILE",
      "also write a table learnt from the pairs seen, and FILE.changes.md with the evidence"},
-    {"--min-observations", "N", "certificates a suggested change needs (default 5)"},
+    {"--min-observations", "N",
+     "certificates a suggested change needs (default 5; with --suggest-mapping)"},
     {NULL, NULL, NULL}};
 
 static const cli_option capture_options[] = {

@@ -56,7 +56,7 @@ struct suggest {
 void suggest_opts_init(suggest_opts *o)
 {
     o->path = NULL;
-    o->min_observations = SUGGEST_MIN_OBSERVATIONS;
+    o->min_observations = 0;
 }
 
 int suggest_option(suggest_opts *o, const char *name, const char *value)
@@ -115,6 +115,8 @@ int suggest_begin(const suggest_opts *o, suggest **out)
     if ((s = calloc(1, sizeof *s)) == NULL)
         return cli_error(CLI_FAIL, "out of memory");
     s->opt = *o;
+    if (s->opt.min_observations == 0)
+        s->opt.min_observations = SUGGEST_MIN_OBSERVATIONS;
     if (scm__map_from_env(&s->loaded, &s->map, &err) != SCM_OK) {
         free(s);
         return cli_error(CLI_USAGE, "%s", err.msg);
