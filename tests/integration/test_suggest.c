@@ -291,6 +291,45 @@ START_TEST(log_with_values_suggests_and_without_is_refused)
 }
 END_TEST
 
+/* A table's values may come from a service's answers: mapping --diff never prints them raw. */
+START_TEST(diff_escapes_control_characters)
+{
+    static const struct {
+        const char *from, *to;
+    } EDITS[] = {
+        {"\"v3\": [\"name\"], \"rule\": \"copy\", \"class\": \"renamed\"",
+         "\"v3\": [\"name\"], \"rule\": \"prefix\", \"affix\": \"\\u001b[2J\", \"class\": "
+         "\"transformed\""},
+        {"[\"OV_SSL_CERT\", \"OV\"]", "[\"OV_SSL_CERT\", \"O\\u0007V\"]"},
+    };
+    char table[320], args[400],
+        *text = tu_read_file(SCM_TEST_DATA_DIR "/../../mapping/mapping.json", NULL), *at;
+    FILE *f;
+    size_t i;
+
+    for (i = 0; i < sizeof EDITS / sizeof EDITS[0]; i++) {
+        char *edited;
+        ck_assert_ptr_nonnull(at = strstr(text, EDITS[i].from));
+        edited = malloc(strlen(text) + strlen(EDITS[i].to) + 1);
+        sprintf(edited, "%.*s%s%s", (int)(at - text), text, EDITS[i].to,
+                at + strlen(EDITS[i].from));
+        free(text);
+        text = edited;
+    }
+    snprintf(table, sizeof table, "%s/controls.json", E.dir);
+    ck_assert_ptr_nonnull(f = fopen(table, "w"));
+    fputs(text, f);
+    fclose(f);
+    free(text);
+    snprintf(args, sizeof args, "mapping --diff %s", table);
+    ck_assert_int_eq(shim(&E, "", args), 0);
+    ck_assert_ptr_nonnull(strstr(out, "affix `` → `\\x1b[2J`"));
+    ck_assert_ptr_nonnull(strstr(out, "`OV_SSL_CERT`→`OV` → `O\\x07V`"));
+    ck_assert_ptr_null(strchr(out, '\x1b'));
+    ck_assert_ptr_null(strchr(out, '\a'));
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("suggest");
@@ -302,6 +341,7 @@ int main(void)
     tcase_add_test(tc, fewer_observations_than_asked_change_nothing);
     tcase_add_test(tc, ambiguous_value_is_reported_not_guessed);
     tcase_add_test(tc, log_with_values_suggests_and_without_is_refused);
+    tcase_add_test(tc, diff_escapes_control_characters);
     suite_add_tcase(s, tc);
     return tu_run(s);
 }
