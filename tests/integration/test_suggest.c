@@ -291,7 +291,8 @@ START_TEST(log_with_values_suggests_and_without_is_refused)
 }
 END_TEST
 
-/* A table's values may come from a service's answers: mapping --diff never prints them raw. */
+/* A table's values may come from a service's answers: mapping and mapping --diff never print
+ * them raw. */
 START_TEST(diff_escapes_control_characters)
 {
     static const struct {
@@ -325,6 +326,13 @@ START_TEST(diff_escapes_control_characters)
     ck_assert_int_eq(shim(&E, "", args), 0);
     ck_assert_ptr_nonnull(strstr(out, "affix `` → `\\x1b[2J`"));
     ck_assert_ptr_nonnull(strstr(out, "`OV_SSL_CERT`→`OV` → `O\\x07V`"));
+    ck_assert_ptr_null(strchr(out, '\x1b'));
+    ck_assert_ptr_null(strchr(out, '\a'));
+    /* ... nor does mapping, printing the table in force. */
+    snprintf(args, sizeof args, "SCM_SHIM_MAPPING=%s", table);
+    ck_assert_int_eq(shim(&E, args, "mapping"), 0);
+    ck_assert_ptr_nonnull(strstr(out, "| prefix `\\x1b[2J` |"));
+    ck_assert_ptr_nonnull(strstr(out, "`OV_SSL_CERT`→`O\\x07V`"));
     ck_assert_ptr_null(strchr(out, '\x1b'));
     ck_assert_ptr_null(strchr(out, '\a'));
 }
