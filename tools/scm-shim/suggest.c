@@ -47,6 +47,7 @@ struct suggest {
     cJSON **members; /* per certificate: the v3 top-level strings, or NULL (a log) */
     size_t ncerts, cap;
     size_t with_values, lacking_values; /* records that differ, with and without values */
+    size_t without_bodies;              /* records without the v3 body (a log's) */
     field_obs f[SCM__FROZEN_COUNT];
     FILE *changes, *unexplained; /* the change list's two sections */
     char *changes_text, *unexplained_text;
@@ -185,6 +186,7 @@ int suggest_add(suggest *s, const char *cert_id, const scm_cmp *fields, const cJ
     }
     c = s->ncerts;
     s->members[c] = v3_members != NULL ? cJSON_Duplicate(v3_members, 1) : NULL;
+    s->without_bodies += v3_members == NULL;
     if ((s->ids[c] = strdup(cert_id)) == NULL)
         return -1;
     s->ncerts++;
@@ -651,6 +653,25 @@ static void report_mismatches(suggest *s, const field_obs *f, const scm_map_row 
     fputs("; no rule found.\n", s->unexplained);
 }
 
+/*
+ * Whether f was seen in only some of the certificates it was compared in, from a log (said): a
+ * log holds values only where a field differed, so where it matched nothing says which v3 value
+ * gave which legacy one, and a change learnt from the rest could break those certificates.
+ */
+static int partly_seen(suggest *s, field_obs *f, const scm_map_row *r)
+{
+    size_t seen = distinct_certs(f, NULL, NULL, NULL);
+    if (s->without_bodies == 0 || seen == 0 || seen >= f->compared)
+        return 0;
+    fprintf(s->unexplained,
+            "- `%s`: the log holds its values in %zu of the %zu certificates compared (only "
+            "where it differed); a change could break the others: not changed (audit the "
+            "certificates instead).\n",
+            r->field->name, seen, f->compared);
+    f->noted = 1;
+    return 1;
+}
+
 static int learn(suggest *s, cJSON *doc)
 {
     size_t i;
@@ -659,7 +680,7 @@ static int learn(suggest *s, cJSON *doc)
         field_obs *f = &s->f[SCM__FROZEN_INDEX(r->field)];
         cJSON *row = row_json(doc, r->field->name);
         /* Only string fields have values a rule could be learnt from. */
-        if (row != NULL && r->field->type == SCM_FT_STRING) {
+        if (row != NULL && r->field->type == SCM_FT_STRING && !partly_seen(s, f, r)) {
             if (r->cls == SCM_CLASS_MISSING || r->cls == SCM_CLASS_LOSSY)
                 learn_source(s, f, r, row);
             else if (r->rule == SCM_RULE_ENUM && learn_enum(s, f, r, row) != 0)
