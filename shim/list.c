@@ -196,10 +196,18 @@ static int list_pages(scm_client *c, const scm_list_filter *f, id_list *l, scm_a
         query[nquery++] = (scm_kv){"enterprise_project_id", f->enterprise_project_id};
     snprintf(limit_s, sizeof limit_s, "%zu", limit);
     for (page = 0; page < bound; page++) {
+        size_t before = l->n;
         snprintf(offset_s, sizeof offset_s, "%zu", offset);
         if (fetch_page(c, query, nquery, a) != SCM_OK ||
             read_page(a, l, limit, &items, total_count) != SCM_OK)
             return a->rc;
+        /* A full page of certificates listed already: the service does not page by offset, and
+         * asking on would only repeat it up to the bound. */
+        if (page > 0 && items == limit && l->n == before)
+            return a->rc = scm__fail_status(&a->err, SCM__ERR_PARSE, SCM_E_PARSE, a->resp->status,
+                                            "the list page at offset %zu repeats certificates "
+                                            "listed before: the service ignores offset",
+                                            offset);
         if (f->progress != NULL)
             f->progress(l->n, *total_count, f->ctx);
         offset += items;

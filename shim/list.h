@@ -32,7 +32,8 @@ typedef struct scm_list_filter {
  * Lists the certificates f selects (f may be NULL), page after page, each page retried as a
  * query is (SCM_SHIM_RETRIES) within the client's timeout: offset is the number of certificates
  * skipped, and a page shorter than asked, an empty page or an offset reaching the last page's
- * total_count ends it; past the first page's total_count / limit + SCM_LIST_PAGE_MARGIN pages
+ * total_count ends it; past the first page's total_count / limit + SCM_LIST_PAGE_MARGIN pages,
+ * or at a full page (not the first) of certificates listed already (a service ignoring offset),
  * the listing fails (SCM_E_PARSE) rather than run on. IDs are kept once each, in the order
  * first listed (a certificate added or removed meanwhile shifts the pages: a repeat is dropped);
  * an item without a valid ID is skipped with a warning. On SCM_OK *ids (n of them, each and the

@@ -229,23 +229,81 @@ static int shim(const emu *e, const char *args, const char *redirect, char *out,
 
 START_TEST(audit_all_says_what_it_found_against_total_count)
 {
-    static const char *const args[] = {"--list-change", "add:" FIRST ":1", NULL};
     char out[8192];
-    emu m;
 
     ck_assert_int_eq(shim(&E, "audit --all", ERR, out, sizeof out), 0);
     ck_assert_str_eq(out, "listed 16 certificates (total_count 16)\n");
     ck_assert_int_eq(shim(&E, "audit --all --status ISSUED", OUT, out, sizeof out), 0);
     ck_assert_ptr_nonnull(strstr(out, "\n3 certificates, 3 compared"));
+}
+END_TEST
+
+/*
+ * The account changing while --all pages through it (CHANGES): what was listed is audited or
+ * captured, but a listing that may have missed a certificate never ends in exit status 0:
+ * audit 3 (not every certificate compared), capture 1. FIRST removed leaves the counts equal
+ * (15 and 15) and still skips one: the changed total_count gives it away.
+ */
+static const struct {
+    const char *change, *count_line;
+} CHANGED_RUNS[] = {
+    {"add:" FIRST ":1", "listed 15 certificates (total_count 16: they differ; the account changed "
+                        "while it was listed, or the service counts otherwise)\n"},
+    {"remove:" FIRST ":1", "listed 15 certificates (total_count 15, 16 on the first page: the "
+                           "account changed while it was listed)\n"},
+};
+
+START_TEST(a_listing_that_changed_is_not_a_success)
+{
+    const char *const args[] = {"--list-change", CHANGED_RUNS[_i].change, NULL};
+    char out[8192];
+    emu m;
 
     ck_assert_int_eq(emu_start(&m, NULL, args), 0);
     /* One run: the listing changes once. */
-    ck_assert_int_eq(shim(&m, "audit --all --page-size 10", BOTH, out, sizeof out), 0);
-    ck_assert_ptr_nonnull(strstr(out, "listed 15 certificates (total_count 16: they differ; the "
-                                      "account changed while it was listed, or the service "
-                                      "counts otherwise)\n"));
+    ck_assert_int_eq(shim(&m, "audit --all --page-size 10", BOTH, out, sizeof out), 3);
+    ck_assert_ptr_nonnull(strstr(out, CHANGED_RUNS[_i].count_line));
+    ck_assert_ptr_nonnull(strstr(out, "scm-shim: the listing may have missed certificates: the "
+                                      "run counts as incomplete"));
     ck_assert_ptr_nonnull(strstr(out, "\n15 certificates, 15 compared"));
     emu_stop(&m);
+
+    ck_assert_int_eq(emu_start(&m, NULL, args), 0);
+    ck_assert_int_eq(shim(&m, "capture --all --page-size 10", BOTH, out, sizeof out), 1);
+    ck_assert_ptr_nonnull(strstr(out, CHANGED_RUNS[_i].count_line));
+    ck_assert_ptr_nonnull(strstr(out, "captured 15 certificates, 0 failed\n"));
+    emu_stop(&m);
+}
+END_TEST
+
+/* On a terminal the listing shows "listed i/N" after each page; elsewhere only the count line
+ * (above). script(1) gives the command a terminal. */
+START_TEST(audit_all_shows_progress_on_a_terminal)
+{
+    char cmd[2048], out[16384];
+    snprintf(cmd, sizeof cmd,
+             "env SCM_ENDPOINT=%s SCM_PROJECT_ID=%s SCM_AK=%s SCM_SK=%s script -qec '%s audit "
+             "--all --page-size 10' /dev/null </dev/null",
+             E.url, EMU_PROJECT_ID, EMU_AK, EMU_SK, SCM_SHIM_CLI);
+    ck_assert_int_eq(it_run(cmd, out, sizeof out), 0);
+    ck_assert_msg(strstr(out, "\rlisted 10/16\rlisted 16/16\r\n") != NULL, "%s", out);
+    ck_assert_ptr_nonnull(strstr(out, "listed 16 certificates (total_count 16)"));
+}
+END_TEST
+
+/* capture --all checks its store before it lists: a store it cannot use costs no request. */
+START_TEST(capture_all_with_an_unusable_store_fails_before_listing)
+{
+    char cmd[2048], out[8192];
+    int before = list_requests(&E);
+    snprintf(cmd, sizeof cmd,
+             "env SCM_ENDPOINT=%s SCM_PROJECT_ID=%s SCM_AK=%s SCM_SK=%s "
+             "SCM_SHIM_CAPTURE=%s/no-such-dir/c.db %s capture --all 2>&1",
+             E.url, EMU_PROJECT_ID, EMU_AK, EMU_SK, E.dir, SCM_SHIM_CLI);
+    ck_assert_int_eq(it_run(cmd, out, sizeof out), 2);
+    ck_assert_ptr_nonnull(strstr(out, "the store cannot be used; nothing captured\n"));
+    ck_assert_ptr_null(strstr(out, "listed"));
+    ck_assert_int_eq(list_requests(&E), before);
 }
 END_TEST
 
@@ -290,6 +348,10 @@ int main(void)
     tcase_add_test(tc, a_503_page_is_retried);
     tcase_add_test(tc, a_page_that_is_not_json_fails);
     tcase_add_test(tc, audit_all_says_what_it_found_against_total_count);
+    tcase_add_loop_test(tc, a_listing_that_changed_is_not_a_success, 0,
+                        (int)(sizeof CHANGED_RUNS / sizeof CHANGED_RUNS[0]));
+    tcase_add_test(tc, audit_all_shows_progress_on_a_terminal);
+    tcase_add_test(tc, capture_all_with_an_unusable_store_fails_before_listing);
     tcase_add_test(tc, audit_that_cannot_list_fails);
     tcase_add_test(tc, capture_all_captures_what_is_listed);
     suite_add_tcase(s, tc);

@@ -1,10 +1,11 @@
 /*
  * test_convert.c - the conversion engine, data-driven: every fixture pair (v3.json rebuilt and
- * compared with legacy.json member by member), every tests/data/convert-cases folder, the
- * legacy identity table, reports and class names, and the strict parse's byte verdicts at every
- * offset of its 8-byte fast path.
- * owns: tests of convert.c, details.c, report.c, public.c; must not: load tables by hand
- * (test_mapping.c).
+ * compared with legacy.json member by member), every tests/data/convert-cases folder (with
+ * the built-in table, or the table its "table_edits" make of it), the legacy identity table,
+ * reports and class names, and the strict parse's byte verdicts at every offset of its 8-byte
+ * fast path.
+ * owns: tests of convert.c, details.c, report.c, public.c; must not: test the table loader's
+ * checks (test_mapping.c).
  */
 #include "details.h"
 #include "fixtures.h"
@@ -139,27 +140,64 @@ END_TEST
  * Each field's class as the table says it: a converted report (no capture store here) classes
  * every field so, and the cases do not copy the table's class column.
  */
-static cJSON *table_classes(void)
+static cJSON *table_classes(const scm_map *map)
 {
     cJSON *o = cJSON_CreateObject();
     size_t i;
-    for (i = 0; i < scm__map_builtin.nrows; i++)
-        cJSON_AddStringToObject(o, scm__map_builtin.rows[i].field->name,
-                                scm__class_name(scm__map_builtin.rows[i].cls));
+    for (i = 0; i < map->nrows; i++)
+        cJSON_AddStringToObject(o, map->rows[i].field->name, scm__class_name(map->rows[i].cls));
     return o;
+}
+
+/*
+ * A case's "table_edits", [[from, to], ...], each the first `from` of the built-in table's text
+ * replaced by `to`, written to path (a mkstemp template) as the case's SCM_SHIM_MAPPING and
+ * loaded into *map; without them *map is the built-in table (path untouched).
+ */
+static void case_table(const cJSON *edits, char *path, scm_map *map)
+{
+    char *text, *at, *edited;
+    const cJSON *e;
+    scm_error err;
+    FILE *f;
+    if (edits == NULL) {
+        *map = scm__map_builtin;
+        return;
+    }
+    text = tu_read_file(SCM_MAPPING_JSON, NULL);
+    cJSON_ArrayForEach(e, edits)
+    {
+        const char *from = cJSON_GetArrayItem(e, 0)->valuestring;
+        const char *to = cJSON_GetArrayItem(e, 1)->valuestring;
+        ck_assert_msg((at = strstr(text, from)) != NULL, "'%s' not in the table", from);
+        edited = malloc(strlen(text) - strlen(from) + strlen(to) + 1);
+        sprintf(edited, "%.*s%s%s", (int)(at - text), text, to, at + strlen(from));
+        free(text);
+        text = edited;
+    }
+    ck_assert_ptr_nonnull(f = fdopen(mkstemp(path), "w"));
+    fputs(text, f);
+    fclose(f);
+    free(text);
+    ck_assert_msg(scm__map_load_file(path, map, &err) == SCM_OK, "%s", err.msg);
+    setenv("SCM_SHIM_MAPPING", path, 1);
 }
 
 START_TEST(convert_case)
 {
     size_t len = 0;
     char *v3 = read_in(CASES, names[_i], "v3.json", &len), *out = (char *)1, *rj;
-    char path[512];
+    char path[512], table[] = "/tmp/scmshim-case-map-XXXXXX";
     cJSON *exp, *want, *err, *got_report, *want_sp, *got_sp, *classes;
+    const cJSON *edits;
     scm_shim_report *r = NULL;
+    scm_map map;
     int rc;
 
     snprintf(path, sizeof path, "%s/%s/expected.json", CASES, names[_i]);
     exp = tu_read_json(path);
+    edits = cJSON_GetObjectItemCaseSensitive(exp, "table_edits");
+    case_table(edits, table, &map);
     rc = scm_shim_convert(v3, len, &out, &r);
     err = cJSON_GetObjectItemCaseSensitive(exp, "error");
     if (err != NULL) {
@@ -178,7 +216,7 @@ START_TEST(convert_case)
         got_report = cJSON_Parse(rj);
         ck_assert_str_eq(cJSON_GetObjectItemCaseSensitive(got_report, "backend")->valuestring,
                          "v3");
-        classes = table_classes();
+        classes = table_classes(&map);
         ck_assert_msg(
             cJSON_Compare(classes, cJSON_GetObjectItemCaseSensitive(got_report, "fields"), 1),
             "%s: fields %s", names[_i], rj);
@@ -209,6 +247,11 @@ START_TEST(convert_case)
         scm_free(out);
     }
     scm_shim_report_free(r);
+    if (edits != NULL) {
+        unsetenv("SCM_SHIM_MAPPING");
+        unlink(table);
+        scm__map_free(&map);
+    }
     cJSON_Delete(exp);
     free(v3);
 }

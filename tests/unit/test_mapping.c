@@ -160,6 +160,34 @@ static const struct {
     {"\"legacy\": \"domain_number\", \"type\": \"int\"",
      "\"legacy\": \"domain_number\", \"type\": \"string\"",
      "row domain_number: the legacy field's type is int"},
+    /* The affix column: a string, not empty, on prefix and suffix rows, and on no other rule. */
+    {"\"v3\": [\"name\"], \"rule\": \"copy\"",
+     "\"v3\": [\"name\"], \"rule\": \"prefix\", \"affix\": 7",
+     "row cert_name: a non-empty string \"affix\" goes with rules prefix and suffix, and only with "
+     "them"},
+    {"\"v3\": [\"name\"], \"rule\": \"copy\"",
+     "\"v3\": [\"name\"], \"rule\": \"suffix\", \"affix\": null",
+     "row cert_name: a non-empty string \"affix\" goes with rules prefix and suffix, and only with "
+     "them"},
+    {"\"v3\": [\"name\"], \"rule\": \"copy\"",
+     "\"v3\": [\"name\"], \"rule\": \"prefix\", \"affix\": [\"prod-\"]",
+     "row cert_name: a non-empty string \"affix\" goes with rules prefix and suffix, and only with "
+     "them"},
+    {"\"v3\": [\"brand\"], \"rule\": \"copy\"",
+     "\"v3\": [\"brand\"], \"rule\": \"lower\", \"affix\": \"x\"",
+     "row cert_brand: a non-empty string \"affix\" goes with rules prefix and suffix, and only "
+     "with "
+     "them"},
+    {"\"values\": [[\"ON\", \"on\"]", "\"affix\": \"x\", \"values\": [[\"ON\", \"on\"]",
+     "row push_support: a non-empty string \"affix\" goes with rules prefix and suffix, and only "
+     "with "
+     "them"},
+    {"\"v3\": [\"name\"], \"rule\": \"copy\"",
+     "\"v3\": [\"name\", \"brand\"], \"rule\": \"prefix\", \"affix\": \"x\"",
+     "row cert_name: rule prefix takes 1 v3 member(s)"},
+    {"\"v3\": [\"domain_count\"], \"rule\": \"copy\"",
+     "\"v3\": [\"domain_count\"], \"rule\": \"suffix\", \"affix\": \"x\"",
+     "row domain_number: an int field takes rule copy or missing"},
 };
 
 START_TEST(bad_table_names_the_row)

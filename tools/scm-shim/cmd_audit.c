@@ -234,6 +234,8 @@ static int parse(int argc, char **argv, cli_config *conf, audit_args *w)
     if (rc == CLI_END && listing_check(&f->list, f->ids_file != NULL || f->nids > 0 ||
                                                      w->log_file != NULL) != CLI_OK)
         return CLI_USAGE;
+    if (rc == CLI_END && w->learn.path == NULL && w->learn.min_observations != 0)
+        return cli_usage_error("audit", "--min-observations goes with --suggest-mapping");
     if (rc == CLI_END && w->log_file != NULL && (f->ids_file != NULL || f->nids > 0))
         return cli_usage_error("audit", "--log takes no certificate IDs");
     if (rc == CLI_END && w->log_file == NULL && f->ids_file == NULL && f->nids == 0 && !f->list.all)
@@ -247,9 +249,10 @@ static int run(cli_config *conf, audit_args *w)
     fleet_args *f = &w->fleet;
     summary *sum;
     suggest *sg = NULL;
-    int rc = fleet_args_read(conf, f, CLI_INCOMPLETE);
+    /* The table to learn from is checked before --all pages through the account. */
+    int rc = suggest_begin(&w->learn, &sg);
     if (rc == CLI_OK)
-        rc = suggest_begin(&w->learn, &sg);
+        rc = fleet_args_read(conf, f, CLI_INCOMPLETE);
     if (rc == CLI_OK && (sum = summary_new()) == NULL)
         rc = cli_error(CLI_FAIL, "out of memory");
     if (rc == CLI_OK) {
@@ -258,6 +261,9 @@ static int run(cli_config *conf, audit_args *w)
                  : run_fleet(conf, f->ids, f->nids, f->concurrency, w->out.values, sum, sg);
         if (rc == CLI_OK)
             rc = suggest_finish(sg, summary_finish(sum, &w->out));
+        /* Certificates the listing may have missed were not compared: never a go. */
+        if (rc == CLI_OK && f->list_incomplete)
+            rc = CLI_INCOMPLETE;
         summary_free(sum);
     }
     suggest_free(sg);

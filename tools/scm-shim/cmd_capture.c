@@ -45,8 +45,8 @@ static void capture_one(scm_client *c, size_t i, void *ctx)
     scm_cert_details_free(d);
 }
 
-/* Captures the fleet into store; the exit status. */
-static int capture_fleet(cli_config *conf, const char *store, char **ids, size_t nids,
+/* Captures the fleet into store (open, the caller's); the exit status. */
+static int capture_fleet(cli_config *conf, scm_capture *store, char **ids, size_t nids,
                          int concurrency)
 {
     unsigned char *bad = calloc(nids ? nids : 1, 1);
@@ -62,13 +62,7 @@ static int capture_fleet(cli_config *conf, const char *store, char **ids, size_t
         free(bad);
         return cli_error(CLI_USAGE, "%s", err.msg);
     }
-    /* The store must work before a single certificate is read: it is the whole point. */
-    if ((j.store = scm__capture_open(store, SCM_CAPTURE_WAIT_MS)) == NULL) {
-        scm__map_free(&loaded);
-        free(bad);
-        return cli_error(CLI_USAGE,
-                         "SCM_SHIM_CAPTURE=%s: the store cannot be used; nothing captured", store);
-    }
+    j.store = store;
     unusable = fleet_unusable_ids(ids, nids, bad);
     /* Capturing asks the legacy backend, whichever one the environment selects, unshadowed; this
      * command stores, not the clients. */
@@ -87,7 +81,6 @@ static int capture_fleet(cli_config *conf, const char *store, char **ids, size_t
             rc = CLI_FAIL;
     }
     pthread_mutex_destroy(&j.lock);
-    scm__capture_close(j.store);
     scm__map_free(&loaded);
     free(bad);
     return rc;
@@ -191,13 +184,25 @@ static int run(cli_config *conf, capture_args *w)
 {
     const char *store = getenv("SCM_SHIM_CAPTURE");
     fleet_args *f = &w->fleet;
+    scm_capture *cap;
     int rc;
     if (store == NULL || store[0] == '\0')
         return cli_error(CLI_USAGE, "set SCM_SHIM_CAPTURE to the store's path");
     if (w->action != NULL)
         return maintain(store, w->action, w->purge_id);
+    /* The store must work before a single certificate is read, or even listed: it is the whole
+     * point, and --all may page through a large account first. */
+    if ((cap = scm__capture_open(store, SCM_CAPTURE_WAIT_MS)) == NULL)
+        return cli_error(CLI_USAGE,
+                         "SCM_SHIM_CAPTURE=%s: the store cannot be used; nothing captured", store);
     rc = fleet_args_read(conf, f, CLI_FAIL);
-    return rc == CLI_OK ? capture_fleet(conf, store, f->ids, f->nids, f->concurrency) : rc;
+    if (rc == CLI_OK)
+        rc = capture_fleet(conf, cap, f->ids, f->nids, f->concurrency);
+    /* Certificates the listing may have missed were not captured: not a success. */
+    if (rc == CLI_OK && f->list_incomplete)
+        rc = CLI_FAIL;
+    scm__capture_close(cap);
+    return rc;
 }
 
 int cmd_capture(int argc, char **argv)

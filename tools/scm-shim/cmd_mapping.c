@@ -13,12 +13,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Markdown cell text: '|' would end the cell. */
+/*
+ * Markdown cell text: '|' would end the cell, and a control character (a table may hold what a
+ * service answered: audit --suggest-mapping) is written as \xNN, never raw to a terminal.
+ */
 static void cell(const char *s)
 {
     for (; *s; s++) {
         if (*s == '|')
             fputs("\\|", stdout);
+        else if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            printf("\\x%02x", (unsigned char)*s);
         else
             putchar(*s);
     }
@@ -60,8 +65,13 @@ static void print_markdown(const scm_map *map)
             cell(r->affix);
             putchar('`');
         }
-        for (j = 0; j < r->nvalues; j++)
-            printf("%s`%s`→`%s`", j ? ", " : ": ", r->values[j].from, r->values[j].to);
+        for (j = 0; j < r->nvalues; j++) {
+            printf("%s`", j ? ", " : ": ");
+            cell(r->values[j].from);
+            fputs("`→`", stdout);
+            cell(r->values[j].to);
+            putchar('`');
+        }
         printf(" | %s | ", scm__class_name(r->cls));
         cell(r->description);
         puts(" |");

@@ -105,7 +105,8 @@ static const cli_option audit_options[] = {
     {"--concurrency", "N", "certificates in flight, 1 to 256 (default 8)"},
     {"--suggest-mapping", "FILE",
      "also write a table learnt from the pairs seen, and FILE.changes.md with the evidence"},
-    {"--min-observations", "N", "certificates a suggested change needs (default 5)"},
+    {"--min-observations", "N",
+     "certificates a suggested change needs (default 5; with --suggest-mapping)"},
     {NULL, NULL, NULL}};
 
 static const cli_option capture_options[] = {
@@ -168,8 +169,8 @@ static const cli_command audit_cmd = {
     "counted.\n"
     "Exit status: 0 every certificate compared, no mismatch; 1 a mismatch with\n"
     "--fail-on-mismatch; 2 usage, input or configuration error; 3 not every certificate\n"
-    "could be compared (an error on one side, an unusable ID, a damaged log line, or nothing\n"
-    "to compare).\n",
+    "could be compared (an error on one side, an unusable ID, a damaged log line, an --all\n"
+    "listing that failed or may have missed certificates, or nothing to compare).\n",
     audit_options,
     CLI_USES_CLIENT | CLI_USES_SUMMARY | CLI_USES_LOG};
 
@@ -205,9 +206,10 @@ static const cli_command capture_cmd = {
     "store named by SCM_SHIM_CAPTURE, the fields v3 cannot supply (the table's missing and\n"
     "lossy fields, and what it held under older tables: personal data). A certificate\n"
     "counts as captured only once its values are in the store.\n"
-    "Exit status: 0 every certificate captured; 1 some could not be read or stored, or\n"
-    "an ID was unusable; 2 usage or configuration error (a store that cannot be opened\n"
-    "included).\n",
+    "Exit status: 0 every certificate captured; 1 some could not be read or stored, an ID\n"
+    "was unusable, or the --all listing failed or may have missed certificates; 2 usage or\n"
+    "configuration error (a store that cannot be opened included, checked before --all\n"
+    "lists).\n",
     capture_options,
     CLI_USES_CLIENT | CLI_USES_CAPTURE | CLI_USES_LOG};
 

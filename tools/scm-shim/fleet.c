@@ -175,7 +175,7 @@ int fleet_parse(const char *command, int argc, char **argv, cli_config *conf, fl
 int fleet_args_read(const cli_config *conf, fleet_args *f, int list_failed)
 {
     if (f->list.all)
-        return listing_ids(conf, &f->list, list_failed, &f->ids, &f->nids);
+        return listing_ids(conf, &f->list, list_failed, &f->ids, &f->nids, &f->list_incomplete);
     return f->ids_file != NULL ? fleet_read_ids(f->ids_file, &f->ids, &f->nids) : CLI_OK;
 }
 

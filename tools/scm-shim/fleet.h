@@ -34,13 +34,14 @@ typedef struct fleet_args {
     const char *ids_file; /* --ids FILE */
     char **ids;           /* the CERT_ID operands, copied, then the file's */
     size_t nids;
-    int concurrency;   /* --concurrency N */
-    listing_opts list; /* --all and its filters: the IDs from v3 ListCertificates */
+    int concurrency;     /* --concurrency N */
+    listing_opts list;   /* --all and its filters: the IDs from v3 ListCertificates */
+    int list_incomplete; /* the listing may have missed certificates (listing_ids) */
 } fleet_args;
 
 #define FLEET_ARGS_INIT                                                                            \
     {                                                                                              \
-        NULL, NULL, 0, 8, LISTING_OPTS_INIT                                                        \
+        NULL, NULL, 0, 8, LISTING_OPTS_INIT, 0                                                     \
     }
 
 /* A fleet command's own options: CLI_TAKEN, CLI_NOT_OURS, or the exit status (said). */
@@ -56,7 +57,8 @@ int fleet_parse(const char *command, int argc, char **argv, cli_config *conf, fl
 /*
  * Adds --ids' file to the IDs, or with --all every certificate v3 lists (on a client made from
  * conf), once the command line is read whole; CLI_OK, or said: CLI_USAGE, or list_failed when
- * the listing could not be read.
+ * the listing could not be read. f->list_incomplete says whether the listing may have missed
+ * certificates: the command must then not exit 0.
  */
 int fleet_args_read(const cli_config *conf, fleet_args *f, int list_failed);
 void fleet_args_free(fleet_args *f);

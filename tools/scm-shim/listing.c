@@ -40,32 +40,45 @@ int listing_check(const listing_opts *o, int has_others)
     return CLI_OK;
 }
 
-/* "listed i/N" over itself, after each page. */
+/* What the pages said of the account while they were read. */
+typedef struct paging {
+    int shown;          /* "listed i/N" on a terminal */
+    size_t pages;       /* pages read so far */
+    size_t first_total; /* the first page's total_count */
+    int total_changed;  /* a later page's total_count differed from it */
+} paging;
+
+/* After each page: the total_count kept track of, and "listed i/N" over itself on a terminal. */
 static void progress(size_t found, size_t total_count, void *ctx)
 {
-    (void)ctx;
-    fprintf(stderr, "\rlisted %zu/%zu", found, total_count);
+    paging *p = ctx;
+    if (p->pages++ == 0)
+        p->first_total = total_count;
+    else if (total_count != p->first_total)
+        p->total_changed = 1;
+    if (p->shown)
+        fprintf(stderr, "\rlisted %zu/%zu", found, total_count);
 }
 
 int listing_ids(const cli_config *conf, const listing_opts *o, int fail_status, char ***ids,
-                size_t *n)
+                size_t *n, int *incomplete)
 {
-    scm_list_filter f = {o->status, o->enterprise_project_id, o->page_size, NULL, NULL};
+    paging p = {isatty(2), 0, 0, 0};
+    scm_list_filter f = {o->status, o->enterprise_project_id, o->page_size, progress, &p};
     cli_config quiet = *conf;
     char **found = NULL, **grown;
     size_t nfound = 0, total = 0, k;
     scm_client *c;
     int rc;
 
+    *incomplete = 0;
     /* Listing is neither a query to shadow nor one to capture. */
     quiet.opts.shadow = 0;
     quiet.opts.capture = "";
     if ((c = cli_client_new(&quiet)) == NULL)
         return CLI_USAGE;
-    if (isatty(2))
-        f.progress = progress;
     rc = scm__client_list(c, &f, &found, &nfound, &total);
-    if (f.progress != NULL)
+    if (p.shown && p.pages > 0)
         fputc('\n', stderr);
     if (rc != SCM_OK) {
         rc = cli_error(rc == SCM_E_INVALID_PARAM ? CLI_USAGE : fail_status,
@@ -74,13 +87,26 @@ int listing_ids(const cli_config *conf, const listing_opts *o, int fail_status, 
         return rc;
     }
     scm_client_free(c);
-    if (nfound == total)
-        fprintf(stderr, "listed %zu certificates (total_count %zu)\n", nfound, total);
-    else
+    if (nfound != total)
         fprintf(stderr,
                 "listed %zu certificates (total_count %zu: they differ; the account changed "
                 "while it was listed, or the service counts otherwise)\n",
                 nfound, total);
+    else if (p.total_changed)
+        fprintf(stderr,
+                "listed %zu certificates (total_count %zu, %zu on the first page: the account "
+                "changed while it was listed)\n",
+                nfound, total, p.first_total);
+    else
+        fprintf(stderr, "listed %zu certificates (total_count %zu)\n", nfound, total);
+    /* Offset paging over a changing account shifts the pages: one added before the offset
+     * repeats an item, one removed skips one nobody saw. Either way certificates may be missing,
+     * and a run that may not have seen every certificate must not look like a complete one. */
+    if (nfound != total || p.total_changed) {
+        *incomplete = 1;
+        cli_error(CLI_FAIL, "the listing may have missed certificates: the run counts as "
+                            "incomplete (run it again to list the account at rest)");
+    }
     grown = realloc(*ids, (*n + nfound + 1) * sizeof *grown);
     if (grown != NULL) {
         *ids = grown;

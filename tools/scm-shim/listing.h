@@ -34,10 +34,12 @@ int listing_check(const listing_opts *o, int has_others);
 /*
  * Appends the ID of every certificate the listing finds to *ids (*n of them), on a client made
  * from conf; "listed i/N" on stderr while it runs when stderr is a terminal, then always the
- * line "listed N certificates (total_count M)" (saying so when they differ). Returns CLI_OK,
- * CLI_USAGE (configuration, said) or fail_status when the list could not be read (said).
+ * line "listed N certificates (total_count M)", saying so when N and M differ or total_count
+ * changed from page to page. *incomplete is then 1 (said on stderr): the account changed while
+ * it was paged, or the service miscounts, so certificates may be missing from the list. Returns
+ * CLI_OK, CLI_USAGE (configuration, said) or fail_status when the list could not be read (said).
  */
 int listing_ids(const cli_config *conf, const listing_opts *o, int fail_status, char ***ids,
-                size_t *n);
+                size_t *n, int *incomplete);
 
 #endif

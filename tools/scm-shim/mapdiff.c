@@ -6,9 +6,23 @@
 #include "mapdiff.h"
 
 #include "cli.h"
+#include "log.h"
 #include "maptable.h"
 
 #include <string.h>
+
+/* Room for one value as printed, escaped. */
+#define SHOWN_MAX 160
+
+/*
+ * v with its control characters as \xNN, in buf: a table's values may have been learnt from a
+ * service's answers (audit --suggest-mapping), and never reach a terminal raw.
+ */
+static const char *shown(char *buf, const char *v)
+{
+    scm__log_escape(buf, SHOWN_MAX, v);
+    return buf;
+}
 
 /* A row's sources as the markdown table writes them: "a, b or c", "–" for none. */
 static void sources(const scm_map_row *r, char *out, size_t n)
@@ -47,7 +61,7 @@ static void sep(const scm_map_row *r, int *said)
 /* Prints what differs in b against a; returns 1 when something does. */
 static int diff_row(const scm_map_row *a, const scm_map_row *b)
 {
-    char sa[256], sb[256];
+    char sa[256], sb[256], e1[SHOWN_MAX], e2[SHOWN_MAX], e3[SHOWN_MAX];
     const char *to;
     size_t j;
     int said = 0;
@@ -64,7 +78,8 @@ static int diff_row(const scm_map_row *a, const scm_map_row *b)
     if ((a->affix == NULL) != (b->affix == NULL) ||
         (a->affix != NULL && strcmp(a->affix, b->affix) != 0)) {
         sep(a, &said);
-        printf("affix `%s` → `%s`", a->affix ? a->affix : "", b->affix ? b->affix : "");
+        printf("affix `%s` → `%s`", shown(e1, a->affix ? a->affix : ""),
+               shown(e2, b->affix ? b->affix : ""));
     }
     if (a->cls != b->cls) {
         sep(a, &said);
@@ -74,13 +89,13 @@ static int diff_row(const scm_map_row *a, const scm_map_row *b)
         if ((to = pair_to(b, a->values[j].from)) != NULL && strcmp(to, a->values[j].to) == 0)
             continue;
         sep(a, &said);
-        printf("`%s`→`%s` → %s%s%s", a->values[j].from, a->values[j].to, to ? "`" : "",
-               to ? to : "no pair", to ? "`" : "");
+        printf("`%s`→`%s` → %s%s%s", shown(e1, a->values[j].from), shown(e2, a->values[j].to),
+               to ? "`" : "", to ? shown(e3, to) : "no pair", to ? "`" : "");
     }
     for (j = 0; j < b->nvalues; j++)
         if (pair_to(a, b->values[j].from) == NULL) {
             sep(a, &said);
-            printf("new pair `%s`→`%s`", b->values[j].from, b->values[j].to);
+            printf("new pair `%s`→`%s`", shown(e1, b->values[j].from), shown(e2, b->values[j].to));
         }
     if (strcmp(a->description, b->description) != 0) {
         sep(a, &said);

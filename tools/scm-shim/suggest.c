@@ -47,6 +47,7 @@ struct suggest {
     cJSON **members; /* per certificate: the v3 top-level strings, or NULL (a log) */
     size_t ncerts, cap;
     size_t with_values, lacking_values; /* records that differ, with and without values */
+    size_t without_bodies;              /* records without the v3 body (a log's) */
     field_obs f[SCM__FROZEN_COUNT];
     FILE *changes, *unexplained; /* the change list's two sections */
     char *changes_text, *unexplained_text;
@@ -56,7 +57,7 @@ struct suggest {
 void suggest_opts_init(suggest_opts *o)
 {
     o->path = NULL;
-    o->min_observations = SUGGEST_MIN_OBSERVATIONS;
+    o->min_observations = 0;
 }
 
 int suggest_option(suggest_opts *o, const char *name, const char *value)
@@ -115,6 +116,8 @@ int suggest_begin(const suggest_opts *o, suggest **out)
     if ((s = calloc(1, sizeof *s)) == NULL)
         return cli_error(CLI_FAIL, "out of memory");
     s->opt = *o;
+    if (s->opt.min_observations == 0)
+        s->opt.min_observations = SUGGEST_MIN_OBSERVATIONS;
     if (scm__map_from_env(&s->loaded, &s->map, &err) != SCM_OK) {
         free(s);
         return cli_error(CLI_USAGE, "%s", err.msg);
@@ -183,6 +186,7 @@ int suggest_add(suggest *s, const char *cert_id, const scm_cmp *fields, const cJ
     }
     c = s->ncerts;
     s->members[c] = v3_members != NULL ? cJSON_Duplicate(v3_members, 1) : NULL;
+    s->without_bodies += v3_members == NULL;
     if ((s->ids[c] = strdup(cert_id)) == NULL)
         return -1;
     s->ncerts++;
@@ -219,6 +223,33 @@ static void put_examples(const suggest *s, FILE *out, const size_t *ex, size_t n
     size_t k;
     for (k = 0; k < n && k < SUMMARY_EXAMPLES; k++)
         fprintf(out, "%s%s", k ? ", " : ", e.g. ", s->ids[ex[k]]);
+}
+
+/* Whether observation k repeats an earlier one of f (its legacy value, and v3's when with_v3). */
+static int seen_before(const field_obs *f, size_t k, int with_v3)
+{
+    size_t j;
+    for (j = 0; j < k; j++)
+        if (strcmp(f->o[j].legacy, f->o[k].legacy) == 0 &&
+            (!with_v3 || strcmp(f->o[j].v3, f->o[k].v3) == 0))
+            return 1;
+    return 0;
+}
+
+/* "; <label> A → B, ..." (or "; <label> B, ..." without v3): a few distinct observations. */
+static void put_observed(FILE *out, const field_obs *f, const char *label, int with_v3)
+{
+    size_t k, shown = 0;
+    for (k = 0; k < f->n && shown < SUMMARY_EXAMPLES; k++) {
+        if (seen_before(f, k, with_v3))
+            continue;
+        fprintf(out, shown++ ? ", " : "; %s ", label);
+        if (with_v3) {
+            put_value(out, f->o[k].v3);
+            fputs(" → ", out);
+        }
+        put_value(out, f->o[k].legacy);
+    }
 }
 
 /* Certificates among a field's observations (each cert's pairs are adjacent). */
@@ -488,7 +519,7 @@ static scm_rule fitting_rule(const field_obs *f, char **affix)
 
 static void learn_copy(suggest *s, field_obs *f, const scm_map_row *r, cJSON *row)
 {
-    size_t ex[SUMMARY_EXAMPLES], n = distinct_certs(f, differs, NULL, ex), j;
+    size_t ex[SUMMARY_EXAMPLES], n = distinct_certs(f, differs, NULL, ex);
     char *affix;
     scm_rule rule;
     if (n == 0 || (rule = fitting_rule(f, &affix)) == SCM_RULE_COUNT_)
@@ -517,12 +548,7 @@ static void learn_copy(suggest *s, field_obs *f, const scm_map_row *r, cJSON *ro
     }
     fprintf(s->changes, " (class transformed): %zu certificates", n);
     put_examples(s, s->changes, ex, n);
-    for (j = 0; j < f->n && j < SUMMARY_EXAMPLES; j++) {
-        fputs(j ? ", " : "; pairs ", s->changes);
-        put_value(s->changes, f->o[j].v3);
-        fputs(" → ", s->changes);
-        put_value(s->changes, f->o[j].legacy);
-    }
+    put_observed(s->changes, f, "pairs", 1);
     fputs(".\n", s->changes);
     s->nchanges++;
     f->mismatches = 0;
@@ -589,10 +615,7 @@ static void learn_source(suggest *s, field_obs *f, const scm_map_row *r, cJSON *
                 cJSON_GetObjectItemCaseSensitive(row, "class")->valuestring,
                 scm__rule_name(r->rule), scm__class_name(r->cls), n, answered);
         put_examples(s, s->changes, ex, answered);
-        for (j = 0; j < f->n && j < SUMMARY_EXAMPLES; j++) {
-            fputs(j ? ", " : "; values ", s->changes);
-            put_value(s->changes, f->o[j].legacy);
-        }
+        put_observed(s->changes, f, "values", 0);
         fputs(".\n", s->changes);
         set_string(row, "description",
                    "Learnt by scm-shim audit --suggest-mapping: the v3 member "
@@ -630,6 +653,25 @@ static void report_mismatches(suggest *s, const field_obs *f, const scm_map_row 
     fputs("; no rule found.\n", s->unexplained);
 }
 
+/*
+ * Whether f was seen in only some of the certificates it was compared in, from a log (said): a
+ * log holds values only where a field differed, so where it matched nothing says which v3 value
+ * gave which legacy one, and a change learnt from the rest could break those certificates.
+ */
+static int partly_seen(suggest *s, field_obs *f, const scm_map_row *r)
+{
+    size_t seen = distinct_certs(f, NULL, NULL, NULL);
+    if (s->without_bodies == 0 || seen == 0 || seen >= f->compared)
+        return 0;
+    fprintf(s->unexplained,
+            "- `%s`: the log holds its values in %zu of the %zu certificates compared (only "
+            "where it differed); a change could break the others: not changed (audit the "
+            "certificates instead).\n",
+            r->field->name, seen, f->compared);
+    f->noted = 1;
+    return 1;
+}
+
 static int learn(suggest *s, cJSON *doc)
 {
     size_t i;
@@ -638,7 +680,7 @@ static int learn(suggest *s, cJSON *doc)
         field_obs *f = &s->f[SCM__FROZEN_INDEX(r->field)];
         cJSON *row = row_json(doc, r->field->name);
         /* Only string fields have values a rule could be learnt from. */
-        if (row != NULL && r->field->type == SCM_FT_STRING) {
+        if (row != NULL && r->field->type == SCM_FT_STRING && !partly_seen(s, f, r)) {
             if (r->cls == SCM_CLASS_MISSING || r->cls == SCM_CLASS_LOSSY)
                 learn_source(s, f, r, row);
             else if (r->rule == SCM_RULE_ENUM && learn_enum(s, f, r, row) != 0)

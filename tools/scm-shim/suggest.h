@@ -15,7 +15,8 @@
 
 typedef struct suggest_opts {
     const char *path;      /* --suggest-mapping FILE, or NULL: no suggestion */
-    long min_observations; /* --min-observations N: no change on fewer certificates */
+    long min_observations; /* --min-observations N: no change on fewer certificates; 0: not
+                              given (SUGGEST_MIN_OBSERVATIONS) */
 } suggest_opts;
 
 void suggest_opts_init(suggest_opts *o);
