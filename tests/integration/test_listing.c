@@ -282,7 +282,7 @@ START_TEST(audit_all_shows_progress_on_a_terminal)
 {
     char cmd[2048], out[16384];
     snprintf(cmd, sizeof cmd,
-             "env SCM_ENDPOINT=%s SCM_PROJECT_ID=%s SCM_AK=%s SCM_SK=%s script -qec '%s audit "
+             "env SCM_ENDPOINT=%s SCM_PROJECT_ID=%s HUAWEICLOUD_SDK_AK=%s HUAWEICLOUD_SDK_SK=%s script -qec '%s audit "
              "--all --page-size 10' /dev/null </dev/null",
              E.url, EMU_PROJECT_ID, EMU_AK, EMU_SK, SCM_SHIM_CLI);
     ck_assert_int_eq(it_run(cmd, out, sizeof out), 0);
@@ -297,7 +297,7 @@ START_TEST(capture_all_with_an_unusable_store_fails_before_listing)
     char cmd[2048], out[8192];
     int before = list_requests(&E);
     snprintf(cmd, sizeof cmd,
-             "env SCM_ENDPOINT=%s SCM_PROJECT_ID=%s SCM_AK=%s SCM_SK=%s "
+             "env SCM_ENDPOINT=%s SCM_PROJECT_ID=%s HUAWEICLOUD_SDK_AK=%s HUAWEICLOUD_SDK_SK=%s "
              "SCM_SHIM_CAPTURE=%s/no-such-dir/c.db %s capture --all 2>&1",
              E.url, EMU_PROJECT_ID, EMU_AK, EMU_SK, E.dir, SCM_SHIM_CLI);
     ck_assert_int_eq(it_run(cmd, out, sizeof out), 2);
