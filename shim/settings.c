@@ -8,6 +8,7 @@
 #include "settings.h"
 
 #include "backend.h"
+#include "fallback.h"
 #include "regions.h"
 #include "url.h"
 
@@ -482,6 +483,7 @@ int scm__settings_init(scm_settings *s, const scm_config *config,
     if (s->timeout_ms > SCM_MAX_TIMEOUT_MS)
         s->timeout_ms = SCM_MAX_TIMEOUT_MS;
     if ((rc = read_backend(&s->backend, opt->backend, err)) != 0 ||
+        (rc = scm__fallback_settings(s, opt, err)) != 0 ||
         (rc = read_flag("SCM_SHIM_ANNOTATE", opt->annotate, "annotate", &s->annotate, err)) != 0 ||
         (rc = read_shadow(s, opt, err)) != 0 || (rc = read_transport(s, opt, err)) != 0 ||
         (rc = read_endpoint(s, SCM_BACKEND_V3, config->endpoint, opt, err)) != 0 ||
@@ -508,6 +510,7 @@ void scm__settings_free(scm_settings *s)
     free(s->ca_file);
     free(s->capture);
     free(s->region_override);
+    free(s->backend_file);
     free(s->ak);
     free_secret(&s->sk);
     free_secret(&s->security_token);

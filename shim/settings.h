@@ -46,6 +46,12 @@ typedef struct scm_settings {
     char *ca_file;           /* SCM_SHIM_CA_FILE: extra trusted CAs, or NULL */
     char *capture;           /* SCM_SHIM_CAPTURE: the capture store's path, or NULL */
     char *region_override;   /* HUAWEICLOUD_SDK_REGION_SCM_<REGION>'s endpoint, or NULL */
+    /* Switch day (fallback.c reads these): */
+    int backend_from;         /* where backend came from: scm_backend_origin */
+    int fallback;             /* SCM_SHIM_FALLBACK: scm_fallback_mode */
+    int breaker_failures;     /* SCM_SHIM_BREAKER_FAILURES */
+    long breaker_cooldown_ms; /* SCM_SHIM_BREAKER_COOLDOWN_MS */
+    char *backend_file;       /* SCM_SHIM_BACKEND_FILE: path, or NULL */
 } scm_settings;
 
 #define SCM_DEFAULT_RETRIES 3
