@@ -27,10 +27,10 @@ typedef struct scm_backend_file {
     long interval_ms; /* SCM_BACKEND_FILE_INTERVAL_MS; a test may shorten it */
     long checked_at;  /* scm__now_ms of the last look; meaningful once looked is set */
     int looked;
-    int known;     /* the identity below is the file's when last read (or found unusable) */
-    dev_t dev;     /* ... */
-    ino_t ino;     /* ... */
-    off_t size;    /* ... */
+    int known;  /* the identity below is the file's when last read (or found unusable) */
+    dev_t dev;  /* ... */
+    ino_t ino;  /* ... */
+    off_t size; /* ... */
     struct timespec mtime;
     int warned; /* the failure last warned about (an errno; -1 a bad value), 0: none */
 } scm_backend_file;

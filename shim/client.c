@@ -280,6 +280,9 @@ static int report(scm_client *c, query *q)
             served->rc = scm__fail(&served->err, SCM__ERR_NOMEM, NULL);
         else
             scm__report_set_fallback(c->last_report, scm__served_how_name(q->how));
+        /* The object's own report too: the legacy backend's is not the client's. */
+        if (d != NULL)
+            scm__report_set_fallback(scm__details_report(d), scm__served_how_name(q->how));
     }
     if (served->rc != SCM_OK)
         c->err = served->err;

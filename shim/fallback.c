@@ -69,7 +69,7 @@ int scm__fallback_settings(scm_settings *s, const scm_shim_client_options *o, sc
     long failures = SCM_DEFAULT_BREAKER_FAILURES;
     int i, rc;
 
-    s->backend_from = o->backend != NULL     ? SCM_ORIGIN_OPTIONS
+    s->backend_from = o->backend != NULL        ? SCM_ORIGIN_OPTIONS
                       : var("SCM_SHIM_BACKEND") ? SCM_ORIGIN_ENV
                                                 : SCM_ORIGIN_DEFAULT;
     s->fallback = SCM_FALLBACK_FORWARD;
@@ -108,8 +108,8 @@ static int transient(const scm_answer *a)
 scm_backend scm__fallback_first(const scm_breaker *br, scm_fallback_mode mode,
                                 scm_backend configured, int legacy_usable, long now)
 {
-    if (configured == SCM_BACKEND_V3 && mode == SCM_FALLBACK_LEGACY && legacy_usable &&
-        br->open && now < br->open_until)
+    if (configured == SCM_BACKEND_V3 && mode == SCM_FALLBACK_LEGACY && legacy_usable && br->open &&
+        now < br->open_until)
         return SCM_BACKEND_LEGACY;
     return configured;
 }
