@@ -31,13 +31,26 @@
 static char *v3_body, *legacy_body;
 
 static const char *const ENV[] = {
-    "HUAWEICLOUD_SDK_AK",         "HUAWEICLOUD_SDK_SK",          "HUAWEICLOUD_SDK_PROJECT_ID",
-    "HUAWEICLOUD_SDK_DOMAIN_ID",  "HUAWEICLOUD_SDK_REGION",      "SCM_SHIM_AUDIT_LOG",
-    "SCM_SHIM_BACKEND",           "SCM_SHIM_BACKEND_FILE",       "SCM_SHIM_BREAKER_COOLDOWN_MS",
-    "SCM_SHIM_BREAKER_FAILURES",  "SCM_SHIM_CAPTURE",            "SCM_SHIM_FALLBACK",
-    "SCM_SHIM_LEGACY_ENDPOINT",   "SCM_SHIM_MAPPING",            "SCM_SHIM_RETRIES",
-    "SCM_SHIM_SHADOW",            "SCM_SHIM_V3_ENDPOINT",        "SCM_SHIM_SHADOW_SAMPLE",
-    "SCM_SHIM_SHADOW_TIMEOUT_MS", "HUAWEICLOUD_SDK_SECURITY_TOKEN",
+    "HUAWEICLOUD_SDK_AK",
+    "HUAWEICLOUD_SDK_SK",
+    "HUAWEICLOUD_SDK_PROJECT_ID",
+    "HUAWEICLOUD_SDK_DOMAIN_ID",
+    "HUAWEICLOUD_SDK_REGION",
+    "SCM_SHIM_AUDIT_LOG",
+    "SCM_SHIM_BACKEND",
+    "SCM_SHIM_BACKEND_FILE",
+    "SCM_SHIM_BREAKER_COOLDOWN_MS",
+    "SCM_SHIM_BREAKER_FAILURES",
+    "SCM_SHIM_CAPTURE",
+    "SCM_SHIM_FALLBACK",
+    "SCM_SHIM_LEGACY_ENDPOINT",
+    "SCM_SHIM_MAPPING",
+    "SCM_SHIM_RETRIES",
+    "SCM_SHIM_SHADOW",
+    "SCM_SHIM_V3_ENDPOINT",
+    "SCM_SHIM_SHADOW_SAMPLE",
+    "SCM_SHIM_SHADOW_TIMEOUT_MS",
+    "HUAWEICLOUD_SDK_SECURITY_TOKEN",
 };
 
 static void clean_env(void)
@@ -104,12 +117,12 @@ static const struct {
      "SCM.0016", 1, 100, SCM_SERVED_FIRST},
     {"v3 503, forward", SCM_FALLBACK_FORWARD, SCM_BACKEND_V3, SCM_E_SERVER, 503, "APIGW.0305", 1,
      100, SCM_SERVED_FIRST},
-    {"v3 503, legacy", SCM_FALLBACK_LEGACY, SCM_BACKEND_V3, SCM_E_SERVER, 503, "APIGW.0305", 1,
-     100, SCM_SERVED_FALLBACK},
-    {"v3 429, legacy", SCM_FALLBACK_LEGACY, SCM_BACKEND_V3, SCM_E_SERVER, 429, "APIGW.0308", 1,
-     100, SCM_SERVED_FALLBACK},
-    {"v3 network, legacy", SCM_FALLBACK_LEGACY, SCM_BACKEND_V3, SCM_E_NETWORK, 0,
-     "SCMSHIM.NETWORK", 1, 100, SCM_SERVED_FALLBACK},
+    {"v3 503, legacy", SCM_FALLBACK_LEGACY, SCM_BACKEND_V3, SCM_E_SERVER, 503, "APIGW.0305", 1, 100,
+     SCM_SERVED_FALLBACK},
+    {"v3 429, legacy", SCM_FALLBACK_LEGACY, SCM_BACKEND_V3, SCM_E_SERVER, 429, "APIGW.0308", 1, 100,
+     SCM_SERVED_FALLBACK},
+    {"v3 network, legacy", SCM_FALLBACK_LEGACY, SCM_BACKEND_V3, SCM_E_NETWORK, 0, "SCMSHIM.NETWORK",
+     1, 100, SCM_SERVED_FALLBACK},
     {"v3 500 business, legacy", SCM_FALLBACK_LEGACY, SCM_BACKEND_V3, SCM_E_SERVER, 500, "SCM.0500",
      1, 100, SCM_SERVED_FIRST},
     {"v3 400, legacy", SCM_FALLBACK_LEGACY, SCM_BACKEND_V3, SCM_E_SERVER, 400, "SCM.0400", 1, 100,
@@ -453,8 +466,7 @@ START_TEST(breaker_skips_v3_for_the_cooldown_then_probes)
     fake_transport_reply(f, reply("/v3/", 200, NULL, 0)); /* the probe */
     fake_transport_reply(f, reply("/v3/", 200, NULL, 0)); /* closed */
     for (i = 0; i < 3; i++) {
-        ck_assert_msg(scm_query_cert_details(c, CERT, &d) == SCM_OK, "%s",
-                      scm_client_error_msg(c));
+        ck_assert_msg(scm_query_cert_details(c, CERT, &d) == SCM_OK, "%s", scm_client_error_msg(c));
         ck_assert_str_eq(scm_shim_report_fallback(scm_shim_details_report(d)), "legacy");
         scm_cert_details_free(d);
     }
@@ -462,8 +474,7 @@ START_TEST(breaker_skips_v3_for_the_cooldown_then_probes)
     ck_assert(asked(f, 4, "/v2/")); /* the third call did not try v3 */
     usleep(250 * 1000);
     for (i = 0; i < 2; i++) {
-        ck_assert_msg(scm_query_cert_details(c, CERT, &d) == SCM_OK, "%s",
-                      scm_client_error_msg(c));
+        ck_assert_msg(scm_query_cert_details(c, CERT, &d) == SCM_OK, "%s", scm_client_error_msg(c));
         ck_assert_str_eq(scm_shim_report_backend(scm_shim_details_report(d)), "v3");
         ck_assert_str_eq(scm_shim_report_fallback(scm_shim_details_report(d)), "");
         scm_cert_details_free(d);
@@ -523,8 +534,7 @@ START_TEST(bad_settings_stop_the_client)
     tu_setenv(BAD[_i][0], BAD[_i][1]);
     c = scm_client_new(&cfg);
     ck_assert_ptr_null(c);
-    ck_assert_msg(strstr(scm_shim_last_error(), BAD[_i][0]) != NULL, "%s",
-                  scm_shim_last_error());
+    ck_assert_msg(strstr(scm_shim_last_error(), BAD[_i][0]) != NULL, "%s", scm_shim_last_error());
 }
 END_TEST
 
