@@ -132,8 +132,8 @@ START_TEST(v3_503_storm_falls_back_within_the_deadline_and_the_breaker_turns)
     log = tu_read_file(log_path, NULL);
     ck_assert_ptr_nonnull(log);
     ck_assert_ptr_nonnull(strstr(log, "\"served\":\"legacy\",\"fallback\":\"legacy\""));
-    ck_assert_ptr_null(strstr(strstr(strstr(log, "\"fallback\"") + 1, "\"fallback\"") + 1,
-                              "\"fallback\""));
+    ck_assert_ptr_null(
+        strstr(strstr(strstr(log, "\"fallback\"") + 1, "\"fallback\"") + 1, "\"fallback\""));
     free(log);
     emu_stop(&E);
 }
