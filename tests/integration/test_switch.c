@@ -247,6 +247,41 @@ START_TEST(backend_file_looked_at_at_most_once_a_second)
 }
 END_TEST
 
+/* Runs scm-shim doctor against E with extra_env; its stdout in out. */
+static int doctor(const char *extra_env, char *out, size_t n)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd,
+             "env SCM_ENDPOINT=%s SCM_PROJECT_ID=%s SCM_AK=%s SCM_SK=%s SCM_SHIM_LOG=off %s %s "
+             "doctor",
+             E.url, EMU_PROJECT_ID, EMU_AK, EMU_SK, extra_env, SCM_SHIM_CLI);
+    return it_run(cmd, out, n);
+}
+
+START_TEST(doctor_shows_the_backend_in_force_and_its_origin)
+{
+    char out[4096], env[400];
+    start(NULL);
+    snprintf(file_path, sizeof file_path, "%s/backend", E.dir);
+    ck_assert_int_eq(doctor("", out, sizeof out), 0);
+    ck_assert_ptr_nonnull(strstr(out, "ok    backend in force         v3, from default"));
+    ck_assert_ptr_nonnull(strstr(out, "ok    fallback                 forward"));
+    ck_assert_int_eq(doctor("SCM_SHIM_BACKEND=legacy SCM_SHIM_FALLBACK=off", out, sizeof out), 0);
+    ck_assert_ptr_nonnull(strstr(out, "legacy, from SCM_SHIM_BACKEND\n"));
+    ck_assert_ptr_nonnull(strstr(out, "ok    fallback                 off"));
+    write_backend_file("shadow");
+    snprintf(env, sizeof env, "SCM_SHIM_BACKEND=legacy SCM_SHIM_BACKEND_FILE=%s", file_path);
+    ck_assert_int_eq(doctor(env, out, sizeof out), 0);
+    ck_assert_ptr_nonnull(strstr(out, "v3 (shadowed), from SCM_SHIM_BACKEND_FILE="));
+    ck_assert_ptr_nonnull(strstr(out, file_path));
+    unlink(file_path);
+    ck_assert_int_eq(doctor(env, out, sizeof out), 0);
+    ck_assert_ptr_nonnull(strstr(out, "legacy, from SCM_SHIM_BACKEND\n"));
+    ck_assert_ptr_nonnull(strstr(out, "warn  backend file"));
+    emu_stop(&E);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("switch");
@@ -258,6 +293,7 @@ int main(void)
     tcase_add_test(tc, fallback_never_past_timeout_ms);
     tcase_add_test(tc, backend_file_flipped_between_calls_of_one_process);
     tcase_add_test(tc, backend_file_looked_at_at_most_once_a_second);
+    tcase_add_test(tc, doctor_shows_the_backend_in_force_and_its_origin);
     suite_add_tcase(s, tc);
     return tu_run(s);
 }
