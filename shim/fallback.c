@@ -137,8 +137,9 @@ int scm__breaker_record(scm_breaker *br, const scm_answer *a, long now, int thre
     }
     if (br->failures < INT_MAX)
         br->failures++;
-    /* A failed probe re-opens at once: one call, not another run of threshold, pays for it. */
-    if (br->failures >= threshold || was_open) {
+    /* The count is not reset while open, so a failed probe re-opens at once: one call, not
+     * another run of threshold, pays for it. */
+    if (br->failures >= threshold) {
         br->open = 1;
         br->open_until = now + cooldown_ms;
         return was_open ? 0 : 1;

@@ -224,6 +224,15 @@ static void write_file(const char *text)
     ck_assert_int_eq(rename(tmp, file_path), 0);
 }
 
+/* As an editor may write it: the same file truncated and rewritten. */
+static void write_in_place(const char *text)
+{
+    FILE *fp = fopen(file_path, "w");
+    ck_assert_ptr_nonnull(fp);
+    fputs(text, fp);
+    ck_assert_int_eq(fclose(fp), 0);
+}
+
 static void make_path(void)
 {
     char dir[] = "/tmp/scm-fallback-XXXXXX";
@@ -244,8 +253,9 @@ START_TEST(backend_file_is_re_read_when_it_changes_at_most_once_per_interval)
 {
     scm_backend_file f;
     scm_file_value v = SCM_FILE_V3;
-    char big[4096];
+    char big[4096], aside[80];
     make_path();
+    snprintf(aside, sizeof aside, "%s.aside", file_path);
     scm__backend_file_init(&f);
     ck_assert_int_eq(f.interval_ms, 1000);
     ck_assert_int_eq(scm__backend_file_poll(&f, file_path, 0, &v), 0); /* missing */
@@ -268,13 +278,25 @@ START_TEST(backend_file_is_re_read_when_it_changes_at_most_once_per_interval)
     write_file("v3\n");
     ck_assert_int_eq(scm__backend_file_poll(&f, file_path, 6000, &v), 1);
     ck_assert_int_eq(v, SCM_FILE_V3);
-    unlink(file_path);
-    ck_assert_int_eq(scm__backend_file_poll(&f, file_path, 7000, &v), 0);
-    ck_assert_int_eq(mkfifo(file_path, 0600), 0); /* never read: it would block */
+    write_in_place("legacy"); /* same inode: its size and mtime tell */
+    ck_assert_int_eq(scm__backend_file_poll(&f, file_path, 6100, &v), 0);
+    ck_assert_int_eq(scm__backend_file_poll(&f, file_path, 7000, &v), 1);
+    ck_assert_int_eq(v, SCM_FILE_LEGACY);
+    /* Moved away and back, identity and all: read again, what it says may be news again. */
+    ck_assert_int_eq(rename(file_path, aside), 0);
     ck_assert_int_eq(scm__backend_file_poll(&f, file_path, 8000, &v), 0);
+    ck_assert_int_eq(rename(aside, file_path), 0);
+    ck_assert_int_eq(scm__backend_file_poll(&f, file_path, 9000, &v), 1);
+    ck_assert_int_eq(v, SCM_FILE_LEGACY);
+    write_file("v3\n");
+    ck_assert_int_eq(scm__backend_file_poll(&f, file_path, 10000, &v), 1);
+    unlink(file_path);
+    ck_assert_int_eq(scm__backend_file_poll(&f, file_path, 11000, &v), 0);
+    ck_assert_int_eq(mkfifo(file_path, 0600), 0); /* never read: it would block */
+    ck_assert_int_eq(scm__backend_file_poll(&f, file_path, 12000, &v), 0);
     unlink(file_path);
     write_file("v3\n"); /* back after it went: read again though its content is the same */
-    ck_assert_int_eq(scm__backend_file_poll(&f, file_path, 9000, &v), 1);
+    ck_assert_int_eq(scm__backend_file_poll(&f, file_path, 13000, &v), 1);
     remove_path();
 }
 END_TEST
