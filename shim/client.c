@@ -170,46 +170,59 @@ static void breaker_note(scm_client *c, const scm_answer *a)
 }
 
 /*
- * fetch: the attempts on the backend the call starts on (the configured one, or legacy while
- * v3's breaker is open), then, when SCM_SHIM_FALLBACK says the other backend serves that
- * answer, the attempts on the other one, within the same deadline. The answers as the compare
- * starts from them, whatever ended the attempts.
+ * After the attempts on the backend the call started on (q->served), the attempts on the
+ * other one when SCM_SHIM_FALLBACK says it serves that answer, within the same deadline.
+ * Returns the served answer's code (rc when the first one stays served).
  */
-static int fetch(scm_client *c, query *q, int both, long other_timeout)
+static int fall_over(scm_client *c, query *q, int rc)
 {
-    scm_backend first, other;
-    scm_answer *a;
+    scm_backend first = q->served, other = scm__backend_ops(first)->shadow;
+    const scm_answer *a = &q->answers[first];
+
+    if (first == SCM_BACKEND_V3)
+        breaker_note(c, a);
+    if (q->how != SCM_SERVED_FIRST ||
+        (q->how = scm__fallback_next(c->cfg.fallback, first, a, usable(c, other),
+                                     c->deadline - scm__now_ms())) == SCM_SERVED_FIRST)
+        return rc;
+    if (q->how == SCM_SERVED_FORWARD) {
+        /* The legacy API does not come back: every later call starts on v3. */
+        scm__log(SCM_LOG_WARN,
+                 "the legacy API answered HTTP 404 %s (the API does not exist): serving from v3 "
+                 "from now on (SCM_SHIM_FALLBACK=%s)",
+                 a->err.code, scm__fallback_mode_name(c->cfg.fallback));
+        c->cfg.backend = SCM_BACKEND_V3;
+        c->cfg.backend_from = SCM_ORIGIN_FORWARD;
+    } else
+        scm__log(SCM_LOG_INFO, "v3 %s: %s after its retries; served by legacy", q->cert_id,
+                 a->err.code);
+    q->served = other;
+    rc = attempts(c, q, 0, 0);
+    if (other == SCM_BACKEND_V3)
+        breaker_note(c, &q->answers[other]);
+    return rc;
+}
+
+/*
+ * fetch: the attempts, on the backend the call starts on (the configured one, or legacy while
+ * v3's breaker is open) then, with fall_back, on the other one when it serves that answer
+ * (fall_over). An audit asks both as they are: no fallback, no breaker. The answers as the
+ * compare starts from them, whatever ended the attempts.
+ */
+static int fetch(scm_client *c, query *q, int both, long other_timeout, int fall_back)
+{
     int rc;
 
     c->deadline = scm__now_ms() + c->cfg.timeout_ms;
-    first = q->served = scm__fallback_first(&c->breaker, c->cfg.fallback, q->served,
-                                            usable(c, SCM_BACKEND_LEGACY), scm__now_ms());
-    if (first != c->cfg.backend)
-        q->how = SCM_SERVED_FALLBACK;
-    other = scm__backend_ops(first)->shadow;
-    rc = attempts(c, q, both, other_timeout);
-    a = &q->answers[first];
-    if (first == SCM_BACKEND_V3)
-        breaker_note(c, a);
-    if (q->how == SCM_SERVED_FIRST &&
-        (q->how = scm__fallback_next(c->cfg.fallback, first, a, usable(c, other),
-                                     c->deadline - scm__now_ms())) != SCM_SERVED_FIRST) {
-        if (q->how == SCM_SERVED_FORWARD) {
-            /* The legacy API does not come back: every later call starts on v3. */
-            scm__log(SCM_LOG_WARN,
-                     "the legacy API answered HTTP 404 %s (the API does not exist): serving from "
-                     "v3 from now on (SCM_SHIM_FALLBACK=%s)",
-                     a->err.code, scm__fallback_mode_name(c->cfg.fallback));
-            c->cfg.backend = SCM_BACKEND_V3;
-            c->cfg.backend_from = SCM_ORIGIN_FORWARD;
-        } else
-            scm__log(SCM_LOG_INFO, "v3 %s: %s after its retries; served by legacy", q->cert_id,
-                     a->err.code);
-        q->served = other;
-        rc = attempts(c, q, 0, 0);
-        if (other == SCM_BACKEND_V3)
-            breaker_note(c, &q->answers[other]);
+    if (fall_back) {
+        q->served = scm__fallback_first(&c->breaker, c->cfg.fallback, q->served,
+                                        usable(c, SCM_BACKEND_LEGACY), scm__now_ms());
+        if (q->served != c->cfg.backend)
+            q->how = SCM_SERVED_FALLBACK;
     }
+    rc = attempts(c, q, both, other_timeout);
+    if (fall_back)
+        rc = fall_over(c, q, rc);
     memcpy(q->seen, q->answers, sizeof q->seen);
     return rc;
 }
@@ -371,7 +384,7 @@ SCM_EXPORT int scm_query_cert_details(scm_client *client, const char *cert_id,
     if (out == NULL)
         return scm__fail(&client->err, SCM__ERR_INVALID_PARAM, "out must not be NULL");
     query_start(client, &q, cert_id, scm__valid_id(cert_id) && sampled(client));
-    fetch(client, &q, q.shadowed, client->cfg.shadow_timeout_ms);
+    fetch(client, &q, q.shadowed, client->cfg.shadow_timeout_ms, 1);
     decode(client, &q, q.served, 1);
     capture(client, &q, q.served);
     rc = report(client, &q);
@@ -442,7 +455,7 @@ SCM_EXPORT int scm_query_cert_details_json(scm_client *client, const char *cert_
     if (json_out == NULL)
         return scm__fail(&client->err, SCM__ERR_INVALID_PARAM, "json_out must not be NULL");
     query_start(client, &q, cert_id, scm__valid_id(cert_id) && sampled(client));
-    fetch(client, &q, q.shadowed, client->cfg.shadow_timeout_ms);
+    fetch(client, &q, q.shadowed, client->cfg.shadow_timeout_ms, 1);
     ops = scm__backend_ops(q.served);
     served = &q.answers[q.served];
     /*
@@ -495,7 +508,7 @@ int scm__client_audit(scm_client *client, const char *cert_id, int values, scm_a
         return scm__fail(&client->err, SCM__ERR_INVALID_PARAM,
                          "an audit needs both backends: an endpoint for each and a project ID");
     query_start(client, &q, cert_id, 1);
-    if (fetch(client, &q, 1, client->cfg.timeout_ms) == SCM_E_INVALID_PARAM) {
+    if (fetch(client, &q, 1, client->cfg.timeout_ms, 0) == SCM_E_INVALID_PARAM) {
         query_end(&q);
         return scm__fail(&client->err, SCM__ERR_INVALID_PARAM,
                          "cert_id must be 1-64 characters of A-Z a-z 0-9 _ -");

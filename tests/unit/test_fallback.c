@@ -4,6 +4,7 @@
  * fall-forward when the legacy API is gone (and only then), fall-back to legacy within the
  * caller's deadline and never on a 4xx, the breaker opening and closing, the backend file.
  */
+#include "audit.h"
 #include "backend_file.h"
 #include "client.h"
 #include "fake_transport.h"
@@ -544,6 +545,24 @@ START_TEST(backend_file_moves_a_client_between_calls)
 }
 END_TEST
 
+/* `scm-shim audit` compares the two as they answer: v2's "gone" is its side's error. */
+START_TEST(an_audit_never_falls_over)
+{
+    fake_transport *f;
+    scm_client *c = client_on_fake(&f, "legacy", "legacy", "0", 5000);
+    scm_audit_record *r = NULL;
+    fake_transport_reply(f, reply("/v2/", 404, GONE_BODY, 0));
+    fake_transport_reply(f, reply("/v3/", 200, NULL, 0));
+    ck_assert_int_eq(scm__client_audit(c, CERT, 0, &r), SCM_OK);
+    ck_assert_uint_eq(fake_transport_ncalls(f), 2);
+    ck_assert_int_eq(r->served, SCM_BACKEND_LEGACY);
+    ck_assert_int_eq(r->side[SCM_BACKEND_LEGACY].rc, SCM_E_NOT_FOUND);
+    ck_assert_int_eq(c->cfg.backend, SCM_BACKEND_LEGACY);
+    scm__audit_record_free(r);
+    scm_client_free(c);
+}
+END_TEST
+
 START_TEST(bad_settings_stop_the_client)
 {
     static const char *const BAD[][2] = {
@@ -585,6 +604,7 @@ int main(void)
     tcase_add_test(tc, legacy_fallback_never_past_the_deadline);
     tcase_add_test(tc, breaker_skips_v3_for_the_cooldown_then_probes);
     tcase_add_test(tc, backend_file_moves_a_client_between_calls);
+    tcase_add_test(tc, an_audit_never_falls_over);
     tcase_add_loop_test(tc, bad_settings_stop_the_client, 0, 6);
     suite_add_tcase(s, tc);
     rc = tu_run(s);
