@@ -2,9 +2,12 @@
  * client.c - the frozen query entry points (client_new.c makes and frees the client):
  * a linear pipeline: fetch (with retries) -> decode -> capture -> report ->
  * shadow compare.
+ * Switch day: the fetch step may start on legacy (v3's breaker open) or hand a failed answer
+ * to the other backend (fall_over), and each call first follows SCM_SHIM_BACKEND_FILE.
  * owns: the order of the steps, the deadline, the client's state between
- * calls; must not: build requests or read answers (backend.c), decide what is
- * retried or how long to wait (retry.c), or speak HTTP (the transport).
+ * calls (the backend in force, the breaker); must not: build requests or read answers
+ * (backend.c), decide what is retried or how long to wait (retry.c) or when the other backend
+ * serves (fallback.c), or speak HTTP (the transport).
  */
 #include "client.h"
 
