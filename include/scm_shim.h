@@ -5,7 +5,8 @@
  *
  * The library answers every scm_query_cert_details* call from the backend
  * chosen when the client is created (SCM_SHIM_BACKEND or the client's options:
- * v3 by default, or legacy). On the v3 backend the legacy layout is rebuilt through the mapping
+ * v3 by default, or legacy), or since named by SCM_SHIM_BACKEND_FILE, or fallen back
+ * to (SCM_SHIM_FALLBACK). On the v3 backend the legacy layout is rebuilt through the mapping
  * table, and a report says, per legacy field, how its value relates to what
  * the legacy API would have said.
  *
@@ -77,8 +78,16 @@ const scm_shim_report *scm_shim_details_report(const scm_cert_details *details);
  */
 const scm_shim_report *scm_shim_client_report(const scm_client *client);
 
-/* "v3" or "legacy": the backend that answered. */
+/* "v3" or "legacy": the backend that answered (served the call). */
 const char *scm_shim_report_backend(const scm_shim_report *report);
+
+/*
+ * "" when the call was served by the backend it started on; otherwise (SCM_SHIM_FALLBACK,
+ * MIGRATION.md's "Switch day") "forward": the legacy API answered that it is gone and v3
+ * served the call, or "legacy": v3 failed transiently (or its breaker is open) and the
+ * legacy backend served it. Static string.
+ */
+const char *scm_shim_report_fallback(const scm_shim_report *report);
 
 /*
  * The legacy fields, in legacy order, auth element members as "auth[].method".

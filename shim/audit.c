@@ -284,6 +284,8 @@ char *scm__audit_record_line(const scm_audit_record *r)
     put_pair(&b, "time", when, 1);
     put_pair(&b, "cert_id", r->cert_id, 0);
     put_pair(&b, "served", scm__backend_name(r->served), 0);
+    if (r->fallback != NULL)
+        put_pair(&b, "fallback", r->fallback, 0);
     put_pair(&b, "result", scm__cmp_name(r->overall), 0);
     scm__buf_puts(&b, ",\"fields\":{");
     for (i = 0; i < SCM__FROZEN_COUNT; i++)

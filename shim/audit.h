@@ -21,7 +21,8 @@ typedef struct scm_audit_side {
 
 typedef struct scm_audit_record {
     char *cert_id;
-    scm_backend served; /* the backend whose answer the caller got */
+    scm_backend served;   /* the backend whose answer the caller got */
+    const char *fallback; /* "forward", "legacy" (fallback.h) when served not by the first; NULL */
     scm_cmp overall;
     scm_cmp *fields;         /* one per row of the built-in table */
     scm_cmp_reason *reasons; /* one per row: why an expected field differs, else none */

@@ -2,9 +2,12 @@
  * client.c - the frozen query entry points (client_new.c makes and frees the client):
  * a linear pipeline: fetch (with retries) -> decode -> capture -> report ->
  * shadow compare.
+ * Switch day: the fetch step may start on legacy (v3's breaker open) or hand a failed answer
+ * to the other backend (fall_over), and each call first follows SCM_SHIM_BACKEND_FILE.
  * owns: the order of the steps, the deadline, the client's state between
- * calls; must not: build requests or read answers (backend.c), decide what is
- * retried or how long to wait (retry.c), or speak HTTP (the transport).
+ * calls (the backend in force, the breaker); must not: build requests or read answers
+ * (backend.c), decide what is retried or how long to wait (retry.c) or when the other backend
+ * serves (fallback.c), or speak HTTP (the transport).
  */
 #include "client.h"
 
@@ -44,6 +47,7 @@ void scm__client_set_transport(scm_client *c, scm_transport *t)
 typedef struct query {
     const char *cert_id;
     scm_backend served;
+    scm_served_how how; /* whether served took over from the backend the call started on */
     int shadowed;
     scm_answer answers[SCM_BACKEND_COUNT];        /* as fetched; the served one is the call's */
     scm_answer seen[SCM_BACKEND_COUNT];           /* as the compare sees them: decoded too */
@@ -71,16 +75,16 @@ static void query_end(query *q)
 }
 
 /*
- * fetch: asks the served backend, and the other one too when `both`; each
+ * attempts: asks the served backend, and the other one too when `both`; each
  * answer lands in q->answers[backend]. The served backend is retried
- * (SCM_SHIM_RETRIES, retry.h) within the caller's timeout; the other side is
+ * (SCM_SHIM_RETRIES, retry.h) until the call's deadline (c->deadline); the other side is
  * asked once, with other_timeout, at the same time as the first attempt.
  */
 static int attempts(scm_client *c, query *q, int both, long other_timeout)
 {
     scm_backend primary = q->served, other = scm__backend_ops(primary)->shadow;
     scm_answer *a = &q->answers[primary];
-    long deadline = c->deadline = scm__now_ms() + c->cfg.timeout_ms, left, wait;
+    long deadline = c->deadline, left, wait;
     int attempt, skew_retried = 0;
     scm_error rejected; /* the 401 that taught the clock offset */
     scm_http_req *reqs[2];
@@ -144,12 +148,114 @@ static int attempts(scm_client *c, query *q, int both, long other_timeout)
     return a->rc;
 }
 
-/* The answers as the compare starts from them, whatever ended the attempts. */
-static int fetch(scm_client *c, query *q, int both, long other_timeout)
+/* Whether backend b can be asked: its endpoint, and the project ID its path may need. */
+static int usable(const scm_client *c, scm_backend b)
 {
-    int rc = attempts(c, q, both, other_timeout);
+    return c->cfg.ep[b].base != NULL &&
+           (!scm__backend_ops(b)->needs_project || c->cfg.project_id != NULL);
+}
+
+/* v3's answer a (when a request was made) in its breaker, the breaker's turns in the log. */
+static void breaker_note(scm_client *c, const scm_answer *a)
+{
+    int turned;
+    if (a->resp == NULL)
+        return;
+    turned = scm__breaker_record(&c->breaker, a, scm__now_ms(), c->cfg.breaker_failures,
+                                 c->cfg.breaker_cooldown_ms);
+    if (turned > 0 && c->cfg.fallback == SCM_FALLBACK_LEGACY)
+        scm__log(SCM_LOG_WARN,
+                 "v3 failed %d times in a row (%s): the legacy backend serves calls first for "
+                 "%ld ms, then v3 is probed again",
+                 c->breaker.failures, a->err.code, c->cfg.breaker_cooldown_ms);
+    else if (turned < 0 && c->cfg.fallback == SCM_FALLBACK_LEGACY)
+        scm__log(SCM_LOG_INFO, "v3 answered again: calls start on v3");
+}
+
+/*
+ * After the attempts on the backend the call started on (q->served), the attempts on the
+ * other one when SCM_SHIM_FALLBACK says it serves that answer, within the same deadline.
+ * Returns the served answer's code (rc when the first one stays served).
+ */
+static int fall_over(scm_client *c, query *q, int rc)
+{
+    scm_backend first = q->served, other = scm__backend_ops(first)->shadow;
+    const scm_answer *a = &q->answers[first];
+
+    if (first == SCM_BACKEND_V3)
+        breaker_note(c, a);
+    if (q->how != SCM_SERVED_FIRST ||
+        (q->how = scm__fallback_next(c->cfg.fallback, first, a, usable(c, other),
+                                     c->deadline - scm__now_ms())) == SCM_SERVED_FIRST)
+        return rc;
+    if (q->how == SCM_SERVED_FORWARD) {
+        /* The legacy API does not come back: every later call starts on v3. */
+        scm__log(SCM_LOG_WARN,
+                 "the legacy API answered HTTP 404 %s (the API does not exist): serving from v3 "
+                 "from now on (SCM_SHIM_FALLBACK=%s)",
+                 a->err.code, scm__fallback_mode_name(c->cfg.fallback));
+        c->cfg.backend = SCM_BACKEND_V3;
+        c->cfg.backend_from = SCM_ORIGIN_FORWARD;
+    } else
+        scm__log(SCM_LOG_INFO, "v3 %s: %s after its retries; served by legacy", q->cert_id,
+                 a->err.code);
+    q->served = other;
+    rc = attempts(c, q, 0, 0);
+    if (other == SCM_BACKEND_V3)
+        breaker_note(c, &q->answers[other]);
+    return rc;
+}
+
+/*
+ * fetch: the attempts, on the backend the call starts on (the configured one, or legacy while
+ * v3's breaker is open) then, with fall_back, on the other one when it serves that answer
+ * (fall_over). An audit asks both as they are: no fallback, no breaker. The answers as the
+ * compare starts from them, whatever ended the attempts.
+ */
+static int fetch(scm_client *c, query *q, int both, long other_timeout, int fall_back)
+{
+    int rc;
+
+    c->deadline = scm__now_ms() + c->cfg.timeout_ms;
+    if (fall_back) {
+        q->served = scm__fallback_first(&c->breaker, c->cfg.fallback, q->served,
+                                        usable(c, SCM_BACKEND_LEGACY), scm__now_ms());
+        if (q->served != c->cfg.backend)
+            q->how = SCM_SERVED_FALLBACK;
+    }
+    rc = attempts(c, q, both, other_timeout);
+    if (fall_back)
+        rc = fall_over(c, q, rc);
     memcpy(q->seen, q->answers, sizeof q->seen);
     return rc;
+}
+
+void scm__client_follow_backend_file(scm_client *c)
+{
+    scm_file_value v;
+    scm_backend b;
+    int shadow;
+
+    if (c->cfg.backend_file == NULL ||
+        !scm__backend_file_poll(&c->backend_file, c->cfg.backend_file, scm__now_ms(), &v))
+        return;
+    b = v == SCM_FILE_LEGACY ? SCM_BACKEND_LEGACY : SCM_BACKEND_V3;
+    shadow = v == SCM_FILE_SHADOW ? 1 : c->shadow_configured;
+    if (!usable(c, b) || (shadow && !usable(c, scm__backend_ops(b)->shadow))) {
+        scm__log(SCM_LOG_WARN,
+                 "SCM_SHIM_BACKEND_FILE=%s names %s, but %s has no endpoint or project ID; "
+                 "keeping %s",
+                 c->cfg.backend_file, scm__backend_file_value_name(v),
+                 usable(c, b) ? "the other backend" : "that backend",
+                 scm__backend_name(c->cfg.backend));
+        return;
+    }
+    if (b != c->cfg.backend || shadow != c->cfg.shadow)
+        scm__log(SCM_LOG_INFO, "backend %s%s (SCM_SHIM_BACKEND_FILE=%s)", scm__backend_name(b),
+                 shadow ? ", shadowed" : "", c->cfg.backend_file);
+    c->cfg.backend = b;
+    c->cfg.shadow = shadow;
+    c->cfg.backend_from = SCM_ORIGIN_FILE;
 }
 
 /*
@@ -188,6 +294,11 @@ static int report(scm_client *c, query *q)
                              : scm__report_new(ops->name, SCM_CLASS_EXACT);
         if (c->last_report == NULL)
             served->rc = scm__fail(&served->err, SCM__ERR_NOMEM, NULL);
+        else
+            scm__report_set_fallback(c->last_report, scm__served_how_name(q->how));
+        /* The object's own report too: the legacy backend's is not the client's. */
+        if (d != NULL)
+            scm__report_set_fallback(scm__details_report(d), scm__served_how_name(q->how));
     }
     if (served->rc != SCM_OK)
         c->err = served->err;
@@ -229,6 +340,8 @@ static void shadow_compare(scm_client *c, query *q)
         return;
     }
     r = compare(c, q, c->cfg.audit_values);
+    if (r != NULL)
+        r->fallback = scm__served_how_name(q->how);
     line = r != NULL ? scm__audit_record_line(r) : NULL;
     if (line != NULL)
         scm__audit_log_write(c->audit_log, line);
@@ -236,13 +349,28 @@ static void shadow_compare(scm_client *c, query *q)
     scm__audit_record_free(r);
 }
 
-/* Starts a call: clears the error state, the request ID and the last report. */
+/*
+ * Whether the call's audit line is written: a shadowed call's, and a call served by the other
+ * backend when both were asked and there is a log (switch day's fallbacks are counted).
+ */
+static int audited(const scm_client *c, const query *q)
+{
+    return q->shadowed ||
+           (q->how != SCM_SERVED_FIRST && c->audit_log != NULL &&
+            q->answers[SCM_BACKEND_V3].resp != NULL && q->answers[SCM_BACKEND_LEGACY].resp != NULL);
+}
+
+/*
+ * Starts a call: clears the error state, the request ID and the last report, and follows
+ * SCM_SHIM_BACKEND_FILE.
+ */
 static void begin(scm_client *c)
 {
     scm__error_clear(&c->err);
     c->request_id[0] = '\0';
     scm__report_free(c->last_report);
     c->last_report = NULL;
+    scm__client_follow_backend_file(c);
 }
 
 SCM_EXPORT int scm_query_cert_details(scm_client *client, const char *cert_id,
@@ -259,11 +387,11 @@ SCM_EXPORT int scm_query_cert_details(scm_client *client, const char *cert_id,
     if (out == NULL)
         return scm__fail(&client->err, SCM__ERR_INVALID_PARAM, "out must not be NULL");
     query_start(client, &q, cert_id, scm__valid_id(cert_id) && sampled(client));
-    fetch(client, &q, q.shadowed, client->cfg.shadow_timeout_ms);
+    fetch(client, &q, q.shadowed, client->cfg.shadow_timeout_ms, 1);
     decode(client, &q, q.served, 1);
     capture(client, &q, q.served);
     rc = report(client, &q);
-    if (q.shadowed)
+    if (audited(client, &q))
         shadow_compare(client, &q);
     if (rc == SCM_OK) {
         *out = q.objects[q.served];
@@ -330,9 +458,9 @@ SCM_EXPORT int scm_query_cert_details_json(scm_client *client, const char *cert_
     if (json_out == NULL)
         return scm__fail(&client->err, SCM__ERR_INVALID_PARAM, "json_out must not be NULL");
     query_start(client, &q, cert_id, scm__valid_id(cert_id) && sampled(client));
+    fetch(client, &q, q.shadowed, client->cfg.shadow_timeout_ms, 1);
     ops = scm__backend_ops(q.served);
     served = &q.answers[q.served];
-    fetch(client, &q, q.shadowed, client->cfg.shadow_timeout_ms);
     /*
      * A body served as the service sent it needs its object only for the
      * capture store, and the compare decodes it when shadowed.
@@ -343,7 +471,7 @@ SCM_EXPORT int scm_query_cert_details_json(scm_client *client, const char *cert_
         decode(client, &q, q.served, 0);
     capture(client, &q, q.served);
     rc = report(client, &q);
-    if (q.shadowed)
+    if (audited(client, &q))
         shadow_compare(client, &q);
     if (rc == SCM_OK && ops->serves_own_body)
         *json_out = legacy_body(client, served, client->last_report);
@@ -383,7 +511,7 @@ int scm__client_audit(scm_client *client, const char *cert_id, int values, scm_a
         return scm__fail(&client->err, SCM__ERR_INVALID_PARAM,
                          "an audit needs both backends: an endpoint for each and a project ID");
     query_start(client, &q, cert_id, 1);
-    if (fetch(client, &q, 1, client->cfg.timeout_ms) == SCM_E_INVALID_PARAM) {
+    if (fetch(client, &q, 1, client->cfg.timeout_ms, 0) == SCM_E_INVALID_PARAM) {
         query_end(&q);
         return scm__fail(&client->err, SCM__ERR_INVALID_PARAM,
                          "cert_id must be 1-64 characters of A-Z a-z 0-9 _ -");

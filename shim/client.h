@@ -2,7 +2,9 @@
 #ifndef SCM_SHIM_CLIENT_H
 #define SCM_SHIM_CLIENT_H
 
+#include "backend_file.h"
 #include "error.h"
+#include "fallback.h"
 #include "http.h"
 #include "maptable.h"
 #include "scm_client.h"
@@ -30,10 +32,20 @@ struct scm_client {
     scm_error err;                        /* last failure; "" and 0 after a success */
     char request_id[SCM_HTTP_REQUEST_ID_MAX + 1]; /* the last query's served answer's, or "" */
     struct scm_shim_report *last_report;          /* of the last successful query */
+    scm_breaker breaker;                          /* v3's, for SCM_SHIM_FALLBACK=legacy */
+    scm_backend_file backend_file;                /* SCM_SHIM_BACKEND_FILE's watch */
+    int shadow_configured; /* cfg.shadow as configured: the file's "v3" and "legacy" restore it */
 };
 
 /* One request to backend b, no retry, within the client's timeout (for `scm-shim doctor`). */
 void scm__backend_probe(scm_client *c, scm_backend b, const char *cert_id, struct scm_answer *a);
+
+/*
+ * Looks at SCM_SHIM_BACKEND_FILE (when set; at most once per backend_file.interval_ms) and
+ * moves the client to the backend it names, when that backend is configured; when the client
+ * is made and as each query starts.
+ */
+void scm__client_follow_backend_file(scm_client *c);
 
 /* Replaces the client's transport (freeing the one it had): for the unit tests' fake. */
 void scm__client_set_transport(scm_client *c, scm_transport *t);

@@ -89,8 +89,7 @@ static long read_whole(const char *path, char *buf, int *missing, scm_error *err
         scm__fail(err, SCM__ERR_INVALID_PARAM, "credentials file %s: not a regular file", path);
         return -1;
     }
-    while (n <= SCM_CREDFILE_MAX &&
-           (got = read(fd, buf + n, SCM_CREDFILE_MAX + 1 - n)) != 0) {
+    while (n <= SCM_CREDFILE_MAX && (got = read(fd, buf + n, SCM_CREDFILE_MAX + 1 - n)) != 0) {
         if (got < 0 && errno == EINTR)
             continue;
         if (got < 0)
@@ -180,8 +179,7 @@ static int parse(scm_credfile *f, char *text, long len, scm_error *err)
         }
         if ((eq = strchr(key, '=')) == NULL)
             return scm__fail(err, SCM__ERR_INVALID_PARAM,
-                             "credentials file %s, line %d: expected key = value", f->path,
-                             lineno);
+                             "credentials file %s, line %d: expected key = value", f->path, lineno);
         /* A key of another section, or before the first, is not ours. */
         if (sec != NULL && set_key(sec, trim(key, eq), trim(eq + 1, eq + 1 + strlen(eq + 1))) != 0)
             return scm__fail(err, SCM__ERR_NOMEM, NULL);

@@ -45,6 +45,12 @@ SCM_EXPORT const char *scm_shim_report_backend(const scm_shim_report *r)
     return r != NULL ? scm__report_backend(r) : "";
 }
 
+SCM_EXPORT const char *scm_shim_report_fallback(const scm_shim_report *r)
+{
+    const char *how = r != NULL ? scm__report_fallback(r) : NULL;
+    return how != NULL ? how : "";
+}
+
 SCM_EXPORT size_t scm_shim_report_field_count(const scm_shim_report *r)
 {
     return r != NULL ? SCM__FROZEN_COUNT : 0;

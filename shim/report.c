@@ -15,6 +15,7 @@
 struct scm_shim_report {
     unsigned refs;                             /* holders: the object, the client, a caller */
     const char *backend;                       /* "v3" or "legacy" (static) */
+    const char *fallback;                      /* "forward", "legacy" (static), or NULL */
     scm_field_class cls[SCM__FROZEN_COUNT];    /* per field */
     unsigned char unmapped[SCM__FROZEN_COUNT]; /* per field: a value passed through, no rule */
     unsigned char absent[SCM__FROZEN_COUNT];   /* per field: every source absent or null */
@@ -75,6 +76,16 @@ int scm__report_index(const char *legacy)
 const char *scm__report_backend(const scm_report *r)
 {
     return r->backend;
+}
+
+void scm__report_set_fallback(scm_report *r, const char *how)
+{
+    r->fallback = how;
+}
+
+const char *scm__report_fallback(const scm_report *r)
+{
+    return r->fallback;
 }
 
 scm_field_class scm__report_class(const scm_report *r, size_t i)

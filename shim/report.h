@@ -29,6 +29,10 @@ int scm__report_index(const char *legacy);
 
 /* "v3" or "legacy". */
 const char *scm__report_backend(const scm_report *r);
+/* How the call was served when not by the backend it started on: "forward", "legacy"
+ * (static, from fallback.h), or NULL. Set before the report reaches a caller. */
+void scm__report_set_fallback(scm_report *r, const char *how);
+const char *scm__report_fallback(const scm_report *r);
 /* Field i's class; SCM_CLASS_MISSING for an index out of range. */
 scm_field_class scm__report_class(const scm_report *r, size_t i);
 void scm__report_set_class(scm_report *r, size_t i, scm_field_class cls);

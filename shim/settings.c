@@ -9,6 +9,7 @@
 
 #include "backend.h"
 #include "credfile.h"
+#include "fallback.h"
 #include "log.h"
 #include "regions.h"
 #include "url.h"
@@ -698,12 +699,19 @@ static int check_project(resolve *r, scm_error *err)
     return SCM_OK;
 }
 
+/* SCM_SHIM_FALLBACK, the breaker's and SCM_SHIM_BACKEND_FILE (fallback.c), after the backend. */
+static int read_fallback(resolve *r, scm_error *err)
+{
+    return scm__fallback_settings(r->s, r->o, err);
+}
+
 /* The steps of a resolution, in order; each sets its members even when it fails. */
 static int (*const STEPS[])(resolve *, scm_error *) = {
-    read_timeout,      read_backend,         read_annotate,       read_shadow_flag,
-    read_audit_values, read_sample,          read_shadow_timeout, read_paths,
-    read_retries,      read_connect_timeout, read_ca_file,        read_log,
-    read_v3_endpoint,  read_legacy_endpoint, read_identity,       check_project,
+    read_timeout,     read_backend,      read_fallback,        read_annotate,
+    read_shadow_flag, read_audit_values, read_sample,          read_shadow_timeout,
+    read_paths,       read_retries,      read_connect_timeout, read_ca_file,
+    read_log,         read_v3_endpoint,  read_legacy_endpoint, read_identity,
+    check_project,
 };
 
 int scm__settings_resolve(scm_settings *s, const scm_config *config,
@@ -773,6 +781,7 @@ void scm__settings_free(scm_settings *s)
     free(s->ca_file);
     free(s->capture);
     free(s->region_override);
+    free(s->backend_file);
     free(s->ak);
     free_secret(&s->sk);
     free_secret(&s->security_token);

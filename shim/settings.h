@@ -55,6 +55,12 @@ typedef struct scm_settings {
     char *region_override;   /* HUAWEICLOUD_SDK_REGION_SCM_<REGION>'s endpoint, or NULL */
     scm_cred_source cred_source;
     char cred_file[4200]; /* SCM_CRED_FILE: "path [section]" */
+    /* Switch day (fallback.c reads these): */
+    int backend_from;         /* where backend came from: scm_backend_origin */
+    int fallback;             /* SCM_SHIM_FALLBACK: scm_fallback_mode */
+    int breaker_failures;     /* SCM_SHIM_BREAKER_FAILURES */
+    long breaker_cooldown_ms; /* SCM_SHIM_BREAKER_COOLDOWN_MS */
+    char *backend_file;       /* SCM_SHIM_BACKEND_FILE: path, or NULL */
 } scm_settings;
 
 #define SCM_DEFAULT_RETRIES 3

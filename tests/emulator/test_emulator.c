@@ -476,6 +476,37 @@ START_TEST(other_paths_404_and_methods_405)
 }
 END_TEST
 
+/* The day v2 goes under running clients: its first N requests answered, then 404 APIGW.0101. */
+START_TEST(disable_api_v2_after_n)
+{
+    static const char *const args[] = {"--disable-api-after", "v2:2", NULL};
+    struct curl_slist *auth = token_headers(EMU_TOKEN);
+    char *p2 = v2_path(EMU_PROJECT_ID, CERT), *p3 = v3_path(CERT);
+    resp r;
+    int i;
+
+    start(args);
+    for (i = 0; i < 2; i++) {
+        get(p2, auth, &r);
+        ck_assert_int_eq(r.status, 200);
+        assert_body_is_file(&r, CERT, "legacy.json");
+        resp_free(&r);
+    }
+    for (i = 0; i < 2; i++) {
+        get(p2, auth, &r);
+        assert_error(&r, 404, "APIGW.0101", NULL);
+        resp_free(&r);
+    }
+    get(p3, auth, &r); /* v3 is not counted and stays on */
+    ck_assert_int_eq(r.status, 200);
+    resp_free(&r);
+    free(p2);
+    free(p3);
+    curl_slist_free_all(auth);
+    stop();
+}
+END_TEST
+
 START_TEST(disable_api_v2)
 {
     static const char *const args[] = {"--disable-api", "v2", NULL};
@@ -1490,6 +1521,7 @@ int main(void)
     tcase_add_test(tc, unknown_cert_and_bad_ids_are_404);
     tcase_add_test(tc, other_paths_404_and_methods_405);
     tcase_add_test(tc, disable_api_v2);
+    tcase_add_test(tc, disable_api_v2_after_n);
     tcase_add_test(tc, token_auth_failures_are_401);
     tcase_add_test(tc, no_auth_lets_everything_through);
     tcase_add_test(tc, aksk_signed_request_accepted);

@@ -282,7 +282,8 @@ START_TEST(audit_all_shows_progress_on_a_terminal)
 {
     char cmd[2048], out[16384];
     snprintf(cmd, sizeof cmd,
-             "env SCM_ENDPOINT=%s SCM_PROJECT_ID=%s HUAWEICLOUD_SDK_AK=%s HUAWEICLOUD_SDK_SK=%s script -qec '%s audit "
+             "env SCM_ENDPOINT=%s SCM_PROJECT_ID=%s HUAWEICLOUD_SDK_AK=%s HUAWEICLOUD_SDK_SK=%s "
+             "script -qec '%s audit "
              "--all --page-size 10' /dev/null </dev/null",
              E.url, EMU_PROJECT_ID, EMU_AK, EMU_SK, SCM_SHIM_CLI);
     ck_assert_int_eq(it_run(cmd, out, sizeof out), 0);

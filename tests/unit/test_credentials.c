@@ -78,8 +78,8 @@ static const struct {
     {"config keys over its own token", "CFGAK", "CFGSK", "CFGTOKEN", NULL, NULL, NULL, NULL, NULL,
      "CFGAK", NULL, NULL, NULL, NULL, SCM_CRED_CONFIG},
     {"environment keys with their security token, over the file", NULL, NULL, NULL, "ENVAK",
-     "ENVSK", "ENVSTS", "[global]\nak = FILEAK\nsk = FILESK\n", NULL, "ENVAK", "ENVSTS", NULL,
-     NULL, NULL, SCM_CRED_ENV},
+     "ENVSK", "ENVSTS", "[global]\nak = FILEAK\nsk = FILESK\n", NULL, "ENVAK", "ENVSTS", NULL, NULL,
+     NULL, SCM_CRED_ENV},
     {"the file's [global] first on v3, with its token and domain, [basic]'s project", NULL, NULL,
      NULL, NULL, NULL, NULL,
      "# comment\n[basic]\nak=BASICAK\nsk=BASICSK\nproject_id=fileproject\n\n[global]\n"
@@ -94,8 +94,8 @@ static const struct {
      "[other]\nak = OTHERAK\n",
      NULL, "BASICAK", NULL, NULL, NULL, NULL, SCM_CRED_FILE},
     {"the environment's security token never goes with the file's keys", NULL, NULL, NULL, NULL,
-     NULL, "ENVSTS", "[global]\nak = FILEAK\nsk = FILESK\n", NULL, "FILEAK", NULL, NULL, NULL,
-     NULL, SCM_CRED_FILE},
+     NULL, "ENVSTS", "[global]\nak = FILEAK\nsk = FILESK\n", NULL, "FILEAK", NULL, NULL, NULL, NULL,
+     SCM_CRED_FILE},
     {"nor with the program's own keys", "CFGAK", "CFGSK", NULL, NULL, NULL, "ENVSTS", NULL, NULL,
      "CFGAK", NULL, NULL, NULL, NULL, SCM_CRED_CONFIG},
     {"the last of a repeated key, as the SDKs' INI reader", NULL, NULL, NULL, NULL, NULL, NULL,
@@ -260,8 +260,8 @@ START_TEST(no_credentials_names_every_source)
     /* A program that cannot set a key is not told to. */
     o.setting_names = names;
     ck_assert_int_eq(scm__settings_init(&s, &c, &o, &err), SCM_E_INVALID_PARAM);
-    ck_assert_msg(strstr(err.msg, "access_key") == NULL && strstr(err.msg, "give SCM_TOKEN"),
-                  "%s", err.msg);
+    ck_assert_msg(strstr(err.msg, "access_key") == NULL && strstr(err.msg, "give SCM_TOKEN"), "%s",
+                  err.msg);
 }
 END_TEST
 

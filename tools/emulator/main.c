@@ -40,7 +40,7 @@ static void usage(FILE *out)
           "         [--project-id ID] [--ak AK --sk SK] [--token TOKEN] [--no-auth]\n"
           "         [--log FILE] [--tls-cert PEM --tls-key PEM] [--threads N]\n"
           "         [--latency-ms N] [--disable-api v2|v3] [--clock-offset SECONDS]\n"
-          "         [--path-prefix /PREFIX] [--exit-with-parent]\n"
+          "         [--disable-api-after v2|v3:N] [--path-prefix /PREFIX] [--exit-with-parent]\n"
           "         [--fault CERT_ID:key=value[,key=value...]]...\n"
           "         [--list-change add|remove:CERT_ID:N]... [--help]\n"
           "Serves GET /v2/{project_id}/scm/cert/{cert_id} (DIR/<cert_id>/legacy.json),\n"
@@ -82,6 +82,7 @@ enum {
     OPT_THREADS,
     OPT_LATENCY,
     OPT_DISABLE_API,
+    OPT_DISABLE_API_AFTER,
     OPT_CLOCK_OFFSET,
     OPT_PATH_PREFIX,
     OPT_EXIT_WITH_PARENT,
@@ -106,6 +107,7 @@ static const struct option LONG_OPTIONS[] = {
     {"threads", required_argument, NULL, OPT_THREADS},
     {"latency-ms", required_argument, NULL, OPT_LATENCY},
     {"disable-api", required_argument, NULL, OPT_DISABLE_API},
+    {"disable-api-after", required_argument, NULL, OPT_DISABLE_API_AFTER},
     {"clock-offset", required_argument, NULL, OPT_CLOCK_OFFSET},
     {"path-prefix", required_argument, NULL, OPT_PATH_PREFIX},
     {"exit-with-parent", no_argument, NULL, OPT_EXIT_WITH_PARENT},
@@ -186,6 +188,16 @@ static int parse_options(int argc, char **argv, options *o, emu_faults *faults,
             else
                 goto bad_value;
             break;
+        case OPT_DISABLE_API_AFTER: {
+            unsigned api = strncmp(optarg, "v2:", 3) == 0   ? EMU_API_V2
+                           : strncmp(optarg, "v3:", 3) == 0 ? EMU_API_V3
+                                                            : 0;
+            if (api == 0 || parse_long(optarg + 3, 0, 1000000000L, &n) != 0)
+                goto bad_value;
+            o->srv.disable_after_apis |= api;
+            o->srv.disable_after[api] = n;
+            break;
+        }
         case OPT_CLOCK_OFFSET:
             /* A century either way keeps time_t arithmetic far from overflow. */
             if (parse_long(optarg, -3155760000L, 3155760000L, &n) != 0)

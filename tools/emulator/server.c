@@ -28,6 +28,7 @@ struct emu_server {
     char url[80];
     unsigned long long request_id_prefix; /* random per start: IDs differ across emulators */
     atomic_ulong next_request_id;
+    atomic_long answered[EMU_API_V3 + 1]; /* per API, for --disable-api-after */
 };
 
 static const char MALFORMED_BODY[] = "<html><body>not json</body></html>\n";
@@ -169,13 +170,14 @@ static void decide_list(const emu_server_config *cfg, const emu_list_query *q, r
 
 /* The normal answer, checked in the order the gateway and then the service would check. */
 static void decide(const emu_server *s, const char *method, const route *rt,
-                   const emu_list_query *lq, enum emu_auth_result auth, reply *rp)
+                   const emu_list_query *lq, enum emu_auth_result auth, unsigned switched_off,
+                   reply *rp)
 {
     const emu_server_config *cfg = &s->cfg;
     const emu_body *body;
     const emu_fault *fault;
 
-    if (rt->api == EMU_API_OTHER || (cfg->disabled_apis & (unsigned)rt->api)) {
+    if (rt->api == EMU_API_OTHER || ((cfg->disabled_apis | switched_off) & (unsigned)rt->api)) {
         set_error(rp, 404, "APIGW.0101", "the API does not exist or has not been published");
         return;
     }
@@ -269,6 +271,14 @@ static int client_port(struct MHD_Connection *c)
     return 0;
 }
 
+/* api's bit when --disable-api-after has switched it off by this request (which it counts). */
+static unsigned switched_off(emu_server *s, enum emu_api api)
+{
+    if ((api != EMU_API_V2 && api != EMU_API_V3) || !(s->cfg.disable_after_apis & (unsigned)api))
+        return 0;
+    return atomic_fetch_add(&s->answered[api], 1) >= s->cfg.disable_after[api] ? (unsigned)api : 0;
+}
+
 static enum MHD_Result respond(emu_server *s, struct MHD_Connection *c, const char *url,
                                const char *method)
 {
@@ -299,7 +309,7 @@ static enum MHD_Result respond(emu_server *s, struct MHD_Connection *c, const ch
     lq.status = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "status");
     lq.enterprise_project_id =
         MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "enterprise_project_id");
-    decide(s, method, &rt, &lq, auth, &rp);
+    decide(s, method, &rt, &lq, auth, switched_off(s, rt.api), &rp);
 
     delay = s->cfg.latency_ms + (rp.fault ? rp.fault->latency_ms : 0);
     if (delay)

@@ -21,6 +21,10 @@ typedef struct emu_server_config {
     unsigned connection_limit;
     unsigned latency_ms;
     unsigned disabled_apis; /* bit set of EMU_API_V2, EMU_API_V3 */
+    /* --disable-api-after: the APIs (bit set) switched off once disable_after[api] of their
+     * requests were answered, as on the day a discarded API goes while clients still call it */
+    unsigned disable_after_apis;
+    long disable_after[EMU_API_V3 + 1];
     const char
         *path_prefix; /* NULL, or "/gw": served under it, as behind a gateway; signed with it */
     const emu_store *store;

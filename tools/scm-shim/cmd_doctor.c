@@ -99,6 +99,27 @@ static void check_backend(scm_client *c, scm_backend b)
     scm__answer_clear(&a);
 }
 
+/* The backend in force, where it came from, and what switch day's fallbacks would do. */
+static void check_switch(const scm_client *c)
+{
+    scm_backend_origin from = (scm_backend_origin)c->cfg.backend_from;
+    verdict("ok", "backend in force", "%s%s, from %s%s%s", scm__backend_name(c->cfg.backend),
+            c->cfg.shadow ? " (shadowed)" : "", scm__backend_origin_name(from),
+            from == SCM_ORIGIN_FILE ? "=" : "", from == SCM_ORIGIN_FILE ? c->cfg.backend_file : "");
+    if (c->cfg.backend_file != NULL && from != SCM_ORIGIN_FILE)
+        verdict("warn", "backend file",
+                "SCM_SHIM_BACKEND_FILE=%s not followed (the reason is above)", c->cfg.backend_file);
+    if (c->cfg.fallback == SCM_FALLBACK_LEGACY)
+        verdict("ok", "fallback",
+                "legacy: forward when v2 is gone, legacy when v3 fails "
+                "(breaker after %d failures, %ld ms cool-down)",
+                c->cfg.breaker_failures, c->cfg.breaker_cooldown_ms);
+    else
+        verdict("ok", "fallback", "%s%s", scm__fallback_mode_name(c->cfg.fallback),
+                c->cfg.fallback == SCM_FALLBACK_FORWARD ? ": v3 serves when the legacy API is gone"
+                                                        : "");
+}
+
 /* The frozen interface's functions (scm_client.h): what every legacy binary needs of the library.
  */
 #define FROZEN_NAME(name) name,
@@ -220,6 +241,7 @@ int cmd_doctor(int argc, char **argv)
             c->cfg.domain_id != NULL    ? ", global credentials (X-Domain-Id on v3)"
             : c->cfg.project_id != NULL ? ", project credentials (X-Project-Id)"
                                         : "");
+    check_switch(c);
     check_backend(c, SCM_BACKEND_V3);
     check_backend(c, SCM_BACKEND_LEGACY);
     scm_client_free(c);
