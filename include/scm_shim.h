@@ -247,6 +247,8 @@ scm_client *scm_shim_client_new(const scm_config *config, const scm_shim_client_
 #define SCM_SHIM_ERR_PARSE "SCMSHIM.PARSE"
 #define SCM_SHIM_ERR_NOMEM "SCMSHIM.NOMEM"
 #define SCM_SHIM_ERR_HTTP "SCMSHIM.HTTP"
+/* An audit line's side that was not asked: v3 while its breaker is open (SCM_SHIM_FALLBACK). */
+#define SCM_SHIM_ERR_BREAKER_OPEN "SCMSHIM.BREAKER_OPEN"
 
 /* X(NAME, SCM_E_*, default message): NAME's code is SCM_SHIM_ERR_NAME. */
 #define SCM_SHIM_ERRORS(X)                                                                         \
@@ -255,7 +257,8 @@ scm_client *scm_shim_client_new(const scm_config *config, const scm_shim_client_
     X(TLS, SCM_E_NETWORK, "TLS failure")                                                           \
     X(PARSE, SCM_E_PARSE, "the answer is not the expected JSON")                                   \
     X(NOMEM, SCM_E_NOMEM, "out of memory")                                                         \
-    X(HTTP, SCM_E_SERVER, "an HTTP status without an SCM error body")
+    X(HTTP, SCM_E_SERVER, "an HTTP status without an SCM error body")                              \
+    X(BREAKER_OPEN, SCM_E_NETWORK, "not asked: v3's breaker is open")
 
 /* ---- Service identity: request IDs and credentials' scope ---- */
 

@@ -48,6 +48,7 @@ typedef struct query {
     const char *cert_id;
     scm_backend served;
     scm_served_how how; /* whether served took over from the backend the call started on */
+    int skipped;        /* the configured backend was not asked (its breaker is open) */
     int shadowed;
     scm_answer answers[SCM_BACKEND_COUNT];        /* as fetched; the served one is the call's */
     scm_answer seen[SCM_BACKEND_COUNT];           /* as the compare sees them: decoded too */
@@ -220,8 +221,13 @@ static int fetch(scm_client *c, query *q, int both, long other_timeout, int fall
     if (fall_back) {
         q->served = scm__fallback_first(&c->breaker, c->cfg.fallback, q->served,
                                         usable(c, SCM_BACKEND_LEGACY), scm__now_ms());
-        if (q->served != c->cfg.backend)
+        if (q->served != c->cfg.backend) {
             q->how = SCM_SERVED_FALLBACK;
+            /* Its side of the audit line says why it has no answer (a shadow request gives one). */
+            q->skipped = !both;
+            q->answers[c->cfg.backend].rc =
+                scm__fail(&q->answers[c->cfg.backend].err, SCM__ERR_BREAKER_OPEN, NULL);
+        }
     }
     rc = attempts(c, q, both, other_timeout);
     if (fall_back)
@@ -350,14 +356,15 @@ static void shadow_compare(scm_client *c, query *q)
 }
 
 /*
- * Whether the call's audit line is written: a shadowed call's, and a call served by the other
- * backend when both were asked and there is a log (switch day's fallbacks are counted).
+ * Whether the call's audit line is written: a shadowed call's, and, when there is a log, a call
+ * served by the other backend (switch day's fallbacks are counted), both backends asked or the
+ * configured one skipped by its breaker.
  */
 static int audited(const scm_client *c, const query *q)
 {
-    return q->shadowed ||
-           (q->how != SCM_SERVED_FIRST && c->audit_log != NULL &&
-            q->answers[SCM_BACKEND_V3].resp != NULL && q->answers[SCM_BACKEND_LEGACY].resp != NULL);
+    return q->shadowed || (q->how != SCM_SERVED_FIRST && c->audit_log != NULL &&
+                           (q->skipped || q->answers[SCM_BACKEND_V3].resp != NULL) &&
+                           q->answers[SCM_BACKEND_LEGACY].resp != NULL);
 }
 
 /*
