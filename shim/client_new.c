@@ -64,9 +64,9 @@ static int client_init(scm_client *c, const scm_config *config,
     c->shadow_configured = c->cfg.shadow;
     scm__backend_file_init(&c->backend_file);
     scm__client_follow_backend_file(c);
-    /* The backend file may turn shadow mode on, and fallbacks are counted in the log. */
-    if (c->cfg.audit_log != NULL &&
-        (c->cfg.shadow || c->cfg.backend_file != NULL || c->cfg.fallback == SCM_FALLBACK_LEGACY))
+    /* Any call may be shadowed (the backend file turns shadow mode on) or served by the other
+     * backend (SCM_SHIM_FALLBACK, fall-forward by default), and each of those is a line. */
+    if (c->cfg.audit_log != NULL)
         c->audit_log = scm__audit_log_open(c->cfg.audit_log);
     if (c->cfg.capture != NULL)
         c->capture = scm__capture_open(c->cfg.capture, c->cfg.timeout_ms);

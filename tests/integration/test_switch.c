@@ -59,9 +59,11 @@ START_TEST(v2_switched_off_mid_run_falls_forward_and_stays_on_v3)
     static const char *const args[] = {"--disable-api-after", "v2:2", NULL};
     scm_config cfg;
     scm_client *c;
-    char *json = NULL;
+    char *json = NULL, log_path[320], *log;
     start(args);
+    snprintf(log_path, sizeof log_path, "%s/audit.log", E.dir);
     tu_setenv("SCM_SHIM_BACKEND", "legacy");
+    tu_setenv("SCM_SHIM_AUDIT_LOG", log_path);
     cfg = it_config(&E);
     c = scm_client_new(&cfg);
     ck_assert_ptr_nonnull(c);
@@ -80,6 +82,14 @@ START_TEST(v2_switched_off_mid_run_falls_forward_and_stays_on_v3)
     ck_assert_int_eq(requests("v2"), 3);
     ck_assert_int_eq(requests("v3"), 3);
     scm_client_free(c);
+    /* The one call that fell forward is the log's one line (no shadow mode). */
+    log = tu_read_file(log_path, NULL);
+    ck_assert_ptr_nonnull(log);
+    ck_assert_msg(strstr(log, "\"served\":\"v3\",\"fallback\":\"forward\"") != NULL &&
+                      strstr(log, "\"error_code\":\"APIGW.0101\"") != NULL &&
+                      strchr(log, '\n') == log + strlen(log) - 1,
+                  "%s", log);
+    free(log);
 
     /* SCM_SHIM_FALLBACK=off: the program sees v2's 404, as before. */
     tu_setenv("SCM_SHIM_FALLBACK", "off");
