@@ -37,7 +37,9 @@ done
 SCM_PROJECT_ID=$project
 export SCM_PROJECT_ID
 tok="SCM_TOKEN=$token"
-aksk="SCM_AK=$ak SCM_SK=$sk"
+# The benchmark programs pass SCM_AK and SCM_SK in scm_config, as the sample legacy programs do;
+# scm-shim takes the SDKs' variables.
+aksk="SCM_AK=$ak SCM_SK=$sk HUAWEICLOUD_SDK_AK=$ak HUAWEICLOUD_SDK_SK=$sk"
 
 work=$(mktemp -d)
 emu_pid=""
