@@ -5,6 +5,7 @@
  * requests in flight with the served one without delaying it past the deadline.
  */
 #include "client.h"
+#include "env.h"
 #include "fake_transport.h"
 #include "sign.h"
 #include "testutil.h"
@@ -23,39 +24,11 @@
 
 static char *v3_body, *legacy_body;
 
-/* Every variable the library reads, so no test sees another's or the caller's. */
-static const char *const ENV[] = {
-    "HUAWEICLOUD_SDK_AK",
-    "HUAWEICLOUD_SDK_SK",
-    "HUAWEICLOUD_SDK_PROJECT_ID",
-    "HUAWEICLOUD_SDK_DOMAIN_ID",
-    "HUAWEICLOUD_SDK_REGION",
-    "HUAWEICLOUD_SDK_SECURITY_TOKEN",
-    "SCM_SHIM_ANNOTATE",
-    "SCM_SHIM_AUDIT_LOG",
-    "SCM_SHIM_AUDIT_VALUES",
-    "SCM_SHIM_BACKEND",
-    "SCM_SHIM_BACKEND_FILE",
-    "SCM_SHIM_BREAKER_COOLDOWN_MS",
-    "SCM_SHIM_BREAKER_FAILURES",
-    "SCM_SHIM_CAPTURE",
-    "SCM_SHIM_CA_FILE",
-    "SCM_SHIM_CONNECT_TIMEOUT_MS",
-    "SCM_SHIM_FALLBACK",
-    "SCM_SHIM_LEGACY_ENDPOINT",
-    "SCM_SHIM_MAPPING",
-    "SCM_SHIM_RETRIES",
-    "SCM_SHIM_SHADOW",
-    "SCM_SHIM_SHADOW_SAMPLE",
-    "SCM_SHIM_SHADOW_TIMEOUT_MS",
-    "SCM_SHIM_V3_ENDPOINT",
-};
-
+/* Every variable the library reads unset, so no test sees another's or the caller's; quiet. */
 static void clean_env(void)
 {
-    size_t i;
-    for (i = 0; i < sizeof ENV / sizeof ENV[0]; i++)
-        tu_setenv(ENV[i], NULL);
+    tu_env_clear_config();
+    tu_setenv("SCM_SHIM_LOG", "off");
 }
 
 /* A v3 client (AK/SK-signed unless token) with retries and timeout, on a new fake. */
