@@ -7,7 +7,6 @@
 #include "audit.h"
 #include "backend_file.h"
 #include "client.h"
-#include "env.h"
 #include "fake_transport.h"
 #include "fallback.h"
 #include "scm_shim.h"
@@ -31,13 +30,6 @@
 #define BUSY_BODY "{\"error_code\":\"APIGW.0305\",\"error_msg\":\"busy\"}"
 
 static char *v3_body, *legacy_body;
-
-/* Every variable the library reads unset, so no test sees another's or the caller's; quiet. */
-static void clean_env(void)
-{
-    tu_env_clear_config();
-    tu_setenv("SCM_SHIM_LOG", "off");
-}
 
 /* ---- the decisions, on answers built by hand ---- */
 
@@ -560,16 +552,11 @@ END_TEST
 int main(void)
 {
     Suite *s = suite_create("fallback");
-    TCase *tc = tcase_create("fallback");
+    TCase *tc = tu_quiet_tcase("fallback");
     int rc;
 
-    tu_setenv("SCM_SHIM_LOG", "off");
-    v3_body = tu_read_file(FIXTURE "/v3.json", NULL);
-    legacy_body = tu_read_file(FIXTURE "/legacy.json", NULL);
-    if (v3_body == NULL || legacy_body == NULL)
+    if (tu_fixture_bodies(FIXTURE, &v3_body, &legacy_body) != 0)
         return 1;
-    tcase_add_checked_fixture(tc, clean_env, clean_env);
-    tcase_set_timeout(tc, 10);
     tcase_add_test(tc, only_the_gateways_not_published_answer_is_api_gone);
     tcase_add_loop_test(tc, what_the_other_backend_serves, 0, (int)(sizeof NEXT / sizeof NEXT[0]));
     tcase_add_test(tc, breaker_opens_after_n_and_closes_after_a_probe);

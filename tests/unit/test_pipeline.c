@@ -5,7 +5,6 @@
  * requests in flight with the served one without delaying it past the deadline.
  */
 #include "client.h"
-#include "env.h"
 #include "fake_transport.h"
 #include "sign.h"
 #include "testutil.h"
@@ -23,13 +22,6 @@
 #define SLACK_MS 100
 
 static char *v3_body, *legacy_body;
-
-/* Every variable the library reads unset, so no test sees another's or the caller's; quiet. */
-static void clean_env(void)
-{
-    tu_env_clear_config();
-    tu_setenv("SCM_SHIM_LOG", "off");
-}
 
 /* A v3 client (AK/SK-signed unless token) with retries and timeout, on a new fake. */
 static scm_client *client_on_fake(fake_transport **f, const char *retries, long timeout_ms)
@@ -257,16 +249,11 @@ END_TEST
 int main(void)
 {
     Suite *s = suite_create("pipeline");
-    TCase *tc = tcase_create("pipeline");
+    TCase *tc = tu_quiet_tcase("pipeline");
     int rc;
 
-    tu_setenv("SCM_SHIM_LOG", "off");
-    v3_body = tu_read_file(FIXTURE "/v3.json", NULL);
-    legacy_body = tu_read_file(FIXTURE "/legacy.json", NULL);
-    if (v3_body == NULL || legacy_body == NULL)
+    if (tu_fixture_bodies(FIXTURE, &v3_body, &legacy_body) != 0)
         return 1;
-    tcase_add_checked_fixture(tc, clean_env, clean_env);
-    tcase_set_timeout(tc, 10);
     tcase_add_loop_test(tc, transient_failures_are_retried, 0,
                         (int)(sizeof TRANSIENT / sizeof TRANSIENT[0]));
     tcase_add_test(tc, retries_stop_at_the_configured_count);

@@ -1,6 +1,8 @@
 /* testutil.c - see testutil.h. */
 #include "testutil.h"
 
+#include "env.h"
+
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,4 +65,30 @@ scm_config tu_base_config(void)
     c.access_key = "AKEXAMPLE";
     c.secret_key = "SKEXAMPLE-secret";
     return c;
+}
+
+/* Quiet: a diagnostic would only mix with Check's output. */
+static void quiet_clean_env(void)
+{
+    tu_env_clear_config();
+    tu_setenv("SCM_SHIM_LOG", "off");
+}
+
+TCase *tu_quiet_tcase(const char *name)
+{
+    TCase *tc = tcase_create(name);
+    tu_setenv("SCM_SHIM_LOG", "off");
+    tcase_add_checked_fixture(tc, quiet_clean_env, quiet_clean_env);
+    tcase_set_timeout(tc, 10);
+    return tc;
+}
+
+int tu_fixture_bodies(const char *dir, char **v3, char **legacy)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/v3.json", dir);
+    *v3 = tu_read_file(path, NULL);
+    snprintf(path, sizeof path, "%s/legacy.json", dir);
+    *legacy = tu_read_file(path, NULL);
+    return *v3 != NULL && *legacy != NULL ? 0 : -1;
 }

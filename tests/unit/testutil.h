@@ -19,4 +19,13 @@ scm_config tu_base_config(void);
 struct Suite;
 int tu_run(struct Suite *s);
 
+/*
+ * A case for the library's tests on the fake transport: SCM_SHIM_LOG off, the library's
+ * variables cleared around each test, at most 10 s a test.
+ */
+struct TCase;
+struct TCase *tu_quiet_tcase(const char *name);
+/* The v3.json and legacy.json of a fixture certificate's dir; 0, or -1 when one is unreadable. */
+int tu_fixture_bodies(const char *dir, char **v3, char **legacy);
+
 #endif
