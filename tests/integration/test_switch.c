@@ -209,17 +209,24 @@ static void write_backend_file(const char *value)
     ck_assert_int_eq(rename(tmp, file_path), 0);
 }
 
-START_TEST(backend_file_flipped_between_calls_of_one_process)
+/* A client of a new emulator whose SCM_SHIM_BACKEND_FILE holds value; its config in *cfg. */
+static scm_client *client_on_backend_file(const char *value, scm_config *cfg)
 {
-    scm_config cfg;
     scm_client *c;
     start(NULL);
     snprintf(file_path, sizeof file_path, "%s/backend", E.dir);
-    write_backend_file("legacy");
+    write_backend_file(value);
     tu_setenv("SCM_SHIM_BACKEND_FILE", file_path);
-    cfg = it_config(&E);
-    c = scm_client_new(&cfg);
+    *cfg = it_config(&E);
+    c = scm_client_new(cfg);
     ck_assert_ptr_nonnull(c);
+    return c;
+}
+
+START_TEST(backend_file_flipped_between_calls_of_one_process)
+{
+    scm_config cfg;
+    scm_client *c = client_on_backend_file("legacy", &cfg);
     /* The internal hook: look at every call rather than at most once a second. */
     c->backend_file.interval_ms = 0;
     call(c, "legacy", "", cfg.timeout_ms);
@@ -248,14 +255,7 @@ END_TEST
 START_TEST(backend_file_looked_at_at_most_once_a_second)
 {
     scm_config cfg;
-    scm_client *c;
-    start(NULL);
-    snprintf(file_path, sizeof file_path, "%s/backend", E.dir);
-    write_backend_file("v3");
-    tu_setenv("SCM_SHIM_BACKEND_FILE", file_path);
-    cfg = it_config(&E);
-    c = scm_client_new(&cfg);
-    ck_assert_ptr_nonnull(c);
+    scm_client *c = client_on_backend_file("v3", &cfg);
     call(c, "v3", "", cfg.timeout_ms);
     write_backend_file("legacy");
     call(c, "v3", "", cfg.timeout_ms); /* within the second: not looked at */
